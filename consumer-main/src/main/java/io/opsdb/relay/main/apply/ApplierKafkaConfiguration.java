@@ -1,0 +1,60 @@
+package io.opsdb.relay.main.apply;
+
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.ContainerProperties.AckMode;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.main.MainSiteProperties;
+import io.opsdb.relay.schema.WriteCommand;
+
+@Configuration(proxyBeanMethods = false)
+class ApplierKafkaConfiguration {
+
+    @Bean
+    MessageCodec<WriteCommand> writeCommandCodec() {
+        return RelayCodecs.writeCommands();
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> commandContainerFactory(KafkaProperties kafka,
+            MainSiteProperties settings) {
+        Map<String, Object> config = kafka.buildConsumerProperties();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "relay-applier");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // A new secondary site's mirrored topic is found at the next metadata refresh (default 5 min).
+        config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(config));
+        factory.setBatchListener(true);
+        // One consumer: each site's topic has one partition and its order is the contract.
+        factory.setConcurrency(1);
+        factory.getContainerProperties().setAckMode(AckMode.BATCH);
+
+        // Transient failures retry the same batch with exponential back-off and no end: a command is
+        // never skipped for a database outage. Permanent failures never reach here (they become FAILED
+        // ledger rows), so there is no recoverer to skip anything.
+        ExponentialBackOff backOff = new ExponentialBackOff(settings.retryDelay().toMillis(), 2.0);
+        backOff.setMaxInterval(settings.retryMaxDelay().toMillis());
+        backOff.setMaxElapsedTime(Long.MAX_VALUE);
+        DefaultErrorHandler errorHandler = new DefaultErrorHandler(backOff);
+        factory.setCommonErrorHandler(errorHandler);
+        return factory;
+    }
+}

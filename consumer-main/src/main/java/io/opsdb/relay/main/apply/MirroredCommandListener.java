@@ -1,0 +1,56 @@
+package io.opsdb.relay.main.apply;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.MessageDecodingException;
+import io.opsdb.relay.schema.WriteCommand;
+
+/**
+ * Consumes the commands of every secondary site as MirrorMaker 2 mirrors them ({@code <site>.ops.commands},
+ * one partition each, so a site's commands arrive in the order the site acknowledged them) and applies
+ * each poll's batch. Offsets are committed after the batch is in the database; a transient failure is
+ * thrown so the container retries the same batch with back-off, never skipping it.
+ */
+@Component
+public class MirroredCommandListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MirroredCommandListener.class);
+
+    private final CommandApplier applier;
+    private final DeadLetters deadLetters;
+    private final MessageCodec<WriteCommand> codec;
+
+    public MirroredCommandListener(CommandApplier applier, DeadLetters deadLetters, MessageCodec<WriteCommand> codec) {
+        this.applier = applier;
+        this.deadLetters = deadLetters;
+        this.codec = codec;
+    }
+
+    @KafkaListener(id = "command-applier", topicPattern = "#{T(io.opsdb.relay.kafka.RelayTopics).MIRRORED_COMMANDS.pattern()}",
+            containerFactory = "commandContainerFactory", autoStartup = "false")
+    public void onCommands(List<ConsumerRecord<String, byte[]>> records) {
+        List<IncomingCommand> commands = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                WriteCommand command = codec.decode(record.value());
+                BoundOperation.requireUuid(command.getTransactionId(), "transaction id");
+                commands.add(new IncomingCommand(record.topic(), record.partition(), record.offset(), command));
+            }
+            catch (MessageDecodingException | InvalidCommandException e) {
+                deadLetters.record(record, e.getMessage());
+            }
+        }
+        if (!commands.isEmpty()) {
+            CommandApplier.ApplyReport report = applier.apply(commands);
+            LOG.debug("Batch of {}: {}", records.size(), report);
+        }
+    }
+}

@@ -1,0 +1,387 @@
+package io.opsdb.relay.infra;
+
+import io.opsdb.relay.infra.app.RelayApplicationProcess;
+import io.opsdb.relay.infra.kafka.KafkaBroker;
+import io.opsdb.relay.infra.kafka.KafkaCluster;
+import io.opsdb.relay.infra.mirror.MirrorMakerProcess;
+import io.opsdb.relay.infra.mirror.MirrorMakerProperties;
+import io.opsdb.relay.infra.postgres.PostgresCredentials;
+import io.opsdb.relay.infra.postgres.PostgresPrimary;
+import io.opsdb.relay.infra.postgres.PostgresReplica;
+import io.opsdb.relay.infra.postgres.PostgresServer;
+import io.opsdb.relay.infra.postgres.PostgresTools;
+import io.opsdb.relay.infra.process.Await;
+import io.opsdb.relay.infra.process.JavaCommand;
+import io.opsdb.relay.infra.process.PidFiles;
+import io.opsdb.relay.infra.process.WorkDirectory;
+import io.opsdb.relay.kafka.RelayTopics;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
+
+/**
+ * The two-site stack on one machine, every component its own OS process, all data under one work directory:
+ *
+ * <ol>
+ *   <li>{@value #PRIMARY}: PostgreSQL primary (main site);</li>
+ *   <li>{@value #REPLICA}: its streaming hot standby (observatory);</li>
+ *   <li>{@value #KAFKA_COLOGNE}, {@value #KAFKA_OBSERVATORY}: one single-node KRaft cluster per site, with the
+ *       relay's topics created before mirroring starts;</li>
+ *   <li>{@value #MM2_COLOGNE}, {@value #MM2_OBSERVATORY}: MirrorMaker 2 into each cluster (commands
+ *       observatory to cologne, outcomes cologne to observatory);</li>
+ *   <li>{@value #CONSUMER_MAIN}, {@value #PRODUCER_SECONDARY}: the applications, if
+ *       {@link StackConfig#startApplications()}.</li>
+ * </ol>
+ *
+ * Components start in that order and stop in reverse. Each can be stopped, killed and restarted alone on its
+ * data, which is what fault tests do. A JVM shutdown hook stops whatever still runs.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final String PRIMARY = "primary";
+    public static final String REPLICA = "replica";
+    public static final String KAFKA_COLOGNE = "kafka-cologne";
+    public static final String KAFKA_OBSERVATORY = "kafka-observatory";
+    public static final String MM2_COLOGNE = "mm2-cologne";
+    public static final String MM2_OBSERVATORY = "mm2-observatory";
+    public static final String CONSUMER_MAIN = "consumer-main";
+    public static final String PRODUCER_SECONDARY = "producer-secondary";
+
+    /** Retention of the outcomes topic; commands are kept forever since they are the durable buffer. */
+    private static final Duration OUTCOMES_RETENTION = Duration.ofDays(7);
+    private static final Duration TOPIC_CREATION_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    private final StackConfig config;
+    private final WorkDirectory workDir;
+    private final PostgresCredentials credentials;
+    private final PostgresPrimary primary;
+    private final PostgresReplica replica;
+    private final KafkaBroker kafkaCologne;
+    private final KafkaBroker kafkaObservatory;
+    private final Map<String, StackComponent> components = new LinkedHashMap<>();
+    private final List<StackComponent> started = Collections.synchronizedList(new ArrayList<>());
+    private final Thread shutdownHook = new Thread(this::stopQuietly, "local-stack-shutdown");
+    private boolean stopped;
+
+    private LocalStack(StackConfig config, PostgresTools postgresTools) {
+        this.config = config;
+        this.workDir = new WorkDirectory(config.workDir());
+        this.credentials = PostgresCredentials.generate(workDir.secrets().resolve("db-password"));
+        StackPorts ports = config.ports();
+        JavaCommand java = new JavaCommand(config.relayHome(), config.workDir());
+
+        primary = new PostgresPrimary(PRIMARY, ports.primaryDb(), credentials, postgresTools, workDir);
+        replica = new PostgresReplica(REPLICA, ports.replicaDb(), primary, credentials, postgresTools, workDir);
+        KafkaCluster cologne = new KafkaCluster(Site.COLOGNE.siteName(), ports.mainKafka());
+        KafkaCluster observatory = new KafkaCluster(Site.OBSERVATORY.siteName(), ports.observatoryKafka());
+        kafkaCologne = new KafkaBroker(KAFKA_COLOGNE, cologne, ports.kafkaController(Site.COLOGNE),
+                Uuid.randomUuid().toString(), workDir, java);
+        kafkaObservatory = new KafkaBroker(KAFKA_OBSERVATORY, observatory, ports.kafkaController(Site.OBSERVATORY),
+                Uuid.randomUuid().toString(), workDir, java);
+
+        Path mirrorProperties = workDir.data("mirror").resolve("mm2.properties");
+        new MirrorMakerProperties().cluster(cologne).cluster(observatory)
+                .flow(observatory, cologne, literal(RelayTopics.COMMANDS))
+                .flow(cologne, observatory, literal(RelayTopics.OUTCOMES))
+                .writeTo(mirrorProperties);
+
+        add(primary);
+        add(replica);
+        add(kafkaCologne);
+        add(kafkaObservatory);
+        add(new MirrorMakerProcess(MM2_COLOGNE, mirrorProperties, cologne,
+                observatory.alias() + "." + RelayTopics.COMMANDS, workDir, java));
+        add(new MirrorMakerProcess(MM2_OBSERVATORY, mirrorProperties, observatory,
+                cologne.alias() + "." + RelayTopics.OUTCOMES, workDir, java));
+        if (config.startApplications()) {
+            add(new RelayApplicationProcess(CONSUMER_MAIN,
+                    config.relayHome().resolve("consumer-main/target/consumer-main-exec.jar"),
+                    applicationEnvironment(Site.COLOGNE, ports.mainApi(), cologne, primary), ports.mainApi(),
+                    workDir, java));
+            add(new RelayApplicationProcess(PRODUCER_SECONDARY,
+                    config.relayHome().resolve("producer-secondary/target/producer-secondary-exec.jar"),
+                    applicationEnvironment(Site.OBSERVATORY, ports.observatoryApi(), observatory, replica),
+                    ports.observatoryApi(), workDir, java));
+        }
+    }
+
+    /**
+     * Starts the stack in a fresh work directory and returns once every component is ready.
+     *
+     * @throws StackException if a port is taken, a prerequisite is missing or a component does not become ready;
+     *                        whatever had started is stopped again
+     */
+    public static LocalStack start(StackConfig config) {
+        long begin = System.nanoTime();
+        WorkDirectory workDir = new WorkDirectory(config.workDir());
+        // A crashed previous run may still hold the ports.
+        PidFiles.killLeftovers(workDir.pids(), workDir.root());
+        PortClaim.conflicts(config.ports().claims(config.startApplications())).ifPresent(conflicts -> {
+            throw new StackException(conflicts);
+        });
+        PostgresTools postgresTools = PostgresTools.locate(System.getenv());
+        workDir.recreate();
+        LOG.info("Starting the local stack in {}", workDir.root());
+
+        LocalStack stack = new LocalStack(config, postgresTools);
+        Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+        try {
+            stack.startAll();
+        } catch (RuntimeException e) {
+            stack.stopQuietly();
+            throw e instanceof StackException ? e : new StackException(Await.oneLine(e), e);
+        }
+        LOG.info("Local stack up in {} ms", Duration.ofNanos(System.nanoTime() - begin).toMillis());
+        return stack;
+    }
+
+    private void startAll() {
+        start(PRIMARY);
+        start(REPLICA);
+        // The two clusters, and later the two MirrorMaker instances, are independent: starting them together
+        // saves a JVM start-up each.
+        start(KAFKA_COLOGNE, KAFKA_OBSERVATORY);
+        // Before MirrorMaker 2 starts: it would see a later topic only at its next topic refresh.
+        createTopics();
+        start(MM2_COLOGNE, MM2_OBSERVATORY);
+        if (config.startApplications()) {
+            // The secondary's application talks to the main site's at start-up.
+            start(CONSUMER_MAIN);
+            start(PRODUCER_SECONDARY);
+        }
+    }
+
+    /** Starts the named components concurrently and returns when all are ready. */
+    private void start(String... names) {
+        List<StackComponent> batch = new ArrayList<>();
+        synchronized (this) {
+            // Ctrl-C while starting: the shutdown hook has stopped what ran, nothing more may start.
+            if (stopped) {
+                throw new StackException("the stack was stopped while starting");
+            }
+            for (String name : names) {
+                batch.add(component(name));
+            }
+            started.addAll(batch);
+        }
+        if (batch.size() == 1) {
+            batch.get(0).start();
+            return;
+        }
+        List<CompletableFuture<Void>> starts = batch.stream()
+                .map(component -> CompletableFuture.runAsync(component::start, runnable -> {
+                    Thread thread = new Thread(runnable, "start-" + component.name());
+                    thread.setDaemon(true);
+                    thread.start();
+                }))
+                .toList();
+        for (CompletableFuture<Void> start : starts) {
+            try {
+                start.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+    }
+
+    private void createTopics() {
+        // A single partition each: commands and outcomes are applied in order.
+        NewTopic commands = new NewTopic(RelayTopics.COMMANDS, 1, (short) 1)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+        NewTopic outcomes = new NewTopic(RelayTopics.OUTCOMES, 1, (short) 1)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(OUTCOMES_RETENTION.toMillis())));
+        // Retried: a broker that just answered may not have registered with its controller yet.
+        Await.until(() -> {
+            kafkaObservatory.cluster().createTopics(List.of(commands));
+            kafkaCologne.cluster().createTopics(List.of(outcomes));
+            return true;
+        }, TOPIC_CREATION_TIMEOUT, "topics " + RelayTopics.COMMANDS + " and " + RelayTopics.OUTCOMES + " were created");
+    }
+
+    private void add(StackComponent component) {
+        components.put(component.name(), component);
+    }
+
+    /** A topic name as a MirrorMaker 2 topic pattern matching only that topic. */
+    private static Pattern literal(String topic) {
+        return Pattern.compile(topic.replace(".", "\\."));
+    }
+
+    /** The applications' whole configuration: each writes to the primary and reads its own site's database. */
+    private Map<String, String> applicationEnvironment(Site site, int apiPort, KafkaCluster kafka,
+                                                       PostgresServer localDb) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("SITE_NAME", site.siteName());
+        environment.put("SITE_TYPE", site.siteType());
+        environment.put("SERVER_PORT", String.valueOf(apiPort));
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        putDatabase(environment, "MAIN_DB_", primary);
+        putDatabase(environment, "LOCAL_DB_", localDb);
+        return environment;
+    }
+
+    private void putDatabase(Map<String, String> environment, String prefix, PostgresServer server) {
+        environment.put(prefix + "HOST", "127.0.0.1");
+        environment.put(prefix + "PORT", String.valueOf(server.port()));
+        environment.put(prefix + "USER", credentials.user());
+        environment.put(prefix + "PASSWORD", credentials.password());
+        environment.put(prefix + "NAME", PostgresServer.DATABASE);
+    }
+
+    /**
+     * Stops every started component in reverse start order. Idempotent; also run by the shutdown hook.
+     *
+     * @throws StackException naming the components that did not stop, after trying all of them
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        long begin = System.nanoTime();
+        List<String> failures = new ArrayList<>();
+        List<StackComponent> reverse;
+        synchronized (started) {
+            reverse = new ArrayList<>(started);
+        }
+        Collections.reverse(reverse);
+        for (StackComponent component : reverse) {
+            try {
+                long stopBegin = System.nanoTime();
+                component.stop();
+                LOG.info("{} stopped in {} ms", component.name(),
+                        Duration.ofNanos(System.nanoTime() - stopBegin).toMillis());
+            } catch (RuntimeException e) {
+                // Teardown goes on: the other components must not be left running because one failed to stop.
+                LOG.warn("Stopping {} failed: {}", component.name(), Await.oneLine(e));
+                failures.add(component.name());
+            }
+        }
+        removeShutdownHook();
+        LOG.info("Local stack stopped in {} ms", Duration.ofNanos(System.nanoTime() - begin).toMillis());
+        if (!failures.isEmpty()) {
+            throw new StackException("could not stop " + String.join(", ", failures) + ": see " + workDir.logs());
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void stopQuietly() {
+        try {
+            stop();
+        } catch (RuntimeException e) {
+            LOG.warn(e.getMessage());
+        }
+    }
+
+    private void removeShutdownHook() {
+        if (Thread.currentThread() == shutdownHook) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down; the hook is running or has run.
+        }
+    }
+
+    /**
+     * A component by name.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public StackComponent component(String name) {
+        StackComponent component = components.get(name);
+        if (component == null) {
+            throw new IllegalArgumentException("no component '" + name + "' in this stack; known: " + components.keySet());
+        }
+        return component;
+    }
+
+    /** Every component, in start order. */
+    public List<StackComponent> components() {
+        return List.copyOf(components.values());
+    }
+
+    /** Stops one component gracefully. */
+    public void stop(String name) {
+        component(name).stop();
+    }
+
+    /** Kills one component with SIGKILL. */
+    public void kill(String name) {
+        component(name).kill();
+    }
+
+    /** Stops one component if it runs, and starts it again on its existing data; returns once it is ready. */
+    public void restart(String name) {
+        StackComponent component = component(name);
+        component.stop();
+        component.start();
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    /** The main site's application, {@code http://127.0.0.1:<main api port>}. */
+    public URI mainApi() {
+        return URI.create("http://127.0.0.1:" + config.ports().mainApi());
+    }
+
+    /** The observatory's application, {@code http://127.0.0.1:<observatory api port>}. */
+    public URI observatoryApi() {
+        return URI.create("http://127.0.0.1:" + config.ports().observatoryApi());
+    }
+
+    public String mainBootstrapServers() {
+        return kafkaCologne.cluster().bootstrapServers();
+    }
+
+    public String observatoryBootstrapServers() {
+        return kafkaObservatory.cluster().bootstrapServers();
+    }
+
+    public String primaryJdbcUrl() {
+        return primary.jdbcUrl();
+    }
+
+    public String replicaJdbcUrl() {
+        return replica.jdbcUrl();
+    }
+
+    public String dbUser() {
+        return credentials.user();
+    }
+
+    public String dbPassword() {
+        return credentials.password();
+    }
+
+    public Path workDir() {
+        return workDir.root();
+    }
+
+    public Path logDir() {
+        return workDir.logs();
+    }
+}

@@ -1,0 +1,117 @@
+package io.opsdb.relay.infra.demo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts executed obs units at the observatory from several concurrent clients, and follows each
+ * acknowledged one until it is VISIBLE (or FAILED) without holding up the next write.
+ */
+public final class ObservatoryWorkload {
+
+    /** Called the moment a transaction is first reported settled, before anything else looks at it. */
+    @FunctionalInterface
+    public interface SettledProbe {
+        void settled(Write write, ObservatoryClient.Status status);
+    }
+
+    /** One acknowledged write. */
+    public record Write(String transactionId, String recordId, long ackNanos) {
+    }
+
+    /** Everything that happened. */
+    public record Result(int attempted, List<Write> acknowledged, List<String> refusals,
+            List<ObservatoryClient.Status> settled, int unsettled) {
+    }
+
+    private static final int MAX_WAITS_IN_FLIGHT = 256;
+
+    private final ObservatoryClient client;
+    private final ExecutorService executor;
+
+    public ObservatoryWorkload(java.net.URI observatoryApi) {
+        this.executor = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "workload-http");
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = new ObservatoryClient(observatoryApi, executor);
+    }
+
+    public ObservatoryClient client() {
+        return client;
+    }
+
+    public Result run(String runId, int writes, int clients, Duration visibleTimeout, SettledProbe probe)
+            throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        List<Write> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        List<String> refusals = Collections.synchronizedList(new ArrayList<>());
+        List<ObservatoryClient.Status> settled = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<?>> waits = Collections.synchronizedList(new ArrayList<>());
+        Semaphore waitsInFlight = new Semaphore(MAX_WAITS_IN_FLIGHT);
+
+        ExecutorService writers = Executors.newFixedThreadPool(clients, r -> new Thread(r, "workload-client"));
+        for (int c = 0; c < clients; c++) {
+            writers.execute(() -> {
+                for (int i = next.getAndIncrement(); i < writes; i = next.getAndIncrement()) {
+                    try {
+                        long begin = System.nanoTime();
+                        ObservatoryClient.Accepted answer = client.startObsUnit(runId + "-" + i, "demo-camera");
+                        long ackNanos = System.nanoTime() - begin;
+                        if (!answer.ok()) {
+                            refusals.add(answer.status() + " " + answer.body());
+                            continue;
+                        }
+                        Write write = new Write(answer.transactionId(), answer.recordId(), ackNanos);
+                        acknowledged.add(write);
+                        waitsInFlight.acquire();
+                        waits.add(client.whenVisible(write.transactionId(), visibleTimeout)
+                                .thenAccept(status -> {
+                                    probe.settled(write, status);
+                                    settled.add(status);
+                                })
+                                .whenComplete((ok, error) -> waitsInFlight.release()));
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    catch (Exception e) {
+                        refusals.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+                    }
+                }
+            });
+        }
+        writers.shutdown();
+        writers.awaitTermination(1, TimeUnit.HOURS);
+        CompletableFuture<?>[] all;
+        synchronized (waits) {
+            all = waits.toArray(CompletableFuture[]::new);
+        }
+        try {
+            CompletableFuture.allOf(all).get(visibleTimeout.toMillis() + 120_000, TimeUnit.MILLISECONDS);
+        }
+        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Counted below as unsettled.
+        }
+        int unsettled = acknowledged.size() - (int) settled.stream().filter(s -> isSettled(s.state())).count();
+        return new Result(writes, List.copyOf(acknowledged), List.copyOf(refusals), List.copyOf(settled), unsettled);
+    }
+
+    static boolean isSettled(String state) {
+        return "VISIBLE".equals(state) || "FAILED".equals(state);
+    }
+
+    public void close() {
+        executor.shutdownNow();
+    }
+}

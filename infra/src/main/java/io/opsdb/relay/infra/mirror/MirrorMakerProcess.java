@@ -1,0 +1,52 @@
+package io.opsdb.relay.infra.mirror;
+
+import io.opsdb.relay.infra.kafka.KafkaCluster;
+import io.opsdb.relay.infra.process.JavaCommand;
+import io.opsdb.relay.infra.process.JvmProcessComponent;
+import io.opsdb.relay.infra.process.WorkDirectory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * MirrorMaker 2 in dedicated mode for one target cluster ({@code --clusters <target>}): it consumes the remote
+ * cluster and produces locally, as MirrorMaker 2 is meant to be deployed. Ready once the mirrored topic exists on
+ * the target.
+ */
+public final class MirrorMakerProcess extends JvmProcessComponent {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final String MAIN_CLASS = "org.apache.kafka.connect.mirror.MirrorMaker";
+
+    private final Path propertiesFile;
+    private final KafkaCluster target;
+    private final String mirroredTopic;
+
+    /**
+     * @param propertiesFile the shared {@code mm2.properties}, written before the first start
+     * @param mirroredTopic  the topic whose appearance on {@code target} shows the flow runs
+     */
+    public MirrorMakerProcess(String name, Path propertiesFile, KafkaCluster target, String mirroredTopic,
+                              WorkDirectory workDir, JavaCommand java) {
+        super(name, START_TIMEOUT, workDir, java);
+        this.propertiesFile = propertiesFile;
+        this.target = target;
+        this.mirroredTopic = mirroredTopic;
+    }
+
+    @Override
+    protected List<String> command() {
+        return java.mainClass("256m", MAIN_CLASS, List.of(propertiesFile.toString(), "--clusters", target.alias()));
+    }
+
+    @Override
+    protected boolean isReady() throws Exception {
+        return target.topicExists(mirroredTopic);
+    }
+
+    @Override
+    protected String readiness() {
+        return name() + " created " + mirroredTopic + " on " + target.alias();
+    }
+}

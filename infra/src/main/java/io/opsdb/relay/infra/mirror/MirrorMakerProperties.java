@@ -1,0 +1,77 @@
+package io.opsdb.relay.infra.mirror;
+
+import io.opsdb.relay.infra.kafka.KafkaCluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The one {@code mm2.properties} both MirrorMaker 2 processes share. It declares both clusters and both flows;
+ * each process runs only the flow into the cluster named by its {@code --clusters} argument.
+ */
+public final class MirrorMakerProperties {
+
+    // Every plugin on the classpath has a ServiceLoader manifest; the default reflective scan of the whole
+    // classpath costs 3-6 s per start on two cores.
+    private static final String PLUGIN_DISCOVERY = "plugin.discovery";
+    private static final String SERVICE_LOAD = "service_load";
+
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final List<String> aliases = new ArrayList<>();
+
+    /** The settings of a two-cluster pair of single brokers; add clusters and flows next. */
+    public MirrorMakerProperties() {
+        // Single-broker clusters: every topic MirrorMaker creates, internal or mirrored, has one replica.
+        properties.put("replication.factor", "1");
+        properties.put("checkpoints.topic.replication.factor", "1");
+        properties.put("heartbeats.topic.replication.factor", "1");
+        properties.put("offset-syncs.topic.replication.factor", "1");
+        properties.put("offset.storage.replication.factor", "1");
+        properties.put("status.storage.replication.factor", "1");
+        properties.put("config.storage.replication.factor", "1");
+        // One worker per flow: its internal topics need no more partitions (the defaults, 25 and 5, slow start-up).
+        properties.put("offset.storage.partitions", "1");
+        properties.put("status.storage.partitions", "1");
+        // A topic created after start would otherwise be mirrored only after the default 600 s.
+        properties.put("refresh.topics.interval.seconds", "5");
+        properties.put("sync.topic.acls.enabled", "false");
+        properties.put(PLUGIN_DISCOVERY, SERVICE_LOAD);
+    }
+
+    /** Declares a cluster; its producer sends at once (Kafka 4 lingers 5 ms by default, a relay pays it per hop). */
+    public MirrorMakerProperties cluster(KafkaCluster cluster) {
+        aliases.add(cluster.alias());
+        properties.put(cluster.alias() + ".bootstrap.servers", cluster.bootstrapServers());
+        properties.put(cluster.alias() + ".producer.linger.ms", "0");
+        // Each flow's worker reads its settings from its target cluster's prefix, not from the top level.
+        properties.put(cluster.alias() + "." + PLUGIN_DISCOVERY, SERVICE_LOAD);
+        return this;
+    }
+
+    /** Enables the flow {@code source->target} for the topics matching {@code topics}. */
+    public MirrorMakerProperties flow(KafkaCluster source, KafkaCluster target, Pattern topics) {
+        String flow = source.alias() + "->" + target.alias();
+        properties.put(flow + ".enabled", "true");
+        properties.put(flow + ".topics", topics.pattern());
+        return this;
+    }
+
+    public void writeTo(Path file) {
+        StringBuilder text = new StringBuilder("clusters=").append(String.join(", ", aliases)).append('\n');
+        // Properties syntax: a backslash (as in the topic regex ops\.commands) must be doubled.
+        properties.forEach((key, value) -> text.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

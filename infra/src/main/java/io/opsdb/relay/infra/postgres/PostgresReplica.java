@@ -1,0 +1,55 @@
+package io.opsdb.relay.infra.postgres;
+
+import io.opsdb.relay.infra.process.Await;
+import io.opsdb.relay.infra.process.WorkDirectory;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A streaming hot standby of the primary, created by {@code pg_basebackup -R}: read-only, and ready once it is
+ * in recovery and its WAL receiver streams.
+ */
+public final class PostgresReplica extends PostgresServer {
+
+    private static final Duration STREAMING_TIMEOUT = Duration.ofSeconds(60);
+
+    private final PostgresPrimary primary;
+
+    public PostgresReplica(String name, int port, PostgresPrimary primary, PostgresCredentials credentials,
+                           PostgresTools tools, WorkDirectory workDir) {
+        super(name, port, credentials, tools, workDir);
+        this.primary = primary;
+    }
+
+    @Override
+    protected void initialize() {
+        tools.run("pg_basebackup", List.of("-h", "127.0.0.1", "-p", String.valueOf(primary.port()),
+                        "-U", credentials.user(), "-D", dataDir().toString(), "-R", "-X", "stream", "-c", "fast",
+                        "--no-sync"),
+                // The environment, not the command line, so that ps does not show it.
+                Map.of("PGPASSWORD", credentials.password()), logFile(), Duration.ofSeconds(120));
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return Map.of("hot_standby", "on");
+    }
+
+    @Override
+    protected void afterStart() {
+        Await.until(this::isStreaming, STREAMING_TIMEOUT, name() + " streamed from " + primary.name() + " in recovery");
+    }
+
+    private boolean isStreaming() throws Exception {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT pg_is_in_recovery(), "
+                     + "(SELECT status FROM pg_stat_wal_receiver) = 'streaming'")) {
+            return result.next() && result.getBoolean(1) && result.getBoolean(2);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.opsdb.relay.infra.process;
+
+import io.opsdb.relay.infra.StackException;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Command lines for the stack's JVM processes: the java binary of this JVM, and for the infrastructure
+ * processes this module's classpath as Maven wrote it at build time.
+ */
+public final class JavaCommand {
+
+    /**
+     * System property put on every JVM the stack starts, naming its work directory: a later run recognises its
+     * leftovers by it (see {@link PidFiles#killLeftovers}).
+     */
+    public static final String WORK_DIR_PROPERTY = "localstack.workdir";
+
+    private static final String CLASSES = "infra/target/classes";
+    private static final String RUNTIME_CLASSPATH = "infra/target/runtime-classpath.txt";
+
+    private final Path relayHome;
+    private final Path workDir;
+
+    public JavaCommand(Path relayHome, Path workDir) {
+        this.relayHome = relayHome;
+        this.workDir = workDir;
+    }
+
+    /** {@code java <options> -cp <infra classpath> <mainClass> <args>}, logging through {@code logback-component.xml}. */
+    public List<String> mainClass(String maxHeap, String mainClass, List<String> args) {
+        List<String> command = jvm(maxHeap);
+        command.add("-Dlogback.configurationFile=logback-component.xml");
+        command.add("-cp");
+        command.add(infraClasspath());
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
+
+    /** {@code java <options> -jar <jar>}. */
+    public List<String> jar(String maxHeap, Path jar) {
+        List<String> command = jvm(maxHeap);
+        command.add("-jar");
+        command.add(jar.toString());
+        return command;
+    }
+
+    private List<String> jvm(String maxHeap) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.add("-Xmx" + maxHeap);
+        // Eight processes share two cores: the serial collector spends no threads on concurrent GC.
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.add("-Djava.awt.headless=true");
+        command.add("-D" + WORK_DIR_PROPERTY + "=" + workDir);
+        return command;
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private String infraClasspath() {
+        Path classes = relayHome.resolve(CLASSES);
+        Path runtimeClasspath = relayHome.resolve(RUNTIME_CLASSPATH);
+        if (!Files.isDirectory(classes) || !Files.isRegularFile(runtimeClasspath)) {
+            throw new StackException(RUNTIME_CLASSPATH + " not found under " + relayHome
+                    + ": build the project first (./mvnw -DskipTests install) or set -D" + "relay.home");
+        }
+        try {
+            return classes + File.pathSeparator + Files.readString(runtimeClasspath).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.opsdb.relay.infra.flow;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** Waiting on a condition with a timeout and a message, never on a fixed sleep. */
+final class Conditions {
+
+    private Conditions() {
+    }
+
+    static void waitFor(Callable<Boolean> condition, Duration timeout, String message) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Boolean.TRUE.equals(condition.call())) {
+                    return;
+                }
+            }
+            catch (Exception e) {
+                last = e;
+            }
+            Thread.onSpinWait();
+            Thread.sleep(50); // poll interval, not a wait for an outcome
+        }
+        throw new AssertionError(message + " (within " + timeout + ")" + (last == null ? "" : ": " + last), last);
+    }
+}

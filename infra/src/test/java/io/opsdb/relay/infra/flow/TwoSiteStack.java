@@ -1,0 +1,60 @@
+package io.opsdb.relay.infra.flow;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.StackConfig;
+
+/**
+ * The whole two-site system, started once per test run by the same launcher as {@code bin/relay} and
+ * shared by every flow test; stopped when the run ends. Ports are offset so a running {@code bin/relay up}
+ * does not collide with it.
+ */
+public final class TwoSiteStack implements BeforeAllCallback {
+
+    static final int PORT_OFFSET = 500;
+
+    private static volatile LocalStack stack;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(TwoSiteStack.class, key -> new Running(start()), Running.class);
+    }
+
+    private static LocalStack start() {
+        StackConfig defaults = StackConfig.fromEnvironment();
+        StackConfig config = defaults
+                .withWorkDir(defaults.relayHome().resolve(Path.of("infra", "target", "it-stack")))
+                .withPorts(defaults.ports().withOffset(PORT_OFFSET))
+                .withApplications(true);
+        stack = LocalStack.start(config);
+        return stack;
+    }
+
+    static LocalStack stack() {
+        return stack;
+    }
+
+    static Connection primary() throws SQLException {
+        return DriverManager.getConnection(stack.primaryJdbcUrl(), stack.dbUser(), stack.dbPassword());
+    }
+
+    static Connection replica() throws SQLException {
+        return DriverManager.getConnection(stack.replicaJdbcUrl(), stack.dbUser(), stack.dbPassword());
+    }
+
+    /** Stops the stack when the test run's root context closes. */
+    private record Running(LocalStack stack) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        @Override
+        public void close() {
+            stack.stop();
+        }
+    }
+}

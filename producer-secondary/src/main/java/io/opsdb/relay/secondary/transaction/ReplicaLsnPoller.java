@@ -1,0 +1,86 @@
+package io.opsdb.relay.secondary.transaction;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.secondary.SecondarySiteProperties;
+
+/**
+ * Reads how far this site's replica has replayed the main site's WAL, every LSN_CHECK_INTERVAL, and
+ * moves the transactions whose commits it has passed to VISIBLE.
+ */
+@Component
+class ReplicaLsnPoller implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaLsnPoller.class);
+
+    // On a database that is not a standby (a site without a replica of its own) the current WAL
+    // position plays the same role.
+    private static final String REPLAYED = """
+            SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text""";
+
+    private final JdbcTemplate replica;
+    private final TransactionTracker tracker;
+    private final SecondarySiteProperties settings;
+    private volatile boolean reachable = true;
+    private ScheduledExecutorService scheduler;
+
+    ReplicaLsnPoller(JdbcTemplate replica, TransactionTracker tracker, SecondarySiteProperties settings) {
+        this.replica = replica;
+        this.tracker = tracker;
+        this.settings = settings;
+    }
+
+    @Override
+    public synchronized void start() {
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "replica-lsn-poller"));
+        long interval = settings.lsnCheckInterval().toNanos();
+        scheduler.scheduleWithFixedDelay(this::poll, 0, interval, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
+    }
+
+    void poll() {
+        try {
+            String position = replica.queryForObject(REPLAYED, String.class);
+            if (position != null) {
+                tracker.replayedUpTo(Lsn.valueOf(position));
+            }
+            if (!reachable) {
+                LOG.info("Replica reachable again");
+                reachable = true;
+            }
+        }
+        catch (DataAccessException e) {
+            // Transient: the replica is down or restarting; transactions wait in APPLIED meanwhile.
+            if (reachable) {
+                LOG.warn("Cannot read the replica's replay position: {}", e.getMessage());
+                reachable = false;
+            }
+        }
+        catch (RuntimeException e) {
+            // Anything else must not end the schedule: a poller that stops would leave everything APPLIED.
+            LOG.error("Reading the replica's replay position failed", e);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.opsdb.relay.secondary.transaction;
+
+/** Where a transaction accepted at this site is. */
+public enum TransactionState {
+    /** Acknowledged by the local broker; on its way to the main site. */
+    BUFFERED,
+    /** Committed at the main site; not yet replayed by this site's replica. */
+    APPLIED,
+    /** This site's replica has replayed its commit: reads of the replica show it. */
+    VISIBLE,
+    /** Rejected at the main site, with a reason. */
+    FAILED;
+
+    /** True once nothing more will happen to the transaction without an operator. */
+    public boolean isSettled() {
+        return this == VISIBLE || this == FAILED;
+    }
+}

@@ -1,0 +1,115 @@
+package io.opsdb.relay.secondary.write;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.stereotype.Component;
+
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.kafka.CodecSerializer;
+import io.opsdb.relay.kafka.RelayTopics;
+import io.opsdb.relay.schema.Operation;
+import io.opsdb.relay.schema.WriteCommand;
+import io.opsdb.relay.secondary.SecondarySiteProperties;
+import io.opsdb.relay.secondary.transaction.TrackedTransaction;
+import io.opsdb.relay.secondary.transaction.TransactionTracker;
+import io.opsdb.relay.secondary.web.RequestProblem;
+
+/**
+ * Buffers a transaction as one {@link WriteCommand} in this site's {@code ops.commands} and returns only
+ * once the local broker has acknowledged it (idempotent producer, acks=all): from then on it is never
+ * lost, whatever the WAN does.
+ */
+@Component
+public class CommandPublisher implements DisposableBean {
+
+    private final KafkaProducer<String, WriteCommand> producer;
+    private final TransactionTracker tracker;
+    private final SecondarySiteProperties settings;
+
+    public CommandPublisher(KafkaProperties kafka, TransactionTracker tracker, SecondarySiteProperties settings) {
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // Idempotence with at most 5 requests in flight keeps the partition in acknowledgement order.
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.produceTimeout().toMillis());
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) settings.produceTimeout().toMillis());
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(settings.produceTimeout().toMillis(), 10_000));
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "relay-" + settings.siteName() + "-commands");
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new CodecSerializer<>(RelayCodecs.writeCommands()));
+        this.tracker = tracker;
+        this.settings = settings;
+    }
+
+    /** A new transaction id. */
+    public static String newTransactionId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /**
+     * Produces the transaction and waits for the local broker's acknowledgement.
+     *
+     * @throws RequestProblem 503 when the local broker does not acknowledge in time
+     */
+    public TrackedTransaction publish(String transactionId, List<Operation> operations) {
+        Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        WriteCommand command = WriteCommand.newBuilder()
+                .setTransactionId(transactionId)
+                .setSite(settings.siteName())
+                .setAcceptedAt(acceptedAt)
+                .setAttempt(1)
+                .setOperations(operations)
+                .build();
+        ProducerRecord<String, WriteCommand> record = new ProducerRecord<>(RelayTopics.COMMANDS, transactionId, command);
+        record.headers()
+                .add(RelayTopics.HEADER_TRANSACTION_ID, bytes(transactionId))
+                .add(RelayTopics.HEADER_SITE, bytes(settings.siteName()))
+                .add(RelayTopics.HEADER_OPERATION, bytes(describe(operations)));
+        RecordMetadata acknowledged;
+        try {
+            acknowledged = producer.send(record).get(settings.produceTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        }
+        catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw RequestProblem.unavailable("The local buffer did not acknowledge the write: " + cause.getMessage()
+                    + ". Nothing was accepted; retry later.");
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RequestProblem.unavailable("Interrupted while waiting for the local buffer.");
+        }
+        return tracker.acknowledged(transactionId, acknowledged.offset(), 1, operations, acceptedAt);
+    }
+
+    private static String describe(List<Operation> operations) {
+        return operations.stream().map(op -> op.getType() + " " + op.getEntity()).distinct()
+                .collect(Collectors.joining(","));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void destroy() {
+        producer.close();
+    }
+}

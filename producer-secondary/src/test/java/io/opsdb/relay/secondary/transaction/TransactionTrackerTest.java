@@ -1,0 +1,106 @@
+package io.opsdb.relay.secondary.transaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.schema.EntityType;
+import io.opsdb.relay.schema.Operation;
+import io.opsdb.relay.schema.OperationType;
+import io.opsdb.relay.schema.OutcomeStatus;
+import io.opsdb.relay.schema.TransactionOutcome;
+
+class TransactionTrackerTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+    private final TransactionTracker tracker = new TransactionTracker(Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private static Operation start(String recordId) {
+        return Operation.newBuilder().setType(OperationType.CREATE).setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId(recordId).setValues(Map.of("status", "running")).build();
+    }
+
+    private static Operation finish(String recordId) {
+        return Operation.newBuilder().setType(OperationType.UPDATE).setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId(recordId).setValues(Map.of("status", "completed")).build();
+    }
+
+    private static TransactionOutcome applied(String tx, String lsn) {
+        return TransactionOutcome.newBuilder().setTransactionId(tx).setSite("observatory").setStatus(OutcomeStatus.APPLIED)
+                .setCommitLsn(Lsn.valueOf(lsn).asLong()).setCommittedAt(NOW).build();
+    }
+
+    @Test
+    void appliedIsNotVisibleUntilTheReplicaReplaysTheCommit() {
+        tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
+        CompletableFuture<TrackedTransaction> settled = tracker.whenSettled("t1");
+        tracker.replayedUpTo(Lsn.valueOf("0/FFFFFFF0"));
+
+        tracker.outcome(applied("t1", "1/10"));
+        assertThat(tracker.find("t1")).get().extracting(TrackedTransaction::state).isEqualTo(TransactionState.APPLIED);
+        assertThat(tracker.inFlightOperations("r1")).hasSize(1);
+
+        tracker.replayedUpTo(Lsn.valueOf("1/F"));
+        assertThat(settled).isNotDone();
+        tracker.replayedUpTo(Lsn.valueOf("1/10"));
+
+        assertThat(settled).isCompleted();
+        assertThat(settled.join().state()).isEqualTo(TransactionState.VISIBLE);
+        assertThat(settled.join().commitLsn()).isEqualTo(Lsn.valueOf("1/10"));
+        assertThat(tracker.inFlightOperations("r1")).isEmpty();
+        assertThat(tracker.inFlightCount()).isZero();
+    }
+
+    @Test
+    void aCommitTheReplicaAlreadyPassedIsVisibleAtOnce() {
+        tracker.replayedUpTo(Lsn.valueOf("5/0"));
+        tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
+        tracker.outcome(applied("t1", "4/FFFFFFFF"));
+        assertThat(tracker.find("t1")).get().extracting(TrackedTransaction::state).isEqualTo(TransactionState.VISIBLE);
+    }
+
+    @Test
+    void overlayKeepsTheSiteOrderAndDropsFailedTransactions() {
+        tracker.acknowledged("t2", 7, 1, List.of(finish("r1")), NOW);
+        tracker.acknowledged("t1", 6, 1, List.of(start("r1")), NOW);
+        assertThat(tracker.inFlightOperations("r1")).extracting(Operation::getType)
+                .containsExactly(OperationType.CREATE, OperationType.UPDATE);
+
+        tracker.outcome(TransactionOutcome.newBuilder(applied("t2", "0/1")).setStatus(OutcomeStatus.FAILED)
+                .setError("no such record").build());
+
+        TrackedTransaction failed = tracker.find("t2").orElseThrow();
+        assertThat(failed.state()).isEqualTo(TransactionState.FAILED);
+        assertThat(failed.error()).isEqualTo("no such record");
+        assertThat(tracker.whenSettled("t2")).isCompletedWithValue(failed);
+        assertThat(tracker.inFlightOperations("r1")).extracting(Operation::getType).containsExactly(OperationType.CREATE);
+    }
+
+    @Test
+    void anOutcomeThatOutrunsItsAcknowledgementIsKept() {
+        tracker.replayedUpTo(Lsn.valueOf("0/100"));
+        tracker.outcome(applied("t1", "0/50"));
+        tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
+        assertThat(tracker.find("t1")).get().extracting(TrackedTransaction::state).isEqualTo(TransactionState.VISIBLE);
+    }
+
+    @Test
+    void repeatedOutcomesChangeNothing() {
+        tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
+        tracker.outcome(applied("t1", "0/50"));
+        tracker.replayedUpTo(Lsn.valueOf("0/60"));
+        TrackedTransaction visible = tracker.find("t1").orElseThrow();
+
+        tracker.outcome(applied("t1", "0/50"));
+
+        assertThat(tracker.find("t1")).get().isSameAs(visible);
+    }
+}

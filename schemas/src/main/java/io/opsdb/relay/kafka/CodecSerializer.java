@@ -1,0 +1,20 @@
+package io.opsdb.relay.kafka;
+
+import org.apache.kafka.common.serialization.Serializer;
+
+import io.opsdb.relay.codec.MessageCodec;
+
+/** A Kafka value serializer backed by a {@link MessageCodec}. */
+public final class CodecSerializer<T> implements Serializer<T> {
+
+    private final MessageCodec<T> codec;
+
+    public CodecSerializer(MessageCodec<T> codec) {
+        this.codec = codec;
+    }
+
+    @Override
+    public byte[] serialize(String topic, T data) {
+        return data == null ? null : codec.encode(data);
+    }
+}
