@@ -84,7 +84,7 @@ public final class LocalStack implements AutoCloseable {
         this.workDir = new WorkDirectory(config.workDir());
         this.credentials = PostgresCredentials.generate(workDir.secrets().resolve("db-password"));
         StackPorts ports = config.ports();
-        JavaCommand java = new JavaCommand(config.relayHome(), config.workDir());
+        JavaCommand java = JavaCommand.forBuild(config.relayHome(), workDir);
 
         primary = new PostgresPrimary(PRIMARY, ports.primaryDb(), credentials, postgresTools, workDir);
         replica = new PostgresReplica(REPLICA, ports.replicaDb(), primary, credentials, postgresTools, workDir);
@@ -111,11 +111,11 @@ public final class LocalStack implements AutoCloseable {
                 cologne.alias() + "." + RelayTopics.OUTCOMES, workDir, java));
         if (config.startApplications()) {
             add(new RelayApplicationProcess(CONSUMER_MAIN,
-                    config.relayHome().resolve("consumer-main/target/consumer-main-exec.jar"),
+                    workDir.snapshot(config.relayHome().resolve("consumer-main/target/consumer-main-exec.jar")),
                     applicationEnvironment(Site.COLOGNE, ports.mainApi(), cologne, primary), ports.mainApi(),
                     workDir, java));
             add(new RelayApplicationProcess(PRODUCER_SECONDARY,
-                    config.relayHome().resolve("producer-secondary/target/producer-secondary-exec.jar"),
+                    workDir.snapshot(config.relayHome().resolve("producer-secondary/target/producer-secondary-exec.jar")),
                     applicationEnvironment(Site.OBSERVATORY, ports.observatoryApi(), observatory, replica),
                     ports.observatoryApi(), workDir, java));
         }
@@ -152,23 +152,23 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startAll() {
-        start(PRIMARY);
-        start(REPLICA);
+        startTogether(PRIMARY);
+        startTogether(REPLICA);
         // The two clusters, and later the two MirrorMaker instances, are independent: starting them together
         // saves a JVM start-up each.
-        start(KAFKA_COLOGNE, KAFKA_OBSERVATORY);
+        startTogether(KAFKA_COLOGNE, KAFKA_OBSERVATORY);
         // Before MirrorMaker 2 starts: it would see a later topic only at its next topic refresh.
         createTopics();
-        start(MM2_COLOGNE, MM2_OBSERVATORY);
+        startTogether(MM2_COLOGNE, MM2_OBSERVATORY);
         if (config.startApplications()) {
             // The secondary's application talks to the main site's at start-up.
-            start(CONSUMER_MAIN);
-            start(PRODUCER_SECONDARY);
+            startTogether(CONSUMER_MAIN);
+            startTogether(PRODUCER_SECONDARY);
         }
     }
 
     /** Starts the named components concurrently and returns when all are ready. */
-    private void start(String... names) {
+    private void startTogether(String... names) {
         List<StackComponent> batch = new ArrayList<>();
         synchronized (this) {
             // Ctrl-C while starting: the shutdown hook has stopped what ran, nothing more may start.

@@ -29,7 +29,7 @@ public final class ObservatoryWorkload {
 
     /** Everything that happened. */
     public record Result(int attempted, List<Write> acknowledged, List<String> refusals,
-            List<ObservatoryClient.Status> settled, int unsettled) {
+            List<ObservatoryClient.Status> settled, List<String> waitFailures, int unsettled) {
     }
 
     private static final int MAX_WAITS_IN_FLIGHT = 256;
@@ -56,6 +56,7 @@ public final class ObservatoryWorkload {
         List<Write> acknowledged = Collections.synchronizedList(new ArrayList<>());
         List<String> refusals = Collections.synchronizedList(new ArrayList<>());
         List<ObservatoryClient.Status> settled = Collections.synchronizedList(new ArrayList<>());
+        List<String> waitFailures = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<?>> waits = Collections.synchronizedList(new ArrayList<>());
         Semaphore waitsInFlight = new Semaphore(MAX_WAITS_IN_FLIGHT);
 
@@ -79,7 +80,12 @@ public final class ObservatoryWorkload {
                                     probe.settled(write, status);
                                     settled.add(status);
                                 })
-                                .whenComplete((ok, error) -> waitsInFlight.release()));
+                                .whenComplete((ok, error) -> {
+                                    waitsInFlight.release();
+                                    if (error != null) {
+                                        waitFailures.add(write.transactionId() + ": " + error);
+                                    }
+                                }));
                     }
                     catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -104,7 +110,7 @@ public final class ObservatoryWorkload {
             // Counted below as unsettled.
         }
         int unsettled = acknowledged.size() - (int) settled.stream().filter(s -> isSettled(s.state())).count();
-        return new Result(writes, List.copyOf(acknowledged), List.copyOf(refusals), List.copyOf(settled), unsettled);
+        return new Result(writes, List.copyOf(acknowledged), List.copyOf(refusals), List.copyOf(settled), List.copyOf(waitFailures), unsettled);
     }
 
     static boolean isSettled(String state) {

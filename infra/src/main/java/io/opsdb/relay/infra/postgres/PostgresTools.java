@@ -48,7 +48,11 @@ public final class PostgresTools {
      * @throws StackException if there are none
      */
     public static PostgresTools locate(Map<String, String> environment) {
-        Path binDir = Optional.ofNullable(environment.get(PG_BIN)).filter(dir -> !dir.isBlank()).map(Path::of)
+        String configured = environment.get(PG_BIN);
+        if (configured != null && !configured.isBlank() && !Files.isExecutable(Path.of(configured, "initdb"))) {
+            throw new StackException(PG_BIN + "=" + configured + " has no initdb: point it at the PostgreSQL server binaries");
+        }
+        Path binDir = Optional.ofNullable(configured).filter(dir -> !dir.isBlank()).map(Path::of)
                 .or(PostgresTools::highestDebianInstallation)
                 .or(() -> onPath(environment.getOrDefault("PATH", "")))
                 .filter(dir -> Files.isExecutable(dir.resolve("initdb")))

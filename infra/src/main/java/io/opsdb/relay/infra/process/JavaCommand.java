@@ -25,12 +25,33 @@ public final class JavaCommand {
     private static final String CLASSES = "infra/target/classes";
     private static final String RUNTIME_CLASSPATH = "infra/target/runtime-classpath.txt";
 
-    private final Path relayHome;
     private final Path workDir;
+    private final String infraClasspath;
 
-    public JavaCommand(Path relayHome, Path workDir) {
-        this.relayHome = relayHome;
+    private JavaCommand(Path workDir, String infraClasspath) {
         this.workDir = workDir;
+        this.infraClasspath = infraClasspath;
+    }
+
+    /**
+     * Commands on this module's classpath as built under {@code relayHome}, its classes copied into the work
+     * directory first (see {@link WorkDirectory#snapshot(Path)}).
+     *
+     * @throws StackException if the module is not built
+     */
+    public static JavaCommand forBuild(Path relayHome, WorkDirectory workDir) {
+        Path classes = relayHome.resolve(CLASSES);
+        Path runtimeClasspath = relayHome.resolve(RUNTIME_CLASSPATH);
+        if (!Files.isDirectory(classes) || !Files.isRegularFile(runtimeClasspath)) {
+            throw new StackException(RUNTIME_CLASSPATH + " not found under " + relayHome
+                    + ": build the project first (./mvnw -DskipTests install) or set -Drelay.home");
+        }
+        try {
+            String dependencies = Files.readString(runtimeClasspath).trim();
+            return new JavaCommand(workDir.root(), workDir.snapshot(classes) + File.pathSeparator + dependencies);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** {@code java <options> -cp <infra classpath> <mainClass> <args>}, logging through {@code logback-component.xml}. */
@@ -38,7 +59,7 @@ public final class JavaCommand {
         List<String> command = jvm(maxHeap);
         command.add("-Dlogback.configurationFile=logback-component.xml");
         command.add("-cp");
-        command.add(infraClasspath());
+        command.add(infraClasspath);
         command.add(mainClass);
         command.addAll(args);
         return command;
@@ -67,19 +88,5 @@ public final class JavaCommand {
     private static String javaBinary() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private String infraClasspath() {
-        Path classes = relayHome.resolve(CLASSES);
-        Path runtimeClasspath = relayHome.resolve(RUNTIME_CLASSPATH);
-        if (!Files.isDirectory(classes) || !Files.isRegularFile(runtimeClasspath)) {
-            throw new StackException(RUNTIME_CLASSPATH + " not found under " + relayHome
-                    + ": build the project first (./mvnw -DskipTests install) or set -D" + "relay.home");
-        }
-        try {
-            return classes + File.pathSeparator + Files.readString(runtimeClasspath).trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -6,11 +6,13 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.stream.Stream;
 
 /**
  * The layout of the stack's working directory: {@code logs/<component>.log}, {@code pids/<component>.pid},
- * {@code secrets/} and one data directory per component.
+ * {@code secrets/}, {@code lib/} and one data directory per component.
  */
 public record WorkDirectory(Path root) {
 
@@ -24,6 +26,11 @@ public record WorkDirectory(Path root) {
 
     public Path secrets() {
         return root.resolve("secrets");
+    }
+
+    /** Copies of what the processes run, see {@link #snapshot(Path)}. */
+    public Path lib() {
+        return root.resolve("lib");
     }
 
     public Path logFile(String component) {
@@ -40,11 +47,10 @@ public record WorkDirectory(Path root) {
     }
 
     /**
-     * Kills what a previous run left behind, then deletes the directory and creates it empty with its
-     * {@code logs}, {@code pids} and {@code secrets} subdirectories.
+     * Deletes the directory and creates it empty with its {@code logs}, {@code pids} and {@code secrets}
+     * subdirectories. Kill a previous run's leftovers first ({@link PidFiles#killLeftovers}).
      */
     public void recreate() {
-        PidFiles.killLeftovers(pids(), root);
         try {
             deleteRecursively(root);
             Files.createDirectories(logs());
@@ -52,6 +58,38 @@ public record WorkDirectory(Path root) {
             Files.createDirectories(secrets());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot recreate " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies a jar or class directory into {@code lib/} and returns the copy. Processes run from the copy so that
+     * rebuilding the project while the stack runs cannot break a component's restart; a file that does not
+     * exist is returned as it is, for the component to report.
+     */
+    public Path snapshot(Path source) {
+        if (!Files.exists(source)) {
+            return source;
+        }
+        Path copy = lib().resolve(source.getFileName());
+        try {
+            Files.createDirectories(lib());
+            if (Files.isDirectory(source)) {
+                try (Stream<Path> files = Files.walk(source)) {
+                    for (Path file : (Iterable<Path>) files::iterator) {
+                        Path target = copy.resolve(source.relativize(file).toString());
+                        if (Files.isDirectory(file)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+            } else {
+                Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + source + " to " + lib() + ": " + e.getMessage(), e);
         }
     }
 

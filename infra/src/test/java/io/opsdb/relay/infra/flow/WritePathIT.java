@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,19 +31,17 @@ class WritePathIT {
 
     private static final int WRITES = 1000;
     private static final int CLIENTS = 4;
+    private static final int PROBE_CONNECTIONS = 4;
 
     @Test
     void everyAcknowledgedWriteIsAppliedOnceAndFoundOnTheReplicaTheMomentItIsVisible() throws Exception {
         Map<String, String> misses = new ConcurrentHashMap<>();
         AtomicInteger probed = new AtomicInteger();
-        ThreadLocal<Connection> replicaConnection = ThreadLocal.withInitial(() -> {
-            try {
-                return TwoSiteStack.replica();
-            }
-            catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        // The probe runs on whichever thread completes the HTTP response: share a few connections.
+        BlockingQueue<Connection> replicaConnections = new ArrayBlockingQueue<>(PROBE_CONNECTIONS);
+        for (int i = 0; i < PROBE_CONNECTIONS; i++) {
+            replicaConnections.add(TwoSiteStack.replica());
+        }
         ObservatoryWorkload workload = new ObservatoryWorkload(TwoSiteStack.stack().observatoryApi());
         ObservatoryWorkload.Result result;
         try {
@@ -51,27 +51,40 @@ class WritePathIT {
                 }
                 // I4: the moment it is reported VISIBLE, a fresh read of the replica finds it.
                 probed.incrementAndGet();
-                try (PreparedStatement select = replicaConnection.get().prepareStatement(
-                        "SELECT count(*) FROM executed_obs_unit WHERE id = CAST(? AS uuid)")) {
-                    select.setString(1, write.recordId());
-                    try (ResultSet rows = select.executeQuery()) {
-                        rows.next();
-                        if (rows.getInt(1) != 1) {
-                            misses.put(write.transactionId(), write.recordId());
+                Connection replica = null;
+                try {
+                    replica = replicaConnections.take();
+                    try (PreparedStatement select = replica.prepareStatement(
+                            "SELECT count(*) FROM executed_obs_unit WHERE id = CAST(? AS uuid)")) {
+                        select.setString(1, write.recordId());
+                        try (ResultSet rows = select.executeQuery()) {
+                            rows.next();
+                            if (rows.getInt(1) != 1) {
+                                misses.put(write.transactionId(), write.recordId());
+                            }
                         }
                     }
                 }
-                catch (SQLException e) {
+                catch (SQLException | InterruptedException e) {
                     misses.put(write.transactionId(), "error " + e.getMessage());
+                }
+                finally {
+                    if (replica != null) {
+                        replicaConnections.add(replica);
+                    }
                 }
             });
         }
         finally {
             workload.close();
+            for (Connection c : replicaConnections) {
+                c.close();
+            }
         }
 
         assertThat(result.refusals()).as("refused writes").isEmpty();
         assertThat(result.acknowledged()).hasSize(WRITES);
+        assertThat(result.waitFailures()).as("failed waits for visibility").isEmpty();
         assertThat(result.settled()).as("settled").hasSize(WRITES)
                 .allSatisfy(s -> assertThat(s.state()).as(s.body()).isEqualTo("VISIBLE"));
         assertThat(probed).hasValue(WRITES);
