@@ -60,6 +60,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String MM2_OBSERVATORY = "mm2-observatory";
     public static final String CONSUMER_MAIN = "consumer-main";
     public static final String PRODUCER_SECONDARY = "producer-secondary";
+    /** The application every site runs, relative to the project root. */
+    static final String RELAY_APP_JAR = "relay-app/target/relay-app-exec.jar";
 
     /** Retention of the outcomes topic; commands are kept forever since they are the durable buffer. */
     private static final Duration OUTCOMES_RETENTION = Duration.ofDays(7);
@@ -110,12 +112,12 @@ public final class LocalStack implements AutoCloseable {
         add(new MirrorMakerProcess(MM2_OBSERVATORY, mirrorProperties, observatory,
                 cologne.alias() + "." + RelayTopics.OUTCOMES, workDir, java));
         if (config.startApplications()) {
-            add(new RelayApplicationProcess(CONSUMER_MAIN,
-                    workDir.snapshot(config.relayHome().resolve("consumer-main/target/consumer-main-exec.jar")),
+            // One code base at both sites: SITE_TYPE in the environment decides the role.
+            Path relayApp = workDir.snapshot(config.relayHome().resolve(RELAY_APP_JAR));
+            add(new RelayApplicationProcess(CONSUMER_MAIN, relayApp,
                     applicationEnvironment(Site.COLOGNE, ports.mainApi(), cologne, primary), ports.mainApi(),
                     workDir, java));
-            add(new RelayApplicationProcess(PRODUCER_SECONDARY,
-                    workDir.snapshot(config.relayHome().resolve("producer-secondary/target/producer-secondary-exec.jar")),
+            add(new RelayApplicationProcess(PRODUCER_SECONDARY, relayApp,
                     applicationEnvironment(Site.OBSERVATORY, ports.observatoryApi(), observatory, replica),
                     ports.observatoryApi(), workDir, java));
         }

@@ -16,11 +16,14 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.RelayCodecs;
-import io.opsdb.relay.main.MainSiteProperties;
+import io.opsdb.relay.site.SiteConfiguration;
 import io.opsdb.relay.schema.WriteCommand;
 
 @Configuration(proxyBeanMethods = false)
 class ApplierKafkaConfiguration {
+
+    /** Longest pause between two tries of the same batch; tries never stop. */
+    static final java.time.Duration RETRY_MAX_DELAY = java.time.Duration.ofMinutes(1);
 
     @Bean
     MessageCodec<WriteCommand> writeCommandCodec() {
@@ -29,8 +32,9 @@ class ApplierKafkaConfiguration {
 
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> commandContainerFactory(KafkaProperties kafka,
-            MainSiteProperties settings) {
+            SiteConfiguration site) {
         Map<String, Object> config = kafka.buildConsumerProperties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, site.kafkaBootstrapServers());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "relay-applier");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -50,8 +54,8 @@ class ApplierKafkaConfiguration {
         // Transient failures retry the same batch with exponential back-off and no end: a command is
         // never skipped for a database outage. Permanent failures never reach here (they become FAILED
         // ledger rows), so there is no recoverer to skip anything.
-        ExponentialBackOff backOff = new ExponentialBackOff(settings.retryDelay().toMillis(), 2.0);
-        backOff.setMaxInterval(settings.retryMaxDelay().toMillis());
+        ExponentialBackOff backOff = new ExponentialBackOff(site.transactionRetryDelay().toMillis(), 2.0);
+        backOff.setMaxInterval(RETRY_MAX_DELAY.toMillis());
         backOff.setMaxElapsedTime(Long.MAX_VALUE);
         DefaultErrorHandler errorHandler = new DefaultErrorHandler(backOff);
         factory.setCommonErrorHandler(errorHandler);

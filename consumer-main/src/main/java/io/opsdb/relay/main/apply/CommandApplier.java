@@ -19,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -33,7 +32,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * caller, which retries the whole batch with back-off: commands already applied are then skipped as
  * duplicates.
  */
-@Component
 public class CommandApplier {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandApplier.class);
@@ -57,8 +55,12 @@ public class CommandApplier {
         this.transactions = transactions;
     }
 
-    /** What one call did. */
-    public record ApplyReport(int applied, int failed, int duplicates) {
+    /**
+     * What one call did.
+     *
+     * @param failures the reason of each command recorded FAILED, by transaction id
+     */
+    public record ApplyReport(int applied, int failed, int duplicates, Map<String, String> failures) {
     }
 
     /**
@@ -70,7 +72,7 @@ public class CommandApplier {
         List<IncomingCommand> fresh = withoutDuplicates(commands);
         int duplicates = commands.size() - fresh.size();
         if (fresh.isEmpty()) {
-            return new ApplyReport(0, 0, duplicates);
+            return new ApplyReport(0, 0, duplicates, Map.of());
         }
         List<Prepared> prepared = fresh.stream().map(Prepared::of).toList();
         try {
@@ -108,14 +110,14 @@ public class CommandApplier {
     }
 
     private ApplyReport report(List<Prepared> prepared, int duplicates) {
-        int failed = 0;
+        Map<String, String> failures = new LinkedHashMap<>();
         for (Prepared p : prepared) {
             if (p.error != null) {
-                failed++;
+                failures.put(p.incoming.transactionId(), p.error);
                 LOG.warn("Transaction {} from {} FAILED: {}", p.incoming.transactionId(), p.incoming.command().getSite(), p.error);
             }
         }
-        return new ApplyReport(prepared.size() - failed, failed, duplicates);
+        return new ApplyReport(prepared.size() - failures.size(), failures.size(), duplicates, failures);
     }
 
     /** Drops commands whose transaction is in the ledger at the same or a later attempt, or repeated in this batch. */

@@ -23,7 +23,9 @@ import org.springframework.stereotype.Component;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.embedded.Connect;
-import io.opsdb.relay.main.MainSiteProperties;
+import io.opsdb.relay.site.Database;
+import io.opsdb.relay.site.SiteConfiguration;
+import org.flywaydb.core.Flyway;
 import io.opsdb.relay.schema.TransactionOutcome;
 
 /**
@@ -42,7 +44,15 @@ public class LedgerCapture implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerCapture.class);
     static final String LEDGER_TABLE = "relay_ledger";
 
-    private final MainSiteProperties settings;
+    /** The logical replication slot the outcome stream reads. */
+    static final String SLOT = "relay_ledger_slot";
+    /** The publication limited to the ledger and heartbeat tables (created by migration V2). */
+    static final String PUBLICATION = "relay_ledger_publication";
+    /** How often Debezium writes a heartbeat so an idle database never stalls the slot. */
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    static final Duration RESTART_MAX_DELAY = Duration.ofMinutes(1);
+
+    private final SiteConfiguration settings;
     private final KafkaProperties kafka;
     private final JdbcTemplate jdbc;
     private final KafkaListenerEndpointRegistry listeners;
@@ -53,8 +63,9 @@ public class LedgerCapture implements SmartLifecycle {
     private volatile DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
     private OutcomePublisher publisher;
 
-    public LedgerCapture(MainSiteProperties settings, KafkaProperties kafka, JdbcTemplate jdbc,
-            KafkaListenerEndpointRegistry listeners) {
+    /** Takes the migrated schema: the publication and the ledger must exist before the slot is read. */
+    public LedgerCapture(SiteConfiguration settings, KafkaProperties kafka, JdbcTemplate jdbc,
+            KafkaListenerEndpointRegistry listeners, Flyway migratedSchema) {
         this.settings = settings;
         this.kafka = kafka;
         this.jdbc = jdbc;
@@ -64,7 +75,9 @@ public class LedgerCapture implements SmartLifecycle {
     @Override
     public void start() {
         ensureSlot();
-        publisher = new OutcomePublisher(kafka.buildProducerProperties());
+        java.util.Map<String, Object> producerConfig = new java.util.HashMap<>(kafka.buildProducerProperties());
+        producerConfig.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
+        publisher = new OutcomePublisher(producerConfig);
         running = true;
         executor.execute(this::superviseEngine);
         // Only now may commands be applied: the slot keeps the WAL of every ledger row from here on.
@@ -78,16 +91,16 @@ public class LedgerCapture implements SmartLifecycle {
 
     private void ensureSlot() {
         Integer exists = jdbc.queryForObject("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?",
-                Integer.class, settings.slotName());
+                Integer.class, SLOT);
         if (exists == null || exists == 0) {
             jdbc.queryForObject("SELECT lsn::text FROM pg_create_logical_replication_slot(?, 'pgoutput')",
-                    String.class, settings.slotName());
-            LOG.info("Created replication slot {}", settings.slotName());
+                    String.class, SLOT);
+            LOG.info("Created replication slot {}", SLOT);
         }
     }
 
     private void superviseEngine() {
-        Duration backOff = settings.retryDelay();
+        Duration backOff = settings.transactionRetryDelay();
         while (running) {
             LedgerOutcomeAssembler assembler = new LedgerOutcomeAssembler(LEDGER_TABLE);
             engine = DebeziumEngine.create(Connect.class)
@@ -97,7 +110,7 @@ public class LedgerCapture implements SmartLifecycle {
                         @Override
                         public void taskStarted() {
                             streaming = true;
-                            LOG.info("Streaming ledger changes from slot {}", settings.slotName());
+                            LOG.info("Streaming ledger changes from slot {}", SLOT);
                         }
 
                         @Override
@@ -117,7 +130,7 @@ public class LedgerCapture implements SmartLifecycle {
                 // Transient: the primary or Kafka went away. The slot holds our place meanwhile.
                 LOG.warn("Ledger capture ended; restarting in {}", backOff);
                 sleep(backOff);
-                backOff = backOff.multipliedBy(2).compareTo(settings.retryMaxDelay()) > 0 ? settings.retryMaxDelay() : backOff.multipliedBy(2);
+                backOff = backOff.multipliedBy(2).compareTo(RESTART_MAX_DELAY) > 0 ? RESTART_MAX_DELAY : backOff.multipliedBy(2);
             }
         }
     }
@@ -152,7 +165,7 @@ public class LedgerCapture implements SmartLifecycle {
     }
 
     private Properties engineProperties() {
-        MainSiteProperties.Database db = settings.mainDb();
+        Database db = settings.mainDb();
         Properties p = new Properties();
         p.setProperty("name", "relay-ledger-capture");
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
@@ -166,13 +179,13 @@ public class LedgerCapture implements SmartLifecycle {
         p.setProperty("database.dbname", db.name());
         p.setProperty("topic.prefix", "relay");
         p.setProperty("plugin.name", "pgoutput");
-        p.setProperty("slot.name", settings.slotName());
-        p.setProperty("publication.name", settings.publicationName());
+        p.setProperty("slot.name", SLOT);
+        p.setProperty("publication.name", PUBLICATION);
         p.setProperty("publication.autocreate.mode", "disabled");
         p.setProperty("table.include.list", "public." + LEDGER_TABLE + ",public.relay_heartbeat");
         p.setProperty("snapshot.mode", "no_data");
         p.setProperty("provide.transaction.metadata", "true");
-        p.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
+        p.setProperty("heartbeat.interval.ms", Long.toString(HEARTBEAT_INTERVAL.toMillis()));
         p.setProperty("heartbeat.action.query", "UPDATE relay_heartbeat SET beat_at = now() WHERE id = 1");
         p.setProperty("poll.interval.ms", "20");
         p.setProperty("max.batch.size", "2048");

@@ -24,7 +24,7 @@ class OutcomeListener {
         this.tracker = tracker;
     }
 
-    @KafkaListener(id = "outcome-follower", groupId = "relay-${relay.site-name}-outcomes",
+    @KafkaListener(id = "outcome-follower", groupId = "relay-#{@siteConfiguration.siteName()}-outcomes",
             topicPattern = "#{T(io.opsdb.relay.kafka.RelayTopics).MIRRORED_OUTCOMES.pattern()}")
     void onOutcome(ConsumerRecord<String, byte[]> record) {
         TransactionOutcome outcome;

@@ -12,14 +12,16 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.opsdb.relay.lsn.Lsn;
-import io.opsdb.relay.secondary.SecondarySiteProperties;
+import io.opsdb.relay.site.SiteConfiguration;
+import io.opsdb.relay.site.spring.SiteBeans;
+import org.springframework.beans.factory.annotation.Qualifier;
 
 /**
  * Reads how far this site's replica has replayed the main site's WAL, every LSN_CHECK_INTERVAL, and
  * moves the transactions whose commits it has passed to VISIBLE.
  */
 @Component
-class ReplicaLsnPoller implements SmartLifecycle {
+public class ReplicaLsnPoller implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaLsnPoller.class);
 
@@ -30,11 +32,12 @@ class ReplicaLsnPoller implements SmartLifecycle {
 
     private final JdbcTemplate replica;
     private final TransactionTracker tracker;
-    private final SecondarySiteProperties settings;
+    private final SiteConfiguration settings;
     private volatile boolean reachable = true;
     private ScheduledExecutorService scheduler;
 
-    ReplicaLsnPoller(JdbcTemplate replica, TransactionTracker tracker, SecondarySiteProperties settings) {
+    ReplicaLsnPoller(@Qualifier(SiteBeans.LOCAL + "Jdbc") JdbcTemplate replica, TransactionTracker tracker,
+            SiteConfiguration settings) {
         this.replica = replica;
         this.tracker = tracker;
         this.settings = settings;
@@ -42,6 +45,10 @@ class ReplicaLsnPoller implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        if (!settings.lsnTrackingEnabled()) {
+            LOG.warn("LSN_TRACKING_ENABLED=false: transactions stay APPLIED and are never reported VISIBLE");
+            return;
+        }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "replica-lsn-poller"));
         long interval = settings.lsnCheckInterval().toNanos();
         scheduler.scheduleWithFixedDelay(this::poll, 0, interval, TimeUnit.NANOSECONDS);
@@ -58,6 +65,11 @@ class ReplicaLsnPoller implements SmartLifecycle {
     @Override
     public synchronized boolean isRunning() {
         return scheduler != null;
+    }
+
+    /** False while the replica's replay position cannot be read. */
+    public boolean isReplicaReachable() {
+        return reachable;
     }
 
     void poll() {

@@ -50,6 +50,8 @@ public class TransactionTracker {
         }
     };
     private volatile Lsn replayed = Lsn.INVALID;
+    private volatile Lsn newestCommit = Lsn.INVALID;
+    private final java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
 
     public TransactionTracker() {
         this(Clock.systemUTC());
@@ -92,9 +94,31 @@ public class TransactionTracker {
             settle(tx.failed(clock.instant(), outcome.getError()));
             return;
         }
-        TrackedTransaction applied = tx.applied(Lsn.valueOf(outcome.getCommitLsn()), clock.instant());
+        markApplied(tx, Lsn.valueOf(outcome.getCommitLsn()));
+    }
+
+    /**
+     * A transaction this site wrote straight to the primary (not buffered): committed there at
+     * {@code commitLsn}, visible here once the replica has replayed it.
+     */
+    public synchronized TrackedTransaction appliedDirectly(String transactionId, List<Operation> operations, Lsn commitLsn,
+            Instant acceptedAt) {
+        TrackedTransaction tx = new TrackedTransaction(transactionId, -1, 1, operations, TransactionState.BUFFERED,
+                acceptedAt, null, null, null, null);
+        byId.put(transactionId, tx);
+        markApplied(tx, commitLsn);
+        return byId.get(transactionId);
+    }
+
+    private void markApplied(TrackedTransaction tx, Lsn commitLsn) {
+        if (commitLsn.compareTo(newestCommit) > 0) {
+            newestCommit = commitLsn;
+        }
+        TrackedTransaction applied = tx.applied(commitLsn, clock.instant());
         byId.put(applied.transactionId(), applied);
-        inFlight.put(applied.sequence(), applied);
+        if (applied.sequence() >= 0) {
+            inFlight.put(applied.sequence(), applied);
+        }
         if (applied.commitLsn().isAtOrBefore(replayed)) {
             settle(applied.visible(clock.instant()));
         }
@@ -119,6 +143,9 @@ public class TransactionTracker {
     }
 
     private void settle(TrackedTransaction tx) {
+        if (tx.state() == TransactionState.FAILED) {
+            failed.incrementAndGet();
+        }
         byId.put(tx.transactionId(), tx);
         TrackedTransaction removed = inFlight.remove(tx.sequence());
         if (removed != null) {
@@ -165,6 +192,25 @@ public class TransactionTracker {
 
     public Lsn replayedPosition() {
         return replayed;
+    }
+
+    /** Bytes of WAL between the newest commit this site has heard of and what its replica has replayed. */
+    public long replicaLagBytes() {
+        Lsn newest = newestCommit;
+        Lsn replay = replayed;
+        return newest.compareTo(replay) > 0 ? newest.asLong() - replay.asLong() : 0L;
+    }
+
+    /** How long the oldest transaction still in flight has been; zero when none is. */
+    public java.time.Duration oldestInFlightAge() {
+        Map.Entry<Long, TrackedTransaction> oldest = inFlight.firstEntry();
+        return oldest == null ? java.time.Duration.ZERO
+                : java.time.Duration.between(oldest.getValue().acknowledgedAt(), clock.instant());
+    }
+
+    /** Transactions that ended FAILED since this process started. */
+    public int failedCount() {
+        return failed.get();
     }
 
     private record OverlayKey(long sequence, int index) implements Comparable<OverlayKey> {

@@ -26,10 +26,9 @@ import io.opsdb.relay.kafka.CodecSerializer;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
-import io.opsdb.relay.secondary.SecondarySiteProperties;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
 import io.opsdb.relay.secondary.transaction.TransactionTracker;
-import io.opsdb.relay.secondary.web.RequestProblem;
+import io.opsdb.relay.site.SiteConfiguration;
 
 /**
  * Buffers a transaction as one {@link WriteCommand} in this site's {@code ops.commands} and returns only
@@ -39,20 +38,24 @@ import io.opsdb.relay.secondary.web.RequestProblem;
 @Component
 public class CommandPublisher implements DisposableBean {
 
+    /** How long a write waits for the local broker's acknowledgement before it is refused. */
+    static final java.time.Duration PRODUCE_TIMEOUT = java.time.Duration.ofSeconds(15);
+
     private final KafkaProducer<String, WriteCommand> producer;
     private final TransactionTracker tracker;
-    private final SecondarySiteProperties settings;
+    private final SiteConfiguration settings;
 
-    public CommandPublisher(KafkaProperties kafka, TransactionTracker tracker, SecondarySiteProperties settings) {
+    public CommandPublisher(KafkaProperties kafka, TransactionTracker tracker, SiteConfiguration settings) {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // Idempotence with at most 5 requests in flight keeps the partition in acknowledgement order.
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.produceTimeout().toMillis());
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) settings.produceTimeout().toMillis());
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(settings.produceTimeout().toMillis(), 10_000));
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, PRODUCE_TIMEOUT.toMillis());
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) PRODUCE_TIMEOUT.toMillis());
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(PRODUCE_TIMEOUT.toMillis(), 10_000));
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "relay-" + settings.siteName() + "-commands");
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new CodecSerializer<>(RelayCodecs.writeCommands()));
         this.tracker = tracker;
@@ -67,7 +70,7 @@ public class CommandPublisher implements DisposableBean {
     /**
      * Produces the transaction and waits for the local broker's acknowledgement.
      *
-     * @throws RequestProblem 503 when the local broker does not acknowledge in time
+     * @throws BufferUnavailableException when the local broker does not acknowledge in time: nothing was accepted
      */
     public TrackedTransaction publish(String transactionId, List<Operation> operations) {
         Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -85,16 +88,16 @@ public class CommandPublisher implements DisposableBean {
                 .add(RelayTopics.HEADER_OPERATION, bytes(describe(operations)));
         RecordMetadata acknowledged;
         try {
-            acknowledged = producer.send(record).get(settings.produceTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            acknowledged = producer.send(record).get(PRODUCE_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         }
         catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw RequestProblem.unavailable("The local buffer did not acknowledge the write: " + cause.getMessage()
-                    + ". Nothing was accepted; retry later.");
+            throw new BufferUnavailableException("The local buffer did not acknowledge the write: " + cause.getMessage()
+                    + ". Nothing was accepted; retry later.", cause);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw RequestProblem.unavailable("Interrupted while waiting for the local buffer.");
+            throw new BufferUnavailableException("Interrupted while waiting for the local buffer.", e);
         }
         return tracker.acknowledged(transactionId, acknowledged.offset(), 1, operations, acceptedAt);
     }

@@ -1,0 +1,138 @@
+package io.opsdb.relay.app.api;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.opsdb.relay.app.read.EntityReader;
+import io.opsdb.relay.app.web.RequestFields;
+import io.opsdb.relay.app.web.RequestProblem;
+import io.opsdb.relay.app.write.WriteKind;
+import io.opsdb.relay.app.write.WriteResult;
+import io.opsdb.relay.app.write.WriteRouter;
+import io.opsdb.relay.schema.EntityType;
+import io.opsdb.relay.schema.Operation;
+import io.opsdb.relay.schema.OperationType;
+import io.opsdb.relay.site.SiteConfiguration;
+
+/**
+ * Executed observation units at a secondary site: starting and finishing one are critical writes,
+ * buffered and answered as soon as the local broker has them; reading one merges the replica with what
+ * is in flight.
+ */
+@RestController
+class ExecutedObsUnitController {
+
+    private static final Set<String> START_FIELDS =
+            Set.of("obs_unit_id", "observing_program_id", "source_id", "instrument", "start_time", "notes");
+    private static final Set<String> FINISH_FIELDS = Set.of("status", "end_time", "notes");
+    private static final Set<String> FINISHED_STATUSES = Set.of("completed", "failed");
+
+    private final WriteRouter writes;
+    private final EntityReader reader;
+    private final SiteConfiguration settings;
+
+    ExecutedObsUnitController(WriteRouter writes, EntityReader reader, SiteConfiguration settings) {
+        this.writes = writes;
+        this.reader = reader;
+        this.settings = settings;
+    }
+
+    @PostMapping("/executed_obs_units/start")
+    ResponseEntity<Map<String, Object>> start(@RequestBody Map<String, Object> body) {
+        RequestFields fields = new RequestFields(body, START_FIELDS);
+        String obsUnitId = fields.text("obs_unit_id", true, 200);
+        String program = fields.uuid("observing_program_id");
+        String source = fields.uuid("source_id");
+        String instrument = fields.text("instrument", false, 100);
+        Instant startTime = fields.instant("start_time");
+        String notes = fields.text("notes", false, 4000);
+        fields.throwIfInvalid();
+
+        String id = UUID.randomUUID().toString();
+        Map<String, Object> values = new HashMap<>();
+        values.put("obs_unit_id", obsUnitId);
+        values.put("observing_program_id", program);
+        values.put("source_id", source);
+        values.put("site", settings.siteName());
+        values.put("instrument", instrument);
+        values.put("status", "running");
+        values.put("start_time", (startTime != null ? startTime : now()).toString());
+        values.put("end_time", null);
+        values.put("notes", notes);
+        WriteResult tx = writes.write(List.of(operation(OperationType.CREATE, id, values)), WriteKind.CRITICAL);
+        return ResponseEntity.created(URI.create("/executed_obs_units/" + id)).body(accepted(tx, id));
+    }
+
+    @PutMapping("/executed_obs_units/{id}/finish")
+    ResponseEntity<Map<String, Object>> finish(@PathVariable String id,
+            @RequestBody(required = false) Map<String, Object> body) {
+        if (!RequestFields.isUuid(id)) {
+            throw RequestProblem.invalid("id", "must be a UUID");
+        }
+        RequestFields fields = new RequestFields(body, FINISH_FIELDS);
+        String status = fields.oneOf("status", FINISHED_STATUSES, "completed");
+        Instant endTime = fields.instant("end_time");
+        String notes = fields.text("notes", false, 4000);
+        fields.throwIfInvalid();
+
+        Map<String, Object> unit = reader.find(EntityType.EXECUTED_OBS_UNIT, id.toLowerCase())
+                .orElseThrow(() -> RequestProblem.notFound("executed obs unit " + id));
+        if (!"running".equals(unit.get("status"))) {
+            throw RequestProblem.conflict("Executed obs unit " + id + " is already " + unit.get("status") + ".");
+        }
+        Instant end = endTime != null ? endTime : now();
+        if (end.isBefore(Instant.parse((String) unit.get("start_time")))) {
+            fields.reject("end_time", "must not be before start_time " + unit.get("start_time"));
+            fields.throwIfInvalid();
+        }
+        Map<String, Object> values = new HashMap<>();
+        values.put("status", status);
+        values.put("end_time", end.toString());
+        if (notes != null) {
+            values.put("notes", notes);
+        }
+        WriteResult tx = writes.write(List.of(operation(OperationType.UPDATE, id.toLowerCase(), values)), WriteKind.CRITICAL);
+        return ResponseEntity.status(201).body(accepted(tx, id.toLowerCase()));
+    }
+
+    @GetMapping("/executed_obs_units/{id}")
+    Map<String, Object> get(@PathVariable String id) {
+        if (!RequestFields.isUuid(id)) {
+            throw RequestProblem.invalid("id", "must be a UUID");
+        }
+        return reader.find(EntityType.EXECUTED_OBS_UNIT, id.toLowerCase())
+                .orElseThrow(() -> RequestProblem.notFound("executed obs unit " + id));
+    }
+
+    private static Operation operation(OperationType type, String id, Map<String, Object> values) {
+        return Operation.newBuilder().setType(type).setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId(id).setValues(values).build();
+    }
+
+    private static Map<String, Object> accepted(WriteResult tx, String id) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("transaction_id", tx.transactionId());
+        body.put("id", id);
+        body.put("state", tx.state());
+        return body;
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

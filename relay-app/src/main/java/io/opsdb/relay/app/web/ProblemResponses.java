@@ -1,0 +1,29 @@
+package io.opsdb.relay.app.web;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** Every refusal as RFC 9457 {@code application/problem+json}, with field errors where there are some. */
+@RestControllerAdvice
+class ProblemResponses {
+
+    @ExceptionHandler(RequestProblem.class)
+    ResponseEntity<ProblemDetail> problem(RequestProblem problem) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(problem.status(), problem.getMessage());
+        if (!problem.errors().isEmpty()) {
+            body.setProperty("errors", problem.errors());
+        }
+        return ResponseEntity.status(problem.status()).body(body);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "The request body is not a JSON object of the expected shape.");
+        return ResponseEntity.badRequest().body(body);
+    }
+}

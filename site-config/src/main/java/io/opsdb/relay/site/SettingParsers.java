@@ -1,0 +1,90 @@
+package io.opsdb.relay.site;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** How a setting's text becomes a value; each throws IllegalArgumentException with what is allowed. */
+final class SettingParsers {
+
+    private SettingParsers() {
+    }
+
+    static Function<String, Object> text() {
+        return String::strip;
+    }
+
+    static Function<String, Object> bool() {
+        return text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> Boolean.TRUE;
+            case "false", "0", "no", "off" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
+    }
+
+    static Function<String, Object> integer(int min, int max) {
+        return text -> {
+            int value;
+            try {
+                value = Integer.parseInt(text.strip());
+            }
+            catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+            }
+            return value;
+        };
+    }
+
+    /** Seconds, possibly fractional ({@code 0.1}), as the seed system wrote them. */
+    static Function<String, Object> seconds(Duration min, Duration max) {
+        return text -> {
+            Duration value;
+            try {
+                value = Duration.ofNanos(new BigDecimal(text.strip()).movePointRight(9).longValueExact());
+            }
+            catch (ArithmeticException | NumberFormatException e) {
+                throw new IllegalArgumentException("must be a number of seconds from " + describe(min) + " to " + describe(max));
+            }
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException("must be a number of seconds from " + describe(min) + " to " + describe(max));
+            }
+            return value;
+        };
+    }
+
+    static Function<String, Object> siteType() {
+        return text -> {
+            try {
+                return SiteType.parse(text);
+            }
+            catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("must be main or secondary");
+            }
+        };
+    }
+
+    /** A name that is also a MirrorMaker 2 cluster alias and a topic prefix: no dots, no spaces. */
+    static Function<String, Object> siteName() {
+        return text -> {
+            String name = text.strip();
+            if (!name.matches("[a-z][a-z0-9_-]{0,62}")) {
+                throw new IllegalArgumentException(
+                        "must be lower-case letters, digits, '-' or '_', starting with a letter (it prefixes topic names)");
+            }
+            return name;
+        };
+    }
+
+    static Function<String, Object> port() {
+        return integer(1, 65535);
+    }
+
+    static String describe(Duration d) {
+        BigDecimal seconds = BigDecimal.valueOf(d.toNanos()).movePointLeft(9).stripTrailingZeros();
+        return seconds.toPlainString();
+    }
+}

@@ -1,0 +1,107 @@
+package io.opsdb.relay.site;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * Every setting of a site, declared once: the environment variable (the seed system's name), its
+ * default, what it means and what it allows. {@link SiteConfiguration} reads them, the README's table
+ * is generated from them, and nothing else repeats a default.
+ */
+public enum SiteSetting {
+
+    SITE_NAME("institute", "This site's name: its MirrorMaker 2 cluster alias and the prefix of its mirrored topics.",
+            SettingParsers.siteName()),
+    SITE_TYPE("main", "`main` writes straight to the primary; `secondary` buffers critical writes in its Kafka cluster.",
+            SettingParsers.siteType()),
+    MAIN_DB_HOST("localhost", "Host of the primary (where writes go).", SettingParsers.text()),
+    MAIN_DB_PORT("5432", "Port of the primary.", SettingParsers.port()),
+    MAIN_DB_USER("relay", "User at the primary.", SettingParsers.text()),
+    MAIN_DB_PASSWORD("", "Password at the primary (secret: never logged).", SettingParsers.text(), true),
+    MAIN_DB_NAME("opsdb", "Database name at the primary.", SettingParsers.text()),
+    LOCAL_DB_HOST("localhost", "Host of this site's own database: the replica at a secondary, the primary at the main site.",
+            SettingParsers.text()),
+    LOCAL_DB_PORT("5432", "Port of this site's database.", SettingParsers.port()),
+    LOCAL_DB_USER("relay", "User at this site's database.", SettingParsers.text()),
+    LOCAL_DB_PASSWORD("", "Password at this site's database (secret: never logged).", SettingParsers.text(), true),
+    LOCAL_DB_NAME("opsdb", "Database name at this site's database.", SettingParsers.text()),
+    KAFKA_BOOTSTRAP_SERVERS("localhost:9092", "This site's own Kafka cluster, as `host:port[,host:port...]`.",
+            text -> {
+                String servers = text.strip();
+                if (!servers.matches("[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*")) {
+                    throw new IllegalArgumentException("must be host:port[,host:port...]");
+                }
+                return servers;
+            }),
+    CRITICAL_OPERATIONS_BUFFER("true", "At a secondary, buffer critical writes in Kafka; when false they go straight to the primary.",
+            SettingParsers.bool()),
+    TRANSACTION_BUFFER_SIZE("1000", "In-flight transactions above which health reports degraded (writes are still accepted).",
+            SettingParsers.integer(1, 100_000_000)),
+    TRANSACTION_RETRY_ATTEMPTS("3", "Tries of a transiently failing batch at the applier before it pauses (and resumes by itself).",
+            SettingParsers.integer(0, 1000)),
+    TRANSACTION_RETRY_DELAY("5", "Base delay in seconds of the applier's exponential back-off.",
+            SettingParsers.seconds(Duration.ofMillis(1), Duration.ofHours(1))),
+    BACKGROUND_PROCESSING_INTERVAL("1.0", "Seconds between background passes when idle.",
+            SettingParsers.seconds(Duration.ofMillis(10), Duration.ofHours(1))),
+    LSN_TRACKING_ENABLED("true", "Poll the replica's replay LSN to report transactions VISIBLE.", SettingParsers.bool()),
+    LSN_CHECK_INTERVAL("0.1", "Seconds between polls of the replica's replay LSN.",
+            SettingParsers.seconds(Duration.ofMillis(1), Duration.ofMinutes(1))),
+    LSN_TIMEOUT("30", "Default seconds a client waits for visibility (`?wait=visible`).",
+            SettingParsers.seconds(Duration.ZERO, Duration.ofHours(1))),
+    REPLICA_LAG_DEGRADED_SECONDS("60", "Replica lag in seconds above which health reports degraded.",
+            SettingParsers.seconds(Duration.ofSeconds(1), Duration.ofDays(1))),
+    ENVIRONMENT("production", "`development` or `production`; a placeholder SECRET_KEY is refused outside development.",
+            text -> switch (text.strip()) {
+                case "development", "production" -> text.strip();
+                default -> throw new IllegalArgumentException("must be development or production");
+            }),
+    SECRET_KEY("", "Signs what needs signing (secret: never logged).", SettingParsers.text(), true);
+
+    private final String defaultValue;
+    private final String description;
+    private final Function<String, Object> parser;
+    private final boolean secret;
+
+    SiteSetting(String defaultValue, String description, Function<String, Object> parser) {
+        this(defaultValue, description, parser, false);
+    }
+
+    SiteSetting(String defaultValue, String description, Function<String, Object> parser, boolean secret) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.parser = parser;
+        this.secret = secret;
+    }
+
+    /** The environment variable, which is also the key in a {@code .env} file. */
+    public String variable() {
+        return name();
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean isSecret() {
+        return secret;
+    }
+
+    Object parse(String text) {
+        return parser.apply(text);
+    }
+
+    /** The settings as a Markdown table: the README's is generated from this. */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder("| variable | meaning | default |\n|---|---|---|\n");
+        for (SiteSetting setting : values()) {
+            String shown = setting.secret || setting.defaultValue.isEmpty() ? "none" : "`" + setting.defaultValue + "`";
+            table.append("| `").append(setting.variable()).append("` | ").append(setting.description).append(" | ")
+                    .append(shown).append(" |\n");
+        }
+        return table.toString();
+    }
+}

@@ -1,0 +1,91 @@
+package io.opsdb.relay.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class SiteConfigurationTest {
+
+    private static SiteConfiguration load(Map<String, String> env) {
+        return SiteConfiguration.load(env::get);
+    }
+
+    @Test
+    void defaultsDescribeAMainSite() {
+        SiteConfiguration config = load(Map.of());
+        assertThat(config.siteName()).isEqualTo("institute");
+        assertThat(config.siteType()).isEqualTo(SiteType.MAIN);
+        assertThat(config.isMainSite()).isTrue();
+        assertThat(config.buffersCriticalWrites()).isFalse();
+        assertThat(config.kafkaBootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.transactionBufferSize()).isEqualTo(1000);
+        assertThat(config.transactionRetryAttempts()).isEqualTo(3);
+        assertThat(config.transactionRetryDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.lsnCheckInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.lsnTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.mainDb().jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/opsdb");
+    }
+
+    @Test
+    void readsTheSeedSystemsNames() {
+        Map<String, String> env = new HashMap<>();
+        env.put("SITE_NAME", "observatory");
+        env.put("SITE_TYPE", "secondary");
+        env.put("LOCAL_DB_PORT", "25432");
+        env.put("LSN_CHECK_INTERVAL", "0.25");
+        env.put("CRITICAL_OPERATIONS_BUFFER", "false");
+        env.put("MAIN_DB_PASSWORD", "s3cret");
+        SiteConfiguration config = load(env);
+        assertThat(config.isSecondarySite()).isTrue();
+        assertThat(config.buffersCriticalWrites()).isFalse();
+        assertThat(config.localDb().port()).isEqualTo(25432);
+        assertThat(config.lsnCheckInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.toString()).doesNotContain("s3cret");
+        assertThat(config.mainDb().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceNamingTheSettingAndWhatIsAllowed() {
+        Map<String, String> env = new HashMap<>();
+        env.put("SITE_TYPE", "tertiary");
+        env.put("LSN_CHECK_INTERVAL", "-1");
+        env.put("MAIN_DB_HOST", " ");
+        env.put("TRANSACTION_BUFFER_SIZE", "lots");
+        env.put("SITE_NAME", "my.site");
+        env.put("MAIN_DB_PASSWORD", "oops-not-shown");
+        env.put("MAIN_DB_PORT", "70000");
+
+        assertThatThrownBy(() -> load(env))
+                .isInstanceOfSatisfying(InvalidSiteConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "SITE_NAME: must be lower-case letters, digits, '-' or '_', starting with a letter (it prefixes topic names) (was 'my.site')",
+                        "SITE_TYPE: must be main or secondary (was 'tertiary')",
+                        "MAIN_DB_HOST: must not be empty (default localhost)",
+                        "MAIN_DB_PORT: must be a whole number from 1 to 65535 (was '70000')",
+                        "TRANSACTION_BUFFER_SIZE: must be a whole number from 1 to 100000000 (was 'lots')",
+                        "LSN_CHECK_INTERVAL: must be a number of seconds from 0.001 to 60 (was '-1')"))
+                .hasMessageNotContaining("oops-not-shown");
+    }
+
+    @Test
+    void aPlaceholderSecretIsRefusedOutsideDevelopment() {
+        assertThatThrownBy(() -> load(Map.of("SECRET_KEY", "change-me")))
+                .hasMessage("SECRET_KEY: is a placeholder; set a real secret, or ENVIRONMENT=development");
+        assertThat(load(Map.of("SECRET_KEY", "change-me", "ENVIRONMENT", "development")).development()).isTrue();
+        assertThat(load(Map.of("SECRET_KEY", "9f8a7c6e5d4b3a2f1e0d")).secretKey()).isEqualTo("9f8a7c6e5d4b3a2f1e0d");
+    }
+
+    @Test
+    void everySettingIsInTheGeneratedTable() {
+        String table = SiteSetting.markdownTable();
+        for (SiteSetting setting : SiteSetting.values()) {
+            assertThat(table).contains("| `" + setting.variable() + "` |");
+        }
+        assertThat(table).contains("| `LSN_CHECK_INTERVAL` | Seconds between polls of the replica's replay LSN. | `0.1` |");
+        assertThat(table).contains("| `MAIN_DB_PASSWORD` | Password at the primary (secret: never logged). | none |");
+    }
+}
