@@ -18,7 +18,10 @@ import io.opsdb.relay.infra.StackConfig;
  */
 public final class TwoSiteStack implements BeforeAllCallback {
 
-    static final int PORT_OFFSET = 500;
+    /** Ports are the defaults plus this (system property {@code relay.it.port-offset}, default 500). */
+    static final int PORT_OFFSET = Integer.getInteger("relay.it.port-offset", 500);
+    /** Under the project root (system property {@code relay.it.work-dir}, default infra/target/it-stack). */
+    static final String WORK_DIR = System.getProperty("relay.it.work-dir", "infra/target/it-stack");
 
     private static volatile LocalStack stack;
 
@@ -31,7 +34,7 @@ public final class TwoSiteStack implements BeforeAllCallback {
     private static LocalStack start() {
         StackConfig defaults = StackConfig.fromEnvironment();
         StackConfig config = defaults
-                .withWorkDir(defaults.relayHome().resolve(Path.of("infra", "target", "it-stack")))
+                .withWorkDir(defaults.relayHome().resolve(Path.of(WORK_DIR)))
                 .withPorts(defaults.ports().withOffset(PORT_OFFSET))
                 .withApplications(true);
         stack = LocalStack.start(config);
