@@ -1,5 +1,6 @@
 package io.opsdb.relay.infra;
 
+import io.opsdb.relay.infra.app.ApiTokenIssuer;
 import io.opsdb.relay.infra.app.RelayApplicationProcess;
 import io.opsdb.relay.infra.kafka.KafkaBroker;
 import io.opsdb.relay.infra.kafka.KafkaCluster;
@@ -44,7 +45,10 @@ import java.util.regex.Pattern;
  *   <li>{@value #MM2_COLOGNE}, {@value #MM2_OBSERVATORY}: MirrorMaker 2 into each cluster (commands
  *       observatory to cologne, outcomes cologne to observatory);</li>
  *   <li>{@value #CONSUMER_MAIN}, {@value #PRODUCER_SECONDARY}: the applications, if
- *       {@link StackConfig#startApplications()}.</li>
+ *       {@link StackConfig#startApplications()}. Once the main site's is up, and while the observatory's starts, the
+ *       application's {@code create-token} command issues a service and an admin API token at the primary (kept in
+ *       {@code secrets/}, see {@link #serviceToken()}), and the replica is awaited until it has them, so that the
+ *       observatory accepts them from its first request.</li>
  * </ol>
  *
  * Components start in that order and stop in reverse. Each can be stopped, killed and restarted alone on its
@@ -63,6 +67,14 @@ public final class LocalStack implements AutoCloseable {
     /** The application every site runs, relative to the project root. */
     static final String RELAY_APP_JAR = "relay-app/target/relay-app-exec.jar";
 
+    /** The user and role of the token the demo and the tests write with, and its file in {@code secrets/}. */
+    static final String SERVICE_USER = "relay-service";
+    static final String SERVICE_TOKEN_FILE = "service-token";
+    /** The user of the admin token, which manages further tokens at the main site, and its file. */
+    static final String ADMIN_USER = "relay-admin";
+    static final String ADMIN_TOKEN_FILE = "admin-token";
+    private static final Duration TOKEN_REPLICATION_TIMEOUT = Duration.ofSeconds(60);
+
     /** Retention of the outcomes topic; commands are kept forever since they are the durable buffer. */
     private static final Duration OUTCOMES_RETENTION = Duration.ofDays(7);
     private static final Duration TOPIC_CREATION_TIMEOUT = Duration.ofSeconds(30);
@@ -76,6 +88,9 @@ public final class LocalStack implements AutoCloseable {
     private final PostgresReplica replica;
     private final KafkaBroker kafkaCologne;
     private final KafkaBroker kafkaObservatory;
+    private final ApiTokenIssuer tokenIssuer;
+    private volatile String serviceToken;
+    private volatile String adminToken;
     private final Map<String, StackComponent> components = new LinkedHashMap<>();
     private final List<StackComponent> started = Collections.synchronizedList(new ArrayList<>());
     private final Thread shutdownHook = new Thread(this::stopQuietly, "local-stack-shutdown");
@@ -114,12 +129,14 @@ public final class LocalStack implements AutoCloseable {
         if (config.startApplications()) {
             // One code base at both sites: SITE_TYPE in the environment decides the role.
             Path relayApp = workDir.snapshot(config.relayHome().resolve(RELAY_APP_JAR));
-            add(new RelayApplicationProcess(CONSUMER_MAIN, relayApp,
-                    applicationEnvironment(Site.COLOGNE, ports.mainApi(), cologne, primary), ports.mainApi(),
-                    workDir, java));
+            Map<String, String> mainEnvironment = applicationEnvironment(Site.COLOGNE, ports.mainApi(), cologne, primary);
+            add(new RelayApplicationProcess(CONSUMER_MAIN, relayApp, mainEnvironment, ports.mainApi(), workDir, java));
+            tokenIssuer = new ApiTokenIssuer(relayApp, mainEnvironment, workDir, java);
             add(new RelayApplicationProcess(PRODUCER_SECONDARY, relayApp,
                     applicationEnvironment(Site.OBSERVATORY, ports.observatoryApi(), observatory, replica),
                     ports.observatoryApi(), workDir, java));
+        } else {
+            tokenIssuer = null;
         }
     }
 
@@ -165,7 +182,28 @@ public final class LocalStack implements AutoCloseable {
         if (config.startApplications()) {
             // The secondary's application talks to the main site's at start-up.
             startTogether(CONSUMER_MAIN);
-            startTogether(PRODUCER_SECONDARY);
+            // Tokens need only the main site; made while the observatory's application starts, they cost no time.
+            CompletableFuture<Void> tokens = CompletableFuture.runAsync(this::issueTokens, runnable -> {
+                Thread thread = new Thread(runnable, "issue-tokens");
+                thread.setDaemon(true);
+                thread.start();
+            });
+            try {
+                startTogether(PRODUCER_SECONDARY);
+            } catch (RuntimeException e) {
+                // Reported rather than a token failure it may have caused; the tokens' command ends on its own.
+                tokens.exceptionally(failure -> null).join();
+                throw e;
+            }
+            joinRethrowing(tokens);
+        }
+    }
+
+    private static void joinRethrowing(CompletableFuture<Void> task) {
+        try {
+            task.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
@@ -194,12 +232,21 @@ public final class LocalStack implements AutoCloseable {
                 }))
                 .toList();
         for (CompletableFuture<Void> start : starts) {
-            try {
-                start.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
-            }
+            joinRethrowing(start);
         }
+    }
+
+    /**
+     * Tokens are made at the main site once its migrations have run, and reach the observatory through the replica:
+     * waiting for the replica here means the observatory accepts them from its first request.
+     */
+    private void issueTokens() {
+        long begin = System.nanoTime();
+        serviceToken = tokenIssuer.issue(SERVICE_USER, "service", SERVICE_TOKEN_FILE);
+        adminToken = tokenIssuer.issue(ADMIN_USER, "admin", ADMIN_TOKEN_FILE);
+        replica.awaitCaughtUp(TOKEN_REPLICATION_TIMEOUT);
+        LOG.info("API tokens issued and replicated in {} ms: {}, {}", Duration.ofNanos(System.nanoTime() - begin).toMillis(),
+                serviceTokenFile(), adminTokenFile());
     }
 
     private void createTopics() {
@@ -369,6 +416,44 @@ public final class LocalStack implements AutoCloseable {
 
     public String replicaJdbcUrl() {
         return replica.jdbcUrl();
+    }
+
+    /**
+     * An API token with role {@code service} (reads and writes, at both sites), also in {@link #serviceTokenFile()}.
+     *
+     * @throws IllegalStateException if this stack runs no applications
+     */
+    public String serviceToken() {
+        return requireToken(serviceToken);
+    }
+
+    /**
+     * An API token with role {@code admin} (everything, including {@code /api/tokens} at the main site), also in
+     * {@link #adminTokenFile()}.
+     *
+     * @throws IllegalStateException if this stack runs no applications
+     */
+    public String adminToken() {
+        return requireToken(adminToken);
+    }
+
+    /** {@code <workdir>/secrets/service-token}, mode 600. */
+    public Path serviceTokenFile() {
+        return workDir.secrets().resolve(SERVICE_TOKEN_FILE);
+    }
+
+    /** {@code <workdir>/secrets/admin-token}, mode 600. */
+    public Path adminTokenFile() {
+        return workDir.secrets().resolve(ADMIN_TOKEN_FILE);
+    }
+
+    private String requireToken(String token) {
+        if (token == null) {
+            throw new IllegalStateException(config.startApplications()
+                    ? "the applications have not started yet, so there are no API tokens"
+                    : "this stack runs no applications, so it has no API tokens");
+        }
+        return token;
     }
 
     public String dbUser() {

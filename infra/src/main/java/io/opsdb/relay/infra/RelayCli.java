@@ -104,6 +104,8 @@ public final class RelayCli {
         if (stack.config().startApplications()) {
             out.printf("main API (cologne):          %s%n", stack.mainApi());
             out.printf("observatory API:             %s%n", stack.observatoryApi());
+            out.printf("API tokens:                  service (read, write) in %s, admin in %s%n",
+                    stack.serviceTokenFile(), stack.adminTokenFile());
         }
         out.printf("Kafka cologne:               %s%n", stack.mainBootstrapServers());
         out.printf("Kafka observatory:           %s%n", stack.observatoryBootstrapServers());

@@ -1,9 +1,12 @@
 package io.opsdb.relay.app;
 
+import java.util.Arrays;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
+import io.opsdb.relay.app.auth.CreateTokenCommand;
 import io.opsdb.relay.main.MainSiteConfiguration;
 import io.opsdb.relay.main.apply.DirectWriteConfiguration;
 import io.opsdb.relay.secondary.SecondarySiteConfiguration;
@@ -18,7 +21,14 @@ import io.opsdb.relay.site.spring.SiteBeans;
 @Import({SiteBeans.class, DirectWriteConfiguration.class, MainSiteConfiguration.class, SecondarySiteConfiguration.class})
 public class RelayApplication {
 
+    /**
+     * Runs the site's application; or, with {@code create-token} as the first argument, only issues an API token
+     * in the main database and exits (see {@link CreateTokenCommand}).
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && CreateTokenCommand.NAME.equals(args[0])) {
+            System.exit(CreateTokenCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         SpringApplication.run(RelayApplication.class, args);
     }
 }

@@ -37,7 +37,7 @@ public enum SiteSetting {
             SettingParsers.bool()),
     TRANSACTION_BUFFER_SIZE("1000", "In-flight transactions above which health reports degraded (writes are still accepted).",
             SettingParsers.integer(1, 100_000_000)),
-    TRANSACTION_RETRY_ATTEMPTS("3", "Tries of a transiently failing batch at the applier before it pauses (and resumes by itself).",
+    TRANSACTION_RETRY_ATTEMPTS("3", "Retries of a transiently failing batch at the applier before it pauses (then it tries again by itself).",
             SettingParsers.integer(0, 1000)),
     TRANSACTION_RETRY_DELAY("5", "Base delay in seconds of the applier's exponential back-off.",
             SettingParsers.seconds(Duration.ofMillis(1), Duration.ofHours(1))),

@@ -1,5 +1,7 @@
 package io.opsdb.relay.main.apply;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -12,7 +14,6 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.RelayCodecs;
@@ -22,8 +23,8 @@ import io.opsdb.relay.schema.WriteCommand;
 @Configuration(proxyBeanMethods = false)
 class ApplierKafkaConfiguration {
 
-    /** Longest pause between two tries of the same batch; tries never stop. */
-    static final java.time.Duration RETRY_MAX_DELAY = java.time.Duration.ofMinutes(1);
+    /** Longest delay between two tries of the same batch, and the pause after TRANSACTION_RETRY_ATTEMPTS retries. */
+    static final Duration RETRY_MAX_DELAY = Duration.ofMinutes(1);
 
     @Bean
     MessageCodec<WriteCommand> writeCommandCodec() {
@@ -31,8 +32,15 @@ class ApplierKafkaConfiguration {
     }
 
     @Bean
+    PausingBackOff applierBackOff(SiteConfiguration site) {
+        Duration base = site.transactionRetryDelay();
+        return new PausingBackOff(site.transactionRetryAttempts(), base, base.compareTo(RETRY_MAX_DELAY) > 0 ? base : RETRY_MAX_DELAY,
+                RETRY_MAX_DELAY, Clock.systemUTC());
+    }
+
+    @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> commandContainerFactory(KafkaProperties kafka,
-            SiteConfiguration site) {
+            SiteConfiguration site, PausingBackOff applierBackOff) {
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, site.kafkaBootstrapServers());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "relay-applier");
@@ -51,13 +59,16 @@ class ApplierKafkaConfiguration {
         factory.setConcurrency(1);
         factory.getContainerProperties().setAckMode(AckMode.BATCH);
 
-        // Transient failures retry the same batch with exponential back-off and no end: a command is
-        // never skipped for a database outage. Permanent failures never reach here (they become FAILED
-        // ledger rows), so there is no recoverer to skip anything.
-        ExponentialBackOff backOff = new ExponentialBackOff(site.transactionRetryDelay().toMillis(), 2.0);
-        backOff.setMaxInterval(RETRY_MAX_DELAY.toMillis());
-        backOff.setMaxElapsedTime(Long.MAX_VALUE);
-        DefaultErrorHandler errorHandler = new DefaultErrorHandler(backOff);
+        // Transient failures retry the same batch: TRANSACTION_RETRY_ATTEMPTS times with exponential back-off,
+        // then a pause, then again, with no end: a command is never skipped for a database outage. Permanent
+        // failures never reach here (they become FAILED ledger rows with their dead letters).
+        DefaultErrorHandler errorHandler = new DefaultErrorHandler((record, e) -> {
+            throw new IllegalStateException("the applier never skips a command; " + record.topic() + "-" + record.partition()
+                    + "@" + record.offset() + " would have been", e);
+        }, applierBackOff);
+        // Every exception is retried: none of the default "fatal" ones may skip a batch either.
+        errorHandler.setClassifications(Map.of(), true);
+        errorHandler.setRetryListeners(applierBackOff);
         factory.setCommonErrorHandler(errorHandler);
         return factory;
     }

@@ -17,9 +17,14 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.schema.WriteCommand;
 
 /**
  * Applies commands to the primary, each with its ledger row in the same database transaction, so a
@@ -28,9 +33,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>A batch is applied in one database transaction with one JDBC batch per run of same-shaped
  * statements. If it fails permanently, the commands are applied one by one to set the culprits aside as
- * FAILED ledger rows with their reasons; the others are applied. A transient failure is thrown to the
- * caller, which retries the whole batch with back-off: commands already applied are then skipped as
- * duplicates.
+ * FAILED ledger rows with their reasons, each kept as it was read in {@code relay_dead_letter} (what an
+ * operator inspects and a retry applies again, with a higher attempt); the others are applied. A
+ * transient failure is thrown to the caller, which retries the whole batch with back-off: commands
+ * already applied are then skipped as duplicates.
  */
 public class CommandApplier {
 
@@ -47,12 +53,32 @@ public class CommandApplier {
                 source_partition = excluded.source_partition, source_offset = excluded.source_offset
             WHERE relay_ledger.attempt < excluded.attempt""";
 
+    /** The latest failed attempt of a transaction, with the command as it was read: its dead letter. */
+    private static final String DEAD_LETTER_UPSERT = """
+            INSERT INTO relay_dead_letter (transaction_id, attempt, source_topic, source_partition, source_offset,
+                                           error, payload)
+            VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (transaction_id) DO UPDATE SET
+                attempt = excluded.attempt, source_topic = excluded.source_topic,
+                source_partition = excluded.source_partition, source_offset = excluded.source_offset,
+                error = excluded.error, payload = excluded.payload, recorded_at = now()
+            WHERE relay_dead_letter.attempt < excluded.attempt""";
+
+    private static final MessageCodec<WriteCommand> COMMANDS = RelayCodecs.writeCommands();
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final ApplyListener listener;
 
     public CommandApplier(JdbcTemplate jdbc, TransactionTemplate transactions) {
+        this(jdbc, transactions, ApplyListener.NONE);
+    }
+
+    /** @param listener told of each command once its ledger row is committed */
+    public CommandApplier(JdbcTemplate jdbc, TransactionTemplate transactions, ApplyListener listener) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.listener = listener;
     }
 
     /**
@@ -77,6 +103,7 @@ public class CommandApplier {
         List<Prepared> prepared = fresh.stream().map(Prepared::of).toList();
         try {
             inTransaction(prepared);
+            committed(prepared);
             return report(prepared, duplicates);
         }
         catch (RuntimeException e) {
@@ -90,6 +117,7 @@ public class CommandApplier {
             Prepared one = prepared.get(i);
             try {
                 inTransaction(List.of(one));
+                committed(List.of(one));
             }
             catch (RuntimeException e) {
                 if (SqlFailureClassifier.classify(e) == FailureKind.TRANSIENT) {
@@ -98,9 +126,23 @@ public class CommandApplier {
                 Prepared failed = one.failed(SqlFailureClassifier.reason(e));
                 prepared = replace(prepared, i, failed);
                 inTransaction(List.of(failed));
+                committed(List.of(failed));
             }
         }
         return report(prepared, duplicates);
+    }
+
+    // Told per commit rather than per call: a transient failure later in the same call throws, and the
+    // commands committed before it are skipped as duplicates on the retry, so they are told only here.
+    private void committed(List<Prepared> prepared) {
+        for (Prepared p : prepared) {
+            if (p.error == null) {
+                listener.applied(p.incoming);
+            }
+            else {
+                listener.failed(p.incoming, p.error);
+            }
+        }
     }
 
     private static List<Prepared> replace(List<Prepared> list, int index, Prepared element) {
@@ -155,10 +197,49 @@ public class CommandApplier {
 
     private void inTransaction(List<Prepared> prepared) {
         transactions.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
+            lockRetriedTransactions(connection, prepared);
             applyOperations(connection, prepared);
             writeLedger(connection, prepared);
+            writeDeadLetters(connection, prepared);
             return null;
         }));
+    }
+
+    /**
+     * A retry (attempt above 1) can be applied by two paths at once: its site's buffer, through the listener,
+     * and an operator's retry at the main site. Each locks the FAILED row first and finds out whether the other
+     * got there before it: then it rolls back as a transient failure and is skipped as a duplicate on the next
+     * try. First attempts need no lock: only the listener delivers them, one at a time.
+     */
+    private static void lockRetriedTransactions(Connection connection, List<Prepared> prepared) throws SQLException {
+        Map<String, Integer> attempts = new HashMap<>();
+        for (Prepared p : prepared) {
+            if (p.incoming.command().getAttempt() > 1) {
+                attempts.put(p.incoming.transactionId(), p.incoming.command().getAttempt());
+            }
+        }
+        if (attempts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT transaction_id::text, attempt FROM relay_ledger WHERE transaction_id = ANY (?) FOR UPDATE")) {
+            lock.setArray(1, connection.createArrayOf("uuid", attempts.keySet().stream().map(UUID::fromString).toArray()));
+            try (ResultSet rows = lock.executeQuery()) {
+                while (rows.next()) {
+                    if (rows.getInt(2) >= attempts.get(rows.getString(1))) {
+                        throw new ConcurrentAttemptException("attempt " + attempts.get(rows.getString(1)) + " of transaction "
+                                + rows.getString(1) + " was recorded meanwhile by another path");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Another path recorded the same attempt first; trying again finds it a duplicate. */
+    static final class ConcurrentAttemptException extends TransientDataAccessException {
+        ConcurrentAttemptException(String message) {
+            super(message);
+        }
     }
 
     private static void applyOperations(Connection connection, List<Prepared> prepared) throws SQLException {
@@ -209,6 +290,28 @@ public class CommandApplier {
                 ledger.addBatch();
             }
             ledger.executeBatch();
+        }
+    }
+
+    /** Keeps each FAILED command as it was read, so an operator can inspect it and a retry can apply it again. */
+    private static void writeDeadLetters(Connection connection, List<Prepared> prepared) throws SQLException {
+        List<Prepared> failed = prepared.stream().filter(p -> p.error != null).toList();
+        if (failed.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement deadLetter = connection.prepareStatement(DEAD_LETTER_UPSERT)) {
+            for (Prepared p : failed) {
+                IncomingCommand in = p.incoming;
+                deadLetter.setString(1, in.transactionId());
+                deadLetter.setInt(2, in.command().getAttempt());
+                deadLetter.setString(3, in.topic());
+                deadLetter.setInt(4, in.partition());
+                deadLetter.setLong(5, in.offset());
+                deadLetter.setString(6, p.error);
+                deadLetter.setBytes(7, in.payload() != null ? in.payload() : COMMANDS.encode(in.command()));
+                deadLetter.addBatch();
+            }
+            deadLetter.executeBatch();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.opsdb.relay.main.apply;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,8 +16,10 @@ import io.opsdb.relay.site.spring.SiteBeans;
 @Configuration(proxyBeanMethods = false)
 public class DirectWriteConfiguration {
 
+    /** @param listener an {@link ApplyListener} bean if there is one (the main site's metrics) */
     @Bean
-    CommandApplier commandApplier(@Qualifier(SiteBeans.MAIN + "Jdbc") JdbcTemplate primary, TransactionTemplate mainTransactions) {
-        return new CommandApplier(primary, mainTransactions);
+    CommandApplier commandApplier(@Qualifier(SiteBeans.MAIN + "Jdbc") JdbcTemplate primary, TransactionTemplate mainTransactions,
+            ObjectProvider<ApplyListener> listener) {
+        return new CommandApplier(primary, mainTransactions, listener.getIfAvailable(() -> ApplyListener.NONE));
     }
 }

@@ -42,7 +42,7 @@ public class MirroredCommandListener {
             try {
                 WriteCommand command = codec.decode(record.value());
                 BoundOperation.requireUuid(command.getTransactionId(), "transaction id");
-                commands.add(new IncomingCommand(record.topic(), record.partition(), record.offset(), command));
+                commands.add(new IncomingCommand(record.topic(), record.partition(), record.offset(), command, record.value()));
             }
             catch (MessageDecodingException | InvalidCommandException e) {
                 deadLetters.record(record, e.getMessage());

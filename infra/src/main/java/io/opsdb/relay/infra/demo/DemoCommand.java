@@ -31,7 +31,7 @@ public final class DemoCommand {
 
     /** Runs {@code writes} writes from {@code clients} concurrent clients against a running stack; returns the exit code. */
     public static int run(LocalStack stack, int writes, int clients) {
-        ObservatoryWorkload workload = new ObservatoryWorkload(stack.observatoryApi());
+        ObservatoryWorkload workload = new ObservatoryWorkload(stack.observatoryApi(), stack.serviceToken());
         try {
             String runId = "demo-" + UUID.randomUUID().toString().substring(0, 8);
             LOG.info("Demo {}: {} writes from {} clients at the observatory ({})", runId, writes, clients, stack.observatoryApi());

@@ -7,24 +7,33 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A minimal HTTP client of a site's API, as an operator's script would use it. Responses are read with
- * a few patterns rather than a JSON library: the launcher stays free of the applications' dependencies.
+ * A minimal HTTP client of a site's API, as an operator's script would use it, authenticated by an API token
+ * ({@code Authorization: Bearer}). Responses are read with a few patterns rather than a JSON library: the
+ * launcher stays free of the applications' dependencies.
  */
 public final class ObservatoryClient {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final URI api;
+    private final String authorization;
     private final HttpClient http;
 
-    public ObservatoryClient(URI api, Executor executor) {
+    /**
+     * @param api   the site's API, e.g. {@code http://127.0.0.1:8001}
+     * @param token an API token whose role may read and write (service or observer), e.g.
+     *              {@code LocalStack.serviceToken()}
+     */
+    public ObservatoryClient(URI api, String token, Executor executor) {
         this.api = api;
+        this.authorization = "Bearer " + Objects.requireNonNull(token, "token");
         this.http = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -64,12 +73,14 @@ public final class ObservatoryClient {
     /** Long-polls until the transaction is VISIBLE or FAILED, or {@code timeout} passes. */
     public CompletableFuture<Status> whenVisible(String transactionId, Duration timeout) {
         URI uri = api.resolve("/api/transactions/" + transactionId + "?wait=visible&timeout=" + timeout.toSeconds());
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout.plus(REQUEST_TIMEOUT)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout.plus(REQUEST_TIMEOUT))
+                .header("Authorization", authorization).GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(ObservatoryClient::status);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json").build(),
+        return http.send(request.timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
+                        .header("Authorization", authorization).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

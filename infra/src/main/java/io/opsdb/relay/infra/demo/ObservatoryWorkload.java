@@ -37,13 +37,14 @@ public final class ObservatoryWorkload {
     private final ObservatoryClient client;
     private final ExecutorService executor;
 
-    public ObservatoryWorkload(java.net.URI observatoryApi) {
+    /** @param token an API token that may write, see {@link ObservatoryClient} */
+    public ObservatoryWorkload(java.net.URI observatoryApi, String token) {
         this.executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "workload-http");
             t.setDaemon(true);
             return t;
         });
-        this.client = new ObservatoryClient(observatoryApi, executor);
+        this.client = new ObservatoryClient(observatoryApi, token, executor);
     }
 
     public ObservatoryClient client() {

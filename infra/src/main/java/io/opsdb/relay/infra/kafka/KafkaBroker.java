@@ -85,6 +85,8 @@ public final class KafkaBroker extends JvmProcessComponent {
         properties.put("transaction.state.log.num.partitions", "5");
         properties.put("num.partitions", "1");
         properties.put("auto.create.topics.enable", "false");
+        // One transaction is one record: a bulk of thousands of files must fit (RelayTopics.MAX_COMMAND_BYTES).
+        properties.put("message.max.bytes", Integer.toString(io.opsdb.relay.kafka.RelayTopics.MAX_COMMAND_BYTES));
         // A consumer group starts consuming at once instead of waiting 3 s for more members.
         properties.put("group.initial.rebalance.delay.ms", "0");
         // A broker killed with SIGKILL cannot register again until its old registration's session expired

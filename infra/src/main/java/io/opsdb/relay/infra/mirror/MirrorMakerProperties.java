@@ -50,6 +50,9 @@ public final class MirrorMakerProperties {
         aliases.add(cluster.alias());
         properties.put(cluster.alias() + ".bootstrap.servers", cluster.bootstrapServers());
         properties.put(cluster.alias() + ".producer.linger.ms", "0");
+        // A command is one record, up to the size the brokers accept.
+        properties.put(cluster.alias() + ".producer.max.request.size",
+                Integer.toString(io.opsdb.relay.kafka.RelayTopics.MAX_COMMAND_BYTES));
         // Each flow's worker reads its settings from its target cluster's prefix, not from the top level.
         properties.put(cluster.alias() + "." + PLUGIN_DISCOVERY, SERVICE_LOAD);
         return this;

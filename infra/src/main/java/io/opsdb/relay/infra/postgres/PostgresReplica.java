@@ -1,10 +1,13 @@
 package io.opsdb.relay.infra.postgres;
 
+import io.opsdb.relay.infra.StackException;
 import io.opsdb.relay.infra.process.Await;
 import io.opsdb.relay.infra.process.WorkDirectory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -43,6 +46,34 @@ public final class PostgresReplica extends PostgresServer {
     @Override
     protected void afterStart() {
         Await.until(this::isStreaming, STREAMING_TIMEOUT, name() + " streamed from " + primary.name() + " in recovery");
+    }
+
+    /**
+     * Waits until this replica has replayed everything the primary had written when called, e.g. rows that a
+     * process committed at the primary and that the replica's readers must see next. LSNs are compared as
+     * {@code pg_lsn}, numerically.
+     *
+     * @throws StackException if it has not within {@code timeout}
+     */
+    public void awaitCaughtUp(Duration timeout) {
+        String target;
+        try (Connection connection = primary.connect(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            result.next();
+            target = result.getString(1);
+        } catch (SQLException e) {
+            throw new StackException("cannot read the WAL position of " + primary.name() + ": " + e.getMessage(), e);
+        }
+        Await.until(() -> {
+            try (Connection connection = connect();
+                 PreparedStatement statement = connection.prepareStatement(
+                         "SELECT pg_last_wal_replay_lsn() >= CAST(? AS pg_lsn)")) {
+                statement.setString(1, target);
+                try (ResultSet result = statement.executeQuery()) {
+                    return result.next() && result.getBoolean(1);
+                }
+            }
+        }, timeout, name() + " replayed " + primary.name() + " up to " + target);
     }
 
     private boolean isStreaming() throws Exception {

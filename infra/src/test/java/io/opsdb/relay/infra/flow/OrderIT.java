@@ -32,7 +32,7 @@ class OrderIT {
     @Test
     void aFinishIsAlwaysAppliedAfterItsStart() throws Exception {
         ExecutorService http = Executors.newFixedThreadPool(4);
-        ObservatoryClient client = new ObservatoryClient(TwoSiteStack.stack().observatoryApi(), http);
+        ObservatoryClient client = new ObservatoryClient(TwoSiteStack.stack().observatoryApi(), TwoSiteStack.stack().serviceToken(), http);
         List<Unit> units = Collections.synchronizedList(new ArrayList<>());
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         List<CompletableFuture<Void>> work = new ArrayList<>();

@@ -20,7 +20,8 @@ import io.opsdb.relay.infra.demo.ObservatoryClient;
 class ReadYourWritesIT {
 
     private final ObservatoryClient client =
-            new ObservatoryClient(TwoSiteStack.stack().observatoryApi(), Executors.newFixedThreadPool(2));
+            new ObservatoryClient(TwoSiteStack.stack().observatoryApi(), TwoSiteStack.stack().serviceToken(),
+                    Executors.newFixedThreadPool(2));
 
     @Test
     void startedAndFinishedUnitReadsCompletedBeforeAndAfterItIsVisible() throws Exception {

@@ -46,7 +46,8 @@ class RedeliveryIT {
 
     @Test
     void aRedeliveredCommandIsAppliedOnceEvenAfterALaterCommand() throws Exception {
-        ObservatoryClient client = new ObservatoryClient(TwoSiteStack.stack().observatoryApi(), Executors.newFixedThreadPool(2));
+        ObservatoryClient client = new ObservatoryClient(TwoSiteStack.stack().observatoryApi(), TwoSiteStack.stack().serviceToken(),
+                Executors.newFixedThreadPool(2));
         ObservatoryClient.Accepted unit = client.startObsUnit("redelivery", "camera");
         assertThat(client.whenVisible(unit.transactionId(), Duration.ofSeconds(90)).get().state()).isEqualTo("VISIBLE");
 

@@ -45,6 +45,11 @@ public final class TwoSiteStack implements BeforeAllCallback {
         return stack;
     }
 
+    /** An API token allowed to read and write at both sites (role service). */
+    static String token() {
+        return stack.serviceToken();
+    }
+
     static Connection primary() throws SQLException {
         return DriverManager.getConnection(stack.primaryJdbcUrl(), stack.dbUser(), stack.dbPassword());
     }

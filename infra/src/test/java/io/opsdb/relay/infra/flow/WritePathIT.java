@@ -42,7 +42,7 @@ class WritePathIT {
         for (int i = 0; i < PROBE_CONNECTIONS; i++) {
             replicaConnections.add(TwoSiteStack.replica());
         }
-        ObservatoryWorkload workload = new ObservatoryWorkload(TwoSiteStack.stack().observatoryApi());
+        ObservatoryWorkload workload = new ObservatoryWorkload(TwoSiteStack.stack().observatoryApi(), TwoSiteStack.stack().serviceToken());
         ObservatoryWorkload.Result result;
         try {
             result = workload.run("it-" + UUID.randomUUID(), WRITES, CLIENTS, Duration.ofSeconds(120), (write, status) -> {

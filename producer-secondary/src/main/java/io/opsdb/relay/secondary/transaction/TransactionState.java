@@ -8,11 +8,18 @@ public enum TransactionState {
     APPLIED,
     /** This site's replica has replayed its commit: reads of the replica show it. */
     VISIBLE,
-    /** Rejected at the main site, with a reason. */
-    FAILED;
+    /** Rejected at the main site, with a reason; waits for an operator to retry or discard it. */
+    FAILED,
+    /** FAILED, and set aside by an operator: nothing more will happen to it. */
+    DISCARDED;
 
     /** True once nothing more will happen to the transaction without an operator. */
     public boolean isSettled() {
-        return this == VISIBLE || this == FAILED;
+        return this == VISIBLE || this == FAILED || this == DISCARDED;
+    }
+
+    /** Only a FAILED transaction may be retried or discarded: anything else is on its way or settled. */
+    public boolean acceptsOperatorAction() {
+        return this == FAILED;
     }
 }

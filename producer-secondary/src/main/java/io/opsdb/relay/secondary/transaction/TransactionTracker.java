@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.stereotype.Component;
 
@@ -22,13 +24,17 @@ import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.schema.TransactionOutcome;
 
 /**
- * The state machine of this site's transactions, BUFFERED -> APPLIED(commit LSN) -> VISIBLE or FAILED,
- * and the in-flight overlay that reads merge on top of the replica.
+ * The state machine of this site's transactions, BUFFERED -> APPLIED(commit LSN) -> VISIBLE, or FAILED ->
+ * retried (BUFFERED) or DISCARDED, and the in-flight overlay that reads merge on top of the replica.
  *
  * <p>A transaction becomes VISIBLE only when the replica's replay position has reached its commit LSN, so
  * a read of the replica after that finds it; until then its operations stay in the overlay. The overlay
  * is always a suffix of the site's order (an earlier commit has a lower LSN), which makes replaying it on
  * top of any replica state read after it was taken give the same result: no flicker.
+ *
+ * <p>A FAILED transaction waits for an operator: retried, it is BUFFERED again as a new attempt at the end
+ * of the site's order; discarded, it is DISCARDED for good. Every transaction stays queryable by id and by
+ * state for as long as this process runs; nothing expires.
  */
 @Component
 public class TransactionTracker {
@@ -38,6 +44,10 @@ public class TransactionTracker {
 
     private final Clock clock;
     private final Map<String, TrackedTransaction> byId = new ConcurrentHashMap<>();
+    /** The same transactions by state, each in transaction id order: lists page through these, never all of byId. */
+    private final Map<TransactionState, NavigableMap<String, TrackedTransaction>> byState = new EnumMap<>(TransactionState.class);
+    /** Their sizes: a skip list counts its entries one by one. */
+    private final Map<TransactionState, AtomicInteger> stateCounts = new EnumMap<>(TransactionState.class);
     private final NavigableMap<Long, TrackedTransaction> inFlight = new ConcurrentSkipListMap<>();
     private final Map<String, NavigableMap<OverlayKey, Operation>> overlayByRecord = new ConcurrentHashMap<>();
     private final PriorityQueue<TrackedTransaction> awaitingReplay =
@@ -52,6 +62,7 @@ public class TransactionTracker {
     private volatile Lsn replayed = Lsn.INVALID;
     private volatile Lsn newestCommit = Lsn.INVALID;
     private final java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+    private final List<TransactionListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TransactionTracker() {
         this(Clock.systemUTC());
@@ -59,6 +70,21 @@ public class TransactionTracker {
 
     TransactionTracker(Clock clock) {
         this.clock = clock;
+        for (TransactionState state : TransactionState.values()) {
+            byState.put(state, new ConcurrentSkipListMap<>());
+            stateCounts.put(state, new AtomicInteger());
+        }
+    }
+
+    /** Tells {@code listener} of every state a transaction enters from now on. */
+    public void addListener(TransactionListener listener) {
+        listeners.add(listener);
+    }
+
+    private void entered(TrackedTransaction tx) {
+        for (TransactionListener listener : listeners) {
+            listener.entered(tx);
+        }
     }
 
     /** A command was acknowledged by the local broker at {@code sequence} (its offset). */
@@ -66,13 +92,10 @@ public class TransactionTracker {
             List<Operation> operations, Instant acknowledgedAt) {
         TrackedTransaction tx = new TrackedTransaction(transactionId, sequence, attempt, operations,
                 TransactionState.BUFFERED, acknowledgedAt, null, null, null, null);
-        byId.put(transactionId, tx);
+        store(tx);
         inFlight.put(sequence, tx);
-        for (int i = 0; i < operations.size(); i++) {
-            Operation op = operations.get(i);
-            overlayByRecord.computeIfAbsent(op.getRecordId(), id -> new ConcurrentSkipListMap<>())
-                    .put(new OverlayKey(sequence, i), op);
-        }
+        entered(tx);
+        addToOverlay(tx);
         TransactionOutcome early = earlyOutcomes.remove(transactionId);
         if (early != null) {
             outcome(early);
@@ -87,7 +110,12 @@ public class TransactionTracker {
             earlyOutcomes.put(outcome.getTransactionId(), outcome);
             return;
         }
-        if (tx.state() != TransactionState.BUFFERED || outcome.getAttempt() < tx.attempt()) {
+        if (outcome.getAttempt() > tx.attempt()) {
+            // Retried elsewhere (by an operator at the main site) after this attempt failed: the later
+            // attempt's outcome is the truth.
+            tx = tx.following(outcome.getAttempt());
+        }
+        else if (tx.state() != TransactionState.BUFFERED || outcome.getAttempt() < tx.attempt()) {
             return;
         }
         if (outcome.getStatus() == OutcomeStatus.FAILED) {
@@ -105,7 +133,7 @@ public class TransactionTracker {
             Instant acceptedAt) {
         TrackedTransaction tx = new TrackedTransaction(transactionId, -1, 1, operations, TransactionState.BUFFERED,
                 acceptedAt, null, null, null, null);
-        byId.put(transactionId, tx);
+        store(tx);
         markApplied(tx, commitLsn);
         return byId.get(transactionId);
     }
@@ -115,10 +143,10 @@ public class TransactionTracker {
             newestCommit = commitLsn;
         }
         TrackedTransaction applied = tx.applied(commitLsn, clock.instant());
-        byId.put(applied.transactionId(), applied);
-        if (applied.sequence() >= 0) {
-            inFlight.put(applied.sequence(), applied);
-        }
+        store(applied);
+        // Only a transaction buffered here is in flight (not a direct write, nor one retried elsewhere).
+        inFlight.replace(applied.sequence(), applied);
+        entered(applied);
         if (applied.commitLsn().isAtOrBefore(replayed)) {
             settle(applied.visible(clock.instant()));
         }
@@ -146,7 +174,7 @@ public class TransactionTracker {
         if (tx.state() == TransactionState.FAILED) {
             failed.incrementAndGet();
         }
-        byId.put(tx.transactionId(), tx);
+        store(tx);
         TrackedTransaction removed = inFlight.remove(tx.sequence());
         if (removed != null) {
             for (int i = 0; i < removed.operations().size(); i++) {
@@ -160,6 +188,7 @@ public class TransactionTracker {
                 }
             }
         }
+        entered(tx);
         CompletableFuture<TrackedTransaction> waiter = settledWaiters.remove(tx.transactionId());
         if (waiter != null) {
             waiter.complete(tx);
@@ -170,7 +199,86 @@ public class TransactionTracker {
         return Optional.ofNullable(byId.get(transactionId));
     }
 
-    /** Completes when the transaction is VISIBLE or FAILED (at once if it already is). */
+    /**
+     * One page of the transactions in {@code state}, in transaction id order.
+     *
+     * @param afterTransactionId the last id of the previous page (a cursor), or null for the first page
+     */
+    public List<TrackedTransaction> list(TransactionState state, String afterTransactionId, int limit) {
+        NavigableMap<String, TrackedTransaction> index = byState.get(state);
+        NavigableMap<String, TrackedTransaction> page = afterTransactionId == null ? index : index.tailMap(afterTransactionId, false);
+        return page.values().stream().limit(limit).toList();
+    }
+
+    /** How many transactions are in {@code state} now. */
+    public int count(TransactionState state) {
+        return stateCounts.get(state).get();
+    }
+
+    /**
+     * An operator sets a FAILED transaction aside: it becomes DISCARDED, and nothing more happens to it here.
+     *
+     * @return the transaction, DISCARDED; empty when there is no such transaction
+     * @throws TransactionActionRefusedException when it is not FAILED
+     */
+    public synchronized Optional<TrackedTransaction> discard(String transactionId, String by) {
+        TrackedTransaction tx = byId.get(transactionId);
+        if (tx == null) {
+            return Optional.empty();
+        }
+        if (!tx.state().acceptsOperatorAction()) {
+            throw new TransactionActionRefusedException(tx, "discarded");
+        }
+        TrackedTransaction discarded = tx.setAside(new OperatorAction(by, clock.instant()));
+        store(discarded);
+        entered(discarded);
+        return Optional.of(discarded);
+    }
+
+    /**
+     * An operator's retry of a FAILED transaction was acknowledged by the local broker as {@code attempt} at
+     * {@code sequence}: it is BUFFERED again, in flight at its new place in the site's order.
+     */
+    public synchronized TrackedTransaction retried(String transactionId, long sequence, int attempt, String by) {
+        TrackedTransaction tx = byId.get(transactionId);
+        if (tx == null) {
+            throw new IllegalStateException("transaction " + transactionId + " was retried but is not tracked");
+        }
+        OperatorAction retry = new OperatorAction(by, clock.instant());
+        if (tx.attempt() >= attempt) {
+            // The outcome of this attempt outran its acknowledgement: the transaction already follows it.
+            TrackedTransaction noted = tx.withRetry(retry);
+            store(noted);
+            return noted;
+        }
+        TrackedTransaction again = tx.retryAs(sequence, attempt, retry);
+        store(again);
+        inFlight.put(sequence, again);
+        entered(again);
+        addToOverlay(again);
+        return again;
+    }
+
+    /** Every change of a transaction goes through here, so the state index stays in step with byId. */
+    private void store(TrackedTransaction tx) {
+        TrackedTransaction previous = byId.put(tx.transactionId(), tx);
+        if (previous != null && byState.get(previous.state()).remove(previous.transactionId()) != null) {
+            stateCounts.get(previous.state()).decrementAndGet();
+        }
+        if (byState.get(tx.state()).put(tx.transactionId(), tx) == null) {
+            stateCounts.get(tx.state()).incrementAndGet();
+        }
+    }
+
+    private void addToOverlay(TrackedTransaction tx) {
+        for (int i = 0; i < tx.operations().size(); i++) {
+            Operation op = tx.operations().get(i);
+            overlayByRecord.computeIfAbsent(op.getRecordId(), id -> new ConcurrentSkipListMap<>())
+                    .put(new OverlayKey(tx.sequence(), i), op);
+        }
+    }
+
+    /** Completes when the transaction is VISIBLE, FAILED or DISCARDED (at once if it already is). */
     public synchronized CompletableFuture<TrackedTransaction> whenSettled(String transactionId) {
         TrackedTransaction tx = byId.get(transactionId);
         if (tx != null && tx.state().isSettled()) {
@@ -183,6 +291,18 @@ public class TransactionTracker {
     public List<Operation> inFlightOperations(String recordId) {
         NavigableMap<OverlayKey, Operation> ops = overlayByRecord.get(recordId);
         return ops == null ? List.of() : new ArrayList<>(ops.values());
+    }
+
+    /** The records of one entity that have operations in flight (for merged lists). */
+    public java.util.Set<String> inFlightRecordIds(io.opsdb.relay.schema.EntityType entity) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Map.Entry<String, NavigableMap<OverlayKey, Operation>> record : overlayByRecord.entrySet()) {
+            Map.Entry<OverlayKey, Operation> first = record.getValue().firstEntry();
+            if (first != null && first.getValue().getEntity() == entity) {
+                ids.add(record.getKey());
+            }
+        }
+        return ids;
     }
 
     /** Transactions not yet VISIBLE or FAILED. */

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
+import io.opsdb.relay.secondary.transaction.TransactionActionRefusedException;
 import io.opsdb.relay.secondary.transaction.TransactionTracker;
 import io.opsdb.relay.site.SiteConfiguration;
 
@@ -44,6 +46,7 @@ public class CommandPublisher implements DisposableBean {
     private final KafkaProducer<String, WriteCommand> producer;
     private final TransactionTracker tracker;
     private final SiteConfiguration settings;
+    private final Object retries = new Object();
 
     public CommandPublisher(KafkaProperties kafka, TransactionTracker tracker, SiteConfiguration settings) {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
@@ -53,6 +56,9 @@ public class CommandPublisher implements DisposableBean {
         // Idempotence with at most 5 requests in flight keeps the partition in acknowledgement order.
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RelayTopics.MAX_COMMAND_BYTES);
+        // Bulk commands repeat their column names and parent ids: they compress well.
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, PRODUCE_TIMEOUT.toMillis());
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) PRODUCE_TIMEOUT.toMillis());
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(PRODUCE_TIMEOUT.toMillis(), 10_000));
@@ -74,18 +80,55 @@ public class CommandPublisher implements DisposableBean {
      */
     public TrackedTransaction publish(String transactionId, List<Operation> operations) {
         Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        WriteCommand command = WriteCommand.newBuilder()
+        long offset = send(command(transactionId, acceptedAt, 1, operations));
+        return tracker.acknowledged(transactionId, offset, 1, operations, acceptedAt);
+    }
+
+    /**
+     * Publishes a FAILED transaction again, once an operator has fixed its cause: the same transaction id and
+     * operations as its next attempt, at the end of the site's order. The main site applies it because its
+     * ledger row is FAILED at a lower attempt; the transaction is BUFFERED again here.
+     *
+     * @param by who retries it
+     * @return the transaction, BUFFERED again; empty when there is no such transaction
+     * @throws TransactionActionRefusedException when it is not FAILED
+     * @throws BufferUnavailableException when the local broker does not acknowledge in time: nothing changed
+     */
+    public Optional<TrackedTransaction> retry(String transactionId, String by) {
+        // One retry at a time: two operators retrying the same transaction at once must not publish two attempts.
+        synchronized (retries) {
+            Optional<TrackedTransaction> found = tracker.find(transactionId);
+            if (found.isEmpty()) {
+                return found;
+            }
+            TrackedTransaction failed = found.get();
+            if (!failed.state().acceptsOperatorAction()) {
+                throw new TransactionActionRefusedException(failed, "retried");
+            }
+            int attempt = failed.attempt() + 1;
+            long offset = send(command(transactionId, failed.acknowledgedAt(), attempt, failed.operations()));
+            return Optional.of(tracker.retried(transactionId, offset, attempt, by));
+        }
+    }
+
+    private WriteCommand command(String transactionId, Instant acceptedAt, int attempt, List<Operation> operations) {
+        return WriteCommand.newBuilder()
                 .setTransactionId(transactionId)
                 .setSite(settings.siteName())
                 .setAcceptedAt(acceptedAt)
-                .setAttempt(1)
+                .setAttempt(attempt)
                 .setOperations(operations)
                 .build();
+    }
+
+    /** Produces {@code command} and returns its offset once the local broker has acknowledged it. */
+    private long send(WriteCommand command) {
+        String transactionId = command.getTransactionId();
         ProducerRecord<String, WriteCommand> record = new ProducerRecord<>(RelayTopics.COMMANDS, transactionId, command);
         record.headers()
                 .add(RelayTopics.HEADER_TRANSACTION_ID, bytes(transactionId))
                 .add(RelayTopics.HEADER_SITE, bytes(settings.siteName()))
-                .add(RelayTopics.HEADER_OPERATION, bytes(describe(operations)));
+                .add(RelayTopics.HEADER_OPERATION, bytes(describe(command.getOperations())));
         RecordMetadata acknowledged;
         try {
             acknowledged = producer.send(record).get(PRODUCE_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
@@ -99,7 +142,7 @@ public class CommandPublisher implements DisposableBean {
             Thread.currentThread().interrupt();
             throw new BufferUnavailableException("Interrupted while waiting for the local buffer.", e);
         }
-        return tracker.acknowledged(transactionId, acknowledged.offset(), 1, operations, acceptedAt);
+        return acknowledged.offset();
     }
 
     private static String describe(List<Operation> operations) {

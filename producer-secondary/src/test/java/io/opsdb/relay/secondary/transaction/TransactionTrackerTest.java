@@ -103,4 +103,20 @@ class TransactionTrackerTest {
 
         assertThat(tracker.find("t1")).get().isSameAs(visible);
     }
+
+    @Test
+    void listenersAreToldOfEveryStateATransactionEntersOnce() {
+        List<String> entered = new java.util.ArrayList<>();
+        tracker.addListener(tx -> entered.add(tx.transactionId() + " " + tx.state()));
+
+        tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
+        tracker.acknowledged("t2", 1, 1, List.of(finish("r1")), NOW);
+        tracker.outcome(applied("t1", "0/50"));
+        tracker.outcome(applied("t1", "0/50"));
+        tracker.outcome(TransactionOutcome.newBuilder(applied("t2", "0/60")).setStatus(OutcomeStatus.FAILED)
+                .setError("no such record").build());
+        tracker.replayedUpTo(Lsn.valueOf("0/50"));
+
+        assertThat(entered).containsExactly("t1 BUFFERED", "t2 BUFFERED", "t1 APPLIED", "t2 FAILED", "t1 VISIBLE");
+    }
 }

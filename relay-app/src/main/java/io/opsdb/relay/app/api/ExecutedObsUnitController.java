@@ -16,7 +16,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+
+import io.opsdb.relay.app.web.Paging;
 
 import io.opsdb.relay.app.read.EntityReader;
 import io.opsdb.relay.app.web.RequestFields;
@@ -41,6 +44,7 @@ class ExecutedObsUnitController {
             Set.of("obs_unit_id", "observing_program_id", "source_id", "instrument", "start_time", "notes");
     private static final Set<String> FINISH_FIELDS = Set.of("status", "end_time", "notes");
     private static final Set<String> FINISHED_STATUSES = Set.of("completed", "failed");
+    private static final Set<String> ALL_STATUSES = Set.of("running", "completed", "failed");
 
     private final WriteRouter writes;
     private final EntityReader reader;
@@ -108,6 +112,36 @@ class ExecutedObsUnitController {
         }
         WriteResult tx = writes.write(List.of(operation(OperationType.UPDATE, id.toLowerCase(), values)), WriteKind.CRITICAL);
         return ResponseEntity.status(201).body(accepted(tx, id.toLowerCase()));
+    }
+
+    /** Newest first; every filter is an exact match. */
+    @GetMapping("/executed_obs_units")
+    List<Map<String, Object>> list(@RequestParam(required = false) String status, @RequestParam(required = false) String site,
+            @RequestParam(required = false) String instrument, @RequestParam(name = "obs_unit_id", required = false) String obsUnitId,
+            @RequestParam(name = "observing_program_id", required = false) String programId,
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
+        Map<String, Object> query = new HashMap<>();
+        putIfPresent(query, "status", status);
+        putIfPresent(query, "site", site);
+        putIfPresent(query, "instrument", instrument);
+        putIfPresent(query, "obs_unit_id", obsUnitId);
+        putIfPresent(query, "observing_program_id", programId);
+        RequestFields fields = new RequestFields(query, query.keySet());
+        fields.oneOf("status", ALL_STATUSES, null);
+        fields.uuid("observing_program_id");
+        fields.throwIfInvalid();
+        Paging page = Paging.of(limit, offset);
+        Map<String, Object> filters = new HashMap<>(query);
+        if (programId != null) {
+            filters.put("observing_program_id", programId.toLowerCase());
+        }
+        return reader.list(EntityType.EXECUTED_OBS_UNIT, filters, "start_time", true, page.limit(), page.offset());
+    }
+
+    private static void putIfPresent(Map<String, Object> query, String name, String value) {
+        if (value != null) {
+            query.put(name, value);
+        }
     }
 
     @GetMapping("/executed_obs_units/{id}")

@@ -1,53 +1,67 @@
 package io.opsdb.relay.app.api;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.opsdb.relay.app.auth.AuthenticatedPrincipal;
+import io.opsdb.relay.app.transaction.SiteTransactions;
+import io.opsdb.relay.app.web.Paging;
 import io.opsdb.relay.app.web.RequestFields;
 import io.opsdb.relay.app.web.RequestProblem;
-import io.opsdb.relay.secondary.transaction.TrackedTransaction;
+import io.opsdb.relay.secondary.transaction.TransactionState;
 import io.opsdb.relay.secondary.transaction.TransactionTracker;
 import io.opsdb.relay.site.SiteConfiguration;
-import io.opsdb.relay.site.spring.SiteBeans;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.jdbc.core.JdbcTemplate;
 
-/** {@code GET /api/transactions/{id}}: where a transaction is; {@code ?wait=visible} waits until it settles. */
+/**
+ * Where transactions are and what operators do with the failed ones:
+ * <ul>
+ * <li>{@code GET /api/transactions/{id}}: its state, commit LSN, error, and who retried or discarded it;
+ * {@code ?wait=visible} (at a secondary) answers when it settles;</li>
+ * <li>{@code GET /api/transactions?state=FAILED&limit=100&cursor=<last id>}: one page of the transactions in a
+ * state, in id order, with the cursor of the next page;</li>
+ * <li>{@code POST /api/transactions/{id}/retry} and {@code /discard}: only for a FAILED one (409 otherwise).</li>
+ * </ul>
+ */
 @RestController
 class TransactionController {
 
     private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+    /** Who acts on a request that carries no principal (authentication off, or a public request). */
+    static final String ANONYMOUS = "anonymous";
 
+    private final SiteTransactions transactions;
     private final TransactionTracker tracker;
     private final SiteConfiguration settings;
-    private final JdbcTemplate primary;
 
-    TransactionController(ObjectProvider<TransactionTracker> tracker, SiteConfiguration settings,
-            @Qualifier(SiteBeans.MAIN + "Jdbc") JdbcTemplate primary) {
+    TransactionController(SiteTransactions transactions, ObjectProvider<TransactionTracker> tracker, SiteConfiguration settings) {
+        this.transactions = transactions;
         this.tracker = tracker.getIfAvailable();
         this.settings = settings;
-        this.primary = primary;
     }
 
     @GetMapping("/api/transactions/{id}")
     CompletableFuture<Map<String, Object>> status(@PathVariable String id,
             @RequestParam(required = false) String wait, @RequestParam(required = false) Double timeout) {
-        if (tracker == null) {
-            // The main site writes straight to its own database: a transaction in the ledger is visible here.
-            return CompletableFuture.completedFuture(ledgerView(id));
-        }
-        TrackedTransaction tx = tracker.find(id).orElseThrow(() -> RequestProblem.notFound("transaction " + id));
-        if (wait == null) {
-            return CompletableFuture.completedFuture(view(tx));
+        Map<String, Object> now = transactions.find(id).orElseThrow(() -> RequestProblem.notFound("transaction " + id));
+        if (wait == null || tracker == null) {
+            // The main site writes straight to its own database: a transaction in its ledger is settled.
+            return CompletableFuture.completedFuture(now);
         }
         if (!"visible".equals(wait)) {
             throw RequestProblem.invalid("wait", "must be 'visible'");
@@ -60,44 +74,60 @@ class TransactionController {
         // A dependent future of our own: the timeout must not complete the one other waiters share.
         return tracker.whenSettled(id).thenApply(settled -> settled)
                 .completeOnTimeout(null, limit.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(settled -> view(settled != null ? settled : tracker.find(id).orElseThrow()));
+                .thenApply(settled -> transactions.find(id).orElseThrow());
     }
 
-    private Map<String, Object> ledgerView(String id) {
-        if (!RequestFields.isUuid(id)) {
-            throw RequestProblem.notFound("transaction " + id);
+    @GetMapping("/api/transactions")
+    Map<String, Object> list(@RequestParam(required = false) String state, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        List<RequestProblem.FieldError> errors = new java.util.ArrayList<>();
+        TransactionState wanted = state(state, errors);
+        if (cursor != null && !RequestFields.isUuid(cursor)) {
+            errors.add(new RequestProblem.FieldError("cursor", "must be the transaction id that ended the previous page"));
         }
-        return primary.query("SELECT transaction_id::text, status, attempt, error, accepted_at, applied_at"
-                + " FROM relay_ledger WHERE transaction_id = CAST(? AS uuid)", rs -> {
-            if (!rs.next()) {
-                throw RequestProblem.notFound("transaction " + id);
-            }
-            boolean applied = "APPLIED".equals(rs.getString(2));
-            String appliedAt = rs.getObject(6, java.time.OffsetDateTime.class).toInstant().toString();
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("transaction_id", rs.getString(1));
-            body.put("state", applied ? "VISIBLE" : "FAILED");
-            body.put("attempt", rs.getInt(3));
-            body.put("commit_lsn", null);
-            body.put("error", rs.getString(4));
-            body.put("acknowledged_at", rs.getObject(5, java.time.OffsetDateTime.class).toInstant().toString());
-            body.put("applied_at", appliedAt);
-            body.put("visible_at", applied ? appliedAt : null);
-            return body;
-        }, id);
+        if (limit != null && (limit < 1 || limit > Paging.MAX_LIMIT)) {
+            errors.add(new RequestProblem.FieldError("limit", "must be from 1 to " + Paging.MAX_LIMIT));
+        }
+        if (!errors.isEmpty()) {
+            throw RequestProblem.invalid(errors);
+        }
+        int pageSize = limit == null ? 100 : limit;
+        List<Map<String, Object>> page = transactions.list(wanted, cursor == null ? null : cursor.toLowerCase(Locale.ROOT), pageSize);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("state", wanted.name());
+        body.put("transactions", page);
+        // A full page may have a next one: it starts after its last id.
+        body.put("next_cursor", page.size() == pageSize ? page.get(page.size() - 1).get("transaction_id") : null);
+        return body;
     }
 
-    static Map<String, Object> view(TrackedTransaction tx) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("transaction_id", tx.transactionId());
-        body.put("state", tx.state().name());
-        body.put("sequence", tx.sequence());
-        body.put("attempt", tx.attempt());
-        body.put("commit_lsn", tx.commitLsn() == null ? null : tx.commitLsn().asString());
-        body.put("error", tx.error());
-        body.put("acknowledged_at", String.valueOf(tx.acknowledgedAt()));
-        body.put("applied_at", tx.appliedAt() == null ? null : tx.appliedAt().toString());
-        body.put("visible_at", tx.visibleAt() == null ? null : tx.visibleAt().toString());
-        return body;
+    private static TransactionState state(String state, List<RequestProblem.FieldError> errors) {
+        String allowed = Arrays.stream(TransactionState.values()).map(Enum::name).collect(Collectors.joining(", "));
+        if (state == null) {
+            errors.add(new RequestProblem.FieldError("state", "is required: one of " + allowed));
+            return null;
+        }
+        try {
+            return TransactionState.valueOf(state.toUpperCase(Locale.ROOT));
+        }
+        catch (IllegalArgumentException e) {
+            errors.add(new RequestProblem.FieldError("state", "must be one of " + allowed));
+            return null;
+        }
+    }
+
+    @PostMapping("/api/transactions/{id}/retry")
+    Map<String, Object> retry(@PathVariable String id, HttpServletRequest request) {
+        return transactions.retry(id, actor(request));
+    }
+
+    @PostMapping("/api/transactions/{id}/discard")
+    Map<String, Object> discard(@PathVariable String id, HttpServletRequest request) {
+        return transactions.discard(id, actor(request));
+    }
+
+    /** The authenticated user who makes the request, recorded with what they do. */
+    static String actor(HttpServletRequest request) {
+        return AuthenticatedPrincipal.of(request).map(AuthenticatedPrincipal::username).orElse(ANONYMOUS);
     }
 }

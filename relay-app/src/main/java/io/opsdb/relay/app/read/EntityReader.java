@@ -53,6 +53,68 @@ public class EntityReader {
         return Optional.ofNullable(row);
     }
 
+    /**
+     * Records of one entity whose columns equal {@code filters}, merged with what is in flight, ordered by
+     * {@code orderBy} (then id), one page of them.
+     */
+    public List<Map<String, Object>> list(EntityType entity, Map<String, Object> filters, String orderBy, boolean descending,
+            int limit, int offset) {
+        EntityTable table = EntityTable.of(entity).orElseThrow();
+        java.util.Set<String> inFlight = tracker == null ? java.util.Set.of() : tracker.inFlightRecordIds(entity);
+        // In-flight records first (see find): their replayed state is what counts for them.
+        Map<String, Map<String, Object>> merged = new LinkedHashMap<>();
+        for (String id : inFlight) {
+            find(entity, id).filter(row -> matches(row, filters)).ifPresent(row -> merged.put(id, row));
+        }
+        StringBuilder sql = new StringBuilder("SELECT id, ")
+                .append(table.columns().stream().map(Column::name).collect(Collectors.joining(", ")))
+                .append(" FROM ").append(table.table()).append(" WHERE true");
+        List<Object> args = new java.util.ArrayList<>();
+        for (Map.Entry<String, Object> filter : filters.entrySet()) {
+            Column column = table.column(filter.getKey()).orElseThrow();
+            sql.append(" AND ").append(column.name()).append(" = CAST(? AS ").append(column.type().sqlType()).append(')');
+            args.add(filter.getValue());
+        }
+        Column order = table.column(orderBy).orElseThrow();
+        sql.append(" ORDER BY ").append(order.name()).append(descending ? " DESC" : " ASC").append(", id LIMIT ?");
+        args.add(offset + limit + inFlight.size());
+        for (Map<String, Object> row : replica.query(sql.toString(), (rs, n) -> row(table, rs), args.toArray())) {
+            merged.putIfAbsent((String) row.get("id"), row);
+        }
+        java.util.Comparator<Map<String, Object>> byOrder = java.util.Comparator.comparing(
+                (Map<String, Object> row) -> sortKey(row.get(orderBy)), java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()));
+        if (descending) {
+            byOrder = java.util.Comparator.comparing((Map<String, Object> row) -> sortKey(row.get(orderBy)),
+                    java.util.Comparator.nullsFirst(java.util.Comparator.<Comparable<Object>>naturalOrder().reversed()));
+        }
+        return merged.values().stream()
+                .sorted(byOrder.thenComparing(row -> (String) row.get("id")))
+                .skip(offset).limit(limit).toList();
+    }
+
+    private static boolean matches(Map<String, Object> row, Map<String, Object> filters) {
+        for (Map.Entry<String, Object> filter : filters.entrySet()) {
+            if (!java.util.Objects.equals(row.get(filter.getKey()), filter.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Timestamps sort as instants (their text does not sort chronologically), the rest as they are. */
+    @SuppressWarnings("unchecked")
+    private static Comparable<Object> sortKey(Object value) {
+        if (value instanceof String text && text.length() >= 20 && text.charAt(10) == 'T' && text.endsWith("Z")) {
+            try {
+                return (Comparable<Object>) (Comparable<?>) java.time.Instant.parse(text);
+            }
+            catch (java.time.format.DateTimeParseException e) {
+                // not a timestamp after all
+            }
+        }
+        return (Comparable<Object>) value;
+    }
+
     static Map<String, Object> replay(Map<String, Object> row, Operation op) {
         return switch (op.getType()) {
             case CREATE -> {

@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** Every refusal as RFC 9457 {@code application/problem+json}, with field errors where there are some. */
 @RestControllerAdvice
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
 class ProblemResponses {
 
     @ExceptionHandler(RequestProblem.class)

@@ -1,0 +1,99 @@
+package io.opsdb.relay.app.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AccessPolicyTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "GET, /health",
+            "GET, /actuator/health",
+            "GET, /actuator/health/liveness",
+            "GET, /actuator/prometheus",
+            "GET, /api/site/info",
+            "HEAD, /health",
+            "GET, /docs",
+            "GET, /docs/index.html",
+            "GET, /v3/api-docs",
+            "GET, /v3/api-docs/swagger-config",
+            "GET, /swagger-ui/index.html"})
+    void probesSiteInfoMetricsAndTheApiDescriptionArePublic(String method, String path) {
+        assertThat(AccessPolicy.required(method, path)).isEqualTo(Permission.PUBLIC);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "GET, /executed_obs_units/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11",
+            "GET, /executed_obs_units",
+            "GET, /raw_data_package/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11",
+            "GET, /api/transactions/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11",
+            "GET, /api/transactions",
+            "GET, /api/buffer",
+            "GET, /actuator/info",
+            "GET, /a/path/nobody/mapped/yet",
+            "get, /executed_obs_units"})
+    void readsOfDataAndTransactionsNeedRead(String method, String path) {
+        assertThat(AccessPolicy.required(method, path)).isEqualTo(Permission.READ);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "POST, /executed_obs_units/start",
+            "PUT, /executed_obs_units/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11/finish",
+            "POST, /raw_data_files/bulk",
+            "POST, /api/transactions",
+            "POST, /api/transactions/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11/retry",
+            "POST, /api/transactions/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11/discard",
+            "GET, /api/transactions/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11/retry",
+            "DELETE, /observing_programs/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11",
+            "PATCH, /a/path/nobody/mapped/yet"})
+    void writesAndOperatorActionsOnTransactionsNeedWrite(String method, String path) {
+        assertThat(AccessPolicy.required(method, path)).isEqualTo(Permission.WRITE);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "GET, /api/tokens",
+            "POST, /api/tokens",
+            "DELETE, /api/tokens/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11"})
+    void tokenManagementNeedsManageTokens(String method, String path) {
+        assertThat(AccessPolicy.required(method, path)).isEqualTo(Permission.MANAGE_TOKENS);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "POST, /health",
+            "DELETE, /api/site/info",
+            "POST, /actuator/prometheus",
+            "PUT, /docs/index.html"})
+    void publicPathsArePublicForReadingOnly(String method, String path) {
+        assertThat(AccessPolicy.required(method, path)).isEqualTo(Permission.WRITE);
+    }
+
+    @Test
+    void similarLookingPathsAreNotPublic() {
+        assertThat(AccessPolicy.required("GET", "/healthz")).isEqualTo(Permission.READ);
+        assertThat(AccessPolicy.required("GET", "/health/../executed_obs_units")).isEqualTo(Permission.READ);
+        assertThat(AccessPolicy.required("GET", "/documents")).isEqualTo(Permission.READ);
+        assertThat(AccessPolicy.required("GET", "/api/site/info/more")).isEqualTo(Permission.READ);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/health", "/executed_obs_units/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11/finish",
+            "/api/tokens", "/raw_data_files/bulk", "/obs%20unit"})
+    void canonicalPathsAreNormalized(String path) {
+        assertThat(AccessPolicy.isNormalized(path)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "health", "//health", "/docs/../api/tokens", "/docs/./x", "/docs/..", "/health;x=1",
+            "/docs/%2e%2e/api/tokens", "/docs%2F..%2Fapi/tokens", "/docs/%2E%2E/x", "/docs\\..\\api", "/docs/%252e%252e"})
+    void pathsThatCouldBeReadAsAnotherPathAreNotNormalized(String path) {
+        assertThat(AccessPolicy.isNormalized(path)).isFalse();
+    }
+}
