@@ -18,7 +18,8 @@ import org.springframework.dao.DataAccessException;
  * A token found valid is remembered for {@link #DEFAULT_TTL} so that a burst of requests costs one query; a
  * revoked token therefore stops working at most that long after its revocation reached this site's database.
  * Unknown tokens are not remembered: a token just issued at the main site works here the moment the replica
- * has it, and guessing cannot fill the cache.
+ * has it, and guessing cannot fill the cache. While the database cannot be asked, tokens it confirmed before
+ * are still accepted; others are answered 503.
  */
 public class BearerTokenAuthenticator {
 
@@ -103,10 +104,13 @@ public class BearerTokenAuthenticator {
         }
         catch (DataAccessException e) {
             if (databaseFailing.compareAndSet(false, true)) {
-                LOG.warn("Cannot check API tokens, answering 503 until this site's database answers: {}",
-                        e.getMostSpecificCause().getMessage());
+                LOG.warn("Cannot check API tokens in this site's database ({}); tokens it confirmed before stay valid,"
+                        + " others get 503 until it answers", e.getMostSpecificCause().getMessage());
             }
-            return Result.of(Outcome.UNAVAILABLE);
+            // Revocations reach this site only through its database: while that cannot be asked, a token it
+            // confirmed is as valid as the site can know. Refusing it would stop the telescope's critical
+            // writes for a local replica outage, which the buffer exists to ride out.
+            return known != null ? new Result(Outcome.AUTHENTICATED, known.principal()) : Result.of(Outcome.UNAVAILABLE);
         }
         if (databaseFailing.compareAndSet(true, false)) {
             LOG.info("API tokens can be checked again");

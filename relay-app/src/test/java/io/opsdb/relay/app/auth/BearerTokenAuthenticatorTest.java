@@ -118,6 +118,20 @@ class BearerTokenAuthenticatorTest {
         assertThat(authenticator.authenticate("Bearer " + token).outcome()).isEqualTo(Outcome.AUTHENTICATED);
     }
 
+    @Test
+    void aTokenTheDatabaseConfirmedStaysValidWhileTheDatabaseCannotBeAsked() {
+        String token = store("telescope", Role.SERVICE);
+        assertThat(authenticator.authenticate("Bearer " + token).outcome()).isEqualTo(Outcome.AUTHENTICATED);
+        clock.addAndGet(TTL.toNanos() * 100);
+        databaseDown = true;
+
+        BearerTokenAuthenticator.Result result = authenticator.authenticate("Bearer " + token);
+
+        assertThat(result.outcome()).as("a local replica outage must not stop critical writes").isEqualTo(Outcome.AUTHENTICATED);
+        assertThat(result.principal().username()).isEqualTo("telescope");
+        assertThat(authenticator.authenticate("Bearer " + ApiTokens.generate()).outcome()).isEqualTo(Outcome.UNAVAILABLE);
+    }
+
     private String store(String username, Role role) {
         String token = ApiTokens.generate();
         database.put(ApiTokens.hash(token), new AuthenticatedPrincipal(username, role));
