@@ -64,6 +64,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String MM2_OBSERVATORY = "mm2-observatory";
     public static final String CONSUMER_MAIN = "consumer-main";
     public static final String PRODUCER_SECONDARY = "producer-secondary";
+    /** System property that, when set, becomes the applications' TRANSACTION_STATE_STORE. */
+    public static final String TRANSACTION_STATE_STORE_PROPERTY = "relay.transaction-state-store";
     /** The application every site runs, relative to the project root. */
     static final String RELAY_APP_JAR = "relay-app/target/relay-app-exec.jar";
 
@@ -280,6 +282,12 @@ public final class LocalStack implements AutoCloseable {
         environment.put("SITE_TYPE", site.siteType());
         environment.put("SERVER_PORT", String.valueOf(apiPort));
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        // Kafka Streams state stores in the work directory, per site; they survive a restart of the application.
+        environment.put("STATE_DIR", workDir.data("streams").toString());
+        String stateStore = System.getProperty(TRANSACTION_STATE_STORE_PROPERTY);
+        if (stateStore != null) {
+            environment.put("TRANSACTION_STATE_STORE", stateStore);
+        }
         putDatabase(environment, "MAIN_DB_", primary);
         putDatabase(environment, "LOCAL_DB_", localDb);
         return environment;

@@ -27,6 +27,8 @@ import java.util.function.Function;
  * @param lsnCheckInterval LSN_CHECK_INTERVAL
  * @param lsnTimeout LSN_TIMEOUT
  * @param replicaLagDegraded REPLICA_LAG_DEGRADED_SECONDS
+ * @param transactionStateStore TRANSACTION_STATE_STORE
+ * @param stateDir STATE_DIR
  * @param development ENVIRONMENT is development
  * @param secretKey SECRET_KEY, empty when none
  */
@@ -45,6 +47,8 @@ public record SiteConfiguration(
         Duration lsnCheckInterval,
         Duration lsnTimeout,
         Duration replicaLagDegraded,
+        boolean transactionStateStore,
+        String stateDir,
         boolean development,
         String secretKey) {
 
@@ -116,6 +120,8 @@ public record SiteConfiguration(
                 (Duration) values.get(SiteSetting.LSN_CHECK_INTERVAL),
                 (Duration) values.get(SiteSetting.LSN_TIMEOUT),
                 (Duration) values.get(SiteSetting.REPLICA_LAG_DEGRADED_SECONDS),
+                (Boolean) values.get(SiteSetting.TRANSACTION_STATE_STORE),
+                (String) values.get(SiteSetting.STATE_DIR),
                 "development".equals(values.get(SiteSetting.ENVIRONMENT)),
                 (String) values.get(SiteSetting.SECRET_KEY));
     }

@@ -50,6 +50,10 @@ public enum SiteSetting {
             SettingParsers.seconds(Duration.ZERO, Duration.ofHours(1))),
     REPLICA_LAG_DEGRADED_SECONDS("60", "Replica lag in seconds above which health reports degraded.",
             SettingParsers.seconds(Duration.ofSeconds(1), Duration.ofDays(1))),
+    TRANSACTION_STATE_STORE("true", "At a secondary, keep in-flight transactions in Kafka Streams state stores (on disk, rebuilt from Kafka after a restart) instead of the heap.",
+            SettingParsers.bool()),
+    STATE_DIR("./state", "Directory of this site's Kafka Streams state stores (a subdirectory per application), relative to the working directory unless absolute; not under /tmp.",
+            SettingParsers.text()),
     ENVIRONMENT("production", "`development` or `production`; a placeholder SECRET_KEY is refused outside development.",
             text -> switch (text.strip()) {
                 case "development", "production" -> text.strip();

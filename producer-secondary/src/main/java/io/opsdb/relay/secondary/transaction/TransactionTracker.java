@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.opsdb.relay.lsn.Lsn;
@@ -35,12 +36,22 @@ import io.opsdb.relay.schema.TransactionOutcome;
  * <p>A FAILED transaction waits for an operator: retried, it is BUFFERED again as a new attempt at the end
  * of the site's order; discarded, it is DISCARDED for good. Every transaction stays queryable by id and by
  * state for as long as this process runs; nothing expires.
+ *
+ * <p>With TRANSACTION_STATE_STORE on, the transactions buffered here live in the state stores of
+ * {@link TransactionStateStreams} instead (on disk, rebuilt from Kafka after a restart) and this class reads
+ * them there. Only two things stay on the heap: the transactions acknowledged but not yet processed into the
+ * stores (so the answer to a write and an immediate read agree; each leaves as soon as the processor has it),
+ * and the writes this site made straight to the primary.
  */
 @Component
 public class TransactionTracker {
 
     /** Outcomes that outran the acknowledgement of their command; bounded, oldest dropped first. */
     private static final int EARLY_OUTCOMES = 10_000;
+    /** How long an operator's discard waits for the stores' processor before it answers anyway. */
+    private static final java.time.Duration DISCARD_TIMEOUT = java.time.Duration.ofSeconds(10);
+    /** How many transactions of each in-flight state the age metric looks at when the stores hold them. */
+    private static final int AGE_SCAN_LIMIT = 10_000;
 
     private final Clock clock;
     private final Map<String, TrackedTransaction> byId = new ConcurrentHashMap<>();
@@ -63,13 +74,31 @@ public class TransactionTracker {
     private volatile Lsn newestCommit = Lsn.INVALID;
     private final java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
     private final List<TransactionListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The state stores, when they hold the buffered transactions; null when the heap does. */
+    private final TransactionStateStreams durable;
+    /** Acknowledged (or retried) here, not yet in the stores: read-your-writes until the processor catches up. */
+    private final Map<String, TrackedTransaction> pending = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<TrackedTransaction>> discardWaiters = new ConcurrentHashMap<>();
 
     public TransactionTracker() {
         this(Clock.systemUTC());
     }
 
+    @Autowired
+    public TransactionTracker(TransactionStateStreams stateStreams) {
+        this(Clock.systemUTC(), stateStreams.isEnabled() ? stateStreams : null);
+    }
+
     TransactionTracker(Clock clock) {
+        this(clock, null);
+    }
+
+    TransactionTracker(Clock clock, TransactionStateStreams durable) {
         this.clock = clock;
+        this.durable = durable;
+        if (durable != null) {
+            durable.onEntered(this::processed);
+        }
         for (TransactionState state : TransactionState.values()) {
             byState.put(state, new ConcurrentSkipListMap<>());
             stateCounts.put(state, new AtomicInteger());
@@ -92,6 +121,9 @@ public class TransactionTracker {
             List<Operation> operations, Instant acknowledgedAt) {
         TrackedTransaction tx = new TrackedTransaction(transactionId, sequence, attempt, operations,
                 TransactionState.BUFFERED, acknowledgedAt, null, null, null, null);
+        if (durable != null) {
+            return awaitProcessing(tx);
+        }
         store(tx);
         inFlight.put(sequence, tx);
         entered(tx);
@@ -105,6 +137,10 @@ public class TransactionTracker {
 
     /** The main site's verdict, read from the mirrored outcome stream; repeated deliveries are harmless. */
     public synchronized void outcome(TransactionOutcome outcome) {
+        if (durable != null) {
+            // The stores' processor reads the outcomes itself.
+            return;
+        }
         TrackedTransaction tx = byId.get(outcome.getTransactionId());
         if (tx == null) {
             earlyOutcomes.put(outcome.getTransactionId(), outcome);
@@ -161,6 +197,9 @@ public class TransactionTracker {
             return;
         }
         replayed = position;
+        if (durable != null) {
+            durable.replayedUpTo(position);
+        }
         Instant now = clock.instant();
         while (!awaitingReplay.isEmpty() && awaitingReplay.peek().commitLsn().isAtOrBefore(position)) {
             TrackedTransaction tx = awaitingReplay.poll();
@@ -196,7 +235,45 @@ public class TransactionTracker {
     }
 
     public Optional<TrackedTransaction> find(String transactionId) {
-        return Optional.ofNullable(byId.get(transactionId));
+        TrackedTransaction direct = byId.get(transactionId);
+        if (durable == null || direct != null) {
+            return Optional.ofNullable(direct);
+        }
+        TrackedTransaction waiting = pending.get(transactionId);
+        Optional<TrackedTransaction> stored = durable.view().find(transactionId);
+        if (waiting != null && (stored.isEmpty() || stored.get().attempt() < waiting.attempt())) {
+            return Optional.of(waiting);
+        }
+        return stored;
+    }
+
+    /** {@code tx} was acknowledged: readable at once, until the stores' processor has it. */
+    private TrackedTransaction awaitProcessing(TrackedTransaction tx) {
+        pending.put(tx.transactionId(), tx);
+        // The processor may have been faster than this thread.
+        durable.view().find(tx.transactionId()).ifPresent(this::processed);
+        return tx;
+    }
+
+    /** The stores' processor moved {@code tx} into a state (on its stream thread). */
+    private void processed(TrackedTransaction tx) {
+        pending.computeIfPresent(tx.transactionId(), (id, waiting) -> waiting.attempt() <= tx.attempt() ? null : waiting);
+        if (tx.state() == TransactionState.FAILED) {
+            failed.incrementAndGet();
+        }
+        entered(tx);
+        if (tx.state() == TransactionState.DISCARDED) {
+            CompletableFuture<TrackedTransaction> waiter = discardWaiters.remove(tx.transactionId());
+            if (waiter != null) {
+                waiter.complete(tx);
+            }
+        }
+        if (tx.state().isSettled()) {
+            CompletableFuture<TrackedTransaction> waiter = settledWaiters.remove(tx.transactionId());
+            if (waiter != null) {
+                waiter.complete(tx);
+            }
+        }
     }
 
     /**
@@ -207,12 +284,31 @@ public class TransactionTracker {
     public List<TrackedTransaction> list(TransactionState state, String afterTransactionId, int limit) {
         NavigableMap<String, TrackedTransaction> index = byState.get(state);
         NavigableMap<String, TrackedTransaction> page = afterTransactionId == null ? index : index.tailMap(afterTransactionId, false);
-        return page.values().stream().limit(limit).toList();
+        if (durable == null) {
+            return page.values().stream().limit(limit).toList();
+        }
+        // The direct writes, the not yet processed and the stored ones: each in id order, merged.
+        NavigableMap<String, TrackedTransaction> merged = new java.util.TreeMap<>();
+        page.values().stream().limit(limit).forEach(tx -> merged.put(tx.transactionId(), tx));
+        durable.view().list(state, afterTransactionId, limit).forEach(tx -> merged.putIfAbsent(tx.transactionId(), tx));
+        for (TrackedTransaction waiting : pending.values()) {
+            if (waiting.state() == state
+                    && (afterTransactionId == null || waiting.transactionId().compareTo(afterTransactionId) > 0)) {
+                merged.put(waiting.transactionId(), waiting);
+            }
+        }
+        return merged.values().stream().filter(tx -> find(tx.transactionId()).map(TrackedTransaction::state)
+                .orElse(null) == state).limit(limit).toList();
     }
 
     /** How many transactions are in {@code state} now. */
     public int count(TransactionState state) {
-        return stateCounts.get(state).get();
+        int direct = stateCounts.get(state).get();
+        if (durable == null) {
+            return direct;
+        }
+        int waiting = state == TransactionState.BUFFERED ? pending.size() : 0;
+        return direct + durable.view().count(state) + waiting;
     }
 
     /**
@@ -222,6 +318,9 @@ public class TransactionTracker {
      * @throws TransactionActionRefusedException when it is not FAILED
      */
     public synchronized Optional<TrackedTransaction> discard(String transactionId, String by) {
+        if (durable != null && !byId.containsKey(transactionId)) {
+            return discardStored(transactionId, by);
+        }
         TrackedTransaction tx = byId.get(transactionId);
         if (tx == null) {
             return Optional.empty();
@@ -235,12 +334,37 @@ public class TransactionTracker {
         return Optional.of(discarded);
     }
 
+    /** The processor is the stores' single writer: it is asked to discard, and the answer waits for it. */
+    private Optional<TrackedTransaction> discardStored(String transactionId, String by) {
+        Optional<TrackedTransaction> found = find(transactionId);
+        if (found.isEmpty()) {
+            return found;
+        }
+        if (!found.get().state().acceptsOperatorAction()) {
+            throw new TransactionActionRefusedException(found.get(), "discarded");
+        }
+        CompletableFuture<TrackedTransaction> done = discardWaiters.computeIfAbsent(transactionId,
+                id -> new CompletableFuture<>());
+        durable.discard(transactionId, by);
+        try {
+            return Optional.of(done.get(DISCARD_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+        catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // Asked for and on its way: the stores will show it DISCARDED once the processor gets to it.
+            return Optional.of(found.get().setAside(new OperatorAction(by, clock.instant())));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(found.get().setAside(new OperatorAction(by, clock.instant())));
+        }
+    }
+
     /**
      * An operator's retry of a FAILED transaction was acknowledged by the local broker as {@code attempt} at
      * {@code sequence}: it is BUFFERED again, in flight at its new place in the site's order.
      */
     public synchronized TrackedTransaction retried(String transactionId, long sequence, int attempt, String by) {
-        TrackedTransaction tx = byId.get(transactionId);
+        TrackedTransaction tx = durable == null ? byId.get(transactionId) : find(transactionId).orElse(null);
         if (tx == null) {
             throw new IllegalStateException("transaction " + transactionId + " was retried but is not tracked");
         }
@@ -252,6 +376,9 @@ public class TransactionTracker {
             return noted;
         }
         TrackedTransaction again = tx.retryAs(sequence, attempt, retry);
+        if (durable != null) {
+            return awaitProcessing(again);
+        }
         store(again);
         inFlight.put(sequence, again);
         entered(again);
@@ -284,13 +411,30 @@ public class TransactionTracker {
         if (tx != null && tx.state().isSettled()) {
             return CompletableFuture.completedFuture(tx);
         }
-        return settledWaiters.computeIfAbsent(transactionId, id -> new CompletableFuture<>());
+        CompletableFuture<TrackedTransaction> waiter = settledWaiters.computeIfAbsent(transactionId,
+                id -> new CompletableFuture<>());
+        if (durable != null && tx == null) {
+            // Registered first, then checked: a settlement on the stream thread in between is not missed.
+            find(transactionId).filter(found -> found.state().isSettled()).ifPresent(settled -> {
+                settledWaiters.remove(transactionId, waiter);
+                waiter.complete(settled);
+            });
+        }
+        return waiter;
     }
 
     /** The in-flight operations on one record, in the site's order. Take it before reading the replica. */
     public List<Operation> inFlightOperations(String recordId) {
         NavigableMap<OverlayKey, Operation> ops = overlayByRecord.get(recordId);
-        return ops == null ? List.of() : new ArrayList<>(ops.values());
+        if (durable == null) {
+            return ops == null ? List.of() : new ArrayList<>(ops.values());
+        }
+        List<Operation> operations = new ArrayList<>(durable.view().inFlightOperations(recordId));
+        // Not yet processed ones come after every stored one in the site's order (higher offsets).
+        pending.values().stream().sorted(Comparator.comparingLong(TrackedTransaction::sequence))
+                .forEach(waiting -> waiting.operations().stream()
+                        .filter(op -> op.getRecordId().equals(recordId)).forEach(operations::add));
+        return operations;
     }
 
     /** The records of one entity that have operations in flight (for merged lists). */
@@ -302,12 +446,17 @@ public class TransactionTracker {
                 ids.add(record.getKey());
             }
         }
+        if (durable != null) {
+            ids.addAll(durable.view().inFlightRecordIds(entity));
+            pending.values().forEach(waiting -> waiting.operations().stream().filter(op -> op.getEntity() == entity)
+                    .forEach(op -> ids.add(op.getRecordId())));
+        }
         return ids;
     }
 
     /** Transactions not yet VISIBLE or FAILED. */
     public int inFlightCount() {
-        return inFlight.size();
+        return durable == null ? inFlight.size() : durable.view().inFlightCount() + pending.size();
     }
 
     public Lsn replayedPosition() {
@@ -317,15 +466,39 @@ public class TransactionTracker {
     /** Bytes of WAL between the newest commit this site has heard of and what its replica has replayed. */
     public long replicaLagBytes() {
         Lsn newest = newestCommit;
+        if (durable != null && durable.view().newestCommit().compareTo(newest) > 0) {
+            newest = durable.view().newestCommit();
+        }
         Lsn replay = replayed;
         return newest.compareTo(replay) > 0 ? newest.asLong() - replay.asLong() : 0L;
     }
 
     /** How long the oldest transaction still in flight has been; zero when none is. */
     public java.time.Duration oldestInFlightAge() {
+        if (durable != null) {
+            return oldestStoredInFlightAge();
+        }
         Map.Entry<Long, TrackedTransaction> oldest = inFlight.firstEntry();
         return oldest == null ? java.time.Duration.ZERO
                 : java.time.Duration.between(oldest.getValue().acknowledgedAt(), clock.instant());
+    }
+
+    /** The stores index transactions by state, not by age: a bounded look at each in-flight state. */
+    private java.time.Duration oldestStoredInFlightAge() {
+        Instant oldest = null;
+        for (TransactionState state : List.of(TransactionState.BUFFERED, TransactionState.APPLIED)) {
+            for (TrackedTransaction tx : durable.view().list(state, null, AGE_SCAN_LIMIT)) {
+                if (oldest == null || tx.acknowledgedAt().isBefore(oldest)) {
+                    oldest = tx.acknowledgedAt();
+                }
+            }
+        }
+        for (TrackedTransaction tx : pending.values()) {
+            if (oldest == null || tx.acknowledgedAt().isBefore(oldest)) {
+                oldest = tx.acknowledgedAt();
+            }
+        }
+        return oldest == null ? java.time.Duration.ZERO : java.time.Duration.between(oldest, clock.instant());
     }
 
     /** Transactions that ended FAILED since this process started. */

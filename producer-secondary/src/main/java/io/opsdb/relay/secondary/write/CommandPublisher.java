@@ -29,6 +29,7 @@ import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
 import io.opsdb.relay.secondary.transaction.TransactionActionRefusedException;
+import io.opsdb.relay.secondary.transaction.TransactionStateTopology;
 import io.opsdb.relay.secondary.transaction.TransactionTracker;
 import io.opsdb.relay.site.SiteConfiguration;
 
@@ -80,7 +81,7 @@ public class CommandPublisher implements DisposableBean {
      */
     public TrackedTransaction publish(String transactionId, List<Operation> operations) {
         Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        long offset = send(command(transactionId, acceptedAt, 1, operations));
+        long offset = send(command(transactionId, acceptedAt, 1, operations), null);
         return tracker.acknowledged(transactionId, offset, 1, operations, acceptedAt);
     }
 
@@ -106,7 +107,7 @@ public class CommandPublisher implements DisposableBean {
                 throw new TransactionActionRefusedException(failed, "retried");
             }
             int attempt = failed.attempt() + 1;
-            long offset = send(command(transactionId, failed.acknowledgedAt(), attempt, failed.operations()));
+            long offset = send(command(transactionId, failed.acknowledgedAt(), attempt, failed.operations()), by);
             return Optional.of(tracker.retried(transactionId, offset, attempt, by));
         }
     }
@@ -121,14 +122,21 @@ public class CommandPublisher implements DisposableBean {
                 .build();
     }
 
-    /** Produces {@code command} and returns its offset once the local broker has acknowledged it. */
-    private long send(WriteCommand command) {
+    /**
+     * Produces {@code command} and returns its offset once the local broker has acknowledged it.
+     *
+     * @param retriedBy who retried it, or null for a first attempt (the transaction state stores record it)
+     */
+    private long send(WriteCommand command, String retriedBy) {
         String transactionId = command.getTransactionId();
         ProducerRecord<String, WriteCommand> record = new ProducerRecord<>(RelayTopics.COMMANDS, transactionId, command);
         record.headers()
                 .add(RelayTopics.HEADER_TRANSACTION_ID, bytes(transactionId))
                 .add(RelayTopics.HEADER_SITE, bytes(settings.siteName()))
                 .add(RelayTopics.HEADER_OPERATION, bytes(describe(command.getOperations())));
+        if (retriedBy != null) {
+            record.headers().add(TransactionStateTopology.HEADER_RETRIED_BY, bytes(retriedBy));
+        }
         RecordMetadata acknowledged;
         try {
             acknowledged = producer.send(record).get(PRODUCE_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);

@@ -1,0 +1,295 @@
+package io.opsdb.relay.secondary.transaction;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.MessageDecodingException;
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.kafka.RelayTopics;
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.schema.Operation;
+import io.opsdb.relay.schema.OutcomeStatus;
+import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.schema.WriteCommand;
+
+/**
+ * The state machine of {@link TransactionTracker}, BUFFERED -> APPLIED -> VISIBLE | FAILED, on state stores:
+ * commands enter BUFFERED at their offset, outcomes move them on, replay positions make APPLIED ones
+ * VISIBLE. Every input may be delivered again (at-least-once, a restart): each step is idempotent.
+ */
+final class TransactionStateProcessor implements Processor<String, byte[], Void, Void> {
+
+    static final String HEADER_RETRIED_BY = TransactionStateTopology.HEADER_RETRIED_BY;
+
+    /** Key prefix, on the replay topic, of an operator's discard of a FAILED transaction (value: who). */
+    static final String DISCARD_PREFIX = "discard:";
+
+    static final String REPLAYED = "replayed";
+    static final String NEWEST_COMMIT = "newest-commit";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionStateProcessor.class);
+    private static final byte SEPARATOR = 0;
+
+    private final String site;
+    private final String replayTopic;
+    private final Consumer<TrackedTransaction> entered;
+    private final MessageCodec<WriteCommand> commands = RelayCodecs.writeCommands();
+    private final MessageCodec<TransactionOutcome> outcomes = RelayCodecs.transactionOutcomes();
+    private final LongDeserializer longs = new LongDeserializer();
+
+    private ProcessorContext<Void, Void> context;
+    private KeyValueStore<String, byte[]> transactions;
+    private KeyValueStore<Bytes, byte[]> overlay;
+    private KeyValueStore<Bytes, byte[]> appliedByLsn;
+    private KeyValueStore<Bytes, byte[]> byState;
+    private KeyValueStore<String, Long> positions;
+    private KeyValueStore<String, byte[]> earlyOutcomes;
+
+    TransactionStateProcessor(String site, String replayTopic, Consumer<TrackedTransaction> entered) {
+        this.site = site;
+        this.replayTopic = replayTopic;
+        this.entered = entered;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
+        transactions = context.getStateStore(TransactionStateTopology.TRANSACTIONS);
+        overlay = context.getStateStore(TransactionStateTopology.OVERLAY);
+        appliedByLsn = context.getStateStore(TransactionStateTopology.APPLIED_BY_LSN);
+        byState = context.getStateStore(TransactionStateTopology.BY_STATE);
+        positions = context.getStateStore(TransactionStateTopology.POSITIONS);
+        earlyOutcomes = context.getStateStore(TransactionStateTopology.EARLY_OUTCOMES);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        try {
+            if (metadata.topic().equals(RelayTopics.COMMANDS)) {
+                command(commands.decode(record.value()), metadata.offset(), retriedBy(record));
+            }
+            else if (metadata.topic().equals(replayTopic) && record.key() != null
+                    && record.key().startsWith(DISCARD_PREFIX)) {
+                discard(record.key().substring(DISCARD_PREFIX.length()), new String(record.value(), StandardCharsets.UTF_8));
+            }
+            else if (metadata.topic().equals(replayTopic)) {
+                replayedUpTo(Lsn.valueOf(longs.deserialize(replayTopic, record.value())));
+            }
+            else {
+                outcome(outcomes.decode(record.value()));
+            }
+        }
+        catch (MessageDecodingException e) {
+            // A message this version cannot read changes no state here; say so loudly and go on.
+            LOG.error("Unreadable message {}-{}@{} skipped: {}", metadata.topic(), metadata.partition(), metadata.offset(),
+                    e.getMessage());
+        }
+    }
+
+    private static String retriedBy(Record<String, byte[]> record) {
+        Header header = record.headers().lastHeader(HEADER_RETRIED_BY);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+
+    private void command(WriteCommand command, long sequence, String retriedBy) {
+        if (!site.equals(command.getSite())) {
+            return;
+        }
+        String id = command.getTransactionId();
+        TrackedTransaction tx = find(id);
+        List<Operation> operations = List.copyOf(command.getOperations());
+        if (tx == null) {
+            tx = new TrackedTransaction(id, sequence, command.getAttempt(), operations, TransactionState.BUFFERED,
+                    command.getAcceptedAt(), null, null, null, null);
+        }
+        else if (command.getAttempt() > tx.attempt() && tx.state().acceptsOperatorAction()) {
+            tx = tx.retryAs(sequence, command.getAttempt(), new OperatorAction(retriedBy, now()));
+        }
+        else {
+            // Delivered again, or its outcome (a retry's at the main site) got here first.
+            return;
+        }
+        store(tx);
+        addToOverlay(tx);
+        entered.accept(tx);
+        byte[] early = earlyOutcomes.delete(id);
+        if (early != null) {
+            outcome(outcomes.decode(early));
+        }
+    }
+
+    private void outcome(TransactionOutcome outcome) {
+        if (!site.equals(outcome.getSite())) {
+            return;
+        }
+        TrackedTransaction tx = find(outcome.getTransactionId());
+        if (tx == null) {
+            earlyOutcomes.put(outcome.getTransactionId(), outcomes.encode(outcome));
+            return;
+        }
+        if (outcome.getAttempt() > tx.attempt()) {
+            tx = tx.following(outcome.getAttempt());
+        }
+        else if (tx.state() != TransactionState.BUFFERED || outcome.getAttempt() < tx.attempt()) {
+            return;
+        }
+        if (outcome.getStatus() == OutcomeStatus.FAILED) {
+            settle(tx, tx.failed(now(), outcome.getError()));
+            return;
+        }
+        Lsn commitLsn = Lsn.valueOf(outcome.getCommitLsn());
+        if (commitLsn.compareTo(position(NEWEST_COMMIT)) > 0) {
+            positions.put(NEWEST_COMMIT, commitLsn.asLong());
+        }
+        TrackedTransaction applied = tx.applied(commitLsn, now());
+        if (commitLsn.isAtOrBefore(position(REPLAYED))) {
+            store(applied);
+            entered.accept(applied);
+            settle(applied, applied.visible(now()));
+        }
+        else {
+            store(applied);
+            appliedByLsn.put(lsnKey(commitLsn, applied.transactionId()), new byte[0]);
+            entered.accept(applied);
+        }
+    }
+
+    private void discard(String transactionId, String by) {
+        TrackedTransaction tx = find(transactionId);
+        if (tx != null && tx.state().acceptsOperatorAction()) {
+            TrackedTransaction discarded = tx.setAside(new OperatorAction(by, now()));
+            store(discarded);
+            entered.accept(discarded);
+        }
+    }
+
+    private void replayedUpTo(Lsn position) {
+        if (position.compareTo(position(REPLAYED)) <= 0) {
+            return;
+        }
+        positions.put(REPLAYED, position.asLong());
+        List<Bytes> passed = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> due = appliedByLsn.range(null, lsnUpTo(position))) {
+            while (due.hasNext()) {
+                passed.add(due.next().key);
+            }
+        }
+        for (Bytes key : passed) {
+            appliedByLsn.delete(key);
+            String id = new String(key.get(), Long.BYTES, key.get().length - Long.BYTES, StandardCharsets.UTF_8);
+            TrackedTransaction tx = find(id);
+            if (tx != null && tx.state() == TransactionState.APPLIED && tx.commitLsn().isAtOrBefore(position)) {
+                settle(tx, tx.visible(now()));
+            }
+        }
+    }
+
+    /** {@code tx} leaves flight as {@code settled}: its operations leave the overlay. */
+    private void settle(TrackedTransaction tx, TrackedTransaction settled) {
+        store(settled);
+        if (tx.sequence() >= 0) {
+            for (int i = 0; i < tx.operations().size(); i++) {
+                overlay.delete(overlayKey(tx.operations().get(i).getRecordId(), tx.sequence(), i));
+            }
+        }
+        entered.accept(settled);
+    }
+
+    private TrackedTransaction find(String id) {
+        byte[] stored = transactions.get(id);
+        return stored == null ? null : TrackedTransactionCodec.decode(stored);
+    }
+
+    private Lsn position(String name) {
+        Long value = positions.get(name);
+        return value == null ? Lsn.INVALID : Lsn.valueOf(value);
+    }
+
+    /** Every change goes through here, so the state index and counts stay in step with the transactions. */
+    private void store(TrackedTransaction tx) {
+        byte[] previousBytes = transactions.get(tx.transactionId());
+        if (previousBytes != null) {
+            TrackedTransaction previous = TrackedTransactionCodec.decode(previousBytes);
+            if (byState.delete(stateKey(previous.state(), previous.transactionId())) != null) {
+                count(previous.state(), -1);
+            }
+        }
+        transactions.put(tx.transactionId(), TrackedTransactionCodec.encode(tx));
+        Bytes stateKey = stateKey(tx.state(), tx.transactionId());
+        if (byState.get(stateKey) == null) {
+            byState.put(stateKey, new byte[0]);
+            count(tx.state(), 1);
+        }
+    }
+
+    private void count(TransactionState state, long delta) {
+        Long count = positions.get(countKey(state));
+        positions.put(countKey(state), (count == null ? 0 : count) + delta);
+    }
+
+    private void addToOverlay(TrackedTransaction tx) {
+        for (int i = 0; i < tx.operations().size(); i++) {
+            Operation op = tx.operations().get(i);
+            overlay.put(overlayKey(op.getRecordId(), tx.sequence(), i),
+                    TrackedTransactionCodec.encodeOperation(tx.transactionId(), op));
+        }
+    }
+
+    static String countKey(TransactionState state) {
+        return "count." + state.name();
+    }
+
+    /** All of one record's overlay keys start with this. */
+    static Bytes overlayPrefix(String recordId) {
+        byte[] id = recordId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(id.length + 1).put(id).put(SEPARATOR).array());
+    }
+
+    static Bytes overlayKey(String recordId, long sequence, int index) {
+        byte[] id = recordId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(id.length + 1 + Long.BYTES + Integer.BYTES)
+                .put(id).put(SEPARATOR).putLong(sequence).putInt(index).array());
+    }
+
+    /** Big-endian, compared unsigned byte by byte: LSN order. */
+    static Bytes lsnKey(Lsn lsn, String transactionId) {
+        byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(lsn.asLong()).put(id).array());
+    }
+
+    /** Above every key of a transaction committed at or before {@code lsn} (ids are ASCII). */
+    static Bytes lsnUpTo(Lsn lsn) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1).putLong(lsn.asLong()).put((byte) 0xFF).array());
+    }
+
+    static Bytes stateKey(TransactionState state, String transactionId) {
+        byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(1 + id.length).put((byte) state.ordinal()).put(id).array());
+    }
+
+}

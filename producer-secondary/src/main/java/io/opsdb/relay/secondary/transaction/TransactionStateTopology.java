@@ -1,0 +1,77 @@
+package io.opsdb.relay.secondary.transaction;
+
+import java.util.function.Consumer;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+import io.opsdb.relay.kafka.RelayTopics;
+
+/**
+ * The Kafka Streams topology that keeps this site's transactions in persistent, changelogged state stores
+ * instead of the heap: rebuilt from Kafka after a restart, and as large on disk as the backlog is.
+ *
+ * <p>Its inputs are the site's own {@code ops.commands} (every command it acknowledged, at its offset: the
+ * site's order), the main site's outcomes as MirrorMaker 2 mirrors them, and the replica's replay positions
+ * ({@link #replayTopic(String)}). One processor owns every store, so each change is a single writer's.
+ */
+public final class TransactionStateTopology {
+
+    /** Transaction id -> {@link TrackedTransaction}. */
+    public static final String TRANSACTIONS = "transactions";
+    /** recordId, 0, sequence, index -> operation: one record's in-flight operations in the site's order. */
+    public static final String OVERLAY = "overlay";
+    /** Commit LSN (unsigned, big-endian), transaction id -> nothing: APPLIED transactions waiting for the replica. */
+    public static final String APPLIED_BY_LSN = "applied-by-lsn";
+    /** State ordinal, transaction id -> nothing: listing by state in id order. */
+    public static final String BY_STATE = "by-state";
+    /** Replay position, newest commit and per-state counts. */
+    public static final String POSITIONS = "positions";
+    /** Outcomes whose command has not been processed yet. */
+    public static final String EARLY_OUTCOMES = "early-outcomes";
+
+    /** Header a retried command carries: who retried it. */
+    public static final String HEADER_RETRIED_BY = "retried-by";
+
+    private TransactionStateTopology() {
+    }
+
+    /** The application id of {@code site}'s transaction state. */
+    public static String applicationId(String site) {
+        return "relay-" + site + "-transactions";
+    }
+
+    /** The local topic {@code site}'s replica replay positions are produced to (key: site, value: LSN as a long). */
+    public static String replayTopic(String site) {
+        return "relay." + site + ".replay-lsn";
+    }
+
+    /**
+     * @param site this site's name: only its own transactions' outcomes are kept
+     * @param entered told of every state a transaction enters, on the stream thread, after the store holds it
+     */
+    public static Topology build(String site, Consumer<TrackedTransaction> entered) {
+        Topology topology = new Topology();
+        StringDeserializer keys = new StringDeserializer();
+        ByteArrayDeserializer values = new ByteArrayDeserializer();
+        topology.addSource("commands", keys, values, RelayTopics.COMMANDS);
+        topology.addSource("outcomes", keys, values, RelayTopics.MIRRORED_OUTCOMES);
+        topology.addSource("replay-positions", keys, values, replayTopic(site));
+        topology.addProcessor("transaction-state", () -> new TransactionStateProcessor(site, replayTopic(site), entered),
+                "commands", "outcomes", "replay-positions");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRANSACTIONS),
+                Serdes.String(), Serdes.ByteArray()), "transaction-state");
+        for (String store : new String[] {OVERLAY, APPLIED_BY_LSN, BY_STATE}) {
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
+                    Serdes.Bytes(), Serdes.ByteArray()), "transaction-state");
+        }
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSITIONS),
+                Serdes.String(), Serdes.Long()), "transaction-state");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_OUTCOMES),
+                Serdes.String(), Serdes.ByteArray()), "transaction-state");
+        return topology;
+    }
+}
