@@ -115,6 +115,9 @@ public class TransactionStateStreams implements SmartLifecycle {
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // The three inputs are independent streams, not to be joined in time order: process whatever has
+        // arrived instead of waiting to fetch the other partitions first.
+        config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 5_000);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 17 * 1024 * 1024);
