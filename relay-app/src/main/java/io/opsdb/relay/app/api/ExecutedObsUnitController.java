@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 import io.opsdb.relay.app.web.Paging;
 
 import io.opsdb.relay.app.read.EntityReader;
+import io.opsdb.relay.app.record.RecordKind;
+import io.opsdb.relay.app.record.RecordValidator;
+import io.opsdb.relay.app.record.RecordWrites;
 import io.opsdb.relay.app.web.RequestFields;
 import io.opsdb.relay.app.web.RequestProblem;
 import io.opsdb.relay.app.write.WriteKind;
@@ -30,7 +32,6 @@ import io.opsdb.relay.app.write.WriteRouter;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
-import io.opsdb.relay.site.SiteConfiguration;
 
 /**
  * Executed observation units at a secondary site: starting and finishing one are critical writes,
@@ -47,38 +48,23 @@ class ExecutedObsUnitController {
     private static final Set<String> ALL_STATUSES = Set.of("running", "completed", "failed");
 
     private final WriteRouter writes;
+    private final RecordWrites records;
     private final EntityReader reader;
-    private final SiteConfiguration settings;
 
-    ExecutedObsUnitController(WriteRouter writes, EntityReader reader, SiteConfiguration settings) {
+    ExecutedObsUnitController(WriteRouter writes, RecordWrites records, EntityReader reader) {
         this.writes = writes;
+        this.records = records;
         this.reader = reader;
-        this.settings = settings;
     }
 
     @PostMapping("/executed_obs_units/start")
     ResponseEntity<Map<String, Object>> start(@RequestBody Map<String, Object> body) {
-        RequestFields fields = new RequestFields(body, START_FIELDS);
-        String obsUnitId = fields.text("obs_unit_id", true, 200);
-        String program = fields.uuid("observing_program_id");
-        String source = fields.uuid("source_id");
-        String instrument = fields.text("instrument", false, 100);
-        Instant startTime = fields.instant("start_time");
-        String notes = fields.text("notes", false, 4000);
-        fields.throwIfInvalid();
-
-        String id = UUID.randomUUID().toString();
-        Map<String, Object> values = new HashMap<>();
-        values.put("obs_unit_id", obsUnitId);
-        values.put("observing_program_id", program);
-        values.put("source_id", source);
-        values.put("site", settings.siteName());
-        values.put("instrument", instrument);
-        values.put("status", "running");
-        values.put("start_time", (startTime != null ? startTime : now()).toString());
-        values.put("end_time", null);
-        values.put("notes", notes);
-        WriteResult tx = writes.write(List.of(operation(OperationType.CREATE, id, values)), WriteKind.CRITICAL);
+        // The same rules as every other create (RecordKind), references included; a start sets no status.
+        RecordValidator.Session session = new RecordValidator.Session();
+        Map<String, Object> values = records.validator().forCreate(RecordKind.EXECUTED_OBS_UNIT, START_FIELDS, body, "", session);
+        RecordWrites.throwIfInvalid(session);
+        String id = RecordWrites.newId();
+        WriteResult tx = records.write(List.of(records.create(RecordKind.EXECUTED_OBS_UNIT, id, values)), WriteKind.CRITICAL);
         return ResponseEntity.created(URI.create("/executed_obs_units/" + id)).body(accepted(tx, id));
     }
 

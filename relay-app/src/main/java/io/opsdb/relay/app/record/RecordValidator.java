@@ -88,11 +88,20 @@ public class RecordValidator {
 
     /** Every column of a new record, defaults applied; absent optional fields are null. */
     public Map<String, Object> forCreate(RecordKind kind, Object body, String path, Session session) {
+        return forCreate(kind, kind.rules().keySet(), body, path, session);
+    }
+
+    /**
+     * As {@link #forCreate(RecordKind, Object, String, Session)}, for an endpoint that lets a client set only
+     * some fields (e.g. a start sets no status): the others take their defaults.
+     */
+    public Map<String, Object> forCreate(RecordKind kind, java.util.Set<String> accepted, Object body, String path,
+            Session session) {
         Map<String, Object> fields = object(body, path, session);
         if (fields == null) {
             return Map.of();
         }
-        checkUnknown(kind, fields, path, session);
+        checkUnknown(accepted, fields, path, session);
         Map<String, Object> values = new LinkedHashMap<>();
         for (Column column : kind.table().columns()) {
             FieldRule rule = kind.rules().get(column.name());
@@ -118,7 +127,7 @@ public class RecordValidator {
         if (fields == null) {
             return Map.of();
         }
-        checkUnknown(kind, fields, path, session);
+        checkUnknown(kind.rules().keySet(), fields, path, session);
         if (fields.isEmpty()) {
             session.problem(path.isEmpty() ? "body" : path.substring(0, path.length() - 1), "sets no field");
         }
@@ -161,10 +170,10 @@ public class RecordValidator {
         return (Map<String, Object>) map;
     }
 
-    private static void checkUnknown(RecordKind kind, Map<String, Object> fields, String path, Session session) {
+    private static void checkUnknown(java.util.Set<String> accepted, Map<String, Object> fields, String path, Session session) {
         for (String name : new TreeSet<>(fields.keySet())) {
-            if (!kind.rules().containsKey(name)) {
-                session.problem(path + name, "unknown field; allowed: " + String.join(", ", kind.rules().keySet()));
+            if (!accepted.contains(name)) {
+                session.problem(path + name, "unknown field; allowed: " + String.join(", ", new TreeSet<>(accepted)));
             }
         }
     }
