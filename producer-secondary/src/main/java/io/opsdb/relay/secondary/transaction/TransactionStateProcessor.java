@@ -134,8 +134,10 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
             // Delivered again, or its outcome (a retry's at the main site) got here first.
             return;
         }
-        store(tx);
+        // The overlay first: whoever sees the transaction stored (the tracker, to let go of its copy) finds its
+        // operations there too.
         addToOverlay(tx);
+        store(tx);
         entered.accept(tx);
         byte[] early = earlyOutcomes.delete(id);
         if (early != null) {

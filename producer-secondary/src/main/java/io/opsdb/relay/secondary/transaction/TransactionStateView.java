@@ -62,15 +62,28 @@ public final class TransactionStateView {
 
     /** The in-flight operations on one record, in the site's order. */
     public List<Operation> inFlightOperations(String recordId) {
+        return inFlightSequencedOperations(recordId).stream().map(SequencedOperation::operation).toList();
+    }
+
+    /** The same, each with its place in the site's order (the command's offset and the operation's index in it). */
+    List<SequencedOperation> inFlightSequencedOperations(String recordId) {
         ReadOnlyKeyValueStore<Bytes, byte[]> overlay = stores.get(TransactionStateTopology.OVERLAY);
-        List<Operation> operations = new ArrayList<>();
+        List<SequencedOperation> operations = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> ops = overlay.prefixScan(TransactionStateProcessor.overlayPrefix(recordId),
                 new BytesSerializer())) {
             while (ops.hasNext()) {
-                operations.add(TrackedTransactionCodec.decodeOperation(ops.next().value));
+                KeyValue<Bytes, byte[]> entry = ops.next();
+                java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(entry.key.get());
+                key.position(key.limit() - Long.BYTES - Integer.BYTES);
+                operations.add(new SequencedOperation(key.getLong(), key.getInt(),
+                        TrackedTransactionCodec.decodeOperation(entry.value)));
             }
         }
         return operations;
+    }
+
+    /** One in-flight operation at its place in the site's order. */
+    record SequencedOperation(long sequence, int index, Operation operation) {
     }
 
     /** The records of one entity that have operations in flight. */

@@ -288,10 +288,12 @@ public class TransactionTracker {
             return page.values().stream().limit(limit).toList();
         }
         // The direct writes, the not yet processed and the stored ones: each in id order, merged.
+        // The not yet processed ones are read first: one the processor takes in between is then in the stores.
+        List<TrackedTransaction> waitingNow = List.copyOf(pending.values());
         NavigableMap<String, TrackedTransaction> merged = new java.util.TreeMap<>();
         page.values().stream().limit(limit).forEach(tx -> merged.put(tx.transactionId(), tx));
         durable.view().list(state, afterTransactionId, limit).forEach(tx -> merged.putIfAbsent(tx.transactionId(), tx));
-        for (TrackedTransaction waiting : pending.values()) {
+        for (TrackedTransaction waiting : waitingNow) {
             if (waiting.state() == state
                     && (afterTransactionId == null || waiting.transactionId().compareTo(afterTransactionId) > 0)) {
                 merged.put(waiting.transactionId(), waiting);
@@ -369,6 +371,11 @@ public class TransactionTracker {
             throw new IllegalStateException("transaction " + transactionId + " was retried but is not tracked");
         }
         OperatorAction retry = new OperatorAction(by, clock.instant());
+        if (tx.attempt() >= attempt && durable != null) {
+            // The processor already has this attempt (it read the retry's command, and its header, before this
+            // thread got here): the stores are the truth, and a copy kept here would hide what happens next.
+            return tx;
+        }
         if (tx.attempt() >= attempt) {
             // The outcome of this attempt outran its acknowledgement: the transaction already follows it.
             TrackedTransaction noted = tx.withRetry(retry);
@@ -429,12 +436,20 @@ public class TransactionTracker {
         if (durable == null) {
             return ops == null ? List.of() : new ArrayList<>(ops.values());
         }
-        List<Operation> operations = new ArrayList<>(durable.view().inFlightOperations(recordId));
-        // Not yet processed ones come after every stored one in the site's order (higher offsets).
-        pending.values().stream().sorted(Comparator.comparingLong(TrackedTransaction::sequence))
-                .forEach(waiting -> waiting.operations().stream()
-                        .filter(op -> op.getRecordId().equals(recordId)).forEach(operations::add));
-        return operations;
+        // The not yet processed ones first: one the processor takes in between is then read from the stores, not
+        // missed in both. One it also settles in between is in the replica already, where replaying it changes nothing.
+        NavigableMap<OverlayKey, Operation> merged = new java.util.TreeMap<>();
+        for (TrackedTransaction waiting : List.copyOf(pending.values())) {
+            for (int i = 0; i < waiting.operations().size(); i++) {
+                if (waiting.operations().get(i).getRecordId().equals(recordId)) {
+                    merged.put(new OverlayKey(waiting.sequence(), i), waiting.operations().get(i));
+                }
+            }
+        }
+        for (TransactionStateView.SequencedOperation stored : durable.view().inFlightSequencedOperations(recordId)) {
+            merged.put(new OverlayKey(stored.sequence(), stored.index()), stored.operation());
+        }
+        return new ArrayList<>(merged.values());
     }
 
     /** The records of one entity that have operations in flight (for merged lists). */
@@ -447,9 +462,10 @@ public class TransactionTracker {
             }
         }
         if (durable != null) {
+            // The not yet processed ones first, as in inFlightOperations.
+            List.copyOf(pending.values()).forEach(waiting -> waiting.operations().stream()
+                    .filter(op -> op.getEntity() == entity).forEach(op -> ids.add(op.getRecordId())));
             ids.addAll(durable.view().inFlightRecordIds(entity));
-            pending.values().forEach(waiting -> waiting.operations().stream().filter(op -> op.getEntity() == entity)
-                    .forEach(op -> ids.add(op.getRecordId())));
         }
         return ids;
     }
