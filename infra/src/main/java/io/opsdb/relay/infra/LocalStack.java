@@ -66,6 +66,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String PRODUCER_SECONDARY = "producer-secondary";
     /** System property that, when set, becomes the applications' TRANSACTION_STATE_STORE. */
     public static final String TRANSACTION_STATE_STORE_PROPERTY = "relay.transaction-state-store";
+    /** System property that, when set, becomes the applications' BUFFER_DURABILITY ({@code fsync} or {@code page-cache}). */
+    public static final String BUFFER_DURABILITY_PROPERTY = "relay.buffer-durability";
     /** The application every site runs, relative to the project root. */
     static final String RELAY_APP_JAR = "relay-app/target/relay-app-exec.jar";
 
@@ -252,7 +254,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void createTopics() {
-        // A single partition each: commands and outcomes are applied in order.
+        // A single partition each: commands and outcomes are applied in order. The observatory's application makes
+        // ops.commands' flush setting what its BUFFER_DURABILITY says when it starts (see CommandTopic).
         NewTopic commands = new NewTopic(RelayTopics.COMMANDS, 1, (short) 1)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
         NewTopic outcomes = new NewTopic(RelayTopics.OUTCOMES, 1, (short) 1)
@@ -287,6 +290,10 @@ public final class LocalStack implements AutoCloseable {
         String stateStore = System.getProperty(TRANSACTION_STATE_STORE_PROPERTY);
         if (stateStore != null) {
             environment.put("TRANSACTION_STATE_STORE", stateStore);
+        }
+        String durability = System.getProperty(BUFFER_DURABILITY_PROPERTY);
+        if (durability != null) {
+            environment.put("BUFFER_DURABILITY", durability);
         }
         putDatabase(environment, "MAIN_DB_", primary);
         putDatabase(environment, "LOCAL_DB_", localDb);

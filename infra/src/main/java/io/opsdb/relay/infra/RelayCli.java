@@ -11,13 +11,14 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * relay up                                  start the stack and run it until Ctrl-C
  * relay demo [--writes N] [--clients C]     start the stack, run the demo workload, stop
+ * relay bench-ack [--writes N]              what BUFFER_DURABILITY costs, on one broker alone
  * </pre>
  * Ports come from the environment ({@code MAIN_API_PORT}, {@code MAIN_KAFKA_PORT}, ...; see {@link StackPorts}).
  * An error is reported in one line on stderr with exit code 1.
  */
 public final class RelayCli {
 
-    private static final String USAGE = "usage: relay up | relay demo [--writes N] [--clients C]";
+    private static final String USAGE = "usage: relay up | relay demo [--writes N] [--clients C] | relay bench-ack [--writes N]";
 
     private RelayCli() {
     }
@@ -35,6 +36,8 @@ public final class RelayCli {
             return switch (args[0]) {
                 case "up" -> up(out);
                 case "demo" -> demo(args, out);
+                case "bench-ack" -> io.opsdb.relay.infra.bench.AckDurabilityBenchmark.run(StackConfig.fromEnvironment(),
+                        args.length == 3 && args[1].equals("--writes") ? positive("--writes", args[2]) : 3000, out);
                 case "help", "-h", "--help" -> {
                     out.println(USAGE);
                     yield 0;

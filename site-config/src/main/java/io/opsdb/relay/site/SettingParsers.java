@@ -67,6 +67,17 @@ final class SettingParsers {
         };
     }
 
+    static Function<String, Object> bufferDurability() {
+        return text -> {
+            try {
+                return BufferDurability.parse(text);
+            }
+            catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("must be fsync or page-cache");
+            }
+        };
+    }
+
     /** A name that is also a MirrorMaker 2 cluster alias and a topic prefix: no dots, no spaces. */
     static Function<String, Object> siteName() {
         return text -> {

@@ -19,6 +19,7 @@ import java.util.function.Function;
  * @param localDb LOCAL_DB_*: this site's database (the replica at a secondary)
  * @param kafkaBootstrapServers KAFKA_BOOTSTRAP_SERVERS: this site's own cluster
  * @param criticalOperationsBuffer CRITICAL_OPERATIONS_BUFFER
+ * @param bufferDurability BUFFER_DURABILITY
  * @param transactionBufferSize TRANSACTION_BUFFER_SIZE
  * @param transactionRetryAttempts TRANSACTION_RETRY_ATTEMPTS
  * @param transactionRetryDelay TRANSACTION_RETRY_DELAY
@@ -39,6 +40,7 @@ public record SiteConfiguration(
         Database localDb,
         String kafkaBootstrapServers,
         boolean criticalOperationsBuffer,
+        BufferDurability bufferDurability,
         int transactionBufferSize,
         int transactionRetryAttempts,
         Duration transactionRetryDelay,
@@ -112,6 +114,7 @@ public record SiteConfiguration(
                         SiteSetting.LOCAL_DB_PASSWORD, SiteSetting.LOCAL_DB_NAME),
                 (String) values.get(SiteSetting.KAFKA_BOOTSTRAP_SERVERS),
                 (Boolean) values.get(SiteSetting.CRITICAL_OPERATIONS_BUFFER),
+                (BufferDurability) values.get(SiteSetting.BUFFER_DURABILITY),
                 (Integer) values.get(SiteSetting.TRANSACTION_BUFFER_SIZE),
                 (Integer) values.get(SiteSetting.TRANSACTION_RETRY_ATTEMPTS),
                 (Duration) values.get(SiteSetting.TRANSACTION_RETRY_DELAY),

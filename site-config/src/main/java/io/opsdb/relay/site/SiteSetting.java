@@ -35,6 +35,8 @@ public enum SiteSetting {
             }),
     CRITICAL_OPERATIONS_BUFFER("true", "At a secondary, buffer critical writes in Kafka; when false they go straight to the primary.",
             SettingParsers.bool()),
+    BUFFER_DURABILITY("fsync", "At a secondary, what the 201 of a buffered write means: `fsync`, the local broker has written it to disk (topic `flush.messages=1`); `page-cache`, it is in the broker's page cache (survives a crash of the broker, not a power loss or kernel crash).",
+            SettingParsers.bufferDurability()),
     TRANSACTION_BUFFER_SIZE("1000", "In-flight transactions above which health reports degraded (writes are still accepted).",
             SettingParsers.integer(1, 100_000_000)),
     TRANSACTION_RETRY_ATTEMPTS("3", "Retries of a transiently failing batch at the applier before it pauses (then it tries again by itself).",

@@ -22,6 +22,7 @@ class SiteConfigurationTest {
         assertThat(config.siteType()).isEqualTo(SiteType.MAIN);
         assertThat(config.isMainSite()).isTrue();
         assertThat(config.buffersCriticalWrites()).isFalse();
+        assertThat(config.bufferDurability()).isEqualTo(BufferDurability.FSYNC);
         assertThat(config.kafkaBootstrapServers()).isEqualTo("localhost:9092");
         assertThat(config.transactionBufferSize()).isEqualTo(1000);
         assertThat(config.transactionRetryAttempts()).isEqualTo(3);
@@ -69,6 +70,26 @@ class SiteConfigurationTest {
                         "TRANSACTION_BUFFER_SIZE: must be a whole number from 1 to 100000000 (was 'lots')",
                         "LSN_CHECK_INTERVAL: must be a number of seconds from 0.001 to 60 (was '-1')"))
                 .hasMessageNotContaining("oops-not-shown");
+    }
+
+    @Test
+    void bufferDurabilityIsFsyncUnlessThePageCacheIsAskedFor() {
+        assertThat(load(Map.of("BUFFER_DURABILITY", "fsync")).bufferDurability()).isEqualTo(BufferDurability.FSYNC);
+        assertThat(load(Map.of("BUFFER_DURABILITY", "page-cache")).bufferDurability()).isEqualTo(BufferDurability.PAGE_CACHE);
+        assertThat(load(Map.of("BUFFER_DURABILITY", " Page-Cache ")).bufferDurability()).isEqualTo(BufferDurability.PAGE_CACHE);
+        assertThat(BufferDurability.PAGE_CACHE.value()).isEqualTo("page-cache");
+    }
+
+    @Test
+    void anUnknownBufferDurabilityIsRefusedInOneLine() {
+        assertThatThrownBy(() -> load(Map.of("BUFFER_DURABILITY", "sync")))
+                .isInstanceOfSatisfying(InvalidSiteConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactly("BUFFER_DURABILITY: must be fsync or page-cache (was 'sync')"));
+        assertThatThrownBy(() -> load(Map.of("BUFFER_DURABILITY", "page_cache")))
+                .hasMessageContaining("BUFFER_DURABILITY: must be fsync or page-cache (was 'page_cache')");
+        assertThatThrownBy(() -> load(Map.of("BUFFER_DURABILITY", "")))
+                .isInstanceOfSatisfying(InvalidSiteConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactly("BUFFER_DURABILITY: must not be empty (default fsync)"));
     }
 
     @Test

@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** Waiting on a condition with a timeout and a message, never on a fixed sleep. */
-final class Conditions {
+public final class Conditions {
 
     private Conditions() {
     }
 
-    static void waitFor(Callable<Boolean> condition, Duration timeout, String message) throws Exception {
+    public static void waitFor(Callable<Boolean> condition, Duration timeout, String message) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {

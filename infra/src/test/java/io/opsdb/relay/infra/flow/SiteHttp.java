@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** A JSON client of one site's API for the flow tests. */
-final class SiteHttp {
+public final class SiteHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -20,37 +20,37 @@ final class SiteHttp {
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    SiteHttp(URI api, String token) {
+    public SiteHttp(URI api, String token) {
         this.api = api;
         this.token = token;
     }
 
     /** A response with its body parsed (null when it is not JSON). */
-    record Answer(int status, String contentType, String body, JsonNode json) {
-        String text(String field) {
+    public record Answer(int status, String contentType, String body, JsonNode json) {
+        public String text(String field) {
             JsonNode node = json == null ? null : json.get(field);
             return node == null || node.isNull() ? null : node.asText();
         }
     }
 
-    Answer get(String path) throws IOException, InterruptedException {
+    public Answer get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(api.resolve(path)).GET());
     }
 
-    Answer post(String path, Object body) throws IOException, InterruptedException {
+    public Answer post(String path, Object body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(api.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(json(body))));
     }
 
-    Answer put(String path, Object body) throws IOException, InterruptedException {
+    public Answer put(String path, Object body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(api.resolve(path)).PUT(HttpRequest.BodyPublishers.ofString(json(body))));
     }
 
-    Answer postRaw(String path, String body) throws IOException, InterruptedException {
+    public Answer postRaw(String path, String body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(api.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /** Waits until the transaction is VISIBLE or FAILED and returns its status. */
-    Answer whenSettled(String transactionId) throws IOException, InterruptedException {
+    public Answer whenSettled(String transactionId) throws IOException, InterruptedException {
         return get("/api/transactions/" + transactionId + "?wait=visible&timeout=90");
     }
 
@@ -63,7 +63,7 @@ final class SiteHttp {
         }
     }
 
-    static Map<String, Object> map(Object... keyValues) {
+    public static Map<String, Object> map(Object... keyValues) {
         Map<String, Object> map = new java.util.LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
             map.put((String) keyValues[i], keyValues[i + 1]);

@@ -41,20 +41,20 @@ public final class TwoSiteStack implements BeforeAllCallback {
         return stack;
     }
 
-    static LocalStack stack() {
+    public static LocalStack stack() {
         return stack;
     }
 
     /** An API token allowed to read and write at both sites (role service). */
-    static String token() {
+    public static String token() {
         return stack.serviceToken();
     }
 
-    static Connection primary() throws SQLException {
+    public static Connection primary() throws SQLException {
         return DriverManager.getConnection(stack.primaryJdbcUrl(), stack.dbUser(), stack.dbPassword());
     }
 
-    static Connection replica() throws SQLException {
+    public static Connection replica() throws SQLException {
         return DriverManager.getConnection(stack.replicaJdbcUrl(), stack.dbUser(), stack.dbPassword());
     }
 

@@ -1,5 +1,8 @@
 package io.opsdb.relay.app.web;
 
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +22,14 @@ class ProblemResponses {
             body.setProperty("errors", problem.errors());
         }
         return ResponseEntity.status(problem.status()).body(body);
+    }
+
+    /** A database this site needs is down or unreachable: nothing was done, the client may try again. */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(DataAccessException e) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "A database this site reads is unreachable; nothing was changed. Try again later.");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(body);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
