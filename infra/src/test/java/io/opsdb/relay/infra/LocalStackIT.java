@@ -116,6 +116,14 @@ class LocalStackIT {
                 assertThat(recovery.getBoolean(1)).isTrue();
             }
         }
+        // Through its own physical slot: the primary keeps the WAL a stopped or lagging replica still needs.
+        try (Connection primary = connect(stack.primaryJdbcUrl()); Statement statement = primary.createStatement();
+                ResultSet slot = statement.executeQuery("SELECT slot_name, slot_type, active FROM pg_replication_slots"
+                        + " WHERE slot_type = 'physical'")) {
+            assertThat(slot.next()).as("a physical replication slot").isTrue();
+            assertThat(slot.getString(1)).isEqualTo("replica_slot");
+            assertThat(slot.getBoolean(3)).as("in use by the replica").isTrue();
+        }
     }
 
     @Test

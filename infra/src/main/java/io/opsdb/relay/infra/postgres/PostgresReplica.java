@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A streaming hot standby of the primary, created by {@code pg_basebackup -R}: read-only, and ready once it is
- * in recovery and its WAL receiver streams.
+ * A streaming hot standby of the primary, created by {@code pg_basebackup -R} with its own physical replication
+ * slot: read-only, and ready once it is in recovery and its WAL receiver streams.
  */
 public final class PostgresReplica extends PostgresServer {
 
@@ -29,11 +29,21 @@ public final class PostgresReplica extends PostgresServer {
         this.primary = primary;
     }
 
+    /**
+     * The physical replication slot this replica streams through: the primary keeps the WAL it has not received yet,
+     * so a replica that was stopped or fell far behind catches up (up to the primary's max_slot_wal_keep_size)
+     * instead of finding its next segment recycled.
+     */
+    public String slotName() {
+        return name().replaceAll("[^a-z0-9_]", "_") + "_slot";
+    }
+
     @Override
     protected void initialize() {
+        // -C -S: the slot is created with the backup, and -R writes primary_slot_name next to primary_conninfo.
         tools.run("pg_basebackup", List.of("-h", "127.0.0.1", "-p", String.valueOf(primary.port()),
                         "-U", credentials.user(), "-D", dataDir().toString(), "-R", "-X", "stream", "-c", "fast",
-                        "--no-sync"),
+                        "-C", "-S", slotName(), "--no-sync"),
                 // The environment, not the command line, so that ps does not show it.
                 Map.of("PGPASSWORD", credentials.password()), logFile(), Duration.ofSeconds(120));
     }

@@ -62,20 +62,28 @@ public class BearerTokenAuthenticator {
     private final LongSupplier nanoTime;
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
     private final AtomicBoolean databaseFailing = new AtomicBoolean();
+    private final java.util.concurrent.Executor rechecks;
+    private final AtomicBoolean rechecking = new AtomicBoolean();
 
     /**
      * @param activeTokensByHash who holds the unrevoked token with a given hash ({@link ApiTokenStore#findActive})
      */
     public BearerTokenAuthenticator(Function<String, Optional<AuthenticatedPrincipal>> activeTokensByHash) {
-        this(activeTokensByHash, DEFAULT_TTL, DEFAULT_MAX_ENTRIES, System::nanoTime);
+        this(activeTokensByHash, DEFAULT_TTL, DEFAULT_MAX_ENTRIES, System::nanoTime,
+                java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+                    Thread thread = new Thread(task, "api-token-recheck");
+                    thread.setDaemon(true);
+                    return thread;
+                }));
     }
 
     BearerTokenAuthenticator(Function<String, Optional<AuthenticatedPrincipal>> activeTokensByHash, Duration ttl,
-            int maxEntries, LongSupplier nanoTime) {
+            int maxEntries, LongSupplier nanoTime, java.util.concurrent.Executor rechecks) {
         this.activeTokensByHash = activeTokensByHash;
         this.ttlNanos = ttl.toNanos();
         this.maxEntries = maxEntries;
         this.nanoTime = nanoTime;
+        this.rechecks = rechecks;
     }
 
     /** @param authorization the request's {@code Authorization} header, null if it had none */
@@ -96,6 +104,13 @@ public class BearerTokenAuthenticator {
         long now = nanoTime.getAsLong();
         Remembered known = remembered.get(hash);
         if (known != null && now - known.expiresAtNanos() < 0) {
+            return new Result(Outcome.AUTHENTICATED, known.principal());
+        }
+        if (known != null && databaseFailing.get()) {
+            // The database did not answer last time: a token it confirmed is answered at once, and the database is
+            // asked again in the background, one question at a time. A request never waits out the connection
+            // timeout of a database that is known to be down.
+            recheckInBackground(hash);
             return new Result(Outcome.AUTHENTICATED, known.principal());
         }
         Optional<AuthenticatedPrincipal> principal;
@@ -121,6 +136,38 @@ public class BearerTokenAuthenticator {
         }
         remember(hash, new Remembered(principal.get(), now + ttlNanos), now);
         return new Result(Outcome.AUTHENTICATED, principal.get());
+    }
+
+    private void recheckInBackground(String hash) {
+        if (!rechecking.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            rechecks.execute(() -> {
+                try {
+                    Optional<AuthenticatedPrincipal> principal = activeTokensByHash.apply(hash);
+                    long now = nanoTime.getAsLong();
+                    if (principal.isEmpty()) {
+                        remembered.remove(hash);
+                    }
+                    else {
+                        remember(hash, new Remembered(principal.get(), now + ttlNanos), now);
+                    }
+                    if (databaseFailing.compareAndSet(true, false)) {
+                        LOG.info("API tokens can be checked again");
+                    }
+                }
+                catch (DataAccessException e) {
+                    // Still down: asked again by a later request.
+                }
+                finally {
+                    rechecking.set(false);
+                }
+            });
+        }
+        catch (java.util.concurrent.RejectedExecutionException e) {
+            rechecking.set(false);
+        }
     }
 
     private void remember(String hash, Remembered entry, long now) {

@@ -22,6 +22,8 @@ class BearerTokenAuthenticatorTest {
     private final AtomicInteger queries = new AtomicInteger();
     private final AtomicLong clock = new AtomicLong();
     private boolean databaseDown;
+    /** The authenticator's background rechecks, run by the test when it says so. */
+    private final java.util.List<Runnable> rechecks = new java.util.ArrayList<>();
 
     private final BearerTokenAuthenticator authenticator = new BearerTokenAuthenticator(hash -> {
         queries.incrementAndGet();
@@ -29,7 +31,7 @@ class BearerTokenAuthenticatorTest {
             throw new DataAccessResourceFailureException("connection refused");
         }
         return Optional.ofNullable(database.get(hash));
-    }, TTL, 3, clock::get);
+    }, TTL, 3, clock::get, rechecks::add);
 
     @Test
     void aStoredTokenAuthenticatesItsUserAndRole() {
@@ -130,6 +132,30 @@ class BearerTokenAuthenticatorTest {
         assertThat(result.outcome()).as("a local replica outage must not stop critical writes").isEqualTo(Outcome.AUTHENTICATED);
         assertThat(result.principal().username()).isEqualTo("telescope");
         assertThat(authenticator.authenticate("Bearer " + ApiTokens.generate()).outcome()).isEqualTo(Outcome.UNAVAILABLE);
+    }
+
+    @Test
+    void whileTheDatabaseIsDownAConfirmedTokenIsAnsweredAtOnceAndRecheckedInTheBackground() {
+        String token = store("telescope", Role.SERVICE);
+        authenticator.authenticate("Bearer " + token);
+        clock.addAndGet(TTL.toNanos() * 2);
+        databaseDown = true;
+        assertThat(authenticator.authenticate("Bearer " + token).outcome()).isEqualTo(Outcome.AUTHENTICATED);
+        int asked = queries.get();
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(authenticator.authenticate("Bearer " + token).outcome()).isEqualTo(Outcome.AUTHENTICATED);
+        }
+        assertThat(queries.get()).as("no request waits on a database known to be down").isEqualTo(asked);
+        assertThat(rechecks).as("one recheck at a time").hasSize(1);
+
+        // Back up, and the token was revoked meanwhile: the recheck finds out, and the next request is refused.
+        databaseDown = false;
+        database.clear();
+        rechecks.remove(0).run();
+        assertThat(queries.get()).isEqualTo(asked + 1);
+        assertThat(authenticator.authenticate("Bearer " + token).outcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(rechecks).isEmpty();
     }
 
     private String store(String username, Role role) {
