@@ -29,6 +29,8 @@ final class FaultScenario {
 
     static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration LONG_POLL = Duration.ofMinutes(5);
+    /** How often a backlog's size is asked for while it drains. */
+    static final Duration POLL = Duration.ofSeconds(1);
 
     private final String name;
     private final String run;
@@ -134,7 +136,7 @@ final class FaultScenario {
     /** Waits until nothing is in flight at the observatory: every acknowledged write is VISIBLE or FAILED. */
     void awaitDrained() throws Exception {
         Conditions.waitFor(() -> observatory.get("/api/buffer").json().get("in_flight").asInt() == 0, DRAIN_TIMEOUT,
-                "the observatory's backlog did not drain");
+                POLL, "the observatory's backlog did not drain");
     }
 
     /** Audits the run, records its row, and fails on any violation. */

@@ -81,7 +81,7 @@ class OverloadFaultIT {
                 bulk = produceBulk(stack, workload, scenario.run());
                 Duration produced = Duration.ofNanos(System.nanoTime() - produceBegin);
                 Conditions.waitFor(() -> observatory.get("/api/buffer").json().get("in_flight").asInt() >= BULK,
-                        Duration.ofMinutes(30), "the observatory did not take the bulk in");
+                        Duration.ofMinutes(30), FaultScenario.POLL, "the observatory did not take the bulk in");
                 loadedAt = System.nanoTime();
                 peakInFlight = observatory.get("/api/buffer").json().get("in_flight").asInt();
                 loaded = memory(stack, observatory);
@@ -101,7 +101,7 @@ class OverloadFaultIT {
             workload.stop();
 
             Conditions.waitFor(() -> observatory.get("/api/buffer").json().get("in_flight").asInt() == 0, DRAIN,
-                    "the backlog did not drain");
+                    FaultScenario.POLL, "the backlog did not drain");
             Duration drained = Duration.ofNanos(System.nanoTime() - healed);
             Memory after = memory(stack, observatory);
 

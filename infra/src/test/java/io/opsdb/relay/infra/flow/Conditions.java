@@ -10,6 +10,12 @@ public final class Conditions {
     }
 
     public static void waitFor(Callable<Boolean> condition, Duration timeout, String message) throws Exception {
+        waitFor(condition, timeout, Duration.ofMillis(50), message);
+    }
+
+    /** The same, asking every {@code interval}: for conditions that are costly to ask and long to come. */
+    public static void waitFor(Callable<Boolean> condition, Duration timeout, Duration interval, String message)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
@@ -22,7 +28,7 @@ public final class Conditions {
                 last = e;
             }
             Thread.onSpinWait();
-            Thread.sleep(50); // poll interval, not a wait for an outcome
+            Thread.sleep(interval.toMillis()); // poll interval, not a wait for an outcome
         }
         throw new AssertionError(message + " (within " + timeout + ")" + (last == null ? "" : ": " + last), last);
     }

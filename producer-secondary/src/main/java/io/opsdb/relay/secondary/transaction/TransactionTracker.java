@@ -52,6 +52,8 @@ public class TransactionTracker {
     private static final java.time.Duration DISCARD_TIMEOUT = java.time.Duration.ofSeconds(10);
     /** How many transactions of each in-flight state the age metric looks at when the stores hold them. */
     private static final int AGE_SCAN_LIMIT = 10_000;
+    /** How long one look for the oldest transaction in the stores is reused. */
+    private static final java.time.Duration OLDEST_LOOK_INTERVAL = java.time.Duration.ofSeconds(5);
 
     private final Clock clock;
     private final Map<String, TrackedTransaction> byId = new ConcurrentHashMap<>();
@@ -79,6 +81,7 @@ public class TransactionTracker {
     /** Acknowledged (or retried) here, not yet in the stores: read-your-writes until the processor catches up. */
     private final Map<String, TrackedTransaction> pending = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<TrackedTransaction>> discardWaiters = new ConcurrentHashMap<>();
+    private volatile OldestLook oldestLook;
 
     public TransactionTracker() {
         this(Clock.systemUTC());
@@ -499,8 +502,22 @@ public class TransactionTracker {
                 : java.time.Duration.between(oldest.getValue().acknowledgedAt(), clock.instant());
     }
 
-    /** The stores index transactions by state, not by age: a bounded look at each in-flight state. */
+    /**
+     * The stores index transactions by state, not by age: a bounded look at each in-flight state, taken at most
+     * once per {@link #OLDEST_LOOK_INTERVAL} (health checks, metric scrapes and buffer reads all ask for it, and
+     * each look reads thousands of entries).
+     */
     private java.time.Duration oldestStoredInFlightAge() {
+        OldestLook look = oldestLook;
+        long now = System.nanoTime();
+        if (look == null || now - look.takenAtNanos() > OLDEST_LOOK_INTERVAL.toNanos()) {
+            look = new OldestLook(lookForOldestStored(), now);
+            oldestLook = look;
+        }
+        return look.oldest() == null ? java.time.Duration.ZERO : java.time.Duration.between(look.oldest(), clock.instant());
+    }
+
+    private Instant lookForOldestStored() {
         Instant oldest = null;
         for (TransactionState state : List.of(TransactionState.BUFFERED, TransactionState.APPLIED)) {
             for (TrackedTransaction tx : durable.view().list(state, null, AGE_SCAN_LIMIT)) {
@@ -514,7 +531,11 @@ public class TransactionTracker {
                 oldest = tx.acknowledgedAt();
             }
         }
-        return oldest == null ? java.time.Duration.ZERO : java.time.Duration.between(oldest, clock.instant());
+        return oldest;
+    }
+
+    /** The oldest in-flight acknowledgement a look found (null: none in flight), and when it looked. */
+    private record OldestLook(Instant oldest, long takenAtNanos) {
     }
 
     /** Transactions that ended FAILED since this process started. */
