@@ -27,6 +27,9 @@ final class FaultScenario {
     /** Fault scenarios run after the flow tests (unordered classes are at Integer.MAX_VALUE / 2), the overload last. */
     static final int AFTER_THE_FLOW_TESTS = Integer.MAX_VALUE / 2;
 
+    /** How many writes a scenario reads back at the observatory while its fault lasts. */
+    static final int READ_BACK_COUNT = 300;
+
     static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration LONG_POLL = Duration.ofMinutes(5);
     /** How often a backlog's size is asked for while it drains. */
@@ -163,5 +166,32 @@ final class FaultScenario {
 
     static String ms(double millis) {
         return String.format(Locale.ROOT, "%.0f ms", millis);
+    }
+
+    /**
+     * Reads back a spread of the units started among {@code acked} at the observatory; returns how many did not
+     * show the write (running, or completed when their finish is among them too).
+     */
+    int readBack(List<FaultWorkload.Ack> acked) throws Exception {
+        java.util.Map<String, String> expected = new java.util.HashMap<>();
+        for (FaultWorkload.Ack ack : acked) {
+            if (!ack.isFinish()) {
+                expected.put(ack.recordId(), "running");
+            }
+            else if (expected.containsKey(ack.recordId())) {
+                expected.put(ack.recordId(), "completed");
+            }
+        }
+        List<String> units = new java.util.ArrayList<>(expected.keySet());
+        java.util.Collections.shuffle(units, new java.util.Random(7));
+        int unreadable = 0;
+        for (String unit : units.subList(0, Math.min(READ_BACK_COUNT, units.size()))) {
+            SiteHttp.Answer read = observatory.get("/executed_obs_units/" + unit);
+            // A unit finished after this snapshot of the acknowledgements may already read completed.
+            if (read.status() != 200 || !(expected.get(unit).equals(read.text("status")) || "completed".equals(read.text("status")))) {
+                unreadable++;
+            }
+        }
+        return unreadable;
     }
 }

@@ -49,7 +49,6 @@ final class FaultWorkload implements AutoCloseable {
     private final ExecutorService writers;
     private final List<Ack> acked = Collections.synchronizedList(new ArrayList<>());
     private final List<String> refusals = Collections.synchronizedList(new ArrayList<>());
-    private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean();
     private final Semaphore probes = new Semaphore(LIVE_PROBES);
@@ -110,7 +109,6 @@ final class FaultWorkload implements AutoCloseable {
 
     /** One write; the acknowledgement, or null after a refusal (counted, then a short pause). */
     private Ack write(String obsUnitId, String recordId, String startTransactionId) throws InterruptedException {
-        attempts.incrementAndGet();
         long begin = System.nanoTime();
         try {
             ObservatoryClient.Accepted answer = startTransactionId == null

@@ -45,7 +45,7 @@ class ReplicaBehindFaultIT {
 
             int from = workload.ackedCount();
             workload.awaitMoreAcked(PER_PHASE, Duration.ofMinutes(10));
-            assertThat(WanOutageFaultIT.readBack(observatory, workload.acked().subList(from, workload.ackedCount())))
+            assertThat(scenario.readBack(workload.acked().subList(from, workload.ackedCount())))
                     .as("writes unreadable at the observatory while its replica is down").isZero();
             Conditions.waitFor(() -> "DOWN".equals(observatory.get("/health").json().get("components").get("replica").asText()),
                     Duration.ofSeconds(30), "health did not report the replica DOWN");
@@ -58,7 +58,7 @@ class ReplicaBehindFaultIT {
             long behind = System.nanoTime();
             from = workload.ackedCount();
             workload.awaitMoreAcked(PER_PHASE, Duration.ofMinutes(10));
-            assertThat(WanOutageFaultIT.readBack(observatory, workload.acked().subList(from, workload.ackedCount())))
+            assertThat(scenario.readBack(workload.acked().subList(from, workload.ackedCount())))
                     .as("writes unreadable at the observatory while its replica is far behind").isZero();
             Conditions.waitFor(() -> observatory.get("/api/buffer").json().get("replica_lag_bytes").asLong() > 0,
                     Duration.ofMinutes(2), "the buffer did not report the replica's lag in bytes");
@@ -76,7 +76,7 @@ class ReplicaBehindFaultIT {
             String notes = "stopped " + FaultScenario.seconds(Duration.ofNanos(behind - stopped)) + " (health " + healthWhileDown
                     + "), then replay paused " + FaultScenario.seconds(Duration.ofNanos(healed - behind)) + ": lag reported "
                     + lagBytes + " bytes, " + String.format(java.util.Locale.ROOT, "%.1f", lagSeconds) + " s, " + inFlight
-                    + " in flight; " + 2 * WanOutageFaultIT.READ_BACK_COUNT + " reads during it all answered with the write";
+                    + " in flight; " + 2 * FaultScenario.READ_BACK_COUNT + " reads during it all answered with the write";
             scenario.auditAndRecord(workload, recovered, notes, ReplicaBehindFaultIT.class);
         }
         finally {

@@ -58,7 +58,7 @@ class SecondaryRestartDuringBacklogFaultIT {
                 restarted = System.nanoTime();
 
                 assertThat(RelayAudit.observatoryStates(workload.client(), ids)).as("statuses after the restart").isEqualTo(before);
-                assertThat(WanOutageFaultIT.readBack(scenario.observatory(), backlog))
+                assertThat(scenario.readBack(backlog))
                         .as("writes unreadable at the observatory after the restart").isZero();
                 assertThat(scenario.observatory().get("/api/buffer").json().get("in_flight").asInt())
                         .isGreaterThanOrEqualTo(backlog.size());
@@ -71,7 +71,7 @@ class SecondaryRestartDuringBacklogFaultIT {
 
             String notes = before.size() + " BUFFERED at the restart, the same after it; restart "
                     + FaultScenario.seconds(Duration.ofNanos(restarted - restartBegin)) + "; "
-                    + WanOutageFaultIT.READ_BACK_COUNT + " reads after it all answered with the write";
+                    + FaultScenario.READ_BACK_COUNT + " reads after it all answered with the write";
             scenario.auditAndRecord(workload, recovered, notes, SecondaryRestartDuringBacklogFaultIT.class);
         }
     }

@@ -3,10 +3,7 @@ package io.opsdb.relay.infra.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.infra.flow.SiteHttp;
 import io.opsdb.relay.infra.flow.TwoSiteStack;
 
 /**
@@ -31,7 +27,6 @@ class WanOutageFaultIT {
 
     private static final int CLIENTS = 8;
     private static final int DURING_OUTAGE = FaultScenario.FULL ? 20_000 : 1_000;
-    static final int READ_BACK_COUNT = 300;
 
     @Test
     void writesAcknowledgedDuringAWanOutageAreReadableAndDrainAfterItByThemselves() throws Exception {
@@ -49,7 +44,7 @@ class WanOutageFaultIT {
             try {
                 workload.awaitMoreAcked(DURING_OUTAGE, Duration.ofMinutes(30));
                 long readsAt = System.nanoTime();
-                int unreadable = readBack(scenario.observatory(), workload.acked().subList(ackedBefore, workload.ackedCount()));
+                int unreadable = scenario.readBack(workload.acked().subList(ackedBefore, workload.ackedCount()));
                 assertThat(unreadable).as("writes unreadable at the observatory during the outage").isZero();
                 long healing = System.nanoTime();
                 double p50During = workload.ackPercentileMs(50, cut, readsAt);
@@ -64,7 +59,7 @@ class WanOutageFaultIT {
                 String notes = "outage " + FaultScenario.seconds(Duration.ofNanos(healing - cut)) + " with " + ackedDuring
                         + " acknowledged in it; ack p50/p99 " + FaultScenario.ms(p50Before) + "/" + FaultScenario.ms(p99Before)
                         + " before, " + FaultScenario.ms(p50During) + "/" + FaultScenario.ms(p99During) + " during; "
-                        + READ_BACK_COUNT + " reads during it all answered with the write; MM2 restart "
+                        + FaultScenario.READ_BACK_COUNT + " reads during it all answered with the write; MM2 restart "
                         + FaultScenario.seconds(Duration.ofNanos(healed - healing));
                 scenario.auditAndRecord(workload, recovered, notes, WanOutageFaultIT.class);
             }
@@ -76,32 +71,5 @@ class WanOutageFaultIT {
                 }
             }
         }
-    }
-
-    /**
-     * Reads back a spread of the units started among {@code acked} at the observatory; returns how many did not
-     * show the write (running, or completed when their finish is among them too).
-     */
-    static int readBack(SiteHttp observatory, List<FaultWorkload.Ack> acked) throws Exception {
-        Map<String, String> expected = new HashMap<>();
-        for (FaultWorkload.Ack ack : acked) {
-            if (!ack.isFinish()) {
-                expected.put(ack.recordId(), "running");
-            }
-            else if (expected.containsKey(ack.recordId())) {
-                expected.put(ack.recordId(), "completed");
-            }
-        }
-        List<String> units = new ArrayList<>(expected.keySet());
-        java.util.Collections.shuffle(units, new java.util.Random(7));
-        int unreadable = 0;
-        for (String unit : units.subList(0, Math.min(READ_BACK_COUNT, units.size()))) {
-            SiteHttp.Answer read = observatory.get("/executed_obs_units/" + unit);
-            // A unit finished after this snapshot of the acknowledgements may already read completed.
-            if (read.status() != 200 || !(expected.get(unit).equals(read.text("status")) || "completed".equals(read.text("status")))) {
-                unreadable++;
-            }
-        }
-        return unreadable;
     }
 }

@@ -82,6 +82,7 @@ public class TransactionTracker {
     private final Map<String, TrackedTransaction> pending = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<TrackedTransaction>> discardWaiters = new ConcurrentHashMap<>();
     private volatile OldestLook oldestLook;
+    private final Object oldestLookLock = new Object();
 
     public TransactionTracker() {
         this(Clock.systemUTC());
@@ -509,12 +510,21 @@ public class TransactionTracker {
      */
     private java.time.Duration oldestStoredInFlightAge() {
         OldestLook look = oldestLook;
-        long now = System.nanoTime();
-        if (look == null || now - look.takenAtNanos() > OLDEST_LOOK_INTERVAL.toNanos()) {
-            look = new OldestLook(lookForOldestStored(), now);
-            oldestLook = look;
+        if (isStale(look)) {
+            // One look at a time: callers arriving meanwhile take the one it makes.
+            synchronized (oldestLookLock) {
+                look = oldestLook;
+                if (isStale(look)) {
+                    look = new OldestLook(lookForOldestStored(), System.nanoTime());
+                    oldestLook = look;
+                }
+            }
         }
         return look.oldest() == null ? java.time.Duration.ZERO : java.time.Duration.between(look.oldest(), clock.instant());
+    }
+
+    private static boolean isStale(OldestLook look) {
+        return look == null || System.nanoTime() - look.takenAtNanos() > OLDEST_LOOK_INTERVAL.toNanos();
     }
 
     private Instant lookForOldestStored() {

@@ -127,15 +127,21 @@ public class BearerTokenAuthenticator {
             // writes for a local replica outage, which the buffer exists to ride out.
             return known != null ? new Result(Outcome.AUTHENTICATED, known.principal()) : Result.of(Outcome.UNAVAILABLE);
         }
+        answered(hash, principal, now);
+        return principal.map(p -> new Result(Outcome.AUTHENTICATED, p)).orElseGet(() -> Result.of(Outcome.UNKNOWN));
+    }
+
+    /** The database answered for {@code hash}: remember a valid token, forget a revoked or unknown one. */
+    private void answered(String hash, Optional<AuthenticatedPrincipal> principal, long now) {
         if (databaseFailing.compareAndSet(true, false)) {
             LOG.info("API tokens can be checked again");
         }
         if (principal.isEmpty()) {
             remembered.remove(hash);
-            return Result.of(Outcome.UNKNOWN);
         }
-        remember(hash, new Remembered(principal.get(), now + ttlNanos), now);
-        return new Result(Outcome.AUTHENTICATED, principal.get());
+        else {
+            remember(hash, new Remembered(principal.get(), now + ttlNanos), now);
+        }
     }
 
     private void recheckInBackground(String hash) {
@@ -145,17 +151,7 @@ public class BearerTokenAuthenticator {
         try {
             rechecks.execute(() -> {
                 try {
-                    Optional<AuthenticatedPrincipal> principal = activeTokensByHash.apply(hash);
-                    long now = nanoTime.getAsLong();
-                    if (principal.isEmpty()) {
-                        remembered.remove(hash);
-                    }
-                    else {
-                        remember(hash, new Remembered(principal.get(), now + ttlNanos), now);
-                    }
-                    if (databaseFailing.compareAndSet(true, false)) {
-                        LOG.info("API tokens can be checked again");
-                    }
+                    answered(hash, activeTokensByHash.apply(hash), nanoTime.getAsLong());
                 }
                 catch (DataAccessException e) {
                     // Still down: asked again by a later request.
