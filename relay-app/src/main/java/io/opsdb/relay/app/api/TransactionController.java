@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 
 import io.opsdb.relay.app.auth.AuthenticatedPrincipal;
 import io.opsdb.relay.app.transaction.SiteTransactions;
@@ -42,6 +43,8 @@ import io.opsdb.relay.site.SiteConfiguration;
 class TransactionController {
 
     private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+    /** How much longer than the client's timeout a long poll may stay open before the container gives up on it. */
+    private static final Duration ASYNC_MARGIN = Duration.ofSeconds(10);
     /** Who acts on a request that carries no principal (authentication off, or a public request). */
     static final String ANONYMOUS = "anonymous";
 
@@ -56,12 +59,14 @@ class TransactionController {
     }
 
     @GetMapping("/api/transactions/{id}")
-    CompletableFuture<Map<String, Object>> status(@PathVariable String id,
+    DeferredResult<Map<String, Object>> status(@PathVariable String id,
             @RequestParam(required = false) String wait, @RequestParam(required = false) Double timeout) {
         Map<String, Object> now = transactions.find(id).orElseThrow(() -> RequestProblem.notFound("transaction " + id));
         if (wait == null || tracker == null) {
             // The main site writes straight to its own database: a transaction in its ledger is settled.
-            return CompletableFuture.completedFuture(now);
+            DeferredResult<Map<String, Object>> answer = new DeferredResult<>();
+            answer.setResult(now);
+            return answer;
         }
         if (!"visible".equals(wait)) {
             throw RequestProblem.invalid("wait", "must be 'visible'");
@@ -70,11 +75,23 @@ class TransactionController {
         if (limit.isNegative() || limit.compareTo(MAX_WAIT) > 0) {
             throw RequestProblem.invalid("timeout", "must be between 0 and " + MAX_WAIT.toSeconds() + " seconds");
         }
+        // The container's async timeout (30 s by default) would cut a longer wait short with a 503: this request's
+        // own timeout is the client's, plus a margin within which the wait below always answers first.
+        DeferredResult<Map<String, Object>> answer = new DeferredResult<>(limit.plus(ASYNC_MARGIN).toMillis());
         // Answered from the tracker's thread when the transaction settles: no request thread waits.
         // A dependent future of our own: the timeout must not complete the one other waiters share.
-        return tracker.whenSettled(id).thenApply(settled -> settled)
+        tracker.whenSettled(id).thenApply(settled -> settled)
                 .completeOnTimeout(null, limit.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(settled -> transactions.find(id).orElseThrow());
+                .thenApply(settled -> transactions.find(id).orElseThrow())
+                .whenComplete((body, failure) -> {
+                    if (failure != null) {
+                        answer.setErrorResult(failure instanceof CompletionException e && e.getCause() != null ? e.getCause() : failure);
+                    }
+                    else {
+                        answer.setResult(body);
+                    }
+                });
+        return answer;
     }
 
     @GetMapping("/api/transactions")
