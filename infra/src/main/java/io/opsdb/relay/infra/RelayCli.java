@@ -1,5 +1,6 @@
 package io.opsdb.relay.infra;
 
+import io.opsdb.relay.infra.bench.RelayBenchmark;
 import io.opsdb.relay.infra.demo.DemoCommand;
 import io.opsdb.relay.infra.process.Await;
 
@@ -11,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * relay up                                  start the stack and run it until Ctrl-C
  * relay demo [--writes N] [--clients C]     start the stack, run the demo workload, stop
+ * relay bench [--seconds S] [--rate R] ...  the whole system next to raw Kafka and PostgreSQL; writes docs/performance.md
  * relay bench-ack [--writes N]              what BUFFER_DURABILITY costs, on one broker alone
  * </pre>
  * Ports come from the environment ({@code MAIN_API_PORT}, {@code MAIN_KAFKA_PORT}, ...; see {@link StackPorts}).
@@ -18,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class RelayCli {
 
-    private static final String USAGE = "usage: relay up | relay demo [--writes N] [--clients C] | relay bench-ack [--writes N]";
+    private static final String USAGE = "usage: relay up | relay demo [--writes N] [--clients C] | " + RelayBenchmark.Options.USAGE + " | relay bench-ack [--writes N]";
 
     private RelayCli() {
     }
@@ -36,6 +38,8 @@ public final class RelayCli {
             return switch (args[0]) {
                 case "up" -> up(out);
                 case "demo" -> demo(args, out);
+                case "bench" -> RelayBenchmark.run(StackConfig.fromEnvironment(),
+                        RelayBenchmark.Options.parse(args, 1), out);
                 case "bench-ack" -> io.opsdb.relay.infra.bench.AckDurabilityBenchmark.run(StackConfig.fromEnvironment(),
                         args.length == 3 && args[1].equals("--writes") ? positive("--writes", args[2]) : 3000, out);
                 case "help", "-h", "--help" -> {

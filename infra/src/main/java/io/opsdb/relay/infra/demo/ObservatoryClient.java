@@ -51,9 +51,18 @@ public final class ObservatoryClient {
     }
 
     public Accepted startObsUnit(String obsUnitId, String instrument) throws IOException, InterruptedException {
+        return accepted(send(startRequest(obsUnitId, instrument)));
+    }
+
+    /** As {@link #startObsUnit}, without waiting: for a load generator that must not hold up its next write. */
+    public CompletableFuture<Accepted> startObsUnitAsync(String obsUnitId, String instrument) {
+        return http.sendAsync(authorized(startRequest(obsUnitId, instrument)), HttpResponse.BodyHandlers.ofString())
+                .thenApply(ObservatoryClient::accepted);
+    }
+
+    private HttpRequest.Builder startRequest(String obsUnitId, String instrument) {
         String json = "{\"obs_unit_id\":\"" + obsUnitId + "\",\"instrument\":\"" + instrument + "\"}";
-        return accepted(send(HttpRequest.newBuilder(api.resolve("/executed_obs_units/start"))
-                .POST(HttpRequest.BodyPublishers.ofString(json))));
+        return HttpRequest.newBuilder(api.resolve("/executed_obs_units/start")).POST(HttpRequest.BodyPublishers.ofString(json));
     }
 
     public Accepted finishObsUnit(String id, String status) throws IOException, InterruptedException {
@@ -78,10 +87,18 @@ public final class ObservatoryClient {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(ObservatoryClient::status);
     }
 
+    /** A GET of any path of the API, e.g. {@code /api/buffer}. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(api.resolve(path)).GET());
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
-                        .header("Authorization", authorization).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(authorized(request), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest authorized(HttpRequest.Builder request) {
+        return request.timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
+                .header("Authorization", authorization).build();
     }
 
     private static Accepted accepted(HttpResponse<String> response) {
@@ -97,6 +114,12 @@ public final class ObservatoryClient {
 
     private static Instant instant(String text) {
         return text == null || text.equals("null") ? null : Instant.parse(text);
+    }
+
+    /** The numeric value of a top-level field of a flat JSON object, or NaN. */
+    public static double number(String json, String name) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)").matcher(json == null ? "" : json);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     /** The string value of a top-level field of a flat JSON object, or null. */
