@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * The layout of the stack's working directory: {@code logs/<component>.log}, {@code pids/<component>.pid},
- * {@code secrets/}, {@code lib/} and one data directory per component.
+ * {@code launcher.pid}, {@code secrets/}, {@code lib/} and one data directory per component. It outlives the
+ * processes: a later start resumes on it, and only {@link #delete()} (or {@link #recreate()}) wipes it.
  */
 public record WorkDirectory(Path root) {
 
@@ -33,6 +34,11 @@ public record WorkDirectory(Path root) {
         return root.resolve("lib");
     }
 
+    /** The pid of the JVM that started the stack and stops it on SIGTERM, see {@link LauncherPidFile}. */
+    public Path launcherPidFile() {
+        return root.resolve("launcher.pid");
+    }
+
     public Path logFile(String component) {
         return logs().resolve(component + ".log");
     }
@@ -46,19 +52,45 @@ public record WorkDirectory(Path root) {
         return root.resolve(component);
     }
 
+    /** Whether the directory is missing or holds nothing: a start there creates a new stack. */
+    public boolean isEmpty() {
+        if (!Files.isDirectory(root)) {
+            return true;
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the directory with its {@code logs}, {@code pids} and {@code secrets} subdirectories where missing. */
+    public void create() {
+        try {
+            Files.createDirectories(logs());
+            Files.createDirectories(pids());
+            Files.createDirectories(secrets());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the directory and everything in it. Kill its processes first ({@link PidFiles#killLeftovers}). */
+    public void delete() {
+        try {
+            deleteRecursively(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Deletes the directory and creates it empty with its {@code logs}, {@code pids} and {@code secrets}
      * subdirectories. Kill a previous run's leftovers first ({@link PidFiles#killLeftovers}).
      */
     public void recreate() {
-        try {
-            deleteRecursively(root);
-            Files.createDirectories(logs());
-            Files.createDirectories(pids());
-            Files.createDirectories(secrets());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot recreate " + root + ": " + e.getMessage(), e);
-        }
+        delete();
+        create();
     }
 
     /**
