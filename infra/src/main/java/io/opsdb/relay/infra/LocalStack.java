@@ -112,6 +112,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, StackComponent> components = new LinkedHashMap<>();
     private final List<StackComponent> started = Collections.synchronizedList(new ArrayList<>());
     private final LauncherPidFile launcher;
+    private boolean resumed;
     private final Thread shutdownHook = new Thread(this::stopQuietly, "local-stack-shutdown");
     private boolean stopped;
 
@@ -205,10 +206,10 @@ public final class LocalStack implements AutoCloseable {
         });
         PostgresTools postgresTools = PostgresTools.locate(System.getenv());
         boolean resuming = !fresh && resumable(workDir, config);
-        if (fresh) {
-            workDir.recreate();
-        } else {
+        if (resuming) {
             workDir.create();
+        } else {
+            workDir.recreate();
         }
         LOG.info(resuming ? "Resuming the local stack in {}" : "Starting a new local stack in {}", workDir.root());
 
@@ -216,6 +217,7 @@ public final class LocalStack implements AutoCloseable {
         if (resuming) {
             stack.requireInitialized();
         }
+        stack.resumed = resuming;
         stack.launcher.writeCurrent();
         Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
         try {
@@ -239,14 +241,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Whether the directory holds a stack to resume (false: it is empty or missing, a new stack is made).
+     * Whether the directory holds a stack to resume (false: no component has data there, a new stack is made).
      *
-     * @throws StackException if it holds something else, or the ports differ from the stack's
+     * @throws StackException if it holds the remains of a first start that failed half-way, or the ports differ from
+     *                        the stack's
      */
     private static boolean resumable(WorkDirectory workDir, StackConfig config) {
         Optional<StackManifest> manifest = StackManifest.read(workDir.root());
         if (manifest.isEmpty()) {
-            if (workDir.isEmpty()) {
+            if (!workDir.holdsComponentData()) {
                 return false;
             }
             throw new StackException(workDir.root() + " holds an incomplete stack (its first start did not finish: no "
@@ -518,6 +521,11 @@ public final class LocalStack implements AutoCloseable {
 
     public StackConfig config() {
         return config;
+    }
+
+    /** Whether this stack resumed one an earlier start made, rather than being made by this start. */
+    public boolean resumed() {
+        return resumed;
     }
 
     /** The main site's application, {@code http://127.0.0.1:<main api port>}. */

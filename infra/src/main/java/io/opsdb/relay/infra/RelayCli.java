@@ -194,7 +194,8 @@ public final class RelayCli {
         out.printf("PostgreSQL replica:          %s (port %d)%n", stack.replicaJdbcUrl(), ports.replicaDb());
         out.printf("database user:               %s (password in %s)%n", stack.dbUser(),
                 stack.workDir().resolve("secrets/db-password"));
-        out.printf("work directory:              %s%n", stack.workDir());
+        out.printf("work directory:              %s (%s)%n", stack.workDir(),
+                stack.resumed() ? "resumed: its data, offsets and tokens as they were" : "a new stack");
         out.printf("logs:                        %s%n", stack.logDir());
     }
 }

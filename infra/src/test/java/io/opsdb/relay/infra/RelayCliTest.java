@@ -196,6 +196,22 @@ class RelayCliTest {
     }
 
     @Test
+    void upAfterAFirstStartThatFailedBeforeAnyComponentMakesANewStackThere() throws IOException {
+        WorkDirectory workDir = new WorkDirectory(config().workDir());
+        workDir.create();
+        Files.writeString(workDir.secrets().resolve("db-password"), "stale");
+        Files.writeString(workDir.logFile("primary"), "initdb: not found\n");
+
+        int exit = relay("up");
+
+        // It went on to build the stack, which needs a build this temporary project root does not have.
+        assertThat(exit).isEqualTo(1);
+        assertThat(err()).contains("runtime-classpath.txt not found").doesNotContain("incomplete");
+        assertThat(workDir.logFile("primary")).doesNotExist();
+        assertThat(Files.readString(workDir.secrets().resolve("db-password"))).isNotEqualTo("stale");
+    }
+
+    @Test
     void upOnAStackMadeWithOtherPortsNamesTheChangedVariables() throws IOException {
         WorkDirectory workDir = new WorkDirectory(config().workDir());
         workDir.create();

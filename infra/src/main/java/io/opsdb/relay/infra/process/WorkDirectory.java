@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -52,13 +53,18 @@ public record WorkDirectory(Path root) {
         return root.resolve(component);
     }
 
-    /** Whether the directory is missing or holds nothing: a start there creates a new stack. */
-    public boolean isEmpty() {
+    /**
+     * Whether any component has data here: anything beside the directory's own {@code logs}, {@code pids},
+     * {@code lib}, {@code secrets} and {@code launcher.pid}. Without such data there is no stack to resume, only what
+     * a start that failed before its first component left.
+     */
+    public boolean holdsComponentData() {
         if (!Files.isDirectory(root)) {
-            return true;
+            return false;
         }
+        Set<Path> own = Set.of(logs(), pids(), lib(), secrets(), launcherPidFile());
         try (Stream<Path> entries = Files.list(root)) {
-            return entries.findAny().isEmpty();
+            return entries.anyMatch(entry -> !own.contains(entry));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + root + ": " + e.getMessage(), e);
         }
