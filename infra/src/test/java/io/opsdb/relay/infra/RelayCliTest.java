@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.opsdb.relay.infra.process.LauncherPidFile;
+import io.opsdb.relay.infra.process.PidFiles;
 import io.opsdb.relay.infra.process.Processes;
 import io.opsdb.relay.infra.process.WorkDirectory;
 
@@ -31,11 +32,14 @@ class RelayCliTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private Process launcher;
+    private Process leftover;
 
     @AfterEach
-    void killLauncher() {
-        if (launcher != null) {
-            Processes.killWithDescendants(launcher.toHandle());
+    void killProcesses() {
+        for (Process process : new Process[] {launcher, leftover}) {
+            if (process != null) {
+                Processes.killWithDescendants(process.toHandle());
+            }
         }
     }
 
@@ -136,6 +140,24 @@ class RelayCliTest {
         assertThat(exit).as(err()).isZero();
         assertThat(running.isAlive()).isFalse();
         assertThat(out()).contains("stopped the stack in " + config().workDir() + " (launcher pid " + running.pid() + ")");
+    }
+
+    @Test
+    void stopStopsTheComponentsACrashedLauncherLeftFromTheirPidFiles() throws IOException {
+        aStackOnDisk();
+        // A component as the stack records it: its pid in pids/, its command line naming the work directory.
+        WorkDirectory workDir = new WorkDirectory(config().workDir());
+        Files.writeString(workDir.logFile(LocalStack.KAFKA_COLOGNE), "");
+        leftover = new ProcessBuilder("tail", "-f", "/dev/null", workDir.logFile(LocalStack.KAFKA_COLOGNE).toString()).start();
+        PidFiles.write(workDir.pidFile(LocalStack.KAFKA_COLOGNE), leftover.pid());
+
+        relay("status");
+        int exit = relay("stop");
+
+        assertThat(out()).contains(line(LocalStack.KAFKA_COLOGNE, String.valueOf(leftover.pid()), "23092", "not answering"));
+        assertThat(exit).as(err()).isZero();
+        assertThat(leftover.isAlive()).isFalse();
+        assertThat(out()).contains("stopped kafka-cologne, left running without a launcher");
     }
 
     @Test
