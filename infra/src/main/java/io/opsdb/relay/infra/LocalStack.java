@@ -13,23 +13,26 @@ import io.opsdb.relay.infra.postgres.PostgresServer;
 import io.opsdb.relay.infra.postgres.PostgresTools;
 import io.opsdb.relay.infra.process.Await;
 import io.opsdb.relay.infra.process.JavaCommand;
+import io.opsdb.relay.infra.process.LauncherPidFile;
 import io.opsdb.relay.infra.process.PidFiles;
 import io.opsdb.relay.infra.process.WorkDirectory;
 import io.opsdb.relay.kafka.RelayTopics;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
@@ -52,7 +55,14 @@ import java.util.regex.Pattern;
  * </ol>
  *
  * Components start in that order and stop in reverse. Each can be stopped, killed and restarted alone on its
- * data, which is what fault tests do. A JVM shutdown hook stops whatever still runs.
+ * data, which is what fault tests do. A JVM shutdown hook stops whatever still runs, so SIGTERM to the JVM that
+ * started the stack (its pid is in {@code launcher.pid}, see {@link StackProcesses}) stops it in order.
+ *
+ * <p>The work directory is a deployment's, not a fixture's: {@link #start} resumes the stack it holds (the same
+ * databases, Kafka logs and cluster ids, MirrorMaker 2 and consumer offsets, Kafka Streams state, database password
+ * and API tokens), so a write buffered before a stop drains after the next start. Only {@link #startFresh} and
+ * {@link #reset} wipe it. {@code stack.properties} ({@link StackManifest}) marks a stack whose first start completed;
+ * a non-empty directory without it is the remains of a first start that failed, and is refused rather than guessed at.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -70,6 +80,10 @@ public final class LocalStack implements AutoCloseable {
     public static final String BUFFER_DURABILITY_PROPERTY = "relay.buffer-durability";
     /** The application every site runs, relative to the project root. */
     static final String RELAY_APP_JAR = "relay-app/target/relay-app-exec.jar";
+
+    /** Every component's name, in start order; {@code bin/relay stop} and {@code status} work from it. */
+    public static final List<String> COMPONENT_NAMES = List.of(PRIMARY, REPLICA, KAFKA_COLOGNE, KAFKA_OBSERVATORY,
+            MM2_COLOGNE, MM2_OBSERVATORY, CONSUMER_MAIN, PRODUCER_SECONDARY);
 
     /** The user and role of the token the demo and the tests write with, and its file in {@code secrets/}. */
     static final String SERVICE_USER = "relay-service";
@@ -97,13 +111,16 @@ public final class LocalStack implements AutoCloseable {
     private volatile String adminToken;
     private final Map<String, StackComponent> components = new LinkedHashMap<>();
     private final List<StackComponent> started = Collections.synchronizedList(new ArrayList<>());
+    private final LauncherPidFile launcher;
+    private boolean resumed;
     private final Thread shutdownHook = new Thread(this::stopQuietly, "local-stack-shutdown");
     private boolean stopped;
 
     private LocalStack(StackConfig config, PostgresTools postgresTools) {
         this.config = config;
         this.workDir = new WorkDirectory(config.workDir());
-        this.credentials = PostgresCredentials.generate(workDir.secrets().resolve("db-password"));
+        this.launcher = new LauncherPidFile(workDir.launcherPidFile());
+        this.credentials = PostgresCredentials.readOrGenerate(dbPasswordFile(workDir));
         StackPorts ports = config.ports();
         JavaCommand java = JavaCommand.forBuild(config.relayHome(), workDir);
 
@@ -111,10 +128,9 @@ public final class LocalStack implements AutoCloseable {
         replica = new PostgresReplica(REPLICA, ports.replicaDb(), primary, credentials, postgresTools, workDir);
         KafkaCluster cologne = new KafkaCluster(Site.COLOGNE.siteName(), ports.mainKafka());
         KafkaCluster observatory = new KafkaCluster(Site.OBSERVATORY.siteName(), ports.observatoryKafka());
-        kafkaCologne = new KafkaBroker(KAFKA_COLOGNE, cologne, ports.kafkaController(Site.COLOGNE),
-                Uuid.randomUuid().toString(), workDir, java);
+        kafkaCologne = new KafkaBroker(KAFKA_COLOGNE, cologne, ports.kafkaController(Site.COLOGNE), workDir, java);
         kafkaObservatory = new KafkaBroker(KAFKA_OBSERVATORY, observatory, ports.kafkaController(Site.OBSERVATORY),
-                Uuid.randomUuid().toString(), workDir, java);
+                workDir, java);
 
         Path mirrorProperties = workDir.data("mirror").resolve("mm2.properties");
         new MirrorMakerProperties().cluster(cologne).cluster(observatory)
@@ -145,24 +161,64 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Starts the stack in a fresh work directory and returns once every component is ready.
+     * Starts the stack in its work directory and returns once every component is ready: the stack it holds if its
+     * first start completed, else a new one in an empty or missing directory.
      *
-     * @throws StackException if a port is taken, a prerequisite is missing or a component does not become ready;
-     *                        whatever had started is stopped again
+     * @throws StackException if a stack already runs from that directory, a port is taken or differs from the one
+     *                        the stack was made with, the directory holds an incomplete stack, a prerequisite is
+     *                        missing or a component does not become ready; whatever had started is stopped again
      */
     public static LocalStack start(StackConfig config) {
+        return start(config, false);
+    }
+
+    /**
+     * Deletes the work directory and starts a new stack in it: for tests, which must not depend on what an earlier
+     * run left, and for {@code bin/relay demo}.
+     *
+     * @throws StackException as {@link #start}
+     */
+    public static LocalStack startFresh(StackConfig config) {
+        return start(config, true);
+    }
+
+    /**
+     * Deletes the work directory, and with it the stack's databases, Kafka logs, buffered writes and tokens, after
+     * killing any process a crashed run left.
+     *
+     * @throws StackException if a stack runs from it: it is stopped first, not killed under its launcher
+     */
+    public static void reset(StackConfig config) {
+        WorkDirectory workDir = new WorkDirectory(config.workDir());
+        refuseIfRunning(workDir);
+        PidFiles.killLeftovers(workDir.pids(), workDir.root());
+        workDir.delete();
+    }
+
+    private static LocalStack start(StackConfig config, boolean fresh) {
         long begin = System.nanoTime();
         WorkDirectory workDir = new WorkDirectory(config.workDir());
+        refuseIfRunning(workDir);
         // A crashed previous run may still hold the ports.
         PidFiles.killLeftovers(workDir.pids(), workDir.root());
         PortClaim.conflicts(config.ports().claims(config.startApplications())).ifPresent(conflicts -> {
             throw new StackException(conflicts);
         });
         PostgresTools postgresTools = PostgresTools.locate(System.getenv());
-        workDir.recreate();
-        LOG.info("Starting the local stack in {}", workDir.root());
+        boolean resuming = !fresh && resumable(workDir, config);
+        if (resuming) {
+            workDir.create();
+        } else {
+            workDir.recreate();
+        }
+        LOG.info(resuming ? "Resuming the local stack in {}" : "Starting a new local stack in {}", workDir.root());
 
         LocalStack stack = new LocalStack(config, postgresTools);
+        if (resuming) {
+            stack.requireInitialized();
+        }
+        stack.resumed = resuming;
+        stack.launcher.writeCurrent();
         Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
         try {
             stack.startAll();
@@ -170,8 +226,60 @@ public final class LocalStack implements AutoCloseable {
             stack.stopQuietly();
             throw e instanceof StackException ? e : new StackException(Await.oneLine(e), e);
         }
+        if (!resuming) {
+            new StackManifest(Instant.now(), config.ports()).writeTo(workDir.root());
+        }
         LOG.info("Local stack up in {} ms", Duration.ofNanos(System.nanoTime() - begin).toMillis());
         return stack;
+    }
+
+    private static void refuseIfRunning(WorkDirectory workDir) {
+        new LauncherPidFile(workDir.launcherPidFile()).other().ifPresent(launcher -> {
+            throw new StackException("a stack is already running from " + workDir.root() + " (launcher pid "
+                    + launcher.pid() + "): stop it with 'bin/relay stop'");
+        });
+    }
+
+    /**
+     * Whether the directory holds a stack to resume (false: no component has data there, a new stack is made).
+     *
+     * @throws StackException if it holds the remains of a first start that failed half-way, or the ports differ from
+     *                        the stack's
+     */
+    private static boolean resumable(WorkDirectory workDir, StackConfig config) {
+        Optional<StackManifest> manifest = StackManifest.read(workDir.root());
+        if (manifest.isEmpty()) {
+            if (!workDir.holdsComponentData()) {
+                return false;
+            }
+            throw new StackException(workDir.root() + " holds an incomplete stack (its first start did not finish: no "
+                    + StackManifest.FILE_NAME + "): run 'bin/relay reset --yes' to start afresh");
+        }
+        List<String> changes = manifest.get().portChanges(config.ports());
+        if (!changes.isEmpty()) {
+            throw new StackException("the stack in " + workDir.root() + " keeps its ports, but " + String.join(", ", changes)
+                    + ": set them back, or run 'bin/relay reset --yes' to start afresh");
+        }
+        // Checked before the stack is built: building it makes a new password where there is none.
+        if (!Files.isRegularFile(dbPasswordFile(workDir))) {
+            throw new StackException("the stack in " + workDir.root() + " is damaged, missing "
+                    + workDir.root().relativize(dbPasswordFile(workDir)) + ": run 'bin/relay reset --yes' to start afresh");
+        }
+        return true;
+    }
+
+    /** A resumed stack needs every component's data: one missing is damage, not a reason to make an empty one. */
+    private void requireInitialized() {
+        List<String> missing = components.values().stream().filter(component -> !component.isInitialized())
+                .map(component -> component.name() + "'s data").toList();
+        if (!missing.isEmpty()) {
+            throw new StackException("the stack in " + workDir.root() + " is damaged, missing " + String.join(", ", missing)
+                    + ": run 'bin/relay reset --yes' to start afresh");
+        }
+    }
+
+    private static Path dbPasswordFile(WorkDirectory workDir) {
+        return workDir.secrets().resolve("db-password");
     }
 
     private void startAll() {
@@ -242,12 +350,19 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Tokens are made at the main site once its migrations have run, and reach the observatory through the replica:
-     * waiting for the replica here means the observatory accepts them from its first request.
+     * waiting for the replica here means the observatory accepts them from its first request. Tokens an earlier
+     * start kept are the stack's own and already in both databases: they are read, not issued again.
      */
     private void issueTokens() {
         long begin = System.nanoTime();
-        serviceToken = tokenIssuer.issue(SERVICE_USER, "service", SERVICE_TOKEN_FILE);
-        adminToken = tokenIssuer.issue(ADMIN_USER, "admin", ADMIN_TOKEN_FILE);
+        Optional<String> keptService = tokenIssuer.kept(SERVICE_TOKEN_FILE);
+        Optional<String> keptAdmin = tokenIssuer.kept(ADMIN_TOKEN_FILE);
+        serviceToken = keptService.orElseGet(() -> tokenIssuer.issue(SERVICE_USER, "service", SERVICE_TOKEN_FILE));
+        adminToken = keptAdmin.orElseGet(() -> tokenIssuer.issue(ADMIN_USER, "admin", ADMIN_TOKEN_FILE));
+        if (keptService.isPresent() && keptAdmin.isPresent()) {
+            LOG.info("API tokens kept from an earlier start: {}, {}", serviceTokenFile(), adminTokenFile());
+            return;
+        }
         replica.awaitCaughtUp(TOKEN_REPLICATION_TIMEOUT);
         LOG.info("API tokens issued and replicated in {} ms: {}, {}", Duration.ofNanos(System.nanoTime() - begin).toMillis(),
                 serviceTokenFile(), adminTokenFile());
@@ -338,6 +453,7 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         removeShutdownHook();
+        launcher.deleteIfCurrent();
         LOG.info("Local stack stopped in {} ms", Duration.ofNanos(System.nanoTime() - begin).toMillis());
         if (!failures.isEmpty()) {
             throw new StackException("could not stop " + String.join(", ", failures) + ": see " + workDir.logs());
@@ -405,6 +521,11 @@ public final class LocalStack implements AutoCloseable {
 
     public StackConfig config() {
         return config;
+    }
+
+    /** Whether this stack resumed one an earlier start made, rather than being made by this start. */
+    public boolean resumed() {
+        return resumed;
     }
 
     /** The main site's application, {@code http://127.0.0.1:<main api port>}. */

@@ -23,4 +23,13 @@ public interface StackComponent {
     void kill();
 
     boolean isRunning();
+
+    /**
+     * Whether the data an earlier start created is in the work directory (a database cluster, a formatted log
+     * directory), so that a start resumes on it; true for a component without data of its own. A stack that resumes
+     * requires it of every component rather than silently creating an empty one.
+     */
+    default boolean isInitialized() {
+        return true;
+    }
 }

@@ -9,8 +9,9 @@ import java.util.Objects;
  *
  * @param relayHome         the project root: the stack runs {@code infra/target/classes} and the applications' jars
  *                          built there
- * @param workDir           where every component keeps its data, logs and pid file; deleted and recreated at each
- *                          start
+ * @param workDir           where every component keeps its data, logs and pid file; a start resumes the stack it
+ *                          holds ({@link LocalStack#start}), only {@link LocalStack#startFresh} and
+ *                          {@link LocalStack#reset} delete it
  * @param ports             the ports to listen on
  * @param startApplications whether to start the two applications after the infrastructure; without them the
  *                          stack is brokers, MirrorMaker 2 and databases only

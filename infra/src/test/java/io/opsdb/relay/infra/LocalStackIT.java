@@ -36,13 +36,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The stack's plumbing, for real and without the applications: mirroring both ways, streaming replication, and
- * a broker that survives SIGKILL with its data. Ports are offset so a running {@code bin/relay up} is not
- * disturbed.
+ * a broker that survives SIGKILL with its data. A fresh stack each run; ports are offset so a running
+ * {@code bin/relay up} is not disturbed ({@code relay.it.port-offset} + 500, apart from the shared stack's).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackIT {
 
-    private static final int PORT_OFFSET = 1000;
+    private static final int PORT_OFFSET = Integer.getInteger("relay.it.port-offset", 500) + 500;
     private static final Duration MIRROR_TIMEOUT = Duration.ofSeconds(60);
 
     private static LocalStack stack;
@@ -50,7 +50,7 @@ class LocalStackIT {
     @BeforeAll
     static void startStack() {
         Path relayHome = Path.of(System.getProperty(StackConfig.RELAY_HOME_PROPERTY));
-        stack = LocalStack.start(new StackConfig(relayHome, relayHome.resolve("infra/target/local-stack-it"),
+        stack = LocalStack.startFresh(new StackConfig(relayHome, relayHome.resolve("infra/target/local-stack-it"),
                 StackPorts.defaults().withOffset(PORT_OFFSET), false));
     }
 
@@ -68,7 +68,7 @@ class LocalStackIT {
                 LocalStack.PRIMARY, LocalStack.REPLICA, LocalStack.KAFKA_COLOGNE, LocalStack.KAFKA_OBSERVATORY,
                 LocalStack.MM2_COLOGNE, LocalStack.MM2_OBSERVATORY);
         assertThat(stack.components()).allMatch(StackComponent::isRunning);
-        assertThat(stack.observatoryBootstrapServers()).isEqualTo("127.0.0.1:30092");
+        assertThat(stack.observatoryBootstrapServers()).isEqualTo("127.0.0.1:" + (29092 + PORT_OFFSET));
         Path secret = stack.workDir().resolve("secrets/db-password");
         assertThat(Files.readString(secret)).isEqualTo(stack.dbPassword());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");

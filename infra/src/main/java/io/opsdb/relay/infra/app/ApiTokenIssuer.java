@@ -15,13 +15,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Issues API tokens the way an operator makes the first one: by running the application's own
  * {@code create-token} command with the main site's environment, so that the stack stores tokens exactly as the
  * application checks them. Each token goes straight from the command's stdout into
- * {@code <workdir>/secrets/<name>} (mode 600); the command's stderr goes to {@code logs/create-token.log}.
+ * {@code <workdir>/secrets/<name>} (mode 600); the command's stderr goes to {@code logs/create-token.log}. A token
+ * kept there by an earlier start is the stack's for good: it is read again ({@link #kept}), never issued anew.
  */
 public final class ApiTokenIssuer {
 
@@ -44,6 +46,23 @@ public final class ApiTokenIssuer {
         this.mainSiteEnvironment = Map.copyOf(mainSiteEnvironment);
         this.workDir = workDir;
         this.java = java;
+    }
+
+    /** The token an earlier start kept in {@code secrets/<secretName>}, if there is one. */
+    public Optional<String> kept(String secretName) {
+        Path secret = workDir.secrets().resolve(secretName);
+        if (!Files.isRegularFile(secret)) {
+            return Optional.empty();
+        }
+        try {
+            String token = Files.readString(secret).trim();
+            if (!token.startsWith(TOKEN_PREFIX)) {
+                throw new StackException(secret + " holds no API token: delete it to have a new one issued at the next start");
+            }
+            return Optional.of(token);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + secret + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -21,7 +21,8 @@ import java.util.Map;
  */
 public final class RelayApplicationProcess extends JvmProcessComponent {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    // Spring's context alone took 51 s, and the whole start 115 s, while other stacks shared the machine's 2 cores.
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
     private final Path jar;

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -50,8 +49,7 @@ public final class AckDurabilityBenchmark {
         workDir.recreate();
         KafkaCluster cluster = new KafkaCluster("bench", config.ports().observatoryKafka());
         KafkaBroker broker = new KafkaBroker("kafka-bench", cluster,
-                config.ports().kafkaController(io.opsdb.relay.infra.Site.OBSERVATORY), Uuid.randomUuid().toString(),
-                workDir, JavaCommand.forBuild(config.relayHome(), workDir));
+                config.ports().kafkaController(io.opsdb.relay.infra.Site.OBSERVATORY), workDir, JavaCommand.forBuild(config.relayHome(), workDir));
         broker.start();
         try {
             Await.until(() -> {

@@ -160,7 +160,7 @@ public final class RelayBenchmark {
     public static int run(StackConfig config, Options options, PrintStream out) {
         StackConfig benchConfig = config.withWorkDir(config.relayHome().resolve(".relay-bench")).withApplications(true);
         out.printf("bench: starting the two-site system in %s ...%n", benchConfig.workDir());
-        LocalStack stack = LocalStack.start(benchConfig);
+        LocalStack stack = LocalStack.startFresh(benchConfig);
         RelayBenchmark bench = new RelayBenchmark(stack, options, out);
         try {
             Figures figures = bench.measure();

@@ -1,10 +1,13 @@
 package io.opsdb.relay.infra.kafka;
 
+import io.opsdb.relay.infra.StackException;
 import io.opsdb.relay.infra.process.JavaCommand;
 import io.opsdb.relay.infra.process.JvmProcessComponent;
 import io.opsdb.relay.infra.process.WorkDirectory;
+import org.apache.kafka.common.Uuid;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,29 +15,27 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
  * A single-node KRaft cluster (combined broker and controller) as its own JVM, data under
- * {@code <workdir>/<name>/}. The storage is formatted on first start only, so a restart keeps every topic.
+ * {@code <workdir>/<name>/}. The storage is formatted on first start only, with a new cluster id; later starts keep
+ * the id it was formatted with (its {@code meta.properties}), so a restart keeps every topic, offset and id.
  */
 public final class KafkaBroker extends JvmProcessComponent {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final String META_PROPERTIES = "meta.properties";
 
     private final KafkaCluster cluster;
     private final int controllerPort;
-    private final String clusterId;
+    private final String newClusterId = Uuid.randomUuid().toString();
 
-    /**
-     * @param clusterId the KRaft cluster id the storage is formatted with
-     */
-    public KafkaBroker(String name, KafkaCluster cluster, int controllerPort, String clusterId,
-                       WorkDirectory workDir, JavaCommand java) {
+    public KafkaBroker(String name, KafkaCluster cluster, int controllerPort, WorkDirectory workDir, JavaCommand java) {
         super(name, START_TIMEOUT, workDir, java);
         this.cluster = cluster;
         this.controllerPort = controllerPort;
-        this.clusterId = clusterId;
     }
 
     public KafkaCluster cluster() {
@@ -43,6 +44,38 @@ public final class KafkaBroker extends JvmProcessComponent {
 
     private Path propertiesFile() {
         return workDir.data(name()).resolve("server.properties");
+    }
+
+    private Path logDir() {
+        return workDir.data(name()).resolve("data");
+    }
+
+    /** Whether the log directory is formatted: {@code StorageTool} writes {@code meta.properties} last. */
+    @Override
+    public boolean isInitialized() {
+        return Files.isRegularFile(logDir().resolve(META_PROPERTIES));
+    }
+
+    /**
+     * The KRaft cluster id: the one the log directory was formatted with, or a new one for the first start. A
+     * formatted directory is never formatted again (see {@link KafkaBrokerMain}).
+     */
+    public String clusterId() {
+        if (!isInitialized()) {
+            return newClusterId;
+        }
+        Properties meta = new Properties();
+        try (Reader reader = Files.newBufferedReader(logDir().resolve(META_PROPERTIES))) {
+            meta.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String id = meta.getProperty("cluster.id");
+        if (id == null || id.isBlank()) {
+            throw new StackException(logDir().resolve(META_PROPERTIES) + " has no cluster.id: run 'bin/relay reset --yes'"
+                    + " to start afresh");
+        }
+        return id;
     }
 
     @Override
@@ -71,7 +104,7 @@ public final class KafkaBroker extends JvmProcessComponent {
         properties.put("controller.listener.names", "CONTROLLER");
         properties.put("inter.broker.listener.name", "PLAINTEXT");
         properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        properties.put("log.dirs", workDir.data(name()).resolve("data").toString());
+        properties.put("log.dirs", logDir().toString());
         // One broker: every internal topic has a single replica.
         properties.put("offsets.topic.replication.factor", "1");
         properties.put("transaction.state.log.replication.factor", "1");
@@ -100,7 +133,7 @@ public final class KafkaBroker extends JvmProcessComponent {
 
     @Override
     protected List<String> command() {
-        return java.mainClass("256m", KafkaBrokerMain.class.getName(), List.of(propertiesFile().toString(), clusterId));
+        return java.mainClass("256m", KafkaBrokerMain.class.getName(), List.of(propertiesFile().toString(), clusterId()));
     }
 
     @Override

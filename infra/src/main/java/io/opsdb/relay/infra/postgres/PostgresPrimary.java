@@ -38,10 +38,8 @@ public final class PostgresPrimary extends PostgresServer {
             tools.ownFile(passwordFile);
             tools.run("initdb", List.of("-D", dataDir().toString(), "-U", credentials.user(),
                     "--pwfile=" + passwordFile, "--auth-host=scram-sha-256", "--auth-local=trust",
-                    "-E", "UTF8", "--locale=C",
-                    // A fresh throw-away cluster: skipping the final fsync saves seconds, and a crash during
-                    // initdb only means the next start begins again.
-                    "--no-sync"), Map.of(), logFile(), Duration.ofSeconds(120));
+                    // Synced (no --no-sync): the cluster is kept across restarts, so it must survive a power loss too.
+                    "-E", "UTF8", "--locale=C"), Map.of(), logFile(), Duration.ofSeconds(120));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -41,9 +41,10 @@ public final class PostgresReplica extends PostgresServer {
     @Override
     protected void initialize() {
         // -C -S: the slot is created with the backup, and -R writes primary_slot_name next to primary_conninfo.
+        // Synced like the primary's initdb: the replica is kept across restarts.
         tools.run("pg_basebackup", List.of("-h", "127.0.0.1", "-p", String.valueOf(primary.port()),
                         "-U", credentials.user(), "-D", dataDir().toString(), "-R", "-X", "stream", "-c", "fast",
-                        "-C", "-S", slotName(), "--no-sync"),
+                        "-C", "-S", slotName()),
                 // The environment, not the command line, so that ps does not show it.
                 Map.of("PGPASSWORD", credentials.password()), logFile(), Duration.ofSeconds(120));
     }

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,9 @@ import java.util.stream.Collectors;
 /**
  * A PostgreSQL server of the stack, run by {@code pg_ctl}: data in {@code <workdir>/postgres/<name>}, its Unix
  * socket in {@code <workdir>/postgres/<name>-socket}, its log in {@code <workdir>/logs/<name>.log}. The first
- * start creates the cluster; later starts reuse it.
+ * start creates the cluster and then marks it complete ({@code <workdir>/postgres/<name>.initialized}); later
+ * starts reuse it. A data directory without that mark is what an interrupted {@code initdb} or base backup left,
+ * and is refused rather than started or overwritten.
  */
 public abstract class PostgresServer implements StackComponent {
 
@@ -83,6 +86,16 @@ public abstract class PostgresServer implements StackComponent {
         return workDir.logFile(name);
     }
 
+    // Outside the data directory: initdb and pg_basebackup want it empty, and it is not PostgreSQL's to keep.
+    private Path initializedMark() {
+        return workDir.data("postgres").resolve(name + ".initialized");
+    }
+
+    @Override
+    public boolean isInitialized() {
+        return Files.exists(initializedMark()) && Files.exists(dataDir().resolve("PG_VERSION"));
+    }
+
     /** Creates the data directory's contents (initdb or a base backup); the directory's parent exists. */
     protected abstract void initialize();
 
@@ -102,9 +115,15 @@ public abstract class PostgresServer implements StackComponent {
         tools.ownDirectory(workDir.data("postgres"));
         tools.ownDirectory(socketDir());
         tools.ownFile(logFile());
-        if (!Files.exists(dataDir().resolve("PG_VERSION"))) {
+        if (!isInitialized()) {
+            if (!isEmptyOrMissing(dataDir())) {
+                // initdb writes PG_VERSION early: only the mark says the cluster was completed.
+                throw new StackException(name + "'s data directory " + dataDir() + " is incomplete (its creation was"
+                        + " interrupted): run 'bin/relay reset --yes' to start afresh");
+            }
             initialize();
             includeSettingsFile();
+            markInitialized();
         }
         writeSettings();
         tools.run("pg_ctl", List.of("start", "-D", dataDir().toString(), "-l", logFile().toString(), "-w",
@@ -168,6 +187,25 @@ public abstract class PostgresServer implements StackComponent {
         properties.setProperty("password", credentials.password());
         properties.setProperty("connectTimeout", "5");
         return DriverManager.getConnection(jdbcUrl(database), properties);
+    }
+
+    private static boolean isEmptyOrMissing(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return true;
+        }
+        try (var entries = Files.list(directory)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void markInitialized() {
+        try {
+            Files.writeString(initializedMark(), Instant.now() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void includeSettingsFile() {

@@ -41,16 +41,24 @@ public final class PidFiles {
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(pidsDir, "*.pid")) {
             for (Path file : files) {
-                read(file).flatMap(ProcessHandle::of)
-                        .filter(process -> process.info().commandLine().orElse("").contains(workDir.toString()))
-                        .ifPresent(process -> {
-                            LOG.warn("Killing leftover process {} of a previous run ({})", process.pid(), file.getFileName());
-                            Processes.killWithDescendants(process);
-                        });
+                running(file, workDir).ifPresent(process -> {
+                    LOG.warn("Killing leftover process {} of a previous run ({})", process.pid(), file.getFileName());
+                    Processes.killWithDescendants(process);
+                });
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The process recorded in {@code pidFile}, if it is alive and its command line mentions {@code workDir} (a pid the
+     * OS has reused for something else does not count).
+     */
+    public static Optional<ProcessHandle> running(Path pidFile, Path workDir) {
+        return read(pidFile).flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().commandLine().orElse("").contains(workDir.toString()));
     }
 
     private static Optional<Long> read(Path pidFile) {

@@ -26,6 +26,20 @@ public final class Processes {
         descendants.forEach(descendant -> awaitExit(descendant, KILL_WAIT));
     }
 
+    /**
+     * SIGTERM, and SIGKILL to it and its descendants if it has not exited after {@code grace}; returns once it is gone.
+     *
+     * @return whether it exited on SIGTERM
+     */
+    public static boolean terminate(ProcessHandle process, Duration grace) {
+        process.destroy();
+        if (awaitExit(process, grace)) {
+            return true;
+        }
+        killWithDescendants(process);
+        return false;
+    }
+
     /** Whether the process exited within {@code timeout}. */
     public static boolean awaitExit(ProcessHandle process, Duration timeout) {
         try {

@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The layout of the stack's working directory: {@code logs/<component>.log}, {@code pids/<component>.pid},
- * {@code secrets/}, {@code lib/} and one data directory per component.
+ * {@code launcher.pid}, {@code secrets/}, {@code lib/} and one data directory per component. It outlives the
+ * processes: a later start resumes on it, and only {@link #delete()} (or {@link #recreate()}) wipes it.
  */
 public record WorkDirectory(Path root) {
 
@@ -33,6 +35,11 @@ public record WorkDirectory(Path root) {
         return root.resolve("lib");
     }
 
+    /** The pid of the JVM that started the stack and stops it on SIGTERM, see {@link LauncherPidFile}. */
+    public Path launcherPidFile() {
+        return root.resolve("launcher.pid");
+    }
+
     public Path logFile(String component) {
         return logs().resolve(component + ".log");
     }
@@ -47,18 +54,49 @@ public record WorkDirectory(Path root) {
     }
 
     /**
-     * Deletes the directory and creates it empty with its {@code logs}, {@code pids} and {@code secrets}
-     * subdirectories. Kill a previous run's leftovers first ({@link PidFiles#killLeftovers}).
+     * Whether any component has data here: anything beside the directory's own {@code logs}, {@code pids},
+     * {@code lib}, {@code secrets} and {@code launcher.pid}. Without such data there is no stack to resume, only what
+     * a start that failed before its first component left.
      */
-    public void recreate() {
+    public boolean holdsComponentData() {
+        if (!Files.isDirectory(root)) {
+            return false;
+        }
+        Set<Path> own = Set.of(logs(), pids(), lib(), secrets(), launcherPidFile());
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.anyMatch(entry -> !own.contains(entry));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the directory with its {@code logs}, {@code pids} and {@code secrets} subdirectories where missing. */
+    public void create() {
         try {
-            deleteRecursively(root);
             Files.createDirectories(logs());
             Files.createDirectories(pids());
             Files.createDirectories(secrets());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot recreate " + root + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Deletes the directory and everything in it. Kill its processes first ({@link PidFiles#killLeftovers}). */
+    public void delete() {
+        try {
+            deleteRecursively(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the directory and creates it empty with its {@code logs}, {@code pids} and {@code secrets}
+     * subdirectories. Kill a previous run's leftovers first ({@link PidFiles#killLeftovers}).
+     */
+    public void recreate() {
+        delete();
+        create();
     }
 
     /**

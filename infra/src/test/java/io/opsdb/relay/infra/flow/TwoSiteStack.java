@@ -13,8 +13,9 @@ import io.opsdb.relay.infra.StackConfig;
 
 /**
  * The whole two-site system, started once per test run by the same launcher as {@code bin/relay} and
- * shared by every flow test; stopped when the run ends. Ports are offset so a running {@code bin/relay up}
- * does not collide with it.
+ * shared by every flow test; stopped when the run ends. It starts afresh ({@link LocalStack#startFresh}): a test
+ * run never depends on what an earlier one left. Ports are offset so a running {@code bin/relay up} does not
+ * collide with it.
  */
 public final class TwoSiteStack implements BeforeAllCallback {
 
@@ -37,7 +38,7 @@ public final class TwoSiteStack implements BeforeAllCallback {
                 .withWorkDir(defaults.relayHome().resolve(Path.of(WORK_DIR)))
                 .withPorts(defaults.ports().withOffset(PORT_OFFSET))
                 .withApplications(true);
-        stack = LocalStack.start(config);
+        stack = LocalStack.startFresh(config);
         return stack;
     }
 
