@@ -18,4 +18,13 @@ public interface ApplyListener {
     /** {@code command} could not be applied and its FAILED ledger row, with {@code reason}, committed. */
     default void failed(IncomingCommand command, String reason) {
     }
+
+    /**
+     * {@code record} could not be read as a command and was set aside as a dead letter.
+     *
+     * @param failedTransaction its headers named a transaction, now recorded FAILED with the reason; false when no
+     *        transaction could be given its fate (no usable header, or one already in the ledger)
+     */
+    default void unreadable(UnreadableCommand record, boolean failedTransaction) {
+    }
 }

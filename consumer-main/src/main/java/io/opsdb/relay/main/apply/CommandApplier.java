@@ -1,23 +1,21 @@
 package io.opsdb.relay.main.apply;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,8 +26,14 @@ import io.opsdb.relay.schema.WriteCommand;
 
 /**
  * Applies commands to the primary, each with its ledger row in the same database transaction, so a
- * command is applied at most once whatever the number of deliveries and at least once because its
- * offset is committed only after the database transaction.
+ * command is applied at most once whatever the number of deliveries and appliers, and at least once because
+ * its offset is committed only after the database transaction.
+ *
+ * <p>A transaction first claims the ledger rows of its commands: a row that is new, or a FAILED row of an
+ * earlier attempt, is claimed; any other is a duplicate and its command is skipped. Only claimed commands are
+ * applied. A claim is a write on the row's key, so two appliers holding the same command (a rebalance, a
+ * zombie after a network partition) cannot both claim it: the second waits for the first to commit, then
+ * finds the row taken, or claims it if the first rolled back.
  *
  * <p>A batch is applied in one database transaction with one JDBC batch per run of same-shaped
  * statements. If it fails permanently, the commands are applied one by one to set the culprits aside as
@@ -42,16 +46,27 @@ public class CommandApplier {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandApplier.class);
 
-    private static final String LEDGER_UPSERT = """
+    /**
+     * Claims the ledger rows of a batch in one statement: inserts new ones, takes over FAILED rows of an earlier
+     * attempt, and returns the ids it claimed. Rows are claimed in transaction id order, so two appliers
+     * claiming overlapping batches wait for each other instead of deadlocking.
+     */
+    private static final String LEDGER_CLAIM = """
             INSERT INTO relay_ledger (transaction_id, site, attempt, status, error, operation_count, accepted_at,
                                       source_topic, source_partition, source_offset)
-            VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            SELECT * FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS text[]),
+                                 CAST(? AS text[]), CAST(? AS integer[]), CAST(CAST(? AS text[]) AS timestamptz[]),
+                                 CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]))
+                AS claim (transaction_id, site, attempt, status, error, operation_count, accepted_at, source_topic,
+                          source_partition, source_offset)
+            ORDER BY transaction_id
             ON CONFLICT (transaction_id) DO UPDATE SET
                 site = excluded.site, attempt = excluded.attempt, status = excluded.status, error = excluded.error,
                 operation_count = excluded.operation_count, accepted_at = excluded.accepted_at,
                 applied_at = clock_timestamp(), source_topic = excluded.source_topic,
                 source_partition = excluded.source_partition, source_offset = excluded.source_offset
-            WHERE relay_ledger.attempt < excluded.attempt""";
+            WHERE relay_ledger.status = 'FAILED' AND relay_ledger.attempt < excluded.attempt
+            RETURNING transaction_id::text""";
 
     /** The latest failed attempt of a transaction, with the command as it was read: its dead letter. */
     private static final String DEAD_LETTER_UPSERT = """
@@ -64,11 +79,31 @@ public class CommandApplier {
                 error = excluded.error, payload = excluded.payload, recorded_at = now()
             WHERE relay_dead_letter.attempt < excluded.attempt""";
 
+    /** A record that names no transaction this applier can record: kept by its position, once. */
+    private static final String UNATTRIBUTED_DEAD_LETTER = """
+            INSERT INTO relay_dead_letter (source_topic, source_partition, source_offset, error, payload)
+            SELECT ?, ?, ?, ?, ?
+            WHERE NOT EXISTS (SELECT 1 FROM relay_dead_letter
+                              WHERE source_topic = ? AND source_partition = ? AND source_offset = ?)
+            ON CONFLICT DO NOTHING""";
+
     private static final MessageCodec<WriteCommand> COMMANDS = RelayCodecs.writeCommands();
+
+    /** Whether the ledger claim decides what is a duplicate. */
+    public enum Deduplication {
+        /** The ledger claim decides: each command is applied once. Always, outside the one test below. */
+        LEDGER_CLAIM,
+        /**
+         * TEST ONLY: every command is applied as if it were new, whatever the ledger holds. It exists to prove that
+         * the fault suite's audit catches a command applied twice; never set it anywhere else.
+         */
+        OFF_TEST_ONLY
+    }
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final ApplyListener listener;
+    private final Deduplication deduplication;
 
     public CommandApplier(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this(jdbc, transactions, ApplyListener.NONE);
@@ -76,14 +111,26 @@ public class CommandApplier {
 
     /** @param listener told of each command once its ledger row is committed */
     public CommandApplier(JdbcTemplate jdbc, TransactionTemplate transactions, ApplyListener listener) {
+        this(jdbc, transactions, listener, Deduplication.LEDGER_CLAIM);
+    }
+
+    public CommandApplier(JdbcTemplate jdbc, TransactionTemplate transactions, ApplyListener listener,
+            Deduplication deduplication) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.listener = listener;
+        this.deduplication = deduplication;
+        if (deduplication != Deduplication.LEDGER_CLAIM) {
+            LOG.warn("The applier does NOT skip duplicates (deduplication {}): commands delivered again are applied again. "
+                    + "This is for the fault suite's own test only.", deduplication);
+        }
     }
 
     /**
      * What one call did.
      *
+     * @param duplicates commands skipped: repeated in the call, or already in the ledger at the same or a later
+     *        attempt (claimed by an earlier delivery or by another applier)
      * @param failures the reason of each command recorded FAILED, by transaction id
      */
     public record ApplyReport(int applied, int failed, int duplicates, Map<String, String> failures) {
@@ -95,16 +142,15 @@ public class CommandApplier {
      * @throws RuntimeException a transient failure: nothing of this call that is not in the ledger was applied
      */
     public ApplyReport apply(List<IncomingCommand> commands) {
-        List<IncomingCommand> fresh = withoutDuplicates(commands);
-        int duplicates = commands.size() - fresh.size();
-        if (fresh.isEmpty()) {
-            return new ApplyReport(0, 0, duplicates, Map.of());
+        List<Prepared> prepared = latestAttempts(commands).stream().map(Prepared::of).toList();
+        int repeated = commands.size() - prepared.size();
+        if (prepared.isEmpty()) {
+            return new ApplyReport(0, 0, repeated, Map.of());
         }
-        List<Prepared> prepared = fresh.stream().map(Prepared::of).toList();
         try {
-            inTransaction(prepared);
-            committed(prepared);
-            return report(prepared, duplicates);
+            List<Prepared> claimed = inTransaction(prepared);
+            committed(claimed);
+            return report(claimed, commands.size());
         }
         catch (RuntimeException e) {
             if (SqlFailureClassifier.classify(e) == FailureKind.TRANSIENT) {
@@ -113,29 +159,64 @@ public class CommandApplier {
             LOG.info("Batch of {} commands failed permanently ({}); applying them one by one",
                     prepared.size(), SqlFailureClassifier.reason(e));
         }
-        for (int i = 0; i < prepared.size(); i++) {
-            Prepared one = prepared.get(i);
+        List<Prepared> settled = new ArrayList<>();
+        for (Prepared one : prepared) {
+            List<Prepared> claimed;
             try {
-                inTransaction(List.of(one));
-                committed(List.of(one));
+                claimed = inTransaction(List.of(one));
             }
             catch (RuntimeException e) {
                 if (SqlFailureClassifier.classify(e) == FailureKind.TRANSIENT) {
                     throw e;
                 }
-                Prepared failed = one.failed(SqlFailureClassifier.reason(e));
-                prepared = replace(prepared, i, failed);
-                inTransaction(List.of(failed));
-                committed(List.of(failed));
+                claimed = inTransaction(List.of(one.failed(SqlFailureClassifier.reason(e))));
             }
+            committed(claimed);
+            settled.addAll(claimed);
         }
-        return report(prepared, duplicates);
+        return report(settled, commands.size());
+    }
+
+    /**
+     * Sets aside a record on a commands topic that is not a readable command, with its bytes and the reason. When its
+     * headers name a transaction not yet in the ledger, that transaction gets a FAILED ledger row with the reason (so
+     * its site learns its fate from the outcome stream) and the record is its dead letter, in one database
+     * transaction; otherwise the record is kept by its position alone.
+     *
+     * @throws RuntimeException a transient failure: nothing was recorded
+     */
+    public void setAside(UnreadableCommand record) {
+        LOG.error("Unreadable record {}-{}@{} (transaction {}) set aside: {}", record.topic(), record.partition(),
+                record.offset(), record.transactionId() == null ? "unknown" : record.transactionId(), record.reason());
+        Boolean failedTransaction = transactions.execute(status -> jdbc.execute((ConnectionCallback<Boolean>) connection -> {
+            if (record.transactionId() != null) {
+                Claim claim = new Claim(record.transactionId(), record.site(), 1, record.reason(), 0, record.timestamp(),
+                        record.topic(), record.partition(), record.offset());
+                if (!claim(connection, List.of(claim)).isEmpty()) {
+                    writeDeadLetter(connection, claim, record.payload());
+                    return true;
+                }
+            }
+            try (PreparedStatement deadLetter = connection.prepareStatement(UNATTRIBUTED_DEAD_LETTER)) {
+                deadLetter.setString(1, record.topic());
+                deadLetter.setInt(2, record.partition());
+                deadLetter.setLong(3, record.offset());
+                deadLetter.setString(4, record.reason());
+                deadLetter.setBytes(5, record.payload());
+                deadLetter.setString(6, record.topic());
+                deadLetter.setInt(7, record.partition());
+                deadLetter.setLong(8, record.offset());
+                deadLetter.executeUpdate();
+            }
+            return false;
+        }));
+        listener.unreadable(record, Boolean.TRUE.equals(failedTransaction));
     }
 
     // Told per commit rather than per call: a transient failure later in the same call throws, and the
     // commands committed before it are skipped as duplicates on the retry, so they are told only here.
-    private void committed(List<Prepared> prepared) {
-        for (Prepared p : prepared) {
+    private void committed(List<Prepared> claimed) {
+        for (Prepared p : claimed) {
             if (p.error == null) {
                 listener.applied(p.incoming);
             }
@@ -145,101 +226,96 @@ public class CommandApplier {
         }
     }
 
-    private static List<Prepared> replace(List<Prepared> list, int index, Prepared element) {
-        List<Prepared> copy = new ArrayList<>(list);
-        copy.set(index, element);
-        return copy;
-    }
-
-    private ApplyReport report(List<Prepared> prepared, int duplicates) {
+    private ApplyReport report(List<Prepared> claimed, int received) {
         Map<String, String> failures = new LinkedHashMap<>();
-        for (Prepared p : prepared) {
+        for (Prepared p : claimed) {
             if (p.error != null) {
                 failures.put(p.incoming.transactionId(), p.error);
                 LOG.warn("Transaction {} from {} FAILED: {}", p.incoming.transactionId(), p.incoming.command().getSite(), p.error);
             }
         }
-        return new ApplyReport(prepared.size() - failures.size(), failures.size(), duplicates, failures);
+        return new ApplyReport(claimed.size() - failures.size(), failures.size(), received - claimed.size(), failures);
     }
 
-    /** Drops commands whose transaction is in the ledger at the same or a later attempt, or repeated in this batch. */
-    private List<IncomingCommand> withoutDuplicates(List<IncomingCommand> commands) {
-        Map<String, Integer> ledgerAttempts = ledgerAttempts(commands);
-        Map<String, IncomingCommand> fresh = new LinkedHashMap<>();
+    /** Each transaction once, at the latest attempt in the call, in the position of its first delivery. */
+    private static List<IncomingCommand> latestAttempts(List<IncomingCommand> commands) {
+        Map<String, IncomingCommand> latest = new LinkedHashMap<>();
         for (IncomingCommand c : commands) {
-            int attempt = c.command().getAttempt();
-            Integer known = ledgerAttempts.get(c.transactionId());
-            IncomingCommand earlier = fresh.get(c.transactionId());
-            if ((known == null || known < attempt) && (earlier == null || earlier.command().getAttempt() < attempt)) {
-                fresh.put(c.transactionId(), c);
+            IncomingCommand earlier = latest.get(c.transactionId());
+            if (earlier == null || earlier.command().getAttempt() < c.command().getAttempt()) {
+                latest.put(c.transactionId(), c);
             }
         }
-        return new ArrayList<>(fresh.values());
+        return new ArrayList<>(latest.values());
     }
 
-    private Map<String, Integer> ledgerAttempts(List<IncomingCommand> commands) {
-        UUID[] ids = commands.stream().map(c -> UUID.fromString(c.transactionId())).distinct().toArray(UUID[]::new);
-        return jdbc.execute((ConnectionCallback<Map<String, Integer>>) connection -> {
-            Map<String, Integer> attempts = new HashMap<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT transaction_id, attempt FROM relay_ledger WHERE transaction_id = ANY (?)")) {
-                Array array = connection.createArrayOf("uuid", ids);
-                select.setArray(1, array);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        attempts.put(rows.getString(1), rows.getInt(2));
-                    }
+    /** Claims, applies what it claimed and keeps the dead letters of what failed, in one transaction; returns the claimed. */
+    private List<Prepared> inTransaction(List<Prepared> prepared) {
+        return transactions.execute(status -> jdbc.execute((ConnectionCallback<List<Prepared>>) connection -> {
+            Set<String> ids = claim(connection, prepared.stream().map(Prepared::claim).toList());
+            List<Prepared> claimed = deduplication == Deduplication.OFF_TEST_ONLY ? prepared
+                    : prepared.stream().filter(p -> ids.contains(p.incoming.transactionId())).toList();
+            applyOperations(connection, claimed);
+            for (Prepared p : claimed) {
+                if (p.error != null) {
+                    writeDeadLetter(connection, p.claim(), p.incoming.payload() != null ? p.incoming.payload()
+                            : COMMANDS.encode(p.incoming.command()));
                 }
             }
-            return attempts;
-        });
-    }
-
-    private void inTransaction(List<Prepared> prepared) {
-        transactions.executeWithoutResult(status -> jdbc.execute((ConnectionCallback<Void>) connection -> {
-            lockRetriedTransactions(connection, prepared);
-            applyOperations(connection, prepared);
-            writeLedger(connection, prepared);
-            writeDeadLetters(connection, prepared);
-            return null;
+            return claimed;
         }));
     }
 
-    /**
-     * A retry (attempt above 1) can be applied by two paths at once: its site's buffer, through the listener,
-     * and an operator's retry at the main site. Each locks the FAILED row first and finds out whether the other
-     * got there before it: then it rolls back as a transient failure and is skipped as a duplicate on the next
-     * try. First attempts need no lock: only the listener delivers them, one at a time.
-     */
-    private static void lockRetriedTransactions(Connection connection, List<Prepared> prepared) throws SQLException {
-        Map<String, Integer> attempts = new HashMap<>();
-        for (Prepared p : prepared) {
-            if (p.incoming.command().getAttempt() > 1) {
-                attempts.put(p.incoming.transactionId(), p.incoming.command().getAttempt());
-            }
+    /** Claims the ledger rows of {@code claims} (see {@link #LEDGER_CLAIM}); returns the transaction ids claimed. */
+    private static Set<String> claim(Connection connection, List<Claim> claims) throws SQLException {
+        int n = claims.size();
+        Object[] ids = new Object[n];
+        String[] sites = new String[n];
+        Integer[] attempts = new Integer[n];
+        String[] statuses = new String[n];
+        String[] errors = new String[n];
+        Integer[] operationCounts = new Integer[n];
+        String[] acceptedAt = new String[n];
+        String[] topics = new String[n];
+        Integer[] partitions = new Integer[n];
+        Long[] offsets = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Claim c = claims.get(i);
+            ids[i] = UUID.fromString(c.transactionId());
+            sites[i] = c.site();
+            attempts[i] = c.attempt();
+            statuses[i] = c.error() == null ? "APPLIED" : "FAILED";
+            errors[i] = c.error();
+            operationCounts[i] = c.operationCount();
+            acceptedAt[i] = c.acceptedAt().toString();
+            topics[i] = c.topic();
+            partitions[i] = c.partition();
+            offsets[i] = c.offset();
         }
-        if (attempts.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement lock = connection.prepareStatement(
-                "SELECT transaction_id::text, attempt FROM relay_ledger WHERE transaction_id = ANY (?) FOR UPDATE")) {
-            lock.setArray(1, connection.createArrayOf("uuid", attempts.keySet().stream().map(UUID::fromString).toArray()));
-            try (ResultSet rows = lock.executeQuery()) {
+        Set<String> claimed = new HashSet<>();
+        try (PreparedStatement claim = connection.prepareStatement(LEDGER_CLAIM)) {
+            claim.setArray(1, connection.createArrayOf("uuid", ids));
+            claim.setArray(2, connection.createArrayOf("text", sites));
+            claim.setArray(3, connection.createArrayOf("int4", attempts));
+            claim.setArray(4, connection.createArrayOf("text", statuses));
+            claim.setArray(5, connection.createArrayOf("text", errors));
+            claim.setArray(6, connection.createArrayOf("int4", operationCounts));
+            claim.setArray(7, connection.createArrayOf("text", acceptedAt));
+            claim.setArray(8, connection.createArrayOf("text", topics));
+            claim.setArray(9, connection.createArrayOf("int4", partitions));
+            claim.setArray(10, connection.createArrayOf("int8", offsets));
+            try (ResultSet rows = claim.executeQuery()) {
                 while (rows.next()) {
-                    if (rows.getInt(2) >= attempts.get(rows.getString(1))) {
-                        throw new ConcurrentAttemptException("attempt " + attempts.get(rows.getString(1)) + " of transaction "
-                                + rows.getString(1) + " was recorded meanwhile by another path");
-                    }
+                    claimed.add(rows.getString(1));
                 }
             }
         }
+        return claimed;
     }
 
-    /** Another path recorded the same attempt first; trying again finds it a duplicate. */
-    static final class ConcurrentAttemptException extends TransientDataAccessException {
-        ConcurrentAttemptException(String message) {
-            super(message);
-        }
+    /** A ledger row as claimed: APPLIED, or FAILED with {@code error}. */
+    private record Claim(String transactionId, String site, int attempt, String error, int operationCount, Instant acceptedAt,
+            String topic, int partition, long offset) {
     }
 
     private static void applyOperations(Connection connection, List<Prepared> prepared) throws SQLException {
@@ -273,45 +349,17 @@ public class CommandApplier {
         }
     }
 
-    private static void writeLedger(Connection connection, List<Prepared> prepared) throws SQLException {
-        try (PreparedStatement ledger = connection.prepareStatement(LEDGER_UPSERT)) {
-            for (Prepared p : prepared) {
-                IncomingCommand in = p.incoming;
-                ledger.setString(1, in.transactionId());
-                ledger.setString(2, in.command().getSite());
-                ledger.setInt(3, in.command().getAttempt());
-                ledger.setString(4, p.error == null ? "APPLIED" : "FAILED");
-                ledger.setString(5, p.error);
-                ledger.setInt(6, in.command().getOperations().size());
-                ledger.setObject(7, OffsetDateTime.ofInstant(in.command().getAcceptedAt(), ZoneOffset.UTC));
-                ledger.setString(8, in.topic());
-                ledger.setInt(9, in.partition());
-                ledger.setLong(10, in.offset());
-                ledger.addBatch();
-            }
-            ledger.executeBatch();
-        }
-    }
-
-    /** Keeps each FAILED command as it was read, so an operator can inspect it and a retry can apply it again. */
-    private static void writeDeadLetters(Connection connection, List<Prepared> prepared) throws SQLException {
-        List<Prepared> failed = prepared.stream().filter(p -> p.error != null).toList();
-        if (failed.isEmpty()) {
-            return;
-        }
+    /** Keeps a FAILED command as it was read, so an operator can inspect it and a retry can apply it again. */
+    private static void writeDeadLetter(Connection connection, Claim failed, byte[] payload) throws SQLException {
         try (PreparedStatement deadLetter = connection.prepareStatement(DEAD_LETTER_UPSERT)) {
-            for (Prepared p : failed) {
-                IncomingCommand in = p.incoming;
-                deadLetter.setString(1, in.transactionId());
-                deadLetter.setInt(2, in.command().getAttempt());
-                deadLetter.setString(3, in.topic());
-                deadLetter.setInt(4, in.partition());
-                deadLetter.setLong(5, in.offset());
-                deadLetter.setString(6, p.error);
-                deadLetter.setBytes(7, in.payload() != null ? in.payload() : COMMANDS.encode(in.command()));
-                deadLetter.addBatch();
-            }
-            deadLetter.executeBatch();
+            deadLetter.setString(1, failed.transactionId());
+            deadLetter.setInt(2, failed.attempt());
+            deadLetter.setString(3, failed.topic());
+            deadLetter.setInt(4, failed.partition());
+            deadLetter.setLong(5, failed.offset());
+            deadLetter.setString(6, failed.error());
+            deadLetter.setBytes(7, payload);
+            deadLetter.executeUpdate();
         }
     }
 
@@ -338,6 +386,13 @@ public class CommandApplier {
 
         Prepared failed(String reason) {
             return new Prepared(incoming, List.of(), reason);
+        }
+
+        Claim claim() {
+            WriteCommand command = incoming.command();
+            return new Claim(incoming.transactionId(), command.getSite(), command.getAttempt(), error,
+                    command.getOperations().size(), command.getAcceptedAt(), incoming.topic(), incoming.partition(),
+                    incoming.offset());
         }
     }
 }

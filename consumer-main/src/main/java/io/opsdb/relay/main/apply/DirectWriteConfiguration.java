@@ -4,6 +4,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -16,10 +17,19 @@ import io.opsdb.relay.site.spring.SiteBeans;
 @Configuration(proxyBeanMethods = false)
 public class DirectWriteConfiguration {
 
+    /**
+     * TEST ONLY (environment {@code RELAY_TEST_ONLY_APPLY_DUPLICATES=true}): the applier applies every command as new,
+     * duplicates included, so the fault suite can show that its audit catches a command applied twice. Off by default;
+     * never set it outside that test.
+     */
+    static final String APPLY_DUPLICATES_TEST_ONLY = "relay.test-only.apply-duplicates";
+
     /** @param listener an {@link ApplyListener} bean if there is one (the main site's metrics) */
     @Bean
     CommandApplier commandApplier(@Qualifier(SiteBeans.MAIN + "Jdbc") JdbcTemplate primary, TransactionTemplate mainTransactions,
-            ObjectProvider<ApplyListener> listener) {
-        return new CommandApplier(primary, mainTransactions, listener.getIfAvailable(() -> ApplyListener.NONE));
+            ObjectProvider<ApplyListener> listener, Environment environment) {
+        CommandApplier.Deduplication deduplication = environment.getProperty(APPLY_DUPLICATES_TEST_ONLY, Boolean.class, false)
+                ? CommandApplier.Deduplication.OFF_TEST_ONLY : CommandApplier.Deduplication.LEDGER_CLAIM;
+        return new CommandApplier(primary, mainTransactions, listener.getIfAvailable(() -> ApplyListener.NONE), deduplication);
     }
 }

@@ -17,7 +17,9 @@ import io.opsdb.relay.schema.WriteCommand;
  * Consumes the commands of every secondary site as MirrorMaker 2 mirrors them ({@code <site>.ops.commands},
  * one partition each, so a site's commands arrive in the order the site acknowledged them) and applies
  * each poll's batch. Offsets are committed after the batch is in the database; a transient failure is
- * thrown so the container retries the same batch with back-off, never skipping it.
+ * thrown so the container retries the same batch with back-off, never skipping it. A record that is not a
+ * readable command is set aside ({@link CommandApplier#setAside}): FAILED with its reason when its headers
+ * name its transaction, so its site learns its fate.
  */
 @Component
 public class MirroredCommandListener {
@@ -25,12 +27,10 @@ public class MirroredCommandListener {
     private static final Logger LOG = LoggerFactory.getLogger(MirroredCommandListener.class);
 
     private final CommandApplier applier;
-    private final DeadLetters deadLetters;
     private final MessageCodec<WriteCommand> codec;
 
-    public MirroredCommandListener(CommandApplier applier, DeadLetters deadLetters, MessageCodec<WriteCommand> codec) {
+    public MirroredCommandListener(CommandApplier applier, MessageCodec<WriteCommand> codec) {
         this.applier = applier;
-        this.deadLetters = deadLetters;
         this.codec = codec;
     }
 
@@ -45,7 +45,8 @@ public class MirroredCommandListener {
                 commands.add(new IncomingCommand(record.topic(), record.partition(), record.offset(), command, record.value()));
             }
             catch (MessageDecodingException | InvalidCommandException e) {
-                deadLetters.record(record, e.getMessage());
+                // Set aside at once, ahead of the readable commands of the batch: it fails whatever comes before it.
+                applier.setAside(UnreadableCommand.of(record, e.getMessage()));
             }
         }
         if (!commands.isEmpty()) {

@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.MessageDecodingException;
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.main.apply.CommandApplier;
 import io.opsdb.relay.main.apply.IncomingCommand;
@@ -87,13 +88,25 @@ public class RelayLedger {
         };
     }
 
-    /** The command of a FAILED transaction as it was kept when it failed (its latest failed attempt). */
+    /**
+     * The command of a FAILED transaction as it was kept when it failed (its latest failed attempt); empty when none
+     * was kept, or what was kept is not a readable command (it failed for that).
+     */
     public Optional<WriteCommand> failedCommand(String transactionId) {
         if (!isUuid(transactionId)) {
             return Optional.empty();
         }
         return primary.query("SELECT payload FROM relay_dead_letter WHERE transaction_id = CAST(? AS uuid)",
-                (rs, n) -> rs.getBytes(1), transactionId).stream().findFirst().map(commands::decode);
+                (rs, n) -> rs.getBytes(1), transactionId).stream().findFirst().flatMap(this::readable);
+    }
+
+    private Optional<WriteCommand> readable(byte[] payload) {
+        try {
+            return Optional.of(commands.decode(payload));
+        }
+        catch (MessageDecodingException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -112,7 +125,8 @@ public class RelayLedger {
         }
         LedgerEntry entry = requireFailed(found.get(), "retried");
         WriteCommand original = failedCommand(transactionId).orElseThrow(() -> new LedgerActionRefusedException(
-                "Transaction " + transactionId + " failed before its command was kept: it cannot be retried here.",
+                "Transaction " + transactionId + " failed before its command was kept, or its command could not be read: "
+                        + "it cannot be retried here (its site can retry it).",
                 entry.state()));
         int attempt = entry.attempt() + 1;
         int marked = primary.update("""

@@ -71,6 +71,21 @@ public final class ObservatoryClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(json))));
     }
 
+    /** Finishes a unit with {@code notes} (plain text without quotes or backslashes). */
+    public Accepted finishObsUnit(String id, String status, String notes) throws IOException, InterruptedException {
+        String json = "{\"status\":\"" + status + "\",\"notes\":\"" + notes + "\"}";
+        return accepted(send(HttpRequest.newBuilder(api.resolve("/executed_obs_units/" + id + "/finish"))
+                .PUT(HttpRequest.BodyPublishers.ofString(json))));
+    }
+
+    /** Sets a unit's notes (plain text without quotes or backslashes): one update through {@code POST /api/transactions}. */
+    public Accepted noteObsUnit(String id, String notes) throws IOException, InterruptedException {
+        String json = "{\"operations\":[{\"op\":\"update\",\"entity\":\"executed_obs_unit\",\"id\":\"" + id
+                + "\",\"values\":{\"notes\":\"" + notes + "\"}}]}";
+        return accepted(send(HttpRequest.newBuilder(api.resolve("/api/transactions"))
+                .POST(HttpRequest.BodyPublishers.ofString(json))));
+    }
+
     public HttpResponse<String> getObsUnit(String id) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(api.resolve("/executed_obs_units/" + id)).GET());
     }

@@ -175,7 +175,7 @@ final class FaultScenario {
     int readBack(List<FaultWorkload.Ack> acked) throws Exception {
         java.util.Map<String, String> expected = new java.util.HashMap<>();
         for (FaultWorkload.Ack ack : acked) {
-            if (!ack.isFinish()) {
+            if (ack.isStart()) {
                 expected.put(ack.recordId(), "running");
             }
             else if (expected.containsKey(ack.recordId())) {

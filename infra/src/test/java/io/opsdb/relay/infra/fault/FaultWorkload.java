@@ -21,7 +21,9 @@ import io.opsdb.relay.infra.flow.TwoSiteStack;
 
 /**
  * A continuous write workload at the observatory, as its clients produce it: each client starts an executed obs
- * unit and finishes it at once, again and again, until stopped. Every acknowledged write is kept (with its
+ * unit, notes it as observing and finishes it with a closing note at once, again and again, until stopped. The
+ * start is a create (applied twice, a unique violation) and the first note is overwritten by the finish (applied
+ * again after it, the unit would read {@value #NOTE_WHILE_OBSERVING} again): neither is idempotent. Every acknowledged write is kept (with its
  * acknowledgement latency); a refusal (503 while a part is down, a refused connection while the application
  * is) is counted and the client goes on after a short pause, as a real client retries.
  *
@@ -30,11 +32,31 @@ import io.opsdb.relay.infra.flow.TwoSiteStack;
  */
 final class FaultWorkload implements AutoCloseable {
 
-    /** One acknowledged write; a finish knows the start it finishes. */
+    /** The notes a unit is given while it is observed, and when it is finished. */
+    static final String NOTE_WHILE_OBSERVING = "observing";
+    static final String NOTE_AT_FINISH = "finished";
+
+    /** What a write does to its unit. */
+    enum Kind {
+        START, NOTE, FINISH
+    }
+
+    /** One acknowledged write; a note or a finish knows the start of its unit. */
     record Ack(String transactionId, String recordId, String obsUnitId, String startTransactionId, long ackNanos,
-            long ackedAtNanos) {
+            long ackedAtNanos, Kind kind) {
+
+        /** A start ({@code startTransactionId} null) or a finish. */
+        Ack(String transactionId, String recordId, String obsUnitId, String startTransactionId, long ackNanos, long ackedAtNanos) {
+            this(transactionId, recordId, obsUnitId, startTransactionId, ackNanos, ackedAtNanos,
+                    startTransactionId == null ? Kind.START : Kind.FINISH);
+        }
+
+        boolean isStart() {
+            return kind == Kind.START;
+        }
+
         boolean isFinish() {
-            return startTransactionId != null;
+            return kind == Kind.FINISH;
         }
     }
 
@@ -90,14 +112,16 @@ final class FaultWorkload implements AutoCloseable {
         while (running.get()) {
             String obsUnitId = run + "-" + next.getAndIncrement();
             try {
-                Ack start = write(obsUnitId, null, null);
+                Ack start = write(Kind.START, obsUnitId, null, null);
                 if (start == null) {
                     continue;
                 }
                 probe(start);
-                // A finish right behind its start, as the telescope does; refused ones are tried again.
-                while (running.get() && write(obsUnitId, start.recordId(), start.transactionId()) == null) {
-                    // write() paused after the refusal already.
+                // A note and a finish right behind the start, as the telescope does; refused ones are tried again.
+                for (Kind next : List.of(Kind.NOTE, Kind.FINISH)) {
+                    while (running.get() && write(next, obsUnitId, start.recordId(), start.transactionId()) == null) {
+                        // write() paused after the refusal already.
+                    }
                 }
             }
             catch (InterruptedException e) {
@@ -108,15 +132,18 @@ final class FaultWorkload implements AutoCloseable {
     }
 
     /** One write; the acknowledgement, or null after a refusal (counted, then a short pause). */
-    private Ack write(String obsUnitId, String recordId, String startTransactionId) throws InterruptedException {
+    private Ack write(Kind kind, String obsUnitId, String recordId, String startTransactionId) throws InterruptedException {
         long begin = System.nanoTime();
         try {
-            ObservatoryClient.Accepted answer = startTransactionId == null
-                    ? client.startObsUnit(obsUnitId, "fault-camera")
-                    : client.finishObsUnit(recordId, "completed");
+            ObservatoryClient.Accepted answer = switch (kind) {
+                case START -> client.startObsUnit(obsUnitId, "fault-camera");
+                case NOTE -> client.noteObsUnit(recordId, NOTE_WHILE_OBSERVING);
+                case FINISH -> client.finishObsUnit(recordId, "completed", NOTE_AT_FINISH);
+            };
             long now = System.nanoTime();
             if (answer.ok()) {
-                Ack ack = new Ack(answer.transactionId(), answer.recordId(), obsUnitId, startTransactionId, now - begin, now);
+                Ack ack = new Ack(answer.transactionId(), recordId == null ? answer.recordId() : recordId, obsUnitId,
+                        startTransactionId, now - begin, now, kind);
                 acked.add(ack);
                 return ack;
             }

@@ -20,9 +20,11 @@ import io.opsdb.relay.infra.flow.TwoSiteStack;
 
 /**
  * Checks every acknowledged write against the databases and the observatory's status API, never against the
- * workload's own counters: I1 (in the main database's ledger, APPLIED), I2 (one row per obs unit, one ledger
- * row per transaction by its key), I3 (a finish applied after its start, the unit completed), I4 (VISIBLE at
- * the observatory, the row on the replica as at the primary).
+ * workload's own counters: I1 (in the main database's ledger, APPLIED), I2 (applied exactly once: one row per
+ * obs unit; each transaction in the ledger at its first attempt with no dead letter, which a command delivered
+ * again and applied again leaves behind as a unique violation; a finished unit's notes are the finish's, which a
+ * note applied again after it would undo), I3 (a finish applied after its start, the unit completed), I4 (VISIBLE
+ * at the observatory, the row on the replica as at the primary).
  */
 final class RelayAudit {
 
@@ -45,7 +47,11 @@ final class RelayAudit {
         }
     }
 
-    private record LedgerRow(String status, long sourceOffset, String error) {
+    private record LedgerRow(String status, int attempt, long sourceOffset, String error) {
+    }
+
+    /** An executed obs unit's row. */
+    private record Unit(String status, String notes) {
     }
 
     private RelayAudit() {
@@ -84,6 +90,15 @@ final class RelayAudit {
                 example(examples, "failed " + id + ": " + row.error());
             }
         }
+        // A transaction at a later attempt was applied again after a failure nobody retried.
+        int duplicated = 0;
+        for (String id : ids) {
+            LedgerRow row = ledger.get(id);
+            if (row != null && row.attempt() != 1 && !allowedFailures.contains(id)) {
+                duplicated++;
+                example(examples, "transaction " + id + " at attempt " + row.attempt());
+            }
+        }
 
         int outOfOrder = 0;
         List<String> finishedUnits = new ArrayList<>();
@@ -101,31 +116,50 @@ final class RelayAudit {
             }
         }
 
-        List<String> units = acked.stream().filter(a -> !a.isFinish()).map(FaultWorkload.Ack::recordId).toList();
-        Map<String, String> atPrimary;
-        Map<String, String> atReplica;
-        int duplicated;
+        List<String> units = acked.stream().filter(FaultWorkload.Ack::isStart).map(FaultWorkload.Ack::recordId).toList();
+        Map<String, Unit> atPrimary;
+        Map<String, Unit> atReplica;
+        int extraRows;
+        Map<String, String> deadLetters;
         try (Connection primary = TwoSiteStack.primary(); Connection replica = TwoSiteStack.replica()) {
-            atPrimary = statuses(primary, units);
-            atReplica = statuses(replica, units);
-            duplicated = duplicates(primary, run);
+            atPrimary = units(primary, units);
+            atReplica = units(replica, units);
+            extraRows = duplicates(primary, run);
+            deadLetters = deadLetters(primary, ids);
         }
-        for (String unit : finishedUnits) {
-            if (!"completed".equals(atPrimary.get(unit))) {
-                outOfOrder++;
-                example(examples, "unit " + unit + " is " + atPrimary.get(unit) + " at the primary after its finish");
+        duplicated += extraRows;
+        if (extraRows > 0) {
+            example(examples, extraRows + " extra rows for obs units of " + run);
+        }
+        // An APPLIED transaction with a dead letter was delivered again and refused (a unique violation for a
+        // start): the ledger let it through. A FAILED one's dead letter is its own failure, counted above.
+        for (Map.Entry<String, String> deadLetter : deadLetters.entrySet()) {
+            LedgerRow row = ledger.get(deadLetter.getKey());
+            if (row != null && "APPLIED".equals(row.status()) && !allowedFailures.contains(deadLetter.getKey())) {
+                duplicated++;
+                example(examples, "APPLIED transaction " + deadLetter.getKey() + " has a dead letter: "
+                        + deadLetter.getValue().lines().findFirst().orElse(""));
             }
         }
-        if (duplicated > 0) {
-            example(examples, duplicated + " extra rows for obs units of " + run);
+        for (String unit : finishedUnits) {
+            Unit row = atPrimary.get(unit);
+            if (row == null || !"completed".equals(row.status())) {
+                outOfOrder++;
+                example(examples, "unit " + unit + " is " + row + " at the primary after its finish");
+            }
+            else if (!FaultWorkload.NOTE_AT_FINISH.equals(row.notes())) {
+                duplicated++;
+                example(examples, "unit " + unit + " is completed with notes '" + row.notes() + "', not its finish's: "
+                        + "a note applied again after the finish");
+            }
         }
 
         int notOnReplica = 0;
         for (String unit : units) {
-            String primaryStatus = atPrimary.get(unit);
-            if (primaryStatus != null && !primaryStatus.equals(atReplica.get(unit))) {
+            Unit atThePrimary = atPrimary.get(unit);
+            if (atThePrimary != null && !atThePrimary.equals(atReplica.get(unit))) {
                 notOnReplica++;
-                example(examples, "unit " + unit + " is " + primaryStatus + " at the primary, " + atReplica.get(unit) + " on the replica");
+                example(examples, "unit " + unit + " is " + atThePrimary + " at the primary, " + atReplica.get(unit) + " on the replica");
             }
         }
 
@@ -148,38 +182,46 @@ final class RelayAudit {
     }
 
     private static Map<String, LedgerRow> ledger(List<String> transactionIds) throws SQLException {
-        Map<String, LedgerRow> rows = new HashMap<>();
-        try (Connection primary = TwoSiteStack.primary();
-                PreparedStatement select = primary.prepareStatement("""
-                        SELECT transaction_id::text, status, source_offset, error FROM relay_ledger
-                        WHERE transaction_id = ANY (?)""")) {
-            for (List<String> chunk : chunks(transactionIds)) {
-                select.setArray(1, uuids(primary, chunk));
-                try (ResultSet row = select.executeQuery()) {
+        try (Connection primary = TwoSiteStack.primary()) {
+            return byId(primary, """
+                    SELECT transaction_id::text, status, attempt, source_offset, error FROM relay_ledger
+                    WHERE transaction_id = ANY (?)""", transactionIds,
+                    row -> new LedgerRow(row.getString(2), row.getInt(3), row.getLong(4), row.getString(5)));
+        }
+    }
+
+    /** Each of {@code units} in {@code db}'s executed_obs_unit (absent: not there). */
+    private static Map<String, Unit> units(Connection db, List<String> units) throws SQLException {
+        return byId(db, "SELECT id::text, status, notes FROM executed_obs_unit WHERE id = ANY (?)", units,
+                row -> new Unit(row.getString(2), row.getString(3)));
+    }
+
+    /** The reason of each dead letter kept for one of {@code transactionIds}, by transaction id. */
+    private static Map<String, String> deadLetters(Connection primary, List<String> transactionIds) throws SQLException {
+        return byId(primary, "SELECT transaction_id::text, error FROM relay_dead_letter WHERE transaction_id = ANY (?)",
+                transactionIds, row -> row.getString(2));
+    }
+
+    /** A row of a query read as a value. */
+    private interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /** {@code select}'s rows for {@code ids} (its one parameter, a uuid array), by their first column, asked in chunks. */
+    private static <T> Map<String, T> byId(Connection db, String select, List<String> ids, RowReader<T> reader)
+            throws SQLException {
+        Map<String, T> rows = new HashMap<>();
+        try (PreparedStatement statement = db.prepareStatement(select)) {
+            for (List<String> chunk : chunks(ids)) {
+                statement.setArray(1, uuids(db, chunk));
+                try (ResultSet row = statement.executeQuery()) {
                     while (row.next()) {
-                        rows.put(row.getString(1), new LedgerRow(row.getString(2), row.getLong(3), row.getString(4)));
+                        rows.put(row.getString(1), reader.read(row));
                     }
                 }
             }
         }
         return rows;
-    }
-
-    /** The status of each of {@code units} in {@code db}'s executed_obs_unit (absent: not there). */
-    private static Map<String, String> statuses(Connection db, List<String> units) throws SQLException {
-        Map<String, String> statuses = new HashMap<>();
-        try (PreparedStatement select = db.prepareStatement(
-                "SELECT id::text, status FROM executed_obs_unit WHERE id = ANY (?)")) {
-            for (List<String> chunk : chunks(units)) {
-                select.setArray(1, uuids(db, chunk));
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        statuses.put(row.getString(1), row.getString(2));
-                    }
-                }
-            }
-        }
-        return statuses;
     }
 
     /** Rows beyond the first for any obs unit of this run: each start was written once. */

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.opsdb.relay.app.site.SiteStatus;
 import io.opsdb.relay.main.apply.ApplyListener;
 import io.opsdb.relay.main.apply.IncomingCommand;
+import io.opsdb.relay.main.apply.UnreadableCommand;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
 import io.opsdb.relay.secondary.transaction.TransactionListener;
 import io.opsdb.relay.site.SiteConfiguration;
@@ -29,7 +30,12 @@ import io.opsdb.relay.site.SiteConfiguration;
  * <li>{@code relay_transactions_applied_total}, {@code relay_transactions_failed_total} and the
  * {@code relay_apply_latency_seconds} histogram, by {@code origin_site}: at the main site every command its
  * applier settles (from the command's {@code accepted_at} to its commit), at a secondary every one of its
- * own transactions as the main site's outcomes report them (from its acknowledgement to VISIBLE).</li>
+ * own transactions as the main site's outcomes report them (from its acknowledgement to VISIBLE);</li>
+ * <li>{@code relay_commands_unreadable_total}, by {@code origin_site} and {@code fate}, at the main site: records
+ * on a commands topic that are not a readable command, set aside as dead letters. {@code fate="transaction_failed"}:
+ * their headers named the transaction, now FAILED with the reason (also counted in
+ * {@code relay_transactions_failed_total}); {@code fate="unattributed"}: no transaction could be told, so only
+ * this counter and the dead letter show it.</li>
  * </ul>
  */
 public class RelayMetrics implements MeterBinder {
@@ -37,6 +43,8 @@ public class RelayMetrics implements MeterBinder {
     static final String APPLIED = "relay.transactions.applied";
     static final String FAILED = "relay.transactions.failed";
     static final String LATENCY = "relay.apply.latency";
+    static final String UNREADABLE = "relay.commands.unreadable";
+    static final String FATE = "fate";
     static final String ORIGIN_SITE = "origin_site";
 
     /** Histogram range: a local apply takes milliseconds; past an hour a WAN outage is the story, not the bucket. */
@@ -105,6 +113,20 @@ public class RelayMetrics implements MeterBinder {
             public void failed(IncomingCommand command, String reason) {
                 if (registry != null) {
                     counter(FAILED, command.command().getSite()).increment();
+                }
+            }
+
+            @Override
+            public void unreadable(UnreadableCommand record, boolean failedTransaction) {
+                if (registry != null) {
+                    if (failedTransaction) {
+                        counter(FAILED, record.site()).increment();
+                    }
+                    Counter.builder(UNREADABLE)
+                            .description("Records on a commands topic that are not a readable command, set aside as dead letters")
+                            .tag(ORIGIN_SITE, record.site())
+                            .tag(FATE, failedTransaction ? "transaction_failed" : "unattributed")
+                            .register(registry).increment();
                 }
             }
         };
