@@ -20,6 +20,17 @@ final class EdgeValues {
     record Literal(String json, Object readsBackAs, String description) {
     }
 
+    /** What a JSON {@code null} reads back as: no value. */
+    static final Object NO_VALUE = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+
+    /** {@code null}, for a column an update may or may not empty. */
+    static final Literal NULL = new Literal("null", NO_VALUE, "null");
+
     private static final String EMOJI = "\uD83D\uDD2D"; // U+1F52D telescope: 4 bytes in UTF-8, 2 UTF-16 units
 
     private final Random random;

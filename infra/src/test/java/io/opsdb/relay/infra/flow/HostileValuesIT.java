@@ -43,6 +43,8 @@ class HostileValuesIT {
     private static final long SEED = Long.getLong("relay.it.values-seed", 20261129L);
     /** Start of the units that finish probes end: every end from year 1 on is after it. */
     private static final String EARLIEST_START = "0001-01-01T00:00:00Z";
+    /** Units to finish, and units to update, one per probe. */
+    private static final int UNITS = 23;
 
     private static SiteHttp observatory;
     private static String programId;
@@ -77,7 +79,7 @@ class HostileValuesIT {
                 SiteHttp.map("obs_unit_id", "uid://values")));
         operations.add(SiteHttp.map("op", "create", "entity", "raw_data_package", "ref", "pkg", "values",
                 SiteHttp.map("executed_obs_unit_id", "$unit", "name", "values")));
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < UNITS; i++) {
             operations.add(SiteHttp.map("op", "create", "entity", "executed_obs_unit", "ref", "finish" + i, "values",
                     SiteHttp.map("obs_unit_id", "uid://values/finish", "start_time", EARLIEST_START)));
             operations.add(SiteHttp.map("op", "create", "entity", "executed_obs_unit", "ref", "update" + i, "values",
@@ -87,7 +89,7 @@ class HostileValuesIT {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(observatory.whenSettled(created.text("transaction_id")).text("state")).isEqualTo("VISIBLE");
         packageId = created.json().get("ids").get("pkg").asText();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < UNITS; i++) {
             unitsToFinish.add(created.json().get("ids").get("finish" + i).asText());
             unitsToUpdate.add(created.json().get("ids").get("update" + i).asText());
         }
@@ -159,7 +161,12 @@ class HostileValuesIT {
         List<EdgeValues.Literal> endEdges = values.instants(0);
         for (int i = 0; i < endEdges.size(); i++) {
             probes.add(finish(unitsToFinish.get(i), endEdges.get(i)));
-            probes.add(unitUpdate(unitsToUpdate.get(i), endEdges.get(i)));
+            probes.add(unitUpdate(unitsToUpdate.get(i), Map.of("end_time", endEdges.get(i))));
+        }
+        // Columns the primary holds NOT NULL (start_time, status) and one it does not (notes), emptied by an update.
+        String[] emptied = {"start_time", "status", "notes"};
+        for (int i = 0; i < emptied.length; i++) {
+            probes.add(unitUpdate(unitsToUpdate.get(endEdges.size() + i), Map.of(emptied[i], EdgeValues.NULL)));
         }
         EdgeValues.Literal path = new EdgeValues.Literal("\"raw/values.fits\"", "raw/values.fits", "raw/values.fits");
         EdgeValues.Literal size = new EdgeValues.Literal("1", 1L, "1");
@@ -192,8 +199,7 @@ class HostileValuesIT {
         return new Probe("unit", "POST", "/api/transactions", body, "/executed_obs_units/", fields);
     }
 
-    private static Probe unitUpdate(String unitId, EdgeValues.Literal end) {
-        Map<String, EdgeValues.Literal> fields = Map.of("end_time", end);
+    private static Probe unitUpdate(String unitId, Map<String, EdgeValues.Literal> fields) {
         String body = "{\"operations\":[{\"op\":\"update\",\"entity\":\"executed_obs_unit\",\"id\":\"" + unitId + "\",\"values\":"
                 + object(fields) + "}]}";
         return new Probe(unitId, "POST", "/api/transactions", body, "/executed_obs_units/", fields);
@@ -270,6 +276,9 @@ class HostileValuesIT {
     }
 
     private static boolean readsBackAs(JsonNode actual, Object expected) {
+        if (expected == EdgeValues.NO_VALUE) {
+            return actual == null || actual.isNull();
+        }
         if (expected == null || actual == null || actual.isNull()) {
             return false;
         }

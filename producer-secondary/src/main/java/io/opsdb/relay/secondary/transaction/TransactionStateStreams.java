@@ -126,7 +126,7 @@ public class TransactionStateStreams implements SmartLifecycle {
         // largest transaction (the Streams producer's own default is 1 MiB, and a record over it stops the processor).
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), RelayLimits.MAX_RECORD_BYTES);
         config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), RelayLimits.MAX_RECORD_BYTES);
-        config.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), RelayLimits.MAX_RECORD_BYTES);
+        config.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(RelayLimits.MAX_RECORD_BYTES));
         KafkaStreams started = new KafkaStreams(TransactionStateTopology.build(site, tx -> entered.accept(tx)), config);
         started.setUncaughtExceptionHandler(e -> {
             LOG.error("Transaction state processing failed; replacing the stream thread", e);

@@ -40,6 +40,14 @@ record FieldRule(String name, boolean required, int maxLength, Set<String> allow
         return new FieldRule(name, required, maxLength, allowed, min, max, maxExclusive, references, defaultValue, true, notBefore);
     }
 
+    /**
+     * True when the column is NOT NULL in the primary's schema: required, or filled with a default on create (an
+     * update may not set it to null either).
+     */
+    boolean notNull() {
+        return required || defaultValue != null || defaultsToNow;
+    }
+
     /** The instant in this column must not be before the one in {@code column} of the same record. */
     FieldRule notBefore(String column) {
         return new FieldRule(name, required, maxLength, allowed, min, max, maxExclusive, references, defaultValue, defaultsToNow, column);

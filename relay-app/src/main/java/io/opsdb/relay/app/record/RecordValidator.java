@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 
 import io.opsdb.relay.app.read.EntityReader;
 import io.opsdb.relay.app.web.RequestFields;
-import io.opsdb.relay.app.web.StorableValues;
 import io.opsdb.relay.app.web.RequestProblem.FieldError;
+import io.opsdb.relay.app.web.StorableValues;
 import io.opsdb.relay.entity.Column;
 import io.opsdb.relay.schema.EntityType;
 
@@ -134,18 +134,14 @@ public class RecordValidator {
      */
     public Map<String, Object> forUpdate(RecordKind kind, String id, Object body, String path, Session session) {
         Map<String, Object> values = forUpdate(kind, body, path, session);
-        if (id == null) {
+        Map<String, Object> before = id == null ? null : session.written.get(id);
+        boolean ordered = kind.rules().values().stream()
+                .anyMatch(r -> r.notBefore() != null && (values.containsKey(r.name()) || values.containsKey(r.notBefore())));
+        if (id == null || (before == null && !ordered)) {
             return values;
         }
-        Map<String, Object> record = new HashMap<>();
-        Map<String, Object> before = session.written.get(id);
-        if (before != null) {
-            record.putAll(before);
-        }
-        else if (kind.rules().values().stream().anyMatch(r -> r.notBefore() != null && (values.containsKey(r.name())
-                || values.containsKey(r.notBefore())))) {
-            reader.find(kind.entity(), id).ifPresent(record::putAll);
-        }
+        // Whole records only in the session: what it holds for an id is what a later operation sees.
+        Map<String, Object> record = new HashMap<>(before != null ? before : reader.find(kind.entity(), id).orElse(Map.of()));
         record.putAll(values);
         checkOrder(kind, record, values, path, session);
         session.written.put(id, record);
@@ -196,7 +192,7 @@ public class RecordValidator {
             }
             Column column = kind.table().column(field.getKey()).orElseThrow();
             if (field.getValue() == null) {
-                if (rule.required()) {
+                if (rule.notNull()) {
                     session.problem(path + field.getKey(), "must not be null");
                 }
                 values.put(field.getKey(), null);

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import io.opsdb.relay.app.read.EntityReader;
 import io.opsdb.relay.app.web.RequestProblem.FieldError;
@@ -87,6 +87,15 @@ class RecordValidatorTest {
     }
 
     @Test
+    void anEarlierUpdateOfOtherColumnsInTheTransactionDoesNotHideTheStoredStart() {
+        when(reader.find(EntityType.EXECUTED_OBS_UNIT, UNIT)).thenReturn(Optional.of(Map.of("start_time", "2026-01-01T00:00:00Z")));
+        RecordValidator.Session session = new RecordValidator.Session();
+        validator.forUpdate(RecordKind.EXECUTED_OBS_UNIT, UNIT, Map.of("notes", "n"), "op0.", session);
+        validator.forUpdate(RecordKind.EXECUTED_OBS_UNIT, UNIT, Map.of("end_time", "2025-12-31T23:59:59Z"), "op1.", session);
+        assertThat(session.problems()).containsExactly(new FieldError("op1.end_time", "must not be before start_time 2026-01-01T00:00:00Z"));
+    }
+
+    @Test
     void anUpdateMovingTheStartPastAnEndSetEarlierInTheTransactionIsRefused() {
         RecordValidator.Session session = new RecordValidator.Session();
         Map<String, Object> created = validator.forCreate(RecordKind.EXECUTED_OBS_UNIT,
@@ -94,6 +103,19 @@ class RecordValidatorTest {
         session.created("unit", RecordKind.EXECUTED_OBS_UNIT, UNIT, created);
         validator.forUpdate(RecordKind.EXECUTED_OBS_UNIT, UNIT, Map.of("start_time", "2026-01-03T00:00:00Z"), "op.", session);
         assertThat(session.problems()).containsExactly(new FieldError("op.start_time", "must not be after end_time 2026-01-02T00:00:00Z"));
+    }
+
+    @Test
+    void anUpdateMayNotEmptyAColumnThePrimaryHoldsNotNull() {
+        when(reader.find(EntityType.EXECUTED_OBS_UNIT, UNIT)).thenReturn(Optional.of(Map.of("start_time", "2026-01-01T00:00:00Z")));
+        Map<String, Object> body = new HashMap<>();
+        body.put("start_time", null);
+        body.put("status", null);
+        body.put("notes", null);
+        RecordValidator.Session session = new RecordValidator.Session();
+        validator.forUpdate(RecordKind.EXECUTED_OBS_UNIT, UNIT, body, "", session);
+        assertThat(session.problems()).containsExactlyInAnyOrder(new FieldError("start_time", "must not be null"),
+                new FieldError("status", "must not be null"));
     }
 
     @Test
