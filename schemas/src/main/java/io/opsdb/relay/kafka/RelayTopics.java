@@ -20,13 +20,6 @@ public final class RelayTopics {
     /** The main site's outcomes as mirrored onto a secondary cluster ({@code <main site>.ops.outcomes}). */
     public static final Pattern MIRRORED_OUTCOMES = Pattern.compile("[^.]+\\.ops\\.outcomes");
 
-    /**
-     * The largest record a command may be, in bytes: one transaction is one record, so a bulk of thousands
-     * of files must fit. Brokers ({@code message.max.bytes}), the site producer and MirrorMaker 2's producers
-     * ({@code max.request.size}) are all set to it.
-     */
-    public static final int MAX_COMMAND_BYTES = 16 * 1024 * 1024;
-
     /** Header: the transaction id, so a plain console consumer or kcat listing is readable without the schemas. */
     public static final String HEADER_TRANSACTION_ID = "transaction-id";
 

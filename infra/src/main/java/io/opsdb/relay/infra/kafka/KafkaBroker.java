@@ -4,6 +4,7 @@ import io.opsdb.relay.infra.StackException;
 import io.opsdb.relay.infra.process.JavaCommand;
 import io.opsdb.relay.infra.process.JvmProcessComponent;
 import io.opsdb.relay.infra.process.WorkDirectory;
+import io.opsdb.relay.kafka.RelayLimits;
 import org.apache.kafka.common.Uuid;
 
 import java.io.IOException;
@@ -118,8 +119,10 @@ public final class KafkaBroker extends JvmProcessComponent {
         properties.put("transaction.state.log.num.partitions", "5");
         properties.put("num.partitions", "1");
         properties.put("auto.create.topics.enable", "false");
-        // One transaction is one record: a bulk of thousands of files must fit (RelayTopics.MAX_COMMAND_BYTES).
-        properties.put("message.max.bytes", Integer.toString(io.opsdb.relay.kafka.RelayTopics.MAX_COMMAND_BYTES));
+        // One transaction is one record: the largest the API accepts must fit, on every topic (RelayLimits).
+        properties.put("message.max.bytes", Integer.toString(RelayLimits.MAX_RECORD_BYTES));
+        // A follower would otherwise fetch at most 1 MiB at a time: set it as high, for clusters with replicas.
+        properties.put("replica.fetch.max.bytes", Integer.toString(RelayLimits.MAX_RECORD_BYTES));
         // A consumer group starts consuming at once instead of waiting 3 s for more members.
         properties.put("group.initial.rebalance.delay.ms", "0");
         // A broker killed with SIGKILL cannot register again until its old registration's session expired

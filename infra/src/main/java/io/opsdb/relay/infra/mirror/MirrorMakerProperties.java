@@ -1,6 +1,7 @@
 package io.opsdb.relay.infra.mirror;
 
 import io.opsdb.relay.infra.kafka.KafkaCluster;
+import io.opsdb.relay.kafka.RelayLimits;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,9 +51,9 @@ public final class MirrorMakerProperties {
         aliases.add(cluster.alias());
         properties.put(cluster.alias() + ".bootstrap.servers", cluster.bootstrapServers());
         properties.put(cluster.alias() + ".producer.linger.ms", "0");
-        // A command is one record, up to the size the brokers accept.
-        properties.put(cluster.alias() + ".producer.max.request.size",
-                Integer.toString(io.opsdb.relay.kafka.RelayTopics.MAX_COMMAND_BYTES));
+        // A command is one record, up to the size the brokers accept (RelayLimits): read and written whole.
+        properties.put(cluster.alias() + ".producer.max.request.size", Integer.toString(RelayLimits.MAX_RECORD_BYTES));
+        properties.put(cluster.alias() + ".consumer.max.partition.fetch.bytes", Integer.toString(RelayLimits.MAX_RECORD_BYTES));
         // Each flow's worker reads its settings from its target cluster's prefix, not from the top level.
         properties.put(cluster.alias() + "." + PLUGIN_DISCOVERY, SERVICE_LOAD);
         return this;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.opsdb.relay.infra.flow.Conditions;
 import io.opsdb.relay.infra.flow.TwoSiteStack;
+import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.kafka.RelayTopics;
 
 /**
@@ -101,7 +102,7 @@ class MirrorRedeliveryFaultIT {
         Properties config = new Properties();
         config.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TwoSiteStack.stack().mainBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RelayTopics.MAX_COMMAND_BYTES));
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RelayLimits.MAX_RECORD_BYTES));
         return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.kafka.RelayTopics;
 
 /**
@@ -132,7 +133,7 @@ class HostileInputIT {
                 c("source out of range", "POST", "/sources", map("name", "s", "ra_deg", 400), 400, "must be from 0.0 to 360.0"),
                 c("program without code", "POST", "/observing_programs", map("title", "t"), 400, "is required"),
                 c("limit out of range", "GET", "/executed_obs_units?limit=0", null, 400, "must be from 1 to 1000"),
-                c("oversized body", "POST", "/raw_data_files/bulk", "{\"files\": \"" + "x".repeat(17 * 1024 * 1024) + "\"}", 413, "larger than"),
+                c("oversized body", "POST", "/raw_data_files/bulk", "{\"files\": \"" + "x".repeat(RelayLimits.MAX_COMMAND_BYTES) + "\"}", 413, "larger than"),
                 new Case("no token", "POST", "/executed_obs_units/start", map("obs_unit_id", "u"), "none", 401, "token"),
                 new Case("wrong token", "POST", "/executed_obs_units/start", map("obs_unit_id", "u"), "wrong", 401, "token"),
                 new Case("viewer token on a write", "POST", "/executed_obs_units/start", map("obs_unit_id", "u"), "viewer", 403, "does not allow"))

@@ -22,8 +22,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.stereotype.Component;
 
+import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.CodecSerializer;
+import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
@@ -44,6 +46,8 @@ public class CommandPublisher implements DisposableBean {
     /** How long a write waits for the local broker's acknowledgement before it is refused. */
     static final java.time.Duration PRODUCE_TIMEOUT = java.time.Duration.ofSeconds(15);
 
+    private static final MessageCodec<WriteCommand> COMMANDS = RelayCodecs.writeCommands();
+
     private final KafkaProducer<String, WriteCommand> producer;
     private final TransactionTracker tracker;
     private final SiteConfiguration settings;
@@ -57,14 +61,15 @@ public class CommandPublisher implements DisposableBean {
         // Idempotence with at most 5 requests in flight keeps the partition in acknowledgement order.
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RelayTopics.MAX_COMMAND_BYTES);
+        // Commands are checked against RelayLimits.MAX_COMMAND_BYTES before they are sent; this is the room for one.
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RelayLimits.MAX_RECORD_BYTES);
         // Bulk commands repeat their column names and parent ids: they compress well.
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, PRODUCE_TIMEOUT.toMillis());
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) PRODUCE_TIMEOUT.toMillis());
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(PRODUCE_TIMEOUT.toMillis(), 10_000));
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "relay-" + settings.siteName() + "-commands");
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new CodecSerializer<>(RelayCodecs.writeCommands()));
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new CodecSerializer<>(COMMANDS));
         this.tracker = tracker;
         this.settings = settings;
     }
@@ -77,11 +82,17 @@ public class CommandPublisher implements DisposableBean {
     /**
      * Produces the transaction and waits for the local broker's acknowledgement.
      *
+     * @throws CommandTooLargeException when the transaction is larger than one command may be: nothing was produced
      * @throws BufferUnavailableException when the local broker does not acknowledge in time: nothing was accepted
      */
     public TrackedTransaction publish(String transactionId, List<Operation> operations) {
         Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        long offset = send(command(transactionId, acceptedAt, 1, operations), null);
+        WriteCommand command = command(transactionId, acceptedAt, 1, operations);
+        int size = COMMANDS.encode(command).length;
+        if (size > RelayLimits.MAX_COMMAND_BYTES) {
+            throw new CommandTooLargeException(size, RelayLimits.MAX_COMMAND_BYTES);
+        }
+        long offset = send(command, null);
         return tracker.acknowledged(transactionId, offset, 1, operations, acceptedAt);
     }
 

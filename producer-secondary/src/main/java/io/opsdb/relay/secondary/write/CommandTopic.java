@@ -26,6 +26,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.site.BufferDurability;
 import io.opsdb.relay.site.SiteConfiguration;
@@ -98,6 +99,8 @@ public class CommandTopic implements SmartLifecycle {
         try {
             Map<String, String> configs = new LinkedHashMap<>();
             configs.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+            // Whatever the broker's default, the largest transaction fits (and MirrorMaker 2 copies this to the mirror).
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(RelayLimits.MAX_RECORD_BYTES));
             if (durability == BufferDurability.FSYNC) {
                 configs.put(FLUSH_MESSAGES, EVERY_MESSAGE);
             }

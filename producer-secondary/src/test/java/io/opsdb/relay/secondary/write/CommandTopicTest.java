@@ -37,6 +37,7 @@ import org.apache.kafka.common.internals.KafkaFutureImpl;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
+import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.site.BufferDurability;
 
@@ -87,7 +88,8 @@ class CommandTopicTest {
         assertThat(topic.name()).isEqualTo(RelayTopics.COMMANDS);
         assertThat(topic.numPartitions()).isEqualTo(1);
         assertThat(topic.configs()).containsExactlyInAnyOrderEntriesOf(
-                Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", FLUSH, "1"));
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", FLUSH, "1",
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(RelayLimits.MAX_RECORD_BYTES)));
         verify(admin, never()).incrementalAlterConfigs(anyMap());
     }
 
@@ -99,7 +101,8 @@ class CommandTopicTest {
         CommandTopic.ensure(admin, BufferDurability.PAGE_CACHE);
 
         assertThat(created.getValue().iterator().next().configs())
-                .containsExactlyEntriesOf(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+                .containsExactlyInAnyOrderEntriesOf(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(RelayLimits.MAX_RECORD_BYTES)));
     }
 
     @Test

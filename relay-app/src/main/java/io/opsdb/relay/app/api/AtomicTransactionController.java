@@ -133,7 +133,7 @@ class AtomicTransactionController {
         }
         Map<String, Object> values = validator.forCreate(kind, op.get("values"), path + "values.", session);
         String id = RecordWrites.newId();
-        session.created(label, kind, id);
+        session.created(label, kind, id, values);
         if (label != null) {
             labels.put(label, id);
         }
@@ -143,7 +143,7 @@ class AtomicTransactionController {
     private static Operation update(RecordKind kind, Map<String, Object> op, String path, RecordValidator.Session session,
             RecordValidator validator) {
         String id = target(kind, op, path, session, validator);
-        Map<String, Object> values = validator.forUpdate(kind, op.get("values"), path + "values.", session);
+        Map<String, Object> values = validator.forUpdate(kind, id, op.get("values"), path + "values.", session);
         return id == null ? null : RecordWrites.operation(OperationType.UPDATE, kind, id, values);
     }
 

@@ -21,7 +21,8 @@ public enum RecordKind {
             FieldRule.field("instrument").maxLength(100),
             FieldRule.field("status").oneOf("running", "running", "completed", "failed"),
             FieldRule.field("start_time").defaultingToNow(),
-            FieldRule.field("end_time"),
+            // CHECK (end_time IS NULL OR end_time >= start_time) in the primary's schema.
+            FieldRule.field("end_time").notBefore("start_time"),
             FieldRule.field("notes").maxLength(4000)),
     RAW_DATA_PACKAGE("raw_data_package", EntityType.RAW_DATA_PACKAGE, true,
             FieldRule.field("executed_obs_unit_id").mandatory().references(EntityType.EXECUTED_OBS_UNIT),

@@ -1,12 +1,12 @@
 package io.opsdb.relay.app.record;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 import org.springframework.stereotype.Component;
@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import io.opsdb.relay.app.read.EntityReader;
 import io.opsdb.relay.app.web.RequestFields;
 import io.opsdb.relay.app.web.RequestProblem.FieldError;
+import io.opsdb.relay.app.web.StorableValues;
 import io.opsdb.relay.entity.Column;
 import io.opsdb.relay.schema.EntityType;
 
@@ -37,12 +38,13 @@ public class RecordValidator {
 
     /**
      * The state of one validation: the problems found so far, the records created so far by label and id,
-     * and the references already found to exist.
+     * the values of the records written so far, and the references already found to exist.
      */
     public static final class Session {
         final List<FieldError> problems = new java.util.ArrayList<>();
         final Map<String, Created> labels = new HashMap<>();
         final Map<String, EntityType> createdIds = new HashMap<>();
+        final Map<String, Map<String, Object>> written = new HashMap<>();
         final Map<String, Boolean> known = new HashMap<>();
 
         public List<FieldError> problems() {
@@ -53,12 +55,13 @@ public class RecordValidator {
             problems.add(new FieldError(field, message));
         }
 
-        /** Records a create so later operations may refer to it by id or label. */
-        public void created(String label, RecordKind kind, String id) {
+        /** Records a create so later operations may refer to it by id or label, and check updates against its values. */
+        public void created(String label, RecordKind kind, String id, Map<String, Object> values) {
             if (label != null) {
                 labels.put(label, new Created(kind.entity(), id));
             }
             createdIds.put(id, kind.entity());
+            written.put(id, new HashMap<>(values));
         }
 
         /** The id a client wrote, resolving {@code $label}; null with a problem when it is unknown. */
@@ -118,11 +121,61 @@ public class RecordValidator {
             }
             values.put(column.name(), value(kind, column, rule, raw, path + column.name(), session));
         }
+        checkOrder(kind, values, values, path, session);
         return values;
     }
 
-    /** The columns an update sets; at least one. */
-    public Map<String, Object> forUpdate(RecordKind kind, Object body, String path, Session session) {
+    /**
+     * The columns an update of record {@code id} sets; at least one. They are checked together with what the record
+     * holds (earlier in the session, or at this site) where the schema relates columns, e.g. an end not before its
+     * start.
+     *
+     * @param id the record's id, or null when it is unknown (already reported): the columns are checked alone
+     */
+    public Map<String, Object> forUpdate(RecordKind kind, String id, Object body, String path, Session session) {
+        Map<String, Object> values = forUpdate(kind, body, path, session);
+        Map<String, Object> before = id == null ? null : session.written.get(id);
+        boolean ordered = kind.rules().values().stream()
+                .anyMatch(r -> r.notBefore() != null && (values.containsKey(r.name()) || values.containsKey(r.notBefore())));
+        if (id == null || (before == null && !ordered)) {
+            return values;
+        }
+        // Whole records only in the session: what it holds for an id is what a later operation sees.
+        Map<String, Object> record = new HashMap<>(before != null ? before : reader.find(kind.entity(), id).orElse(Map.of()));
+        record.putAll(values);
+        checkOrder(kind, record, values, path, session);
+        session.written.put(id, record);
+        return values;
+    }
+
+    /**
+     * Reports each column of {@code record} that is before the column its rule says it must not be before, naming
+     * the column the client sent ({@code sent}).
+     */
+    private static void checkOrder(RecordKind kind, Map<String, Object> record, Map<String, Object> sent, String path,
+            Session session) {
+        for (FieldRule rule : kind.rules().values()) {
+            if (rule.notBefore() == null) {
+                continue;
+            }
+            Optional<Instant> later = instant(record.get(rule.name()));
+            Optional<Instant> earlier = instant(record.get(rule.notBefore()));
+            if (later.isPresent() && earlier.isPresent() && later.get().isBefore(earlier.get())) {
+                if (sent.containsKey(rule.name())) {
+                    session.problem(path + rule.name(), "must not be before " + rule.notBefore() + " " + earlier.get());
+                }
+                else {
+                    session.problem(path + rule.notBefore(), "must not be after " + rule.name() + " " + later.get());
+                }
+            }
+        }
+    }
+
+    private static Optional<Instant> instant(Object value) {
+        return value instanceof String text ? StorableValues.parseInstant(text) : Optional.empty();
+    }
+
+    private Map<String, Object> forUpdate(RecordKind kind, Object body, String path, Session session) {
         Map<String, Object> fields = object(body, path, session);
         if (fields == null) {
             return Map.of();
@@ -139,7 +192,7 @@ public class RecordValidator {
             }
             Column column = kind.table().column(field.getKey()).orElseThrow();
             if (field.getValue() == null) {
-                if (rule.required()) {
+                if (rule.notNull()) {
                     session.problem(path + field.getKey(), "must not be null");
                 }
                 values.put(field.getKey(), null);
@@ -189,8 +242,13 @@ public class RecordValidator {
                     session.problem(field, "must not be blank");
                     return null;
                 }
-                if (rule.maxLength() > 0 && text.length() > rule.maxLength()) {
+                if (rule.maxLength() > 0 && StorableValues.characters(text) > rule.maxLength()) {
                     session.problem(field, "must be at most " + rule.maxLength() + " characters");
+                    return null;
+                }
+                Optional<String> unstorable = StorableValues.textProblem(text);
+                if (unstorable.isPresent()) {
+                    session.problem(field, unstorable.get());
                     return null;
                 }
                 if (!rule.allowed().isEmpty() && !rule.allowed().contains(text)) {
@@ -211,16 +269,17 @@ public class RecordValidator {
                 return id;
             }
             case TIMESTAMP -> {
-                if (raw instanceof String text) {
-                    try {
-                        return Instant.parse(text).truncatedTo(ChronoUnit.MICROS).toString();
-                    }
-                    catch (DateTimeParseException e) {
-                        // reported below
-                    }
+                Optional<Instant> instant = instant(raw);
+                if (instant.isEmpty()) {
+                    session.problem(field, StorableValues.notAnInstant());
+                    return null;
                 }
-                session.problem(field, "must be an ISO-8601 instant such as 2026-01-31T22:15:00Z");
-                return null;
+                Optional<String> unstorable = StorableValues.instantProblem(instant.get());
+                if (unstorable.isPresent()) {
+                    session.problem(field, unstorable.get());
+                    return null;
+                }
+                return instant.get().toString();
             }
             case BIGINT -> {
                 if (!(raw instanceof Integer || raw instanceof Long)) {

@@ -1,11 +1,10 @@
 package io.opsdb.relay.app.web;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -46,8 +45,13 @@ public final class RequestFields {
             errors.add(new FieldError(name, "must not be blank"));
             return null;
         }
-        if (text.length() > maxLength) {
+        if (StorableValues.characters(text) > maxLength) {
             errors.add(new FieldError(name, "must be at most " + maxLength + " characters"));
+            return null;
+        }
+        Optional<String> unstorable = StorableValues.textProblem(text);
+        if (unstorable.isPresent()) {
+            errors.add(new FieldError(name, unstorable.get()));
             return null;
         }
         return text;
@@ -66,22 +70,23 @@ public final class RequestFields {
         return text.toLowerCase();
     }
 
-    /** An ISO-8601 instant, at the database's microsecond precision, in UTC. */
+    /** An ISO-8601 instant, at the database's microsecond precision, in UTC, within {@link StorableValues}' range. */
     public Instant instant(String name) {
         Object value = body.get(name);
         if (value == null) {
             return null;
         }
-        if (value instanceof String text) {
-            try {
-                return Instant.parse(text).truncatedTo(ChronoUnit.MICROS);
-            }
-            catch (DateTimeParseException e) {
-                // reported below
-            }
+        Optional<Instant> instant = value instanceof String text ? StorableValues.parseInstant(text) : Optional.empty();
+        if (instant.isEmpty()) {
+            errors.add(new FieldError(name, StorableValues.notAnInstant()));
+            return null;
         }
-        errors.add(new FieldError(name, "must be an ISO-8601 instant such as 2026-01-31T22:15:00Z"));
-        return null;
+        Optional<String> unstorable = StorableValues.instantProblem(instant.get());
+        if (unstorable.isPresent()) {
+            errors.add(new FieldError(name, unstorable.get()));
+            return null;
+        }
+        return instant.get();
     }
 
     public String oneOf(String name, Set<String> allowed, String fallback) {

@@ -48,6 +48,11 @@ public class RequestProblem extends RuntimeException {
         return new RequestProblem(HttpStatus.FORBIDDEN, detail, List.of());
     }
 
+    /** The request is larger than a transaction may be (I9): {@code field} names what is too large. */
+    public static RequestProblem tooLarge(String field, String detail) {
+        return new RequestProblem(HttpStatus.CONTENT_TOO_LARGE, detail, List.of(new FieldError(field, detail)));
+    }
+
     public static RequestProblem unavailable(String detail) {
         return new RequestProblem(HttpStatus.SERVICE_UNAVAILABLE, detail, List.of());
     }

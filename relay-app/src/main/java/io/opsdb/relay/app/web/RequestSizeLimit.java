@@ -14,15 +14,18 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.opsdb.relay.kafka.RelayLimits;
+
 /**
  * Refuses request bodies larger than {@link #MAX_BODY_BYTES} with 413 before they are read: the largest
- * legitimate request (a bulk of 10,000 files) is a few megabytes.
+ * legitimate request (a bulk of 10,000 files) is a few megabytes. A body within it is checked once more as the
+ * command it becomes ({@code CommandTooLargeException}), against the same limit.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestSizeLimit extends OncePerRequestFilter {
 
-    static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+    static final long MAX_BODY_BYTES = RelayLimits.MAX_COMMAND_BYTES;
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

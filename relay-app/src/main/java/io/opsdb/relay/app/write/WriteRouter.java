@@ -24,6 +24,7 @@ import io.opsdb.relay.schema.WriteCommand;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
 import io.opsdb.relay.secondary.transaction.TransactionTracker;
 import io.opsdb.relay.secondary.write.BufferUnavailableException;
+import io.opsdb.relay.secondary.write.CommandTooLargeException;
 import io.opsdb.relay.secondary.write.CommandPublisher;
 import io.opsdb.relay.site.SiteConfiguration;
 import io.opsdb.relay.site.spring.SiteBeans;
@@ -60,6 +61,9 @@ public class WriteRouter {
             try {
                 TrackedTransaction tx = publisher.getObject().publish(transactionId, operations);
                 return new WriteResult(tx.transactionId(), tx.state().name(), tx.commitLsn());
+            }
+            catch (CommandTooLargeException e) {
+                throw RequestProblem.tooLarge("body", e.getMessage());
             }
             catch (BufferUnavailableException e) {
                 throw RequestProblem.unavailable(e.getMessage());
