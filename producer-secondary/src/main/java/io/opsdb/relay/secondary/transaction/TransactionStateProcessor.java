@@ -275,7 +275,8 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
             settledByTime.delete(key);
             String id = new String(key.get(), Long.BYTES, key.get().length - Long.BYTES, StandardCharsets.UTF_8);
             TrackedTransaction tx = find(id);
-            // Settled again later (never, today: settled ones stay settled) would have a newer index entry of its own.
+            // An entry whose transaction has moved on since (a later attempt) only leaves the index; were it settled
+            // again, its newer entry would count from then.
             if (tx != null && tx.state().isExpirable() && settledAt(tx).toEpochMilli() < settledBefore) {
                 forget(tx);
             }
