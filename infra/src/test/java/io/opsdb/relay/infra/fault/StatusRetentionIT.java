@@ -55,8 +55,8 @@ class StatusRetentionIT {
     private static final boolean FULL = "full".equals(System.getProperty("relay.faults"));
     private static final int BULK = FULL ? 1_000_000 : 20_000;
     private static final Duration RETENTION = Duration.parse(System.getProperty(LocalStack.TRANSACTION_STATUS_RETENTION_PROPERTY, "PT30S"));
-    /** The expiry forgets up to 2,000 every 500 ms; on a busy machine allow a tenth of that rate. */
-    private static final Duration EXPIRY = RETENTION.plus(Duration.ofSeconds(BULK / 400 + 60));
+    /** The expiry forgets up to 500 every 500 ms; on a busy machine allow a fifth of that rate. */
+    private static final Duration EXPIRY = RETENTION.plus(Duration.ofSeconds(BULK / 200 + 60));
     private static final Duration DRAIN = Duration.ofMinutes(FULL ? 60 : 10);
     private static final int STATUS_SAMPLE = 200;
     /** TransactionStateTopology's changelogs: application id relay-observatory-transactions, then the store's name. */
@@ -80,6 +80,10 @@ class StatusRetentionIT {
 
         long begin = System.nanoTime();
         List<FaultWorkload.Ack> bulk = BulkCommands.produce(stack, scenario.run(), BULK);
+        // The last in the site's order: once it is VISIBLE the processor has taken in, and settled, all before it.
+        String last = bulk.get(BULK - 1).transactionId();
+        Conditions.waitFor(() -> "VISIBLE".equals(observatory.get("/api/transactions/" + last).text("state")), DRAIN,
+                FaultScenario.POLL, "the last of the bulk did not become VISIBLE");
         Conditions.waitFor(() -> observatory.get("/api/buffer").json().get("in_flight").asInt() == 0, DRAIN,
                 FaultScenario.POLL, "the bulk did not all settle at the observatory");
         Duration settledIn = Duration.ofNanos(System.nanoTime() - begin);
