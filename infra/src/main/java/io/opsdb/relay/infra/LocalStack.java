@@ -76,6 +76,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String PRODUCER_SECONDARY = "producer-secondary";
     /** System property that, when set, becomes the applications' TRANSACTION_STATE_STORE. */
     public static final String TRANSACTION_STATE_STORE_PROPERTY = "relay.transaction-state-store";
+    /** System property that, when set, becomes the applications' TRANSACTION_STATUS_RETENTION (an ISO-8601 duration). */
+    public static final String TRANSACTION_STATUS_RETENTION_PROPERTY = "relay.transaction-status-retention";
     /** System property that, when set, becomes the applications' BUFFER_DURABILITY ({@code fsync} or {@code page-cache}). */
     public static final String BUFFER_DURABILITY_PROPERTY = "relay.buffer-durability";
     /** The application every site runs, relative to the project root. */
@@ -93,8 +95,6 @@ public final class LocalStack implements AutoCloseable {
     static final String ADMIN_TOKEN_FILE = "admin-token";
     private static final Duration TOKEN_REPLICATION_TIMEOUT = Duration.ofSeconds(60);
 
-    /** Retention of the outcomes topic; commands are kept forever since they are the durable buffer. */
-    private static final Duration OUTCOMES_RETENTION = Duration.ofDays(7);
     private static final Duration TOPIC_CREATION_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
@@ -373,8 +373,10 @@ public final class LocalStack implements AutoCloseable {
         // ops.commands' flush setting what its BUFFER_DURABILITY says when it starts (see CommandTopic).
         NewTopic commands = new NewTopic(RelayTopics.COMMANDS, 1, (short) 1)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+        // Outcomes are kept as long as commands: a secondary cut off from them for longer than a bounded retention would
+        // otherwise never hear of what it buffered (it also reads its replica's ledger for overdue ones).
         NewTopic outcomes = new NewTopic(RelayTopics.OUTCOMES, 1, (short) 1)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(OUTCOMES_RETENTION.toMillis())));
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
         // Retried: a broker that just answered may not have registered with its controller yet.
         Await.until(() -> {
             kafkaObservatory.cluster().createTopics(List.of(commands));
@@ -405,6 +407,10 @@ public final class LocalStack implements AutoCloseable {
         String stateStore = System.getProperty(TRANSACTION_STATE_STORE_PROPERTY);
         if (stateStore != null) {
             environment.put("TRANSACTION_STATE_STORE", stateStore);
+        }
+        String retention = System.getProperty(TRANSACTION_STATUS_RETENTION_PROPERTY);
+        if (retention != null) {
+            environment.put("TRANSACTION_STATUS_RETENTION", retention);
         }
         String durability = System.getProperty(BUFFER_DURABILITY_PROPERTY);
         if (durability != null) {

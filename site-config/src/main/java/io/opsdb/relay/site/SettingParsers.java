@@ -56,6 +56,24 @@ final class SettingParsers {
         };
     }
 
+    /** An ISO-8601 duration ({@code P7D}, {@code PT2M}): spans of days read better this way than in seconds. */
+    static Function<String, Object> duration(Duration min, Duration max) {
+        return text -> {
+            String allowed = "must be an ISO-8601 duration (such as P7D or PT12H) from " + iso(min) + " to " + iso(max);
+            Duration value;
+            try {
+                value = Duration.parse(text.strip().toUpperCase(Locale.ROOT));
+            }
+            catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(allowed);
+            }
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(allowed);
+            }
+            return value;
+        };
+    }
+
     static Function<String, Object> siteType() {
         return text -> {
             try {
@@ -92,6 +110,11 @@ final class SettingParsers {
 
     static Function<String, Object> port() {
         return integer(1, 65535);
+    }
+
+    /** Whole days as days ({@code P3650D}, where {@link Duration#toString()} says {@code PT87600H}). */
+    static String iso(Duration d) {
+        return !d.isZero() && d.toSeconds() % 86_400 == 0 && d.toNanosPart() == 0 ? "P" + d.toDays() + "D" : d.toString();
     }
 
     static String describe(Duration d) {

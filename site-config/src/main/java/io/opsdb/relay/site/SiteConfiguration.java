@@ -29,6 +29,7 @@ import java.util.function.Function;
  * @param lsnTimeout LSN_TIMEOUT
  * @param replicaLagDegraded REPLICA_LAG_DEGRADED_SECONDS
  * @param transactionStateStore TRANSACTION_STATE_STORE
+ * @param transactionStatusRetention TRANSACTION_STATUS_RETENTION
  * @param stateDir STATE_DIR
  * @param development ENVIRONMENT is development
  * @param secretKey SECRET_KEY, empty when none
@@ -50,6 +51,7 @@ public record SiteConfiguration(
         Duration lsnTimeout,
         Duration replicaLagDegraded,
         boolean transactionStateStore,
+        Duration transactionStatusRetention,
         String stateDir,
         boolean development,
         String secretKey) {
@@ -124,6 +126,7 @@ public record SiteConfiguration(
                 (Duration) values.get(SiteSetting.LSN_TIMEOUT),
                 (Duration) values.get(SiteSetting.REPLICA_LAG_DEGRADED_SECONDS),
                 (Boolean) values.get(SiteSetting.TRANSACTION_STATE_STORE),
+                (Duration) values.get(SiteSetting.TRANSACTION_STATUS_RETENTION),
                 (String) values.get(SiteSetting.STATE_DIR),
                 "development".equals(values.get(SiteSetting.ENVIRONMENT)),
                 (String) values.get(SiteSetting.SECRET_KEY));

@@ -54,6 +54,8 @@ public enum SiteSetting {
             SettingParsers.seconds(Duration.ofSeconds(1), Duration.ofDays(1))),
     TRANSACTION_STATE_STORE("true", "At a secondary, keep in-flight transactions in Kafka Streams state stores (on disk, rebuilt from Kafka after a restart) instead of the heap.",
             SettingParsers.bool()),
+    TRANSACTION_STATUS_RETENTION("P7D", "At a secondary, how long a settled transaction (VISIBLE or DISCARDED) is kept after it settled, as an ISO-8601 duration (`P7D`, `PT12H`); then it leaves the state stores and its status answers 404. FAILED ones stay until an operator acts.",
+            SettingParsers.duration(Duration.ofSeconds(1), Duration.ofDays(3650))),
     STATE_DIR("./state", "Directory of this site's Kafka Streams state stores (a subdirectory per application), relative to the working directory unless absolute; not under /tmp.",
             SettingParsers.text()),
     ENVIRONMENT("production", "`development` or `production`; a placeholder SECRET_KEY is refused outside development.",

@@ -93,6 +93,29 @@ class SiteConfigurationTest {
     }
 
     @Test
+    void settledTransactionsAreKeptSevenDaysUnlessAnotherIsoDurationIsGiven() {
+        assertThat(load(Map.of()).transactionStatusRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(load(Map.of("TRANSACTION_STATUS_RETENTION", "PT2M")).transactionStatusRetention())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(load(Map.of("TRANSACTION_STATUS_RETENTION", " p30d ")).transactionStatusRetention())
+                .isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
+    void aRetentionThatIsNotAnIsoDurationOrOutOfRangeIsRefusedInOneLine() {
+        String allowed = "TRANSACTION_STATUS_RETENTION: must be an ISO-8601 duration (such as P7D or PT12H) from PT1S to P3650D";
+        assertThatThrownBy(() -> load(Map.of("TRANSACTION_STATUS_RETENTION", "7 days")))
+                .isInstanceOfSatisfying(InvalidSiteConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactly(allowed + " (was '7 days')"));
+        assertThatThrownBy(() -> load(Map.of("TRANSACTION_STATUS_RETENTION", "PT0S")))
+                .hasMessageContaining(allowed + " (was 'PT0S')");
+        assertThatThrownBy(() -> load(Map.of("TRANSACTION_STATUS_RETENTION", "-P1D")))
+                .hasMessageContaining(allowed + " (was '-P1D')");
+        assertThatThrownBy(() -> load(Map.of("TRANSACTION_STATUS_RETENTION", "P3651D")))
+                .hasMessageContaining(allowed + " (was 'P3651D')");
+    }
+
+    @Test
     void aPlaceholderSecretIsRefusedOutsideDevelopment() {
         assertThatThrownBy(() -> load(Map.of("SECRET_KEY", "change-me")))
                 .hasMessage("SECRET_KEY: is a placeholder; set a real secret, or ENVIRONMENT=development");

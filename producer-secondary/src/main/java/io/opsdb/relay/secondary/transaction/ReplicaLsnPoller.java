@@ -18,7 +18,8 @@ import org.springframework.beans.factory.annotation.Qualifier;
 
 /**
  * Reads how far this site's replica has replayed the main site's WAL, every LSN_CHECK_INTERVAL, and
- * moves the transactions whose commits it has passed to VISIBLE.
+ * moves the transactions whose commits it has passed to VISIBLE; and, every {@link LedgerReconciler#INTERVAL}, its
+ * ledger for transactions whose outcome is overdue.
  */
 @Component
 public class ReplicaLsnPoller implements SmartLifecycle {
@@ -33,6 +34,7 @@ public class ReplicaLsnPoller implements SmartLifecycle {
     private final JdbcTemplate replica;
     private final TransactionTracker tracker;
     private final SiteConfiguration settings;
+    private final LedgerReconciler reconciler;
     private volatile boolean reachable = true;
     private ScheduledExecutorService scheduler;
 
@@ -41,6 +43,7 @@ public class ReplicaLsnPoller implements SmartLifecycle {
         this.replica = replica;
         this.tracker = tracker;
         this.settings = settings;
+        this.reconciler = new LedgerReconciler(replica, tracker, settings.siteName());
     }
 
     @Override
@@ -49,9 +52,12 @@ public class ReplicaLsnPoller implements SmartLifecycle {
             LOG.warn("LSN_TRACKING_ENABLED=false: transactions stay APPLIED and are never reported VISIBLE");
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "replica-lsn-poller"));
+        // Two threads: a slow ledger look must not hold the replay position (and so visibility) back.
+        scheduler = Executors.newScheduledThreadPool(2, r -> new Thread(r, "replica-lsn-poller"));
         long interval = settings.lsnCheckInterval().toNanos();
         scheduler.scheduleWithFixedDelay(this::poll, 0, interval, TimeUnit.NANOSECONDS);
+        long reconcile = LedgerReconciler.INTERVAL.toNanos();
+        scheduler.scheduleWithFixedDelay(reconciler::pass, reconcile, reconcile, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -18,6 +18,14 @@ public enum TransactionState {
         return this == VISIBLE || this == FAILED || this == DISCARDED;
     }
 
+    /**
+     * True when the transaction leaves this site's stores once TRANSACTION_STATUS_RETENTION has passed since it
+     * settled: VISIBLE and DISCARDED. A FAILED one is kept until an operator retries or discards it.
+     */
+    public boolean isExpirable() {
+        return this == VISIBLE || this == DISCARDED;
+    }
+
     /** Only a FAILED transaction may be retried or discarded: anything else is on its way or settled. */
     public boolean acceptsOperatorAction() {
         return this == FAILED;

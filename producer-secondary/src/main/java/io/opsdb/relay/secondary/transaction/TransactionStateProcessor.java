@@ -2,6 +2,7 @@ package io.opsdb.relay.secondary.transaction;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,6 +35,11 @@ import io.opsdb.relay.schema.WriteCommand;
  * The state machine of {@link TransactionTracker}, BUFFERED -> APPLIED -> VISIBLE | FAILED, on state stores:
  * commands enter BUFFERED at their offset, outcomes move them on, replay positions make APPLIED ones
  * VISIBLE. Every input may be delivered again (at-least-once, a restart): each step is idempotent.
+ *
+ * <p>A settled transaction (VISIBLE or DISCARDED) is forgotten once it has been settled for the retention: a
+ * wall-clock punctuator walks {@link TransactionStateTopology#SETTLED_BY_TIME} from its oldest entry and deletes
+ * everything stored for each, so the stores, and their compacted changelogs, hold what is in flight plus one
+ * retention of history. FAILED ones wait for an operator and never expire.
  */
 final class TransactionStateProcessor implements Processor<String, byte[], Void, Void> {
 
@@ -40,6 +47,24 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
 
     /** Key prefix, on the replay topic, of an operator's discard of a FAILED transaction (value: who). */
     static final String DISCARD_PREFIX = "discard:";
+    /**
+     * Key prefix, on the replay topic, of an outcome read from the replica's ledger instead of the outcome stream
+     * (value: a {@link TransactionOutcome}); see {@link LedgerReconciler}.
+     */
+    static final String LEDGER_OUTCOME_PREFIX = "ledger-outcome:";
+
+    /**
+     * How often the expiry runs. Cheap when nothing is due (one seek), so often: a large batch of settled
+     * transactions leaves at up to {@link #DEFAULT_EXPIRY_CHUNK} per sweep rather than all at once.
+     */
+    static final Duration EXPIRY_INTERVAL = Duration.ofMillis(500);
+    /**
+     * The most transactions one sweep forgets: each is a few deletes and their changelog tombstones, and the stream
+     * thread processes nothing else meanwhile, inside one exactly-once transaction, which the broker aborts after
+     * 10 s. On a machine with a load average of 25 the stream thread was fenced that way while sweeps of 2,000 ran
+     * among a million settling, so a sweep is kept small: 1,000 a second, a million in under 17 minutes.
+     */
+    static final int DEFAULT_EXPIRY_CHUNK = 500;
 
     static final String REPLAYED = "replayed";
     static final String NEWEST_COMMIT = "newest-commit";
@@ -50,6 +75,8 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
     private final String site;
     private final String replayTopic;
     private final Consumer<TrackedTransaction> entered;
+    private final Duration retention;
+    private final int expiryChunk;
     private final MessageCodec<WriteCommand> commands = RelayCodecs.writeCommands();
     private final MessageCodec<TransactionOutcome> outcomes = RelayCodecs.transactionOutcomes();
     private final LongDeserializer longs = new LongDeserializer();
@@ -61,10 +88,18 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
     private KeyValueStore<Bytes, byte[]> byState;
     private KeyValueStore<String, Long> positions;
     private KeyValueStore<String, byte[]> earlyOutcomes;
+    private KeyValueStore<Bytes, byte[]> settledByTime;
 
-    TransactionStateProcessor(String site, String replayTopic, Consumer<TrackedTransaction> entered) {
+    /**
+     * @param retention how long a VISIBLE or DISCARDED transaction is kept after it settled
+     * @param expiryChunk the most transactions one sweep forgets
+     */
+    TransactionStateProcessor(String site, String replayTopic, Duration retention, int expiryChunk,
+            Consumer<TrackedTransaction> entered) {
         this.site = site;
         this.replayTopic = replayTopic;
+        this.retention = retention;
+        this.expiryChunk = expiryChunk;
         this.entered = entered;
     }
 
@@ -77,6 +112,9 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
         byState = context.getStateStore(TransactionStateTopology.BY_STATE);
         positions = context.getStateStore(TransactionStateTopology.POSITIONS);
         earlyOutcomes = context.getStateStore(TransactionStateTopology.EARLY_OUTCOMES);
+        settledByTime = context.getStateStore(TransactionStateTopology.SETTLED_BY_TIME);
+        // Wall-clock time: settled transactions must leave even when no input arrives at all.
+        context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expireSettled);
     }
 
     @Override
@@ -88,6 +126,10 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
         try {
             if (metadata.topic().equals(RelayTopics.COMMANDS)) {
                 command(commands.decode(record.value()), metadata.offset(), retriedBy(record));
+            }
+            else if (metadata.topic().equals(replayTopic) && record.key() != null
+                    && record.key().startsWith(LEDGER_OUTCOME_PREFIX)) {
+                outcome(outcomes.decode(record.value()));
             }
             else if (metadata.topic().equals(replayTopic) && record.key() != null
                     && record.key().startsWith(DISCARD_PREFIX)) {
@@ -222,6 +264,43 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
         entered.accept(settled);
     }
 
+    /** Forgets, oldest first, up to {@link #expiryChunk} transactions settled longer than the retention ago. */
+    private void expireSettled(long wallClockMs) {
+        long settledBefore = wallClockMs - retention.toMillis();
+        List<Bytes> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> oldest = settledByTime.range(null, settledKeyUpTo(settledBefore))) {
+            while (oldest.hasNext() && due.size() < expiryChunk) {
+                due.add(oldest.next().key);
+            }
+        }
+        for (Bytes key : due) {
+            settledByTime.delete(key);
+            String id = new String(key.get(), Long.BYTES, key.get().length - Long.BYTES, StandardCharsets.UTF_8);
+            TrackedTransaction tx = find(id);
+            // An entry whose transaction has moved on since (a later attempt) only leaves the index; were it settled
+            // again, its newer entry would count from then.
+            if (tx != null && tx.state().isExpirable() && settledAt(tx).toEpochMilli() < settledBefore) {
+                forget(tx);
+            }
+        }
+    }
+
+    /**
+     * Deletes everything stored for {@code tx} (a tombstone in each changelog): after this its id is unknown here. A
+     * settled transaction has nothing left in the overlay or the LSN index (settling took it out of both).
+     */
+    private void forget(TrackedTransaction tx) {
+        transactions.delete(tx.transactionId());
+        if (byState.delete(stateKey(tx.state(), tx.transactionId())) != null) {
+            count(tx.state(), -1);
+        }
+    }
+
+    /** When {@code tx} settled for good: what its retention counts from. */
+    private static Instant settledAt(TrackedTransaction tx) {
+        return tx.state() == TransactionState.VISIBLE ? tx.visibleAt() : tx.discarded().at();
+    }
+
     private TrackedTransaction find(String id) {
         byte[] stored = transactions.get(id);
         return stored == null ? null : TrackedTransactionCodec.decode(stored);
@@ -242,6 +321,9 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
             }
         }
         transactions.put(tx.transactionId(), TrackedTransactionCodec.encode(tx));
+        if (tx.state().isExpirable()) {
+            settledByTime.put(settledKey(settledAt(tx).toEpochMilli(), tx.transactionId()), new byte[0]);
+        }
         Bytes stateKey = stateKey(tx.state(), tx.transactionId());
         if (byState.get(stateKey) == null) {
             byState.put(stateKey, new byte[0]);
@@ -287,6 +369,17 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
     /** Above every key of a transaction committed at or before {@code lsn} (ids are ASCII). */
     static Bytes lsnUpTo(Lsn lsn) {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1).putLong(lsn.asLong()).put((byte) 0xFF).array());
+    }
+
+    /** Settle time (epoch ms, big-endian: time order for times after 1970), transaction id. */
+    static Bytes settledKey(long settledAtMs, String transactionId) {
+        byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(settledAtMs).put(id).array());
+    }
+
+    /** Below every key of a transaction settled at or after {@code settledAtMs}, above every earlier one. */
+    static Bytes settledKeyUpTo(long settledAtMs) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(settledAtMs).array());
     }
 
     static Bytes stateKey(TransactionState state, String transactionId) {

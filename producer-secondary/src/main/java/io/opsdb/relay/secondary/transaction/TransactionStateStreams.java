@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.schema.TransactionOutcome;
 import io.opsdb.relay.site.SiteConfiguration;
 
 /**
@@ -85,6 +87,13 @@ public class TransactionStateStreams implements SmartLifecycle {
                 settings.siteName(), new LongSerializer().serialize(null, position.asLong())));
     }
 
+    /** Hands the processor an outcome read from the replica's ledger (the outcome stream did not bring it). */
+    void reconciled(TransactionOutcome outcome) {
+        positions.send(new ProducerRecord<>(TransactionStateTopology.replayTopic(settings.siteName()),
+                TransactionStateProcessor.LEDGER_OUTCOME_PREFIX + outcome.getTransactionId(),
+                RelayCodecs.transactionOutcomes().encode(outcome)));
+    }
+
     /** Asks the processor to set a FAILED transaction aside. */
     void discard(String transactionId, String by) {
         positions.send(new ProducerRecord<>(TransactionStateTopology.replayTopic(settings.siteName()),
@@ -120,6 +129,7 @@ public class TransactionStateStreams implements SmartLifecycle {
         // The three inputs are independent streams, not to be joined in time order: process whatever has
         // arrived instead of waiting to fetch the other partitions first.
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDBMemory.class);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 5_000);
         // A tracked transaction holds its whole command: the stores' changelogs carry records as large as the
@@ -127,7 +137,8 @@ public class TransactionStateStreams implements SmartLifecycle {
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), RelayLimits.MAX_RECORD_BYTES);
         config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), RelayLimits.MAX_RECORD_BYTES);
         config.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(RelayLimits.MAX_RECORD_BYTES));
-        KafkaStreams started = new KafkaStreams(TransactionStateTopology.build(site, tx -> entered.accept(tx)), config);
+        KafkaStreams started = new KafkaStreams(TransactionStateTopology.build(site,
+                settings.transactionStatusRetention(), tx -> entered.accept(tx)), config);
         started.setUncaughtExceptionHandler(e -> {
             LOG.error("Transaction state processing failed; replacing the stream thread", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -1,5 +1,7 @@
 package io.opsdb.relay.secondary.transaction;
 
+import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -32,6 +34,18 @@ public final class TransactionStateTopology {
     public static final String POSITIONS = "positions";
     /** Outcomes whose command has not been processed yet. */
     public static final String EARLY_OUTCOMES = "early-outcomes";
+    /** Settle time (epoch ms, big-endian), transaction id -> nothing: VISIBLE and DISCARDED ones, oldest first, to expire. */
+    public static final String SETTLED_BY_TIME = "settled-by-time";
+
+    /**
+     * The changelogs' topic settings. Kafka's default segment (1 GiB) is never compacted while it is the active one,
+     * so a restart after an unclean stop would replay every change ever made; smaller segments let the cleaner drop
+     * the values that expired transactions' tombstones replaced, and a restore reads about what the stores hold.
+     */
+    static final Map<String, String> CHANGELOG_CONFIG = Map.of(
+            "segment.bytes", String.valueOf(64 * 1024 * 1024),
+            "segment.ms", String.valueOf(Duration.ofHours(1).toMillis()),
+            "min.cleanable.dirty.ratio", "0.25");
 
     /** Header a retried command carries: who retried it. */
     public static final String HEADER_RETRIED_BY = "retried-by";
@@ -51,27 +65,34 @@ public final class TransactionStateTopology {
 
     /**
      * @param site this site's name: only its own transactions' outcomes are kept
+     * @param retention how long a VISIBLE or DISCARDED transaction stays in the stores after it settled
      * @param entered told of every state a transaction enters, on the stream thread, after the store holds it
      */
-    public static Topology build(String site, Consumer<TrackedTransaction> entered) {
+    public static Topology build(String site, Duration retention, Consumer<TrackedTransaction> entered) {
+        return build(site, retention, TransactionStateProcessor.DEFAULT_EXPIRY_CHUNK, entered);
+    }
+
+    /** The same, forgetting at most {@code expiryChunk} settled transactions per sweep. */
+    static Topology build(String site, Duration retention, int expiryChunk, Consumer<TrackedTransaction> entered) {
         Topology topology = new Topology();
         StringDeserializer keys = new StringDeserializer();
         ByteArrayDeserializer values = new ByteArrayDeserializer();
         topology.addSource("commands", keys, values, RelayTopics.COMMANDS);
         topology.addSource("outcomes", keys, values, RelayTopics.MIRRORED_OUTCOMES);
         topology.addSource("replay-positions", keys, values, replayTopic(site));
-        topology.addProcessor("transaction-state", () -> new TransactionStateProcessor(site, replayTopic(site), entered),
+        topology.addProcessor("transaction-state", () -> new TransactionStateProcessor(site, replayTopic(site), retention,
+                expiryChunk, entered),
                 "commands", "outcomes", "replay-positions");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRANSACTIONS),
-                Serdes.String(), Serdes.ByteArray()), "transaction-state");
-        for (String store : new String[] {OVERLAY, APPLIED_BY_LSN, BY_STATE}) {
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
+        for (String store : new String[] {OVERLAY, APPLIED_BY_LSN, BY_STATE, SETTLED_BY_TIME}) {
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
-                    Serdes.Bytes(), Serdes.ByteArray()), "transaction-state");
+                    Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
         }
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSITIONS),
-                Serdes.String(), Serdes.Long()), "transaction-state");
+                Serdes.String(), Serdes.Long()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_OUTCOMES),
-                Serdes.String(), Serdes.ByteArray()), "transaction-state");
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
         return topology;
     }
 }

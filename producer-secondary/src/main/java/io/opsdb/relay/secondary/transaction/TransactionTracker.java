@@ -34,8 +34,9 @@ import io.opsdb.relay.schema.TransactionOutcome;
  * top of any replica state read after it was taken give the same result: no flicker.
  *
  * <p>A FAILED transaction waits for an operator: retried, it is BUFFERED again as a new attempt at the end
- * of the site's order; discarded, it is DISCARDED for good. Every transaction stays queryable by id and by
- * state for as long as this process runs; nothing expires.
+ * of the site's order; discarded, it is DISCARDED for good. On the heap, every transaction stays queryable by id and
+ * by state for as long as this process runs; in the state stores, a VISIBLE or DISCARDED one is forgotten (its
+ * status answers 404) once TRANSACTION_STATUS_RETENTION has passed since it settled.
  *
  * <p>With TRANSACTION_STATE_STORE on, the transactions buffered here live in the state stores of
  * {@link TransactionStateStreams} instead (on disk, rebuilt from Kafka after a restart) and this class reads
@@ -163,6 +164,18 @@ public class TransactionTracker {
             return;
         }
         markApplied(tx, Lsn.valueOf(outcome.getCommitLsn()));
+    }
+
+    /**
+     * An outcome read from the replica's ledger because the outcome stream had not brought it: taken as the
+     * stream's would be (the processor's, when the stores hold the transactions), so whichever comes first wins.
+     */
+    public void reconciled(TransactionOutcome outcome) {
+        if (durable != null) {
+            durable.reconciled(outcome);
+            return;
+        }
+        outcome(outcome);
     }
 
     /**
