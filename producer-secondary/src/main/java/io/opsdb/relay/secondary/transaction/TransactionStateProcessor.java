@@ -40,6 +40,8 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
 
     /** Key prefix, on the replay topic, of an operator's discard of a FAILED transaction (value: who). */
     static final String DISCARD_PREFIX = "discard:";
+    /** Key prefix, on the replay topic, of the first answer to an Idempotency-Key's write (value: {@link IdempotencyEntry}). */
+    static final String ANSWER_PREFIX = "answer:";
 
     static final String REPLAYED = "replayed";
     static final String NEWEST_COMMIT = "newest-commit";
@@ -61,6 +63,7 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
     private KeyValueStore<Bytes, byte[]> byState;
     private KeyValueStore<String, Long> positions;
     private KeyValueStore<String, byte[]> earlyOutcomes;
+    private KeyValueStore<String, byte[]> idempotencyKeys;
 
     TransactionStateProcessor(String site, String replayTopic, Consumer<TrackedTransaction> entered) {
         this.site = site;
@@ -77,6 +80,7 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
         byState = context.getStateStore(TransactionStateTopology.BY_STATE);
         positions = context.getStateStore(TransactionStateTopology.POSITIONS);
         earlyOutcomes = context.getStateStore(TransactionStateTopology.EARLY_OUTCOMES);
+        idempotencyKeys = context.getStateStore(TransactionStateTopology.IDEMPOTENCY_KEYS);
     }
 
     @Override
@@ -92,6 +96,11 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
             else if (metadata.topic().equals(replayTopic) && record.key() != null
                     && record.key().startsWith(DISCARD_PREFIX)) {
                 discard(record.key().substring(DISCARD_PREFIX.length()), new String(record.value(), StandardCharsets.UTF_8));
+            }
+            else if (metadata.topic().equals(replayTopic) && record.key() != null
+                    && record.key().startsWith(ANSWER_PREFIX)) {
+                // The first answer, given after the command: it completes the key's entry, whichever came first.
+                idempotencyKeys.put(record.key().substring(ANSWER_PREFIX.length()), record.value());
             }
             else if (metadata.topic().equals(replayTopic)) {
                 replayedUpTo(Lsn.valueOf(longs.deserialize(replayTopic, record.value())));
@@ -121,6 +130,7 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
             return;
         }
         String id = command.getTransactionId();
+        keyOf(command);
         TrackedTransaction tx = find(id);
         List<Operation> operations = List.copyOf(command.getOperations());
         if (tx == null) {
@@ -142,6 +152,14 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
         byte[] early = earlyOutcomes.delete(id);
         if (early != null) {
             outcome(outcomes.decode(early));
+        }
+    }
+
+    /** The Idempotency-Key a command came with belongs to its first request, from this command on. */
+    private void keyOf(WriteCommand command) {
+        if (command.getClientRequest() != null && idempotencyKeys.get(command.getTransactionId()) == null) {
+            idempotencyKeys.put(command.getTransactionId(),
+                    new IdempotencyEntry(command.getClientRequest().getRequestHash(), null).encode());
         }
     }
 

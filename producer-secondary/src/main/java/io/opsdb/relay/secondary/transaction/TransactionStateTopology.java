@@ -32,6 +32,12 @@ public final class TransactionStateTopology {
     public static final String POSITIONS = "positions";
     /** Outcomes whose command has not been processed yet. */
     public static final String EARLY_OUTCOMES = "early-outcomes";
+    /**
+     * Transaction id -> {@link IdempotencyEntry}: the Idempotency-Key a transaction was written under (its id is
+     * derived from the key). Kept as long as the transaction's entry in {@link #TRANSACTIONS}: whatever removes that
+     * removes this one by the same id.
+     */
+    public static final String IDEMPOTENCY_KEYS = "idempotency-keys";
 
     /** Header a retried command carries: who retried it. */
     public static final String HEADER_RETRIED_BY = "retried-by";
@@ -71,6 +77,8 @@ public final class TransactionStateTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSITIONS),
                 Serdes.String(), Serdes.Long()), "transaction-state");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_OUTCOMES),
+                Serdes.String(), Serdes.ByteArray()), "transaction-state");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDEMPOTENCY_KEYS),
                 Serdes.String(), Serdes.ByteArray()), "transaction-state");
         return topology;
     }

@@ -46,7 +46,7 @@ class TransactionStateTopologyTest {
             new StringSerializer(), new LongSerializer());
     private final TransactionStateView view = new TransactionStateView(driver::getKeyValueStore);
 
-    private static Properties properties() {
+    static Properties properties() {
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, TransactionStateTopology.applicationId(SITE));
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
