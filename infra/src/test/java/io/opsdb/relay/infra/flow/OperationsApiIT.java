@@ -161,7 +161,7 @@ class OperationsApiIT {
         return pkg.text("id");
     }
 
-    private static long count(String sql, String id) throws Exception {
+    static long count(String sql, String id) throws Exception {
         try (Connection primary = TwoSiteStack.primary(); PreparedStatement statement = primary.prepareStatement(sql)) {
             statement.setString(1, id);
             try (ResultSet rows = statement.executeQuery()) {

@@ -26,7 +26,12 @@ public final class SiteHttp {
     }
 
     /** A response with its body parsed (null when it is not JSON). */
-    public record Answer(int status, String contentType, String body, JsonNode json) {
+    public record Answer(int status, String contentType, String body, JsonNode json, java.net.http.HttpHeaders headers) {
+        /** A response header's first value, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public String text(String field) {
             JsonNode node = json == null ? null : json.get(field);
             return node == null || node.isNull() ? null : node.asText();
@@ -43,6 +48,15 @@ public final class SiteHttp {
 
     public Answer put(String path, Object body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(api.resolve(path)).PUT(HttpRequest.BodyPublishers.ofString(json(body))));
+    }
+
+    /** {@code method} (POST, PUT) of a JSON body with extra request headers, e.g. an Idempotency-Key. */
+    public Answer send(String method, String path, Object body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path))
+                .method(method, HttpRequest.BodyPublishers.ofString(json(body)));
+        headers.forEach(request::header);
+        return send(request);
     }
 
     public Answer postRaw(String path, String body) throws IOException, InterruptedException {
@@ -84,6 +98,6 @@ public final class SiteHttp {
         catch (IOException e) {
             // not JSON
         }
-        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body(), json);
+        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body(), json, response.headers());
     }
 }

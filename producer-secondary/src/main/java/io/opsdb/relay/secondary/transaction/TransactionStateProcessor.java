@@ -66,6 +66,9 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
      */
     static final int DEFAULT_EXPIRY_CHUNK = 500;
 
+    /** Key prefix, on the replay topic, of the first answer to an Idempotency-Key's write (value: {@link IdempotencyEntry}). */
+    static final String ANSWER_PREFIX = "answer:";
+
     static final String REPLAYED = "replayed";
     static final String NEWEST_COMMIT = "newest-commit";
 
@@ -89,6 +92,8 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
     private KeyValueStore<String, Long> positions;
     private KeyValueStore<String, byte[]> earlyOutcomes;
     private KeyValueStore<Bytes, byte[]> settledByTime;
+
+    private KeyValueStore<String, byte[]> idempotencyKeys;
 
     /**
      * @param retention how long a VISIBLE or DISCARDED transaction is kept after it settled
@@ -115,6 +120,8 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
         settledByTime = context.getStateStore(TransactionStateTopology.SETTLED_BY_TIME);
         // Wall-clock time: settled transactions must leave even when no input arrives at all.
         context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expireSettled);
+
+        idempotencyKeys = context.getStateStore(TransactionStateTopology.IDEMPOTENCY_KEYS);
     }
 
     @Override
@@ -134,6 +141,11 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
             else if (metadata.topic().equals(replayTopic) && record.key() != null
                     && record.key().startsWith(DISCARD_PREFIX)) {
                 discard(record.key().substring(DISCARD_PREFIX.length()), new String(record.value(), StandardCharsets.UTF_8));
+            }
+            else if (metadata.topic().equals(replayTopic) && record.key() != null
+                    && record.key().startsWith(ANSWER_PREFIX)) {
+                // The first answer, given after the command: it completes the key's entry, whichever came first.
+                idempotencyKeys.put(record.key().substring(ANSWER_PREFIX.length()), record.value());
             }
             else if (metadata.topic().equals(replayTopic)) {
                 replayedUpTo(Lsn.valueOf(longs.deserialize(replayTopic, record.value())));
@@ -163,6 +175,7 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
             return;
         }
         String id = command.getTransactionId();
+        keyOf(command);
         TrackedTransaction tx = find(id);
         List<Operation> operations = List.copyOf(command.getOperations());
         if (tx == null) {
@@ -184,6 +197,14 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
         byte[] early = earlyOutcomes.delete(id);
         if (early != null) {
             outcome(outcomes.decode(early));
+        }
+    }
+
+    /** The Idempotency-Key a command came with belongs to its first request, from this command on. */
+    private void keyOf(WriteCommand command) {
+        if (command.getClientRequest() != null && idempotencyKeys.get(command.getTransactionId()) == null) {
+            idempotencyKeys.put(command.getTransactionId(),
+                    new IdempotencyEntry(command.getClientRequest().getRequestHash(), null).encode());
         }
     }
 
@@ -291,6 +312,8 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
      */
     private void forget(TrackedTransaction tx) {
         transactions.delete(tx.transactionId());
+        // Its Idempotency-Key is kept exactly as long as its status (a retry after that is deduplicated at Cologne).
+        idempotencyKeys.delete(tx.transactionId());
         if (byState.delete(stateKey(tx.state(), tx.transactionId())) != null) {
             count(tx.state(), -1);
         }

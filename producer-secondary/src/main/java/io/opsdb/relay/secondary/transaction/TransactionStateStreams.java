@@ -94,6 +94,17 @@ public class TransactionStateStreams implements SmartLifecycle {
                 RelayCodecs.transactionOutcomes().encode(outcome)));
     }
 
+    /** The Idempotency-Key entry of a transaction written under one; empty when there is none (yet). */
+    public java.util.Optional<IdempotencyEntry> idempotencyEntry(String transactionId) {
+        return view.idempotencyEntry(transactionId);
+    }
+
+    /** Hands the first answer to an Idempotency-Key's write to the processor, which keeps it with the key. */
+    public void rememberAnswer(String transactionId, IdempotencyEntry entry) {
+        positions.send(new ProducerRecord<>(TransactionStateTopology.replayTopic(settings.siteName()),
+                TransactionStateProcessor.ANSWER_PREFIX + transactionId, entry.encode()));
+    }
+
     /** Asks the processor to set a FAILED transaction aside. */
     void discard(String transactionId, String by) {
         positions.send(new ProducerRecord<>(TransactionStateTopology.replayTopic(settings.siteName()),

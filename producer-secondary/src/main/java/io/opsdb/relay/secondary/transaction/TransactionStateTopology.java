@@ -47,6 +47,13 @@ public final class TransactionStateTopology {
             "segment.ms", String.valueOf(Duration.ofHours(1).toMillis()),
             "min.cleanable.dirty.ratio", "0.25");
 
+    /**
+     * Transaction id -> {@link IdempotencyEntry}: the Idempotency-Key a transaction was written under (its id is
+     * derived from the key). Kept as long as the transaction's entry in {@link #TRANSACTIONS}: whatever removes that
+     * removes this one by the same id.
+     */
+    public static final String IDEMPOTENCY_KEYS = "idempotency-keys";
+
     /** Header a retried command carries: who retried it. */
     public static final String HEADER_RETRIED_BY = "retried-by";
 
@@ -92,6 +99,8 @@ public final class TransactionStateTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSITIONS),
                 Serdes.String(), Serdes.Long()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_OUTCOMES),
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDEMPOTENCY_KEYS),
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
         return topology;
     }

@@ -36,6 +36,11 @@ public final class TransactionStateView {
         return Optional.ofNullable(stored).map(TrackedTransactionCodec::decode);
     }
 
+    public Optional<IdempotencyEntry> idempotencyEntry(String transactionId) {
+        byte[] stored = stores.<String, byte[]>get(TransactionStateTopology.IDEMPOTENCY_KEYS).get(transactionId);
+        return Optional.ofNullable(stored).map(IdempotencyEntry::decode);
+    }
+
     /** One page of the transactions in {@code state}, in id order, after {@code afterTransactionId} (null: from the first). */
     public List<TrackedTransaction> list(TransactionState state, String afterTransactionId, int limit) {
         ReadOnlyKeyValueStore<Bytes, byte[]> index = stores.get(TransactionStateTopology.BY_STATE);

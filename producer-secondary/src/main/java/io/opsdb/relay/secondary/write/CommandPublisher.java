@@ -27,6 +27,7 @@ import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.CodecSerializer;
 import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.kafka.RelayTopics;
+import io.opsdb.relay.schema.ClientRequest;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
@@ -86,8 +87,21 @@ public class CommandPublisher implements DisposableBean {
      * @throws BufferUnavailableException when the local broker does not acknowledge in time: nothing was accepted
      */
     public TrackedTransaction publish(String transactionId, List<Operation> operations) {
+        return publish(transactionId, operations, null);
+    }
+
+    /**
+     * Produces the transaction of a client request with an Idempotency-Key, which the command carries: the state
+     * stores keep the key from the command itself, so it is exactly as durable as the transaction.
+     *
+     * @param clientRequest the request with its key and hash, or null when it came without one
+     * @throws BufferUnavailableException when the local broker does not acknowledge in time: the command may still
+     *         arrive, and a retry under the same key is then the same transaction
+     */
+    public TrackedTransaction publish(String transactionId, List<Operation> operations, ClientRequest clientRequest) {
         Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         WriteCommand command = command(transactionId, acceptedAt, 1, operations);
+        command.setClientRequest(clientRequest);
         int size = COMMANDS.encode(command).length;
         if (size > RelayLimits.MAX_COMMAND_BYTES) {
             throw new CommandTooLargeException(size, RelayLimits.MAX_COMMAND_BYTES);

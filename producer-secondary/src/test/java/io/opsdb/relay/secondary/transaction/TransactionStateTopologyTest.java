@@ -56,7 +56,7 @@ class TransactionStateTopologyTest {
             TransactionStateTopology.replayTopic(SITE), new StringSerializer(), new ByteArraySerializer());
     private final TransactionStateView view = new TransactionStateView(driver::getKeyValueStore);
 
-    private static Properties properties() {
+    static Properties properties() {
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, TransactionStateTopology.applicationId(SITE));
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

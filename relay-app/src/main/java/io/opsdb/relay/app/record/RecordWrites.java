@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
+import io.opsdb.relay.app.idempotency.IdempotentWrite;
 import io.opsdb.relay.app.web.RequestProblem;
 import io.opsdb.relay.app.write.WriteKind;
 import io.opsdb.relay.app.write.WriteResult;
@@ -64,8 +65,9 @@ public class RecordWrites {
         return kind.isCritical() ? WriteKind.CRITICAL : WriteKind.NON_CRITICAL;
     }
 
+    /** A new record's id: random, or derived from the request's Idempotency-Key so that a retry creates the same record. */
     public static String newId() {
-        return UUID.randomUUID().toString();
+        return IdempotentWrite.current().map(IdempotentWrite::nextRecordId).orElseGet(() -> UUID.randomUUID().toString());
     }
 
     public static void throwIfInvalid(RecordValidator.Session session) {

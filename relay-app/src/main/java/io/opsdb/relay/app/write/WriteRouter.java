@@ -3,6 +3,7 @@ package io.opsdb.relay.app.write;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,12 +14,15 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.opsdb.relay.app.idempotency.IdempotencyRecords;
+import io.opsdb.relay.app.idempotency.IdempotentWrite;
 import io.opsdb.relay.app.web.RequestProblem;
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.main.apply.CommandApplier;
 import io.opsdb.relay.main.apply.FailureKind;
 import io.opsdb.relay.main.apply.IncomingCommand;
 import io.opsdb.relay.main.apply.SqlFailureClassifier;
+import io.opsdb.relay.schema.ClientRequest;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
@@ -45,9 +49,11 @@ public class WriteRouter {
     private final JdbcTemplate primary;
     private final ObjectProvider<CommandPublisher> publisher;
     private final ObjectProvider<TransactionTracker> tracker;
+    private final IdempotencyRecords keys;
 
     WriteRouter(SiteConfiguration site, CommandApplier applier, @Qualifier(SiteBeans.MAIN + "Jdbc") JdbcTemplate primary,
-            ObjectProvider<CommandPublisher> publisher, ObjectProvider<TransactionTracker> tracker) {
+            ObjectProvider<CommandPublisher> publisher, ObjectProvider<TransactionTracker> tracker, IdempotencyRecords keys) {
+        this.keys = keys;
         this.site = site;
         this.applier = applier;
         this.primary = primary;
@@ -55,11 +61,25 @@ public class WriteRouter {
         this.tracker = tracker;
     }
 
+    /**
+     * Writes {@code operations} as one transaction. A request with an Idempotency-Key ({@link IdempotentWrite}) has
+     * its transaction id derived from the key: when that transaction exists already (an earlier attempt whose answer
+     * was lost, or a 503 whose command reached the buffer after all) it is answered, not written again.
+     */
     public WriteResult write(List<Operation> operations, WriteKind kind) {
-        String transactionId = UUID.randomUUID().toString();
+        Optional<IdempotentWrite> idempotent = IdempotentWrite.current();
+        String transactionId = idempotent.map(IdempotentWrite::transactionId).orElseGet(() -> UUID.randomUUID().toString());
+        ClientRequest clientRequest = idempotent.map(write -> write.request().toClientRequest()).orElse(null);
+        if (idempotent.isPresent()) {
+            Optional<TrackedTransaction> earlier = site.isMainSite() ? Optional.empty() : tracker.getObject().find(transactionId);
+            if (earlier.isPresent()) {
+                return new WriteResult(transactionId, earlier.get().state().name(), earlier.get().commitLsn());
+            }
+            keys.claim(transactionId, idempotent.get().request());
+        }
         if (kind == WriteKind.CRITICAL && site.buffersCriticalWrites()) {
             try {
-                TrackedTransaction tx = publisher.getObject().publish(transactionId, operations);
+                TrackedTransaction tx = publisher.getObject().publish(transactionId, operations, clientRequest);
                 return new WriteResult(tx.transactionId(), tx.state().name(), tx.commitLsn());
             }
             catch (CommandTooLargeException e) {
@@ -69,13 +89,13 @@ public class WriteRouter {
                 throw RequestProblem.unavailable(e.getMessage());
             }
         }
-        return writeDirectly(transactionId, operations);
+        return writeDirectly(transactionId, operations, clientRequest);
     }
 
-    private WriteResult writeDirectly(String transactionId, List<Operation> operations) {
+    private WriteResult writeDirectly(String transactionId, List<Operation> operations, ClientRequest clientRequest) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         WriteCommand command = WriteCommand.newBuilder().setTransactionId(transactionId).setSite(site.siteName())
-                .setAcceptedAt(now).setAttempt(1).setOperations(operations).build();
+                .setAcceptedAt(now).setAttempt(1).setOperations(operations).setClientRequest(clientRequest).build();
         CommandApplier.ApplyReport report;
         Lsn commitLsn;
         try {
@@ -91,6 +111,11 @@ public class WriteRouter {
             throw e;
         }
         String reason = report.failures().get(transactionId);
+        if (report.duplicates() > 0) {
+            // An Idempotency-Key's retry of a transaction already in the ledger: answer as the ledger has it.
+            reason = primary.queryForObject("SELECT CASE WHEN status = 'FAILED' THEN coalesce(error, 'failed') END"
+                    + " FROM relay_ledger WHERE transaction_id = CAST(? AS uuid)", String.class, transactionId);
+        }
         if (reason != null) {
             throw RequestProblem.unprocessable("The main database refused the write: " + reason, transactionId);
         }

@@ -1,0 +1,24 @@
+package io.opsdb.relay.app.idempotency;
+
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.opsdb.relay.site.SiteConfiguration;
+
+/** Idempotency-Keys on writes, at both site types; where they are kept depends on the site ({@link IdempotencyRecords}). */
+@Configuration(proxyBeanMethods = false)
+class IdempotencyConfiguration {
+
+    /** Right after the bearer-token filter (order -100): the key's scope is the authenticated user. */
+    static final int FILTER_ORDER = -90;
+
+    @Bean
+    FilterRegistrationBean<IdempotencyKeyFilter> idempotencyKeyFilter(SiteConfiguration site, IdempotencyRecords records) {
+        FilterRegistrationBean<IdempotencyKeyFilter> registration =
+                new FilterRegistrationBean<>(new IdempotencyKeyFilter(site, records));
+        registration.setName("idempotencyKeyFilter");
+        registration.setOrder(FILTER_ORDER);
+        return registration;
+    }
+}
