@@ -11,7 +11,7 @@ import io.opsdb.relay.site.spring.ConditionalOnSiteType;
 import io.opsdb.relay.site.spring.SiteBeans;
 
 /**
- * The main site keeps its keys in the primary ({@code relay_idempotency_key}, migration V20), by the same
+ * The main site keeps its keys in the primary ({@code relay_idempotency_key}, migration V4), by the same
  * transaction id as the ledger row, for as long as the ledger keeps the transaction.
  */
 @Component
