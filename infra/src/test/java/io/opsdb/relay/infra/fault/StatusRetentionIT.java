@@ -96,9 +96,9 @@ class StatusRetentionIT {
                 .get("transactions").isEmpty(), EXPIRY, FaultScenario.POLL,
                 "VISIBLE transactions were still listed " + EXPIRY + " after the last settled (retention " + RETENTION + ")");
         Duration emptiedIn = Duration.ofNanos(System.nanoTime() - settledAt);
-        // The RocksDB files shrink once compaction has dropped the deleted keys (it runs in the background).
-        Conditions.waitFor(() -> ObservatoryFootprint.read(stack, observatory).stateDir() < settled.stateDir() / 2,
-                Duration.ofMinutes(5), FaultScenario.POLL, "the state dir did not shrink below half of " + settled);
+        // Measured, not asserted: RocksDB gives the deleted keys' space back only when a compaction runs over them,
+        // which a store that is no longer written may not do for a long time (20,000 left 23 MiB of 23 MiB after 5
+        // minutes in one run). What must hold is below: nothing of them is left to read or to restore.
         ObservatoryFootprint expired = ObservatoryFootprint.read(stack, observatory);
 
         written.addAll(bulk);
