@@ -49,12 +49,14 @@ public class CommandApplier {
     /**
      * Claims the ledger rows of a batch in one statement: inserts new ones, takes over FAILED rows of an earlier
      * attempt, and returns the ids it claimed. Rows are claimed in transaction id order, so two appliers
-     * claiming overlapping batches wait for each other instead of deadlocking.
+     * claiming overlapping batches wait for each other instead of deadlocking. A batch's rows share one
+     * {@code applied_at} (the statement's start): per-row clock readings would follow that id order, not the
+     * site's, and could put a command before the one it followed.
      */
     private static final String LEDGER_CLAIM = """
             INSERT INTO relay_ledger (transaction_id, site, attempt, status, error, operation_count, accepted_at,
-                                      source_topic, source_partition, source_offset)
-            SELECT * FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS text[]),
+                                      source_topic, source_partition, source_offset, applied_at)
+            SELECT claim.*, statement_timestamp() FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS text[]),
                                  CAST(? AS text[]), CAST(? AS integer[]), CAST(CAST(? AS text[]) AS timestamptz[]),
                                  CAST(? AS text[]), CAST(? AS integer[]), CAST(? AS bigint[]))
                 AS claim (transaction_id, site, attempt, status, error, operation_count, accepted_at, source_topic,
@@ -63,7 +65,7 @@ public class CommandApplier {
             ON CONFLICT (transaction_id) DO UPDATE SET
                 site = excluded.site, attempt = excluded.attempt, status = excluded.status, error = excluded.error,
                 operation_count = excluded.operation_count, accepted_at = excluded.accepted_at,
-                applied_at = clock_timestamp(), source_topic = excluded.source_topic,
+                applied_at = excluded.applied_at, source_topic = excluded.source_topic,
                 source_partition = excluded.source_partition, source_offset = excluded.source_offset
             WHERE relay_ledger.status = 'FAILED' AND relay_ledger.attempt < excluded.attempt
             RETURNING transaction_id::text""";
