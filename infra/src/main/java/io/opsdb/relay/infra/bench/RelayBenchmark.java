@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,10 +25,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -375,7 +378,7 @@ public final class RelayBenchmark {
                 thread.get();
             }
         }
-        catch (java.util.concurrent.ExecutionException e) {
+        catch (ExecutionException e) {
             throw new IllegalStateException("raw apply failed: " + Await.oneLine(e.getCause()), e.getCause());
         }
         double rate = rows.get() / seconds(System.nanoTime() - begin);
@@ -451,7 +454,7 @@ public final class RelayBenchmark {
             try {
                 read.get();
             }
-            catch (java.util.concurrent.ExecutionException e) {
+            catch (ExecutionException e) {
                 notVisible.incrementAndGet();
             }
         }
@@ -480,7 +483,7 @@ public final class RelayBenchmark {
         return timer;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return runnable -> {
             Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
@@ -531,7 +534,7 @@ public final class RelayBenchmark {
     static String table(Figures f, Options o) {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "Run of %s, `bin/relay bench --seconds %d --rate %.0f --visible-rate %.0f --clients %d --backlog %d`:%n%n",
-                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), o.seconds, o.rate, o.visibleRate, o.clients, o.backlog));
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), o.seconds, o.rate, o.visibleRate, o.clients, o.backlog));
         t.append("| path | ops-db-relay | raw, same run, same machine | ratio |\n|---|---|---|---|\n");
         t.append(String.format(Locale.ROOT, "| ack at the observatory, %.0f writes/s open loop, %d s | HTTP p50 %.1f ms, p99 %.1f ms (%d failed) "
                         + "| Kafka producer as producer-secondary's, same broker, same rate, %d B, acks=all, idempotent, `flush.messages=1`: p50 %.1f ms, p99 %.1f ms "
