@@ -82,6 +82,13 @@ public final class LocalStack implements AutoCloseable {
     public static final String BUFFER_DURABILITY_PROPERTY = "relay.buffer-durability";
     /** The application every site runs, relative to the project root. */
     static final String RELAY_APP_JAR = "relay-app/target/relay-app-exec.jar";
+    /** Cologne's application: the applier's batches of commands up to 8 MiB each, and Debezium. */
+    static final String MAIN_APP_HEAP = "512m";
+    /**
+     * The observatory's application keeps its transactions in RocksDB (64 MiB of native memory), not on the heap; its
+     * whole RSS should stay within 512 MiB (issue 7), and a larger heap is only room for garbage.
+     */
+    static final String SECONDARY_APP_HEAP = "256m";
 
     /** Every component's name, in start order; {@code bin/relay stop} and {@code status} work from it. */
     public static final List<String> COMPONENT_NAMES = List.of(PRIMARY, REPLICA, KAFKA_COLOGNE, KAFKA_OBSERVATORY,
@@ -150,11 +157,12 @@ public final class LocalStack implements AutoCloseable {
             // One code base at both sites: SITE_TYPE in the environment decides the role.
             Path relayApp = workDir.snapshot(config.relayHome().resolve(RELAY_APP_JAR));
             Map<String, String> mainEnvironment = applicationEnvironment(Site.COLOGNE, ports.mainApi(), cologne, primary);
-            add(new RelayApplicationProcess(CONSUMER_MAIN, relayApp, mainEnvironment, ports.mainApi(), workDir, java));
+            add(new RelayApplicationProcess(CONSUMER_MAIN, relayApp, mainEnvironment, MAIN_APP_HEAP, ports.mainApi(), workDir,
+                    java));
             tokenIssuer = new ApiTokenIssuer(relayApp, mainEnvironment, workDir, java);
             add(new RelayApplicationProcess(PRODUCER_SECONDARY, relayApp,
                     applicationEnvironment(Site.OBSERVATORY, ports.observatoryApi(), observatory, replica),
-                    ports.observatoryApi(), workDir, java));
+                    SECONDARY_APP_HEAP, ports.observatoryApi(), workDir, java));
         } else {
             tokenIssuer = null;
         }

@@ -22,6 +22,7 @@ public final class JavaCommand {
      */
     public static final String WORK_DIR_PROPERTY = "localstack.workdir";
 
+    private static final String INITIAL_HEAP = "32m";
     private static final String CLASSES = "infra/target/classes";
     private static final String RUNTIME_CLASSPATH = "infra/target/runtime-classpath.txt";
 
@@ -76,6 +77,9 @@ public final class JavaCommand {
     private List<String> jvm(String maxHeap) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
+        // The JVM's default initial heap is 1/64 of the machine's memory (384 MiB here): every process would hold
+        // that much from its start whatever it needs. Start small and let the collector grow it to -Xmx on demand.
+        command.add("-Xms" + INITIAL_HEAP);
         command.add("-Xmx" + maxHeap);
         // Eight processes share two cores: the serial collector spends no threads on concurrent GC.
         command.add("-XX:+UseSerialGC");

@@ -137,6 +137,11 @@ public class TransactionStateStreams implements SmartLifecycle {
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // Streams' exactly-once default is 10 s: on a loaded machine a commit that took longer (a restore, an expiry
+        // sweep) had the broker abort it and fence the thread, which then wiped its stores and restored them from
+        // the changelogs. The process id in the state directory survives a crash, so the next start aborts an
+        // open transaction itself and does not wait for this timeout.
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
         // The three inputs are independent streams, not to be joined in time order: process whatever has
         // arrived instead of waiting to fetch the other partitions first.
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
