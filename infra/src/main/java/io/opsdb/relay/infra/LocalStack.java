@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  *       relay's topics created before mirroring starts;</li>
  *   <li>{@value #MM2_COLOGNE}, {@value #MM2_OBSERVATORY}: MirrorMaker 2 into each cluster (commands
  *       observatory to cologne, outcomes cologne to observatory);</li>
- *   <li>{@value #CONSUMER_MAIN}, {@value #PRODUCER_SECONDARY}: the applications, if
+ *   <li>{@value #COLOGNE_APP}, {@value #OBSERVATORY_APP}: the applications, if
  *       {@link StackConfig#startApplications()}. Once the main site's is up, and while the observatory's starts, the
  *       application's {@code create-token} command issues a service and an admin API token at the primary (kept in
  *       {@code secrets/}, see {@link #serviceToken()}), and the replica is awaited until it has them, so that the
@@ -72,8 +72,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String KAFKA_OBSERVATORY = "kafka-observatory";
     public static final String MM2_COLOGNE = "mm2-cologne";
     public static final String MM2_OBSERVATORY = "mm2-observatory";
-    public static final String CONSUMER_MAIN = "consumer-main";
-    public static final String PRODUCER_SECONDARY = "producer-secondary";
+    public static final String COLOGNE_APP = "cologne-app";
+    public static final String OBSERVATORY_APP = "observatory-app";
     /** System property that, when set, becomes the applications' TRANSACTION_STATE_STORE. */
     public static final String TRANSACTION_STATE_STORE_PROPERTY = "relay.transaction-state-store";
     /** System property that, when set, becomes the applications' TRANSACTION_STATUS_RETENTION (an ISO-8601 duration). */
@@ -92,7 +92,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Every component's name, in start order; {@code bin/relay stop} and {@code status} work from it. */
     public static final List<String> COMPONENT_NAMES = List.of(PRIMARY, REPLICA, KAFKA_COLOGNE, KAFKA_OBSERVATORY,
-            MM2_COLOGNE, MM2_OBSERVATORY, CONSUMER_MAIN, PRODUCER_SECONDARY);
+            MM2_COLOGNE, MM2_OBSERVATORY, COLOGNE_APP, OBSERVATORY_APP);
 
     /** The user and role of the token the demo and the tests write with, and its file in {@code secrets/}. */
     static final String SERVICE_USER = "relay-service";
@@ -157,10 +157,10 @@ public final class LocalStack implements AutoCloseable {
             // One code base at both sites: SITE_TYPE in the environment decides the role.
             Path relayApp = workDir.snapshot(config.relayHome().resolve(RELAY_APP_JAR));
             Map<String, String> mainEnvironment = applicationEnvironment(Site.COLOGNE, ports.mainApi(), cologne, primary);
-            add(new RelayApplicationProcess(CONSUMER_MAIN, relayApp, mainEnvironment, MAIN_APP_HEAP, ports.mainApi(), workDir,
+            add(new RelayApplicationProcess(COLOGNE_APP, relayApp, mainEnvironment, MAIN_APP_HEAP, ports.mainApi(), workDir,
                     java));
             tokenIssuer = new ApiTokenIssuer(relayApp, mainEnvironment, workDir, java);
-            add(new RelayApplicationProcess(PRODUCER_SECONDARY, relayApp,
+            add(new RelayApplicationProcess(OBSERVATORY_APP, relayApp,
                     applicationEnvironment(Site.OBSERVATORY, ports.observatoryApi(), observatory, replica),
                     SECONDARY_APP_HEAP, ports.observatoryApi(), workDir, java));
         } else {
@@ -301,7 +301,7 @@ public final class LocalStack implements AutoCloseable {
         startTogether(MM2_COLOGNE, MM2_OBSERVATORY);
         if (config.startApplications()) {
             // The secondary's application talks to the main site's at start-up.
-            startTogether(CONSUMER_MAIN);
+            startTogether(COLOGNE_APP);
             // Tokens need only the main site; made while the observatory's application starts, they cost no time.
             CompletableFuture<Void> tokens = CompletableFuture.runAsync(this::issueTokens, runnable -> {
                 Thread thread = new Thread(runnable, "issue-tokens");
@@ -309,7 +309,7 @@ public final class LocalStack implements AutoCloseable {
                 thread.start();
             });
             try {
-                startTogether(PRODUCER_SECONDARY);
+                startTogether(OBSERVATORY_APP);
             } catch (RuntimeException e) {
                 // Reported rather than a token failure it may have caused; the tokens' command ends on its own.
                 tokens.exceptionally(failure -> null).join();

@@ -14,9 +14,9 @@ public final class StackPorts {
     /** Every configurable port, declared once with its environment variable, default and owner. */
     public enum Port {
         /** HTTP API of the main site's application. */
-        MAIN_API("MAIN_API_PORT", 8000, "consumer-main"),
+        MAIN_API("MAIN_API_PORT", 8000, "cologne-app"),
         /** HTTP API of the observatory's application. */
-        OBSERVATORY_API("OBSERVATORY_API_PORT", 8001, "producer-secondary"),
+        OBSERVATORY_API("OBSERVATORY_API_PORT", 8001, "observatory-app"),
         /** Kafka listener of the cologne cluster; its controller uses the next port. */
         MAIN_KAFKA("MAIN_KAFKA_PORT", 19092, "kafka-cologne"),
         /** Kafka listener of the observatory cluster; its controller uses the next port. */

@@ -36,7 +36,7 @@ public final class StackProcesses {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     /** A leftover broker's controlled shutdown or a MirrorMaker offset commit may take a few seconds. */
     private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(30);
-    private static final Set<String> APPLICATIONS = Set.of(LocalStack.CONSUMER_MAIN, LocalStack.PRODUCER_SECONDARY);
+    private static final Set<String> APPLICATIONS = Set.of(LocalStack.COLOGNE_APP, LocalStack.OBSERVATORY_APP);
 
     /** What a component's line says about it. */
     public enum State {

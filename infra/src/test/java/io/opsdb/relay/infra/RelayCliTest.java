@@ -177,8 +177,8 @@ class RelayCliTest {
                 line("kafka-observatory", "33092", "stopped"),
                 line("mm2-cologne", "-", "stopped"),
                 line("mm2-observatory", "-", "stopped"),
-                line("consumer-main", "12000", "stopped"),
-                line("producer-secondary", "12001", "stopped"));
+                line("cologne-app", "12000", "stopped"),
+                line("observatory-app", "12001", "stopped"));
     }
 
     @Test

@@ -41,6 +41,6 @@ class StackPortsTest {
 
         assertThat(ports.claims(true)).extracting(PortClaim::port)
                 .containsExactly(9000, 9001, 20092, 20093, 30092, 30093, 16432, 26432);
-        assertThat(ports.claims(false)).extracting(PortClaim::owner).doesNotContain("consumer-main", "producer-secondary");
+        assertThat(ports.claims(false)).extracting(PortClaim::owner).doesNotContain("cologne-app", "observatory-app");
     }
 }

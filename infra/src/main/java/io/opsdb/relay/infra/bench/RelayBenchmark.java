@@ -188,7 +188,7 @@ public final class RelayBenchmark {
     }
 
     private Figures measure() throws InterruptedException, IOException, SQLException {
-        RssSampler rss = new RssSampler(stack.workDir().resolve("pids").resolve(LocalStack.PRODUCER_SECONDARY + ".pid"));
+        RssSampler rss = new RssSampler(stack.workDir().resolve("pids").resolve(LocalStack.OBSERVATORY_APP + ".pid"));
         try {
             progress("warm-up: 500 writes");
             closedLoop(8, Duration.ofMinutes(5), 500, new ArrayList<>());
@@ -537,7 +537,7 @@ public final class RelayBenchmark {
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), o.seconds, o.rate, o.visibleRate, o.clients, o.backlog));
         t.append("| path | ops-db-relay | raw, same run, same machine | ratio |\n|---|---|---|---|\n");
         t.append(String.format(Locale.ROOT, "| ack at the observatory, %.0f writes/s open loop, %d s | HTTP p50 %.1f ms, p99 %.1f ms (%d failed) "
-                        + "| Kafka producer as producer-secondary's, same broker, same rate, %d B, acks=all, idempotent, `flush.messages=1`: p50 %.1f ms, p99 %.1f ms "
+                        + "| Kafka producer as observatory-app's, same broker, same rate, %d B, acks=all, idempotent, `flush.messages=1`: p50 %.1f ms, p99 %.1f ms "
                         + "| p99 %+.1f ms |%n",
                 f.rate, o.seconds, f.ack.millis(50), f.ack.millis(99), f.ack.failures(), RAW_RECORD_BYTES, f.rawAck.millis(50),
                 f.rawAck.millis(99), f.ack.millis(99) - f.rawAck.millis(99)));

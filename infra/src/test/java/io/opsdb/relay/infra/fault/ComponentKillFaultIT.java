@@ -31,10 +31,10 @@ class ComponentKillFaultIT {
 
     static Stream<String> components() {
         return FaultScenario.FULL
-                ? Stream.of(LocalStack.PRODUCER_SECONDARY, LocalStack.CONSUMER_MAIN, LocalStack.MM2_COLOGNE,
+                ? Stream.of(LocalStack.OBSERVATORY_APP, LocalStack.COLOGNE_APP, LocalStack.MM2_COLOGNE,
                         LocalStack.MM2_OBSERVATORY, LocalStack.KAFKA_OBSERVATORY, LocalStack.KAFKA_COLOGNE,
                         LocalStack.PRIMARY, LocalStack.REPLICA)
-                : Stream.of(LocalStack.CONSUMER_MAIN);
+                : Stream.of(LocalStack.COLOGNE_APP);
     }
 
     @ParameterizedTest(name = "kill -9 {0}")

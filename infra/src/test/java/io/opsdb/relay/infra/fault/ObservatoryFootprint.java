@@ -25,7 +25,7 @@ record ObservatoryFootprint(long heap, long rss, long stateDir) {
         String metrics = observatory.get("/actuator/prometheus").body();
         long heap = (long) metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-        Path pidFile = stack.workDir().resolve("pids").resolve(LocalStack.PRODUCER_SECONDARY + ".pid");
+        Path pidFile = stack.workDir().resolve("pids").resolve(LocalStack.OBSERVATORY_APP + ".pid");
         String pid = Files.readString(pidFile, StandardCharsets.UTF_8).trim();
         long rssKib = Files.readAllLines(Path.of("/proc", pid, "status")).stream().filter(l -> l.startsWith("VmRSS:"))
                 .map(l -> l.replaceAll("[^0-9]", "")).mapToLong(Long::parseLong).findFirst().orElseThrow();

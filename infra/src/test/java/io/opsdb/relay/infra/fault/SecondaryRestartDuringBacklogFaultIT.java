@@ -36,7 +36,7 @@ class SecondaryRestartDuringBacklogFaultIT {
     @Test
     void statusesAndTheOverlaySurviveARestartDuringABacklog() throws Exception {
         LocalStack stack = TwoSiteStack.stack();
-        FaultScenario scenario = new FaultScenario("restart of producer-secondary during a backlog");
+        FaultScenario scenario = new FaultScenario("restart of observatory-app during a backlog");
         try (FaultWorkload workload = new FaultWorkload(scenario.run(), CLIENTS).start()) {
             workload.awaitAcked(200, Duration.ofMinutes(3));
             stack.stop(LocalStack.MM2_COLOGNE);
@@ -54,7 +54,7 @@ class SecondaryRestartDuringBacklogFaultIT {
                 assertThat(before.values()).as("the backlog waits for the WAN").containsOnly("BUFFERED");
 
                 restartBegin = System.nanoTime();
-                stack.restart(LocalStack.PRODUCER_SECONDARY);
+                stack.restart(LocalStack.OBSERVATORY_APP);
                 restarted = System.nanoTime();
 
                 assertThat(RelayAudit.observatoryStates(workload.client(), ids)).as("statuses after the restart").isEqualTo(before);

@@ -115,7 +115,7 @@ class StatusRetentionIT {
         assertThat(Changelog.read(stack, SETTLED_INDEX_CHANGELOG).live()).as("settled index").isEmpty();
 
         System.out.printf(Locale.ROOT, "status retention: %,d bulk + %d HTTP transactions settled in %s, retention %s,"
-                        + " stores emptied %s after the last settled; producer-secondary idle %s; %,d settled %s; after"
+                        + " stores emptied %s after the last settled; observatory-app idle %s; %,d settled %s; after"
                         + " the retention %s%n",
                 BULK, written.size() - BULK, FaultScenario.seconds(settledIn), RETENTION, FaultScenario.seconds(emptiedIn),
                 idle, BULK, settled, expired);

@@ -53,7 +53,7 @@ class BufferDurabilityIT {
         assumeTrue(DURABILITY.equals("fsync"), "the stack runs with BUFFER_DURABILITY=" + DURABILITY);
         // The launcher creates ops.commands with the broker's flush default (it must exist before MirrorMaker 2
         // starts), so the observatory's application finds it so at its first start.
-        String log = Files.readString(TwoSiteStack.stack().logDir().resolve(LocalStack.PRODUCER_SECONDARY + ".log"));
+        String log = Files.readString(TwoSiteStack.stack().logDir().resolve(LocalStack.OBSERVATORY_APP + ".log"));
         assertThat(log.lines().filter(line -> line.contains("CommandTopic")))
                 .anySatisfy(line -> assertThat(line).contains("INFO")
                         .contains("ops.commands: set flush.messages=1 (was " + Long.MAX_VALUE + " from DEFAULT_CONFIG)")

@@ -203,7 +203,7 @@ class IdempotencyKeyIT {
         // The first answers reach the stores through their processor: wait until the restarted site can know them.
         awaitVisible(finished.text("transaction_id"));
 
-        TwoSiteStack.stack().restart(LocalStack.PRODUCER_SECONDARY);
+        TwoSiteStack.stack().restart(LocalStack.OBSERVATORY_APP);
 
         SiteHttp.Answer retry = observatory.send("POST", "/executed_obs_units/start", body, Map.of(KEY, key));
         SiteHttp.Answer finishRetry = observatory.send("PUT", finishPath, map("status", "completed"), Map.of(KEY, key));

@@ -46,7 +46,7 @@ class RestartSurvivalIT {
         assertThat(finished.status()).as(finished.body()).isEqualTo(201);
         transactions.add(finished.text("transaction_id"));
 
-        stack.restart(LocalStack.PRODUCER_SECONDARY);
+        stack.restart(LocalStack.OBSERVATORY_APP);
 
         for (String tx : transactions) {
             SiteHttp.Answer status = observatory.get("/api/transactions/" + tx);
