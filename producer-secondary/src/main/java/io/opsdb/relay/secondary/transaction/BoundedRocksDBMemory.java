@@ -22,8 +22,12 @@ import org.rocksdb.WriteBufferManager;
  */
 public final class BoundedRocksDBMemory implements RocksDBConfigSetter {
 
-    /** All RocksDB memory of the stores together (block cache, index and filter blocks, memtables). */
-    static final long TOTAL_OFF_HEAP_BYTES = 64L * 1024 * 1024;
+    /**
+     * All RocksDB memory of the stores together (block cache, index and filter blocks, memtables). RocksDB's own
+     * allocations outside the cache (table readers, iterators, compaction buffers) and glibc's fragmentation come on
+     * top: at a million transactions settling, 64 MiB here meant about 120 MiB of native memory outside the JVM's.
+     */
+    static final long TOTAL_OFF_HEAP_BYTES = 32L * 1024 * 1024;
     /** Of which memtables: when their sum reaches this, the largest is flushed. */
     static final long TOTAL_MEMTABLE_BYTES = 16L * 1024 * 1024;
     /** One memtable: a store receiving a burst flushes every 4 MiB instead of the default 16 MiB. */
