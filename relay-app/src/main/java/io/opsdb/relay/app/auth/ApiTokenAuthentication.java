@@ -14,7 +14,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  * {@link ApiTokenAuthenticationProvider}), with the role's permissions as authorities and no token any more.
  * Decisions are {@link AccessPolicy}'s; the authorities are there for what reads Spring Security's view.
  */
-public final class ApiTokenAuthentication extends AbstractAuthenticationToken {
+final class ApiTokenAuthentication extends AbstractAuthenticationToken {
 
     private final AuthenticatedPrincipal principal;
     private String token;

@@ -28,7 +28,7 @@ import org.springframework.security.core.Authentication;
  * has it, and guessing cannot fill the cache. While the database cannot be asked, tokens it confirmed before
  * are still accepted; others are refused with an {@link AuthenticationServiceException} (answered 503).
  */
-public class ApiTokenAuthenticationProvider implements AuthenticationProvider {
+final class ApiTokenAuthenticationProvider implements AuthenticationProvider {
 
     /** How long a valid token is remembered. */
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(5);

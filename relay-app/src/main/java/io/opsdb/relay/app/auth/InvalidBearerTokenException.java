@@ -6,7 +6,7 @@ import org.springframework.security.authentication.BadCredentialsException;
  * A request's bearer credentials refused, with the RFC 6750 (3.1) error code its {@code WWW-Authenticate}
  * challenge names. The message is the answer's detail, so it never repeats the token.
  */
-public final class InvalidBearerTokenException extends BadCredentialsException {
+final class InvalidBearerTokenException extends BadCredentialsException {
 
     private final String errorCode;
 
