@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -44,7 +46,10 @@ public final class AccessPolicy {
      * What a request needs.
      *
      * @param method the HTTP method, e.g. {@code GET}
-     * @param path   the path within the application, normalized (see {@link #isNormalized(String)})
+     * @param path   the path within the application, as sent; Spring Security's firewall refuses any path not in
+     *               canonical form (empty, {@code .} or {@code ..} segments, {@code ;}, encoded separators or dots)
+     *               before the rules are consulted, so that no spelling of a path can match a rule other than the
+     *               one its handler's mapping suggests (the container and Spring MVC normalize differently)
      */
     public static Permission required(String method, String path) {
         String upperMethod = method.toUpperCase(Locale.ROOT);
@@ -57,28 +62,14 @@ public final class AccessPolicy {
         return READ_METHODS.contains(upperMethod) ? Permission.READ : Permission.WRITE;
     }
 
-    /**
-     * Whether a raw request path is in the canonical form the rules are written for: no empty, {@code .} or
-     * {@code ..} segments, no matrix parameters, no encoded separators or dots. Anything else is refused before
-     * the rules are consulted, so that no spelling of a path can match a rule other than the one its handler's
-     * mapping suggests (the container and Spring MVC normalize differently).
-     */
-    public static boolean isNormalized(String path) {
-        if (path.isEmpty() || path.charAt(0) != '/' || path.contains("//") || path.indexOf('\\') >= 0
-                || path.indexOf(';') >= 0) {
-            return false;
-        }
-        String lower = path.toLowerCase(Locale.ROOT);
-        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%3b")
-                || lower.contains("%25")) {
-            return false;
-        }
-        for (String segment : path.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                return false;
-            }
-        }
-        return true;
+    /** What a request needs, by its method and its path within the application. */
+    public static Permission required(HttpServletRequest request) {
+        return required(request.getMethod(), pathWithinApplication(request));
+    }
+
+    /** The request's path as sent, without the context path: the path the rules are written for. */
+    static String pathWithinApplication(HttpServletRequest request) {
+        return request.getRequestURI().substring(request.getContextPath().length());
     }
 
     private static Rule rule(Set<String> methods, String pattern, Permission permission) {

@@ -6,25 +6,26 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Who made a request, as its API token says. Every authenticated request carries it in the request attribute
- * {@value #REQUEST_ATTRIBUTE}, e.g. to record who retried or discarded a transaction; public requests
- * (health, site info) have none.
+ * Who made a request, as its API token says: the principal of its {@link ApiTokenAuthentication}, e.g. to
+ * record who retried or discarded a transaction. Public requests (health, site info) have none.
  *
  * @param username the token's user ({@code app_user.username})
  * @param role     the token's role
  */
 public record AuthenticatedPrincipal(String username, Role role) {
 
-    /** The request attribute holding the principal of an authenticated request. */
-    public static final String REQUEST_ATTRIBUTE = "relay.principal";
-
     public AuthenticatedPrincipal {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(role, "role");
     }
 
-    /** The principal of a request, empty on a public request. */
+    /**
+     * The principal of a request, empty on a public request. Spring Security's request wrapper answers
+     * {@link HttpServletRequest#getUserPrincipal()} from the security context, for the filters after its chain
+     * and the controllers alike.
+     */
     public static Optional<AuthenticatedPrincipal> of(HttpServletRequest request) {
-        return Optional.ofNullable((AuthenticatedPrincipal) request.getAttribute(REQUEST_ATTRIBUTE));
+        return request.getUserPrincipal() instanceof ApiTokenAuthentication token && token.isAuthenticated()
+                ? Optional.of(token.getPrincipal()) : Optional.empty();
     }
 }

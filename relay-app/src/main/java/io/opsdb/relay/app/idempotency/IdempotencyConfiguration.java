@@ -1,5 +1,6 @@
 package io.opsdb.relay.app.idempotency;
 
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,8 +11,8 @@ import io.opsdb.relay.site.SiteConfiguration;
 @Configuration(proxyBeanMethods = false)
 class IdempotencyConfiguration {
 
-    /** Right after the bearer-token filter (order -100): the key's scope is the authenticated user. */
-    static final int FILTER_ORDER = -90;
+    /** Right after Spring Security's filter chain: the key's scope is the authenticated user. */
+    static final int FILTER_ORDER = SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10;
 
     @Bean
     FilterRegistrationBean<IdempotencyKeyFilter> idempotencyKeyFilter(SiteConfiguration site, IdempotencyRecords records) {

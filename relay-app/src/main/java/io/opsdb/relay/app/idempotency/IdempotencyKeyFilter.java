@@ -75,7 +75,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Optional<AuthenticatedPrincipal> principal = AuthenticatedPrincipal.of(request);
         if (principal.isEmpty()) {
-            // Not authenticated: the bearer filter has answered already, or the request is public.
+            // Not authenticated: Spring Security has answered already, or the request is public.
             chain.doFilter(request, response);
             return;
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class AccessPolicyTest {
 
@@ -81,19 +80,5 @@ class AccessPolicyTest {
         assertThat(AccessPolicy.required("GET", "/health/../executed_obs_units")).isEqualTo(Permission.READ);
         assertThat(AccessPolicy.required("GET", "/documents")).isEqualTo(Permission.READ);
         assertThat(AccessPolicy.required("GET", "/api/site/info/more")).isEqualTo(Permission.READ);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"/health", "/executed_obs_units/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11/finish",
-            "/api/tokens", "/raw_data_files/bulk", "/obs%20unit"})
-    void canonicalPathsAreNormalized(String path) {
-        assertThat(AccessPolicy.isNormalized(path)).isTrue();
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"", "health", "//health", "/docs/../api/tokens", "/docs/./x", "/docs/..", "/health;x=1",
-            "/docs/%2e%2e/api/tokens", "/docs%2F..%2Fapi/tokens", "/docs/%2E%2E/x", "/docs\\..\\api", "/docs/%252e%252e"})
-    void pathsThatCouldBeReadAsAnotherPathAreNotNormalized(String path) {
-        assertThat(AccessPolicy.isNormalized(path)).isFalse();
     }
 }

@@ -1,10 +1,12 @@
 package io.opsdb.relay.app.auth;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -12,46 +14,28 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.core.Authentication;
 
 /**
- * Checks the {@code Authorization: Bearer} header of a request against the tokens in this site's own database.
+ * Authenticates an {@link ApiTokenAuthentication} against the tokens in this site's own database
+ * ({@link ApiTokenStore#findActive}): a valid, unrevoked token becomes its holder's {@link AuthenticatedPrincipal};
+ * an unknown or revoked one is refused ({@link InvalidBearerTokenException#unknownOrRevoked()}).
  * A token found valid is remembered for {@link #DEFAULT_TTL} so that a burst of requests costs one query; a
  * revoked token therefore stops working at most that long after its revocation reached this site's database.
  * Unknown tokens are not remembered: a token just issued at the main site works here the moment the replica
  * has it, and guessing cannot fill the cache. While the database cannot be asked, tokens it confirmed before
- * are still accepted; others are answered 503.
+ * are still accepted; others are refused with an {@link AuthenticationServiceException} (answered 503).
  */
-public class BearerTokenAuthenticator {
+final class ApiTokenAuthenticationProvider implements AuthenticationProvider {
 
     /** How long a valid token is remembered. */
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(5);
     /** At most this many tokens are remembered; beyond that the cache starts over. */
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(BearerTokenAuthenticator.class);
-    private static final String SCHEME = "bearer ";
-
-    /** How a request's credentials turned out. */
-    public enum Outcome {
-        /** A valid, unrevoked token. */
-        AUTHENTICATED,
-        /** No Authorization header. */
-        MISSING,
-        /** An Authorization header that is not {@code Bearer <token>} with a token of our form. */
-        MALFORMED,
-        /** A token of our form that this site's database does not know, or knows as revoked. */
-        UNKNOWN,
-        /** This site's database could not be asked. */
-        UNAVAILABLE
-    }
-
-    /** The outcome, with the principal when {@link Outcome#AUTHENTICATED}. */
-    public record Result(Outcome outcome, AuthenticatedPrincipal principal) {
-
-        static Result of(Outcome outcome) {
-            return new Result(outcome, null);
-        }
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(ApiTokenAuthenticationProvider.class);
 
     private record Remembered(AuthenticatedPrincipal principal, long expiresAtNanos) {
     }
@@ -62,23 +46,23 @@ public class BearerTokenAuthenticator {
     private final LongSupplier nanoTime;
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
     private final AtomicBoolean databaseFailing = new AtomicBoolean();
-    private final java.util.concurrent.Executor rechecks;
+    private final Executor rechecks;
     private final AtomicBoolean rechecking = new AtomicBoolean();
 
     /**
      * @param activeTokensByHash who holds the unrevoked token with a given hash ({@link ApiTokenStore#findActive})
      */
-    public BearerTokenAuthenticator(Function<String, Optional<AuthenticatedPrincipal>> activeTokensByHash) {
+    public ApiTokenAuthenticationProvider(Function<String, Optional<AuthenticatedPrincipal>> activeTokensByHash) {
         this(activeTokensByHash, DEFAULT_TTL, DEFAULT_MAX_ENTRIES, System::nanoTime,
-                java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+                Executors.newSingleThreadExecutor(task -> {
                     Thread thread = new Thread(task, "api-token-recheck");
                     thread.setDaemon(true);
                     return thread;
                 }));
     }
 
-    BearerTokenAuthenticator(Function<String, Optional<AuthenticatedPrincipal>> activeTokensByHash, Duration ttl,
-            int maxEntries, LongSupplier nanoTime, java.util.concurrent.Executor rechecks) {
+    ApiTokenAuthenticationProvider(Function<String, Optional<AuthenticatedPrincipal>> activeTokensByHash,
+            Duration ttl, int maxEntries, LongSupplier nanoTime, Executor rechecks) {
         this.activeTokensByHash = activeTokensByHash;
         this.ttlNanos = ttl.toNanos();
         this.maxEntries = maxEntries;
@@ -86,32 +70,26 @@ public class BearerTokenAuthenticator {
         this.rechecks = rechecks;
     }
 
-    /** @param authorization the request's {@code Authorization} header, null if it had none */
-    public Result authenticate(String authorization) {
-        if (authorization == null || authorization.isBlank()) {
-            return Result.of(Outcome.MISSING);
-        }
-        // The scheme is case-insensitive (RFC 9110, 11.1).
-        if (authorization.length() <= SCHEME.length()
-                || !authorization.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
-            return Result.of(Outcome.MALFORMED);
-        }
-        String token = authorization.substring(SCHEME.length()).trim();
-        if (!ApiTokens.isWellFormed(token)) {
-            return Result.of(Outcome.MALFORMED);
-        }
-        String hash = ApiTokens.hash(token);
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return ApiTokenAuthentication.class.isAssignableFrom(authentication);
+    }
+
+    /** @param authentication an {@link ApiTokenAuthentication} holding a token of our form */
+    @Override
+    public ApiTokenAuthentication authenticate(Authentication authentication) {
+        String hash = ApiTokens.hash(((ApiTokenAuthentication) authentication).getCredentials());
         long now = nanoTime.getAsLong();
         Remembered known = remembered.get(hash);
         if (known != null && now - known.expiresAtNanos() < 0) {
-            return new Result(Outcome.AUTHENTICATED, known.principal());
+            return ApiTokenAuthentication.authenticated(known.principal());
         }
         if (known != null && databaseFailing.get()) {
             // The database did not answer last time: a token it confirmed is answered at once, and the database is
             // asked again in the background, one question at a time. A request never waits out the connection
             // timeout of a database that is known to be down.
             recheckInBackground(hash);
-            return new Result(Outcome.AUTHENTICATED, known.principal());
+            return ApiTokenAuthentication.authenticated(known.principal());
         }
         Optional<AuthenticatedPrincipal> principal;
         try {
@@ -125,10 +103,13 @@ public class BearerTokenAuthenticator {
             // Revocations reach this site only through its database: while that cannot be asked, a token it
             // confirmed is as valid as the site can know. Refusing it would stop the telescope's critical
             // writes for a local replica outage, which the buffer exists to ride out.
-            return known != null ? new Result(Outcome.AUTHENTICATED, known.principal()) : Result.of(Outcome.UNAVAILABLE);
+            if (known != null) {
+                return ApiTokenAuthentication.authenticated(known.principal());
+            }
+            throw new AuthenticationServiceException("API tokens cannot be checked in this site's database", e);
         }
         answered(hash, principal, now);
-        return principal.map(p -> new Result(Outcome.AUTHENTICATED, p)).orElseGet(() -> Result.of(Outcome.UNKNOWN));
+        return ApiTokenAuthentication.authenticated(principal.orElseThrow(InvalidBearerTokenException::unknownOrRevoked));
     }
 
     /** The database answered for {@code hash}: remember a valid token, forget a revoked or unknown one. */
@@ -161,7 +142,7 @@ public class BearerTokenAuthenticator {
                 }
             });
         }
-        catch (java.util.concurrent.RejectedExecutionException e) {
+        catch (RejectedExecutionException e) {
             rechecking.set(false);
         }
     }
