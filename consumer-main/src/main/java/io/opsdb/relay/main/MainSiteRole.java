@@ -9,8 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
 
 import io.opsdb.relay.lsn.Lsn;
@@ -53,19 +51,17 @@ class MainSiteRole implements SiteRole {
     private final ApplyEvents applyEvents;
     private final PausingBackOff applierBackOff;
     private final LedgerCapture capture;
-    private final KafkaListenerEndpointRegistry listeners;
     private final SiteProbes probes;
-    private final BufferFigures figures = new LedgerFigures();
+    private final BufferFigures ledgerFigures = new LedgerFigures();
 
     MainSiteRole(PrimaryWrites primary, RelayLedger ledger, PrimaryIdempotencyRecords keys, ApplyEvents applyEvents,
-            PausingBackOff applierBackOff, LedgerCapture capture, KafkaListenerEndpointRegistry listeners, SiteProbes probes) {
+            PausingBackOff applierBackOff, LedgerCapture capture, SiteProbes probes) {
         this.primary = primary;
         this.ledger = ledger;
         this.keys = keys;
         this.applyEvents = applyEvents;
         this.applierBackOff = applierBackOff;
         this.capture = capture;
-        this.listeners = listeners;
         this.probes = probes;
     }
 
@@ -148,7 +144,7 @@ class MainSiteRole implements SiteRole {
         // PAUSED: TRANSACTION_RETRY_ATTEMPTS retries failed; it tries again by itself after the pause.
         ComponentHealth applier = applierBackOff.isPaused()
                 ? new ComponentHealth("applier", ComponentHealth.State.PAUSED, true)
-                : ComponentHealth.of("applier", running(MirroredCommandListener.ID), true);
+                : ComponentHealth.of("applier", probes.listenerRunning(MirroredCommandListener.ID), true);
         return List.of(
                 ComponentHealth.of("database", probes.databaseReachable(), true),
                 ComponentHealth.of("kafka", probes.kafkaConnected(), true),
@@ -156,14 +152,9 @@ class MainSiteRole implements SiteRole {
                 ComponentHealth.of("outcome_stream", capture.isStreaming(), true));
     }
 
-    private boolean running(String listenerId) {
-        MessageListenerContainer container = listeners.getListenerContainer(listenerId);
-        return container != null && container.isRunning();
-    }
-
     @Override
     public BufferFigures buffer() {
-        return figures;
+        return ledgerFigures;
     }
 
     @Override

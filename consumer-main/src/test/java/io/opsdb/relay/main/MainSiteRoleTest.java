@@ -14,8 +14,6 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.main.internal.apply.IncomingCommand;
@@ -51,11 +49,8 @@ class MainSiteRoleTest {
     private final PrimaryIdempotencyRecords keys = mock(PrimaryIdempotencyRecords.class);
     private final PausingBackOff backOff = mock(PausingBackOff.class);
     private final LedgerCapture capture = mock(LedgerCapture.class);
-    private final KafkaListenerEndpointRegistry listeners = mock(KafkaListenerEndpointRegistry.class);
-    private final MessageListenerContainer applier = mock(MessageListenerContainer.class);
     private final SiteProbes probes = mock(SiteProbes.class);
-    private final MainSiteRole role = new MainSiteRole(primary, ledger, keys, new ApplyEvents(), backOff, capture, listeners,
-            probes);
+    private final MainSiteRole role = new MainSiteRole(primary, ledger, keys, new ApplyEvents(), backOff, capture, probes);
 
     private static LedgerEntry entry(LedgerState state, String error) {
         return new LedgerEntry(TX, "observatory", state, 2, error, ACCEPTED, APPLIED, "observatory.ops.commands", 0, 41,
@@ -164,8 +159,7 @@ class MainSiteRoleTest {
     void everyComponentIsEssentialAndTheApplierIsPausedAfterItsRetries() {
         when(probes.databaseReachable()).thenReturn(true);
         when(probes.kafkaConnected()).thenReturn(true);
-        when(listeners.getListenerContainer(MirroredCommandListener.ID)).thenReturn(applier);
-        when(applier.isRunning()).thenReturn(true);
+        when(probes.listenerRunning(MirroredCommandListener.ID)).thenReturn(true);
         when(capture.isStreaming()).thenReturn(false);
 
         assertThat(role.components()).containsExactly(ComponentHealth.of("database", true, true),
@@ -180,7 +174,7 @@ class MainSiteRoleTest {
     @Test
     void theApplierIsToldToTheRolesListeners() {
         ApplyEvents events = new ApplyEvents();
-        MainSiteRole listened = new MainSiteRole(primary, ledger, keys, events, backOff, capture, listeners, probes);
+        MainSiteRole listened = new MainSiteRole(primary, ledger, keys, events, backOff, capture, probes);
         ApplyEventsTest.Recorded recorded = new ApplyEventsTest.Recorded();
 
         listened.addListener(recorded);

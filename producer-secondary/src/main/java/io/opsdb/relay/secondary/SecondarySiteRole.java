@@ -15,8 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
 
 import io.opsdb.relay.lsn.Lsn;
@@ -66,23 +64,21 @@ class SecondarySiteRole implements SiteRole {
     private final PrimaryWrites primary;
     private final BufferedIdempotencyRecords keys;
     private final ReplicaLsnPoller poller;
-    private final KafkaListenerEndpointRegistry listeners;
     private final SiteProbes probes;
-    private final BufferFigures figures;
+    private final BufferFigures trackerFigures;
     private final InFlightOverlay overlay;
 
     SecondarySiteRole(SiteConfiguration site, TransactionTracker tracker, CommandPublisher publisher, PrimaryWrites primary,
-            BufferedIdempotencyRecords keys, ReplicaLsnPoller poller, KafkaListenerEndpointRegistry listeners,
-            SiteProbes probes, @Qualifier(SiteBeans.LOCAL + "Jdbc") JdbcTemplate replica) {
+            BufferedIdempotencyRecords keys, ReplicaLsnPoller poller, SiteProbes probes,
+            @Qualifier(SiteBeans.LOCAL + "Jdbc") JdbcTemplate replica) {
         this.site = site;
         this.tracker = tracker;
         this.publisher = publisher;
         this.primary = primary;
         this.keys = keys;
         this.poller = poller;
-        this.listeners = listeners;
         this.probes = probes;
-        this.figures = new TrackerFigures(tracker, new ReplicaLag(replica));
+        this.trackerFigures = new TrackerFigures(tracker, new ReplicaLag(replica));
         this.overlay = new TrackerOverlay(tracker);
     }
 
@@ -185,18 +181,13 @@ class SecondarySiteRole implements SiteRole {
         return List.of(
                 ComponentHealth.of("database", probes.databaseReachable(), false),
                 ComponentHealth.of("kafka", probes.kafkaConnected(), true),
-                ComponentHealth.of("outcome_follower", running(OutcomeListener.ID), true),
+                ComponentHealth.of("outcome_follower", probes.listenerRunning(OutcomeListener.ID), true),
                 ComponentHealth.of("replica", poller.isReplicaReachable(), false));
-    }
-
-    private boolean running(String listenerId) {
-        MessageListenerContainer container = listeners.getListenerContainer(listenerId);
-        return container != null && container.isRunning();
     }
 
     @Override
     public BufferFigures buffer() {
-        return figures;
+        return trackerFigures;
     }
 
     @Override
@@ -247,7 +238,7 @@ class SecondarySiteRole implements SiteRole {
         }
     }
 
-    /** The tracker's figures, and the replica's lag in seconds as the replica says it. */
+    /** The tracker's trackerFigures, and the replica's lag in seconds as the replica says it. */
     private record TrackerFigures(TransactionTracker tracker, ReplicaLag lag) implements BufferFigures {
 
         @Override

@@ -3,24 +3,26 @@ package io.opsdb.relay.secondary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.ComponentHealth;
@@ -61,7 +63,6 @@ class SecondarySiteRoleTest {
     private final TransactionStateStreams stores = mock(TransactionStateStreams.class);
     private final BufferedIdempotencyRecords keys = new BufferedIdempotencyRecords(stores);
     private final ReplicaLsnPoller poller = mock(ReplicaLsnPoller.class);
-    private final KafkaListenerEndpointRegistry listeners = mock(KafkaListenerEndpointRegistry.class);
     private final SiteProbes probes = mock(SiteProbes.class);
 
     private SecondarySiteRole role(String... settings) {
@@ -71,7 +72,7 @@ class SecondarySiteRoleTest {
             values.put(settings[i], settings[i + 1]);
         }
         return new SecondarySiteRole(SiteConfiguration.load(values::get), tracker, publisher, primary, keys, poller,
-                listeners, probes, mock(JdbcTemplate.class));
+                probes, mock(JdbcTemplate.class));
     }
 
     private static Operation create(String id) {
@@ -213,9 +214,7 @@ class SecondarySiteRoleTest {
 
     @Test
     void itsKafkaClusterAndOutcomeFollowerAreEssentialItsDatabaseAndReplicaAreNot() {
-        MessageListenerContainer follower = mock(MessageListenerContainer.class);
-        when(listeners.getListenerContainer(OutcomeListener.ID)).thenReturn(follower);
-        when(follower.isRunning()).thenReturn(true);
+        when(probes.listenerRunning(OutcomeListener.ID)).thenReturn(true);
         when(probes.kafkaConnected()).thenReturn(true);
         when(probes.databaseReachable()).thenReturn(false);
         when(poller.isReplicaReachable()).thenReturn(false);
@@ -227,65 +226,34 @@ class SecondarySiteRoleTest {
 
     @Test
     void itsOwnTransactionsAreToldAsTheyAreAppliedFailOrBecomeVisibleTimedFromTheirAcknowledgement() {
-        List<String> told = new ArrayList<>();
-        role().addListener(new TransactionEvents() {
-            @Override
-            public void applied(String originSite) {
-                told.add("applied " + originSite);
-            }
+        TransactionEvents events = mock(TransactionEvents.class);
+        role().addListener(events);
+        Instant acknowledged = Instant.now().minusMillis(500);
 
-            @Override
-            public void failed(String originSite) {
-                told.add("failed " + originSite);
-            }
-
-            @Override
-            public void settledAfter(String originSite, Duration latency) {
-                told.add("settled " + originSite);
-            }
-
-            @Override
-            public void unreadable(String originSite, boolean failedTransaction) {
-                told.add("unreadable " + originSite);
-            }
-        });
-
-        tracker.acknowledged("t1", 0, 1, List.of(), NOW);
-        tracker.acknowledged("t2", 1, 1, List.of(), NOW);
+        tracker.acknowledged("t1", 0, 1, List.of(), acknowledged);
+        tracker.acknowledged("t2", 1, 1, List.of(), acknowledged);
         tracker.outcome(outcome("t1", OutcomeStatus.APPLIED, "1/10"));
         tracker.outcome(outcome("t2", OutcomeStatus.FAILED, "1/10"));
-        assertThat(told).containsExactly("applied observatory", "failed observatory");
+        InOrder told = inOrder(events);
+        told.verify(events).applied("observatory");
+        told.verify(events).failed("observatory");
+        verify(events, never()).settledAfter(any(), any());
 
         tracker.replayedUpTo(Lsn.valueOf("1/10"));
 
-        assertThat(told).containsExactly("applied observatory", "failed observatory", "settled observatory");
+        ArgumentCaptor<Duration> latency = ArgumentCaptor.forClass(Duration.class);
+        told.verify(events).settledAfter(eq("observatory"), latency.capture());
+        assertThat(latency.getValue()).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        verifyNoMoreInteractions(events);
     }
 
     @Test
     void aVisibleTransactionIsTimedFromItsAcknowledgementToVisible() {
-        List<Duration> latencies = new ArrayList<>();
-        TransactionEvents events = new TransactionEvents() {
-            @Override
-            public void applied(String originSite) {
-            }
-
-            @Override
-            public void failed(String originSite) {
-            }
-
-            @Override
-            public void settledAfter(String originSite, Duration latency) {
-                latencies.add(latency);
-            }
-
-            @Override
-            public void unreadable(String originSite, boolean failedTransaction) {
-            }
-        };
+        TransactionEvents events = mock(TransactionEvents.class);
 
         SecondarySiteRole.events("observatory", events).entered(new TrackedTransaction("t1", 0, 1, List.of(),
                 TransactionState.VISIBLE, NOW.minusMillis(3200), Lsn.valueOf("1/10"), NOW.minusMillis(1000), NOW, null));
 
-        assertThat(latencies).containsExactly(Duration.ofMillis(3200));
+        verify(events).settledAfter("observatory", Duration.ofMillis(3200));
     }
 }

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 import io.opsdb.relay.role.SiteProbes;
 import io.opsdb.relay.site.spring.SiteBeans;
 
-/** This site's database and Kafka cluster, checked the same way at every site type for the role's health components. */
+/** This site's database, Kafka cluster and listeners, checked the same way at every site type for the role's health components. */
 @Component
 class LocalSiteProbes implements SiteProbes {
 
@@ -59,6 +59,12 @@ class LocalSiteProbes implements SiteProbes {
             }
         }
         return anyRunning;
+    }
+
+    @Override
+    public boolean listenerRunning(String listenerId) {
+        MessageListenerContainer container = listeners.getListenerContainer(listenerId);
+        return container != null && container.isRunning();
     }
 
     private static boolean connected(Map<MetricName, ? extends Metric> clientMetrics) {
