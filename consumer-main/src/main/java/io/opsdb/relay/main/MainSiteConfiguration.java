@@ -13,8 +13,10 @@ import io.opsdb.relay.site.spring.ConditionalOnSiteType;
 import io.opsdb.relay.site.spring.SiteBeans;
 
 /**
- * What only the main site runs: the schema migrations of the primary, the applier of every secondary's
- * mirrored commands, and the outcome stream read from the primary's WAL.
+ * What only the main site runs: its {@code SiteRole}, the schema migrations of the primary, the applier of every
+ * secondary's mirrored commands, and the outcome stream read from the primary's WAL. The role needs a
+ * {@code SiteProbes} bean, which the application provides; the applier itself is in {@link PrimaryWritesConfiguration},
+ * which every site type runs.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnSiteType(SiteType.MAIN)

@@ -7,18 +7,15 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 import io.opsdb.relay.app.auth.CreateTokenCommand;
-import io.opsdb.relay.main.MainSiteConfiguration;
-import io.opsdb.relay.main.apply.DirectWriteConfiguration;
-import io.opsdb.relay.secondary.SecondarySiteConfiguration;
 import io.opsdb.relay.site.spring.SiteBeans;
 
 /**
  * ops-db-relay at one site. The operations API is the same at every site; SITE_TYPE decides the role
- * behind it: the main site applies every site's commands and streams their commit LSNs back, a secondary
- * buffers its critical writes and follows them until its replica shows them.
+ * behind it (see {@code site/SiteRoles}): the main site applies every site's commands and streams their commit LSNs
+ * back, a secondary buffers its critical writes and follows them until its replica shows them.
  */
 @SpringBootApplication
-@Import({SiteBeans.class, DirectWriteConfiguration.class, MainSiteConfiguration.class, SecondarySiteConfiguration.class})
+@Import(SiteBeans.class)
 public class RelayApplication {
 
     /**

@@ -13,7 +13,10 @@ import io.opsdb.relay.schema.TransactionOutcome;
 
 /** Follows the main site's outcomes as MirrorMaker 2 mirrors them here ({@code <main site>.ops.outcomes}). */
 @Component
-class OutcomeListener {
+public class OutcomeListener {
+
+    /** The listener container's id, watched by health. */
+    public static final String ID = "outcome-follower";
 
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeListener.class);
 
@@ -24,7 +27,7 @@ class OutcomeListener {
         this.tracker = tracker;
     }
 
-    @KafkaListener(id = "outcome-follower", groupId = "relay-#{@siteConfiguration.siteName()}-outcomes",
+    @KafkaListener(id = ID, groupId = "relay-#{@siteConfiguration.siteName()}-outcomes",
             topicPattern = "#{T(io.opsdb.relay.kafka.RelayTopics).MIRRORED_OUTCOMES.pattern()}")
     void onOutcome(ConsumerRecord<String, byte[]> record) {
         TransactionOutcome outcome;

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.Operation;
 
 /**

@@ -26,6 +26,7 @@ import io.opsdb.relay.codec.MessageDecodingException;
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.schema.TransactionOutcome;

@@ -13,11 +13,12 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 
 /** Reads of the stores {@link TransactionStateTopology} keeps: point lookups and range scans, nothing loaded whole. */
-public final class TransactionStateView {
+final class TransactionStateView {
 
     /** Where the view finds a store by name: the running streams instance's, or a test driver's. */
     @FunctionalInterface

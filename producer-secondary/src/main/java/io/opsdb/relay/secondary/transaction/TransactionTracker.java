@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.schema.TransactionOutcome;

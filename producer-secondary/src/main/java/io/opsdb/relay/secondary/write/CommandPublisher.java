@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,7 +26,9 @@ import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.CodecSerializer;
 import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.kafka.RelayTopics;
-import io.opsdb.relay.schema.ClientRequest;
+import io.opsdb.relay.role.SiteUnavailableException;
+import io.opsdb.relay.role.TransactionTooLargeException;
+import io.opsdb.relay.role.WriteRequest;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
@@ -54,7 +55,7 @@ public class CommandPublisher implements DisposableBean {
     private final SiteConfiguration settings;
     private final Object retries = new Object();
 
-    public CommandPublisher(KafkaProperties kafka, TransactionTracker tracker, SiteConfiguration settings) {
+    CommandPublisher(KafkaProperties kafka, TransactionTracker tracker, SiteConfiguration settings) {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -75,39 +76,24 @@ public class CommandPublisher implements DisposableBean {
         this.settings = settings;
     }
 
-    /** A new transaction id. */
-    public static String newTransactionId() {
-        return UUID.randomUUID().toString();
-    }
-
     /**
-     * Produces the transaction and waits for the local broker's acknowledgement.
+     * Produces the transaction and waits for the local broker's acknowledgement. A request with an Idempotency-Key
+     * has it carried by the command: the state stores keep the key from the command itself, so it is exactly as
+     * durable as the transaction.
      *
-     * @throws CommandTooLargeException when the transaction is larger than one command may be: nothing was produced
-     * @throws BufferUnavailableException when the local broker does not acknowledge in time: nothing was accepted
+     * @throws TransactionTooLargeException when the transaction is larger than one command may be: nothing was produced
+     * @throws SiteUnavailableException when the local broker does not acknowledge in time: nothing was accepted, or
+     *         the command may still arrive, and a retry under the same key is then the same transaction
      */
-    public TrackedTransaction publish(String transactionId, List<Operation> operations) {
-        return publish(transactionId, operations, null);
-    }
-
-    /**
-     * Produces the transaction of a client request with an Idempotency-Key, which the command carries: the state
-     * stores keep the key from the command itself, so it is exactly as durable as the transaction.
-     *
-     * @param clientRequest the request with its key and hash, or null when it came without one
-     * @throws BufferUnavailableException when the local broker does not acknowledge in time: the command may still
-     *         arrive, and a retry under the same key is then the same transaction
-     */
-    public TrackedTransaction publish(String transactionId, List<Operation> operations, ClientRequest clientRequest) {
+    public TrackedTransaction publish(WriteRequest request) {
         Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        WriteCommand command = command(transactionId, acceptedAt, 1, operations);
-        command.setClientRequest(clientRequest);
+        WriteCommand command = request.command(settings.siteName(), acceptedAt);
         int size = COMMANDS.encode(command).length;
         if (size > RelayLimits.MAX_COMMAND_BYTES) {
-            throw new CommandTooLargeException(size, RelayLimits.MAX_COMMAND_BYTES);
+            throw new TransactionTooLargeException(size, RelayLimits.MAX_COMMAND_BYTES);
         }
         long offset = send(command, null);
-        return tracker.acknowledged(transactionId, offset, 1, operations, acceptedAt);
+        return tracker.acknowledged(request.transactionId(), offset, 1, request.operations(), acceptedAt);
     }
 
     /**
@@ -118,7 +104,7 @@ public class CommandPublisher implements DisposableBean {
      * @param by who retries it
      * @return the transaction, BUFFERED again; empty when there is no such transaction
      * @throws TransactionActionRefusedException when it is not FAILED
-     * @throws BufferUnavailableException when the local broker does not acknowledge in time: nothing changed
+     * @throws SiteUnavailableException when the local broker does not acknowledge in time: nothing changed
      */
     public Optional<TrackedTransaction> retry(String transactionId, String by) {
         // One retry at a time: two operators retrying the same transaction at once must not publish two attempts.
@@ -168,12 +154,12 @@ public class CommandPublisher implements DisposableBean {
         }
         catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new BufferUnavailableException("The local buffer did not acknowledge the write: " + cause.getMessage()
+            throw new SiteUnavailableException("The local buffer did not acknowledge the write: " + cause.getMessage()
                     + ". Nothing was accepted; retry later.", cause);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BufferUnavailableException("Interrupted while waiting for the local buffer.", e);
+            throw new SiteUnavailableException("Interrupted while waiting for the local buffer.", e);
         }
         return acknowledged.offset();
     }

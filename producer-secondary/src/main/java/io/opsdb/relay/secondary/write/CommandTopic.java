@@ -42,7 +42,7 @@ import io.opsdb.relay.site.SiteConfiguration;
  * partition count checked; its retention is the operator's and is left alone.
  */
 @Component
-public class CommandTopic implements SmartLifecycle {
+class CommandTopic implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandTopic.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
@@ -54,7 +54,7 @@ public class CommandTopic implements SmartLifecycle {
     private final Map<String, Object> adminConfig;
     private volatile boolean running;
 
-    public CommandTopic(KafkaProperties kafka, SiteConfiguration settings) {
+    CommandTopic(KafkaProperties kafka, SiteConfiguration settings) {
         this.settings = settings;
         this.adminConfig = new HashMap<>(kafka.buildAdminProperties());
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());

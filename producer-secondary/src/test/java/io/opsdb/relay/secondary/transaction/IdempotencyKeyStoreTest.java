@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.ClientRequest;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;

@@ -15,8 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 import io.opsdb.relay.app.record.RecordKind;
 import io.opsdb.relay.app.record.RecordValidator;
 import io.opsdb.relay.app.record.RecordWrites;
-import io.opsdb.relay.app.write.WriteKind;
-import io.opsdb.relay.app.write.WriteResult;
+import io.opsdb.relay.role.WriteKind;
+import io.opsdb.relay.role.WriteResult;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
 

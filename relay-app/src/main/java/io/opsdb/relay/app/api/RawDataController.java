@@ -21,7 +21,7 @@ import io.opsdb.relay.app.record.RecordValidator;
 import io.opsdb.relay.app.record.RecordWrites;
 import io.opsdb.relay.app.web.RequestFields;
 import io.opsdb.relay.app.web.RequestProblem;
-import io.opsdb.relay.app.write.WriteResult;
+import io.opsdb.relay.role.WriteResult;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;

@@ -12,7 +12,6 @@ import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -25,8 +24,7 @@ import io.opsdb.relay.app.transaction.SiteTransactions;
 import io.opsdb.relay.app.web.Paging;
 import io.opsdb.relay.app.web.RequestFields;
 import io.opsdb.relay.app.web.RequestProblem;
-import io.opsdb.relay.secondary.transaction.TransactionState;
-import io.opsdb.relay.secondary.transaction.TransactionTracker;
+import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.site.SiteConfiguration;
 
 /**
@@ -49,12 +47,10 @@ class TransactionController {
     static final String ANONYMOUS = "anonymous";
 
     private final SiteTransactions transactions;
-    private final TransactionTracker tracker;
     private final SiteConfiguration settings;
 
-    TransactionController(SiteTransactions transactions, ObjectProvider<TransactionTracker> tracker, SiteConfiguration settings) {
+    TransactionController(SiteTransactions transactions, SiteConfiguration settings) {
         this.transactions = transactions;
-        this.tracker = tracker.getIfAvailable();
         this.settings = settings;
     }
 
@@ -62,7 +58,7 @@ class TransactionController {
     DeferredResult<Map<String, Object>> status(@PathVariable String id,
             @RequestParam(required = false) String wait, @RequestParam(required = false) Double timeout) {
         Map<String, Object> now = transactions.find(id).orElseThrow(() -> RequestProblem.notFound("transaction " + id));
-        if (wait == null || tracker == null) {
+        if (wait == null || !transactions.reportsUnsettled()) {
             // The main site writes straight to its own database: a transaction in its ledger is settled.
             DeferredResult<Map<String, Object>> answer = new DeferredResult<>();
             answer.setResult(now);
@@ -78,9 +74,9 @@ class TransactionController {
         // The container's async timeout (30 s by default) would cut a longer wait short with a 503: this request's
         // own timeout is the client's, plus a margin within which the wait below always answers first.
         DeferredResult<Map<String, Object>> answer = new DeferredResult<>(limit.plus(ASYNC_MARGIN).toMillis());
-        // Answered from the tracker's thread when the transaction settles: no request thread waits.
+        // Answered from the role's thread when the transaction settles: no request thread waits.
         // A dependent future of our own: the timeout must not complete the one other waiters share.
-        tracker.whenSettled(id).thenApply(settled -> settled)
+        transactions.whenSettled(id).thenApply(settled -> settled)
                 .completeOnTimeout(null, limit.toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(settled -> transactions.find(id).orElseThrow())
                 .whenComplete((body, failure) -> {

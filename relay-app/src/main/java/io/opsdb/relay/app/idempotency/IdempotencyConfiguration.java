@@ -5,9 +5,10 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.opsdb.relay.role.SiteRole;
 import io.opsdb.relay.site.SiteConfiguration;
 
-/** Idempotency-Keys on writes, at both site types; where they are kept depends on the site ({@link IdempotencyRecords}). */
+/** Idempotency-Keys on writes, at both site types; the site's role keeps them ({@link SiteRole#idempotencyRecords()}). */
 @Configuration(proxyBeanMethods = false)
 class IdempotencyConfiguration {
 
@@ -15,9 +16,9 @@ class IdempotencyConfiguration {
     static final int FILTER_ORDER = SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10;
 
     @Bean
-    FilterRegistrationBean<IdempotencyKeyFilter> idempotencyKeyFilter(SiteConfiguration site, IdempotencyRecords records) {
+    FilterRegistrationBean<IdempotencyKeyFilter> idempotencyKeyFilter(SiteConfiguration site, SiteRole role) {
         FilterRegistrationBean<IdempotencyKeyFilter> registration =
-                new FilterRegistrationBean<>(new IdempotencyKeyFilter(site, records));
+                new FilterRegistrationBean<>(new IdempotencyKeyFilter(site, role.idempotencyRecords()));
         registration.setName("idempotencyKeyFilter");
         registration.setOrder(FILTER_ORDER);
         return registration;

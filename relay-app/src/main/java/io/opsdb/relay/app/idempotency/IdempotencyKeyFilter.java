@@ -27,6 +27,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.opsdb.relay.app.auth.AuthenticatedPrincipal;
+import io.opsdb.relay.role.IdempotencyRecords;
+import io.opsdb.relay.role.KeyRecord;
 import io.opsdb.relay.site.SiteConfiguration;
 
 /**
@@ -135,12 +137,12 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
 
     private void remember(String transactionId, IdempotentRequest request, ContentCachingResponseWrapper answer) {
         try {
-            records.answered(transactionId, request, new KeyRecord.FirstAnswer(answer.getStatus(),
+            records.answered(transactionId, request.toClientRequest(), new KeyRecord.FirstAnswer(answer.getStatus(),
                     answer.getHeader(HttpHeaders.LOCATION), answer.getContentAsByteArray()));
         }
         catch (RuntimeException e) {
             // The write is done and answered; a retry without the kept answer still finds its transaction by id and
-            // is answered from it (WriteRouter), so this costs only the replay of the very first answer.
+            // is answered from it (the role's write), so this costs only the replay of the very first answer.
             LOG.warn("First answer of transaction {} not kept: {}", transactionId, e.getMessage());
         }
     }

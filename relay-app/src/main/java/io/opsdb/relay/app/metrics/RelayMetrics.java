@@ -1,8 +1,6 @@
 package io.opsdb.relay.app.metrics;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,11 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import io.opsdb.relay.app.site.SiteStatus;
-import io.opsdb.relay.main.apply.ApplyListener;
-import io.opsdb.relay.main.apply.IncomingCommand;
-import io.opsdb.relay.main.apply.UnreadableCommand;
-import io.opsdb.relay.secondary.transaction.TrackedTransaction;
-import io.opsdb.relay.secondary.transaction.TransactionListener;
+import io.opsdb.relay.role.TransactionEvents;
 import io.opsdb.relay.site.SiteConfiguration;
 
 /**
@@ -28,9 +22,10 @@ import io.opsdb.relay.site.SiteConfiguration;
  * {@code relay_replica_lag_bytes}, {@code relay_replica_lag_seconds}: read from {@link SiteStatus} at
  * scrape time (the replica lag is cached there, so a scrape does not query the replica each time);</li>
  * <li>{@code relay_transactions_applied_total}, {@code relay_transactions_failed_total} and the
- * {@code relay_apply_latency_seconds} histogram, by {@code origin_site}: at the main site every command its
- * applier settles (from the command's {@code accepted_at} to its commit), at a secondary every one of its
- * own transactions as the main site's outcomes report them (from its acknowledgement to VISIBLE);</li>
+ * {@code relay_apply_latency_seconds} histogram, by {@code origin_site}, as the site's role tells them
+ * ({@link TransactionEvents}): at the main site every command its applier settles (from the command's
+ * {@code accepted_at} to its commit), at a secondary every one of its own transactions as the main site's outcomes
+ * report them (from its acknowledgement to VISIBLE);</li>
  * <li>{@code relay_commands_unreadable_total}, by {@code origin_site} and {@code fate}, at the main site: records
  * on a commands topic that are not a readable command, set aside as dead letters. {@code fate="transaction_failed"}:
  * their headers named the transaction, now FAILED with the reason (also counted in
@@ -38,7 +33,7 @@ import io.opsdb.relay.site.SiteConfiguration;
  * this counter and the dead letter show it.</li>
  * </ul>
  */
-public class RelayMetrics implements MeterBinder {
+public class RelayMetrics implements MeterBinder, TransactionEvents {
 
     static final String APPLIED = "relay.transactions.applied";
     static final String FAILED = "relay.transactions.failed";
@@ -53,17 +48,11 @@ public class RelayMetrics implements MeterBinder {
 
     private final SiteConfiguration site;
     private final SiteStatus status;
-    private final Clock clock;
     private volatile MeterRegistry registry;
 
     public RelayMetrics(SiteConfiguration site, SiteStatus status) {
-        this(site, status, Clock.systemUTC());
-    }
-
-    RelayMetrics(SiteConfiguration site, SiteStatus status, Clock clock) {
         this.site = site;
         this.status = status;
-        this.clock = clock;
     }
 
     @Override
@@ -97,60 +86,40 @@ public class RelayMetrics implements MeterBinder {
         latency(site.siteName());
     }
 
-    /** Counts what the main site's applier settles; registered only at the main site. */
-    public ApplyListener applyListener() {
-        return new ApplyListener() {
-            @Override
-            public void applied(IncomingCommand command) {
-                if (registry != null) {
-                    String origin = command.command().getSite();
-                    counter(APPLIED, origin).increment();
-                    latency(origin).record(Duration.between(command.command().getAcceptedAt(), clock.instant()));
-                }
-            }
-
-            @Override
-            public void failed(IncomingCommand command, String reason) {
-                if (registry != null) {
-                    counter(FAILED, command.command().getSite()).increment();
-                }
-            }
-
-            @Override
-            public void unreadable(UnreadableCommand record, boolean failedTransaction) {
-                if (registry != null) {
-                    if (failedTransaction) {
-                        counter(FAILED, record.site()).increment();
-                    }
-                    Counter.builder(UNREADABLE)
-                            .description("Records on a commands topic that are not a readable command, set aside as dead letters")
-                            .tag(ORIGIN_SITE, record.site())
-                            .tag(FATE, failedTransaction ? "transaction_failed" : "unattributed")
-                            .register(registry).increment();
-                }
-            }
-        };
+    @Override
+    public void applied(String originSite) {
+        if (registry != null) {
+            counter(APPLIED, originSite).increment();
+        }
     }
 
-    /** Counts a secondary's own transactions as they become APPLIED, VISIBLE or FAILED. */
-    public TransactionListener transactionListener() {
-        return tx -> {
-            if (registry == null) {
-                return;
-            }
-            switch (tx.state()) {
-                case APPLIED -> counter(APPLIED, site.siteName()).increment();
-                case FAILED -> counter(FAILED, site.siteName()).increment();
-                case VISIBLE -> latency(site.siteName()).record(visibleAfter(tx));
-                default -> {
-                }
-            }
-        };
+    @Override
+    public void failed(String originSite) {
+        if (registry != null) {
+            counter(FAILED, originSite).increment();
+        }
     }
 
-    private static Duration visibleAfter(TrackedTransaction tx) {
-        Instant visible = tx.visibleAt();
-        return visible == null ? Duration.ZERO : Duration.between(tx.acknowledgedAt(), visible);
+    @Override
+    public void settledAfter(String originSite, Duration latency) {
+        if (registry != null) {
+            latency(originSite).record(latency);
+        }
+    }
+
+    /** Counted in {@code relay_commands_unreadable_total}, and in {@code relay_transactions_failed_total} when it failed one. */
+    @Override
+    public void unreadable(String originSite, boolean failedTransaction) {
+        if (registry != null) {
+            if (failedTransaction) {
+                counter(FAILED, originSite).increment();
+            }
+            Counter.builder(UNREADABLE)
+                    .description("Records on a commands topic that are not a readable command, set aside as dead letters")
+                    .tag(ORIGIN_SITE, originSite)
+                    .tag(FATE, failedTransaction ? "transaction_failed" : "unattributed")
+                    .register(registry).increment();
+        }
     }
 
     // Registering an existing meter again returns it: a map lookup, cheap enough per transaction.

@@ -9,17 +9,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.opsdb.relay.entity.Column;
 import io.opsdb.relay.entity.EntityTable;
+import io.opsdb.relay.role.InFlightOverlay;
+import io.opsdb.relay.role.SiteRole;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
-import io.opsdb.relay.secondary.transaction.TransactionTracker;
 import io.opsdb.relay.site.spring.SiteBeans;
 
 /**
@@ -31,18 +31,18 @@ import io.opsdb.relay.site.spring.SiteBeans;
 public class EntityReader {
 
     private final JdbcTemplate replica;
-    private final TransactionTracker tracker;
+    private final InFlightOverlay overlay;
 
-    /** At a main site there is no tracker and nothing in flight: reads are the primary's rows. */
-    public EntityReader(@Qualifier(SiteBeans.LOCAL + "Jdbc") JdbcTemplate replica, ObjectProvider<TransactionTracker> tracker) {
+    /** At a main site nothing is in flight ({@link InFlightOverlay#NONE}): reads are the primary's rows. */
+    public EntityReader(@Qualifier(SiteBeans.LOCAL + "Jdbc") JdbcTemplate replica, SiteRole role) {
         this.replica = replica;
-        this.tracker = tracker.getIfAvailable();
+        this.overlay = role.overlay();
     }
 
     public Optional<Map<String, Object>> find(EntityType entity, String id) {
         EntityTable table = EntityTable.of(entity).orElseThrow();
         // The overlay first: whatever leaves it afterwards is on the replica by the time we read it.
-        List<Operation> inFlight = tracker == null ? List.of() : tracker.inFlightOperations(id);
+        List<Operation> inFlight = overlay.operations(id);
         Map<String, Object> row = null;
         // A record created in flight is wholly in the overlay (a create replaces whatever it finds): the replica
         // is not asked, so such reads go on while it is down or far behind.
@@ -66,7 +66,7 @@ public class EntityReader {
     public List<Map<String, Object>> list(EntityType entity, Map<String, Object> filters, String orderBy, boolean descending,
             int limit, int offset) {
         EntityTable table = EntityTable.of(entity).orElseThrow();
-        java.util.Set<String> inFlight = tracker == null ? java.util.Set.of() : tracker.inFlightRecordIds(entity);
+        java.util.Set<String> inFlight = overlay.recordIds(entity);
         // In-flight records first (see find): their replayed state is what counts for them.
         Map<String, Map<String, Object>> merged = new LinkedHashMap<>();
         for (String id : inFlight) {

@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 
 import io.opsdb.relay.app.idempotency.IdempotentWrite;
 import io.opsdb.relay.app.web.RequestProblem;
-import io.opsdb.relay.app.write.WriteKind;
-import io.opsdb.relay.app.write.WriteResult;
+import io.opsdb.relay.role.WriteKind;
+import io.opsdb.relay.role.WriteResult;
 import io.opsdb.relay.app.write.WriteRouter;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;

@@ -1,12 +1,14 @@
 package io.opsdb.relay.app.site;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.opsdb.relay.role.ComponentHealth;
 import io.opsdb.relay.site.SiteConfiguration;
 
 /**
@@ -26,14 +28,14 @@ class HealthController {
 
     @GetMapping("/health")
     ResponseEntity<Map<String, Object>> health() {
-        Map<String, Object> components = status.components();
+        List<ComponentHealth> components = status.components();
         Map<String, Object> figures = status.figures();
         SiteStatus.Health health = status.health(components, figures);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", health.name());
         body.put("site_name", site.siteName());
         body.put("site_type", site.siteType().value());
-        body.put("components", components);
+        body.put("components", SiteStatus.states(components));
         body.putAll(figures);
         return ResponseEntity.status(health == SiteStatus.Health.DOWN ? 503 : 200).body(body);
     }

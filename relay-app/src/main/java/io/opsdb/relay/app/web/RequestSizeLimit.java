@@ -19,7 +19,7 @@ import io.opsdb.relay.kafka.RelayLimits;
 /**
  * Refuses request bodies larger than {@link #MAX_BODY_BYTES} with 413 before they are read: the largest
  * legitimate request (a bulk of 10,000 files) is a few megabytes. A body within it is checked once more as the
- * command it becomes ({@code CommandTooLargeException}), against the same limit.
+ * command it becomes ({@code TransactionTooLargeException}), against the same limit.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

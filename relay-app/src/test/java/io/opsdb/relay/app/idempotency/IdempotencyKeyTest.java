@@ -100,16 +100,6 @@ class IdempotencyKeyTest {
                 .isNotEqualTo(IdempotentRequest.requestHash("POST", "/sources", bytes("not  json")));
     }
 
-    @Test
-    void aFirstAnswerKeepsItsStatusLocationAndBody() {
-        KeyRecord.FirstAnswer answer = new KeyRecord.FirstAnswer(201, "/sources/abc", bytes("{\"id\":\"abc\"}"));
-        KeyRecord.FirstAnswer decoded = KeyRecord.FirstAnswer.decode(answer.encode());
-        assertThat(decoded.status()).isEqualTo(201);
-        assertThat(decoded.location()).isEqualTo("/sources/abc");
-        assertThat(decoded.body()).isEqualTo(answer.body());
-        assertThat(KeyRecord.FirstAnswer.decode(new KeyRecord.FirstAnswer(201, null, new byte[0]).encode()).location()).isNull();
-    }
-
     private static IdempotentRequest request(String principal, String method, String path, IdempotencyKey key, String body) {
         return IdempotentRequest.of(principal, method, path, key, bytes(body));
     }

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -17,24 +14,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opsdb.relay.app.site.SiteStatus;
-import io.opsdb.relay.lsn.Lsn;
-import io.opsdb.relay.main.apply.ApplyListener;
-import io.opsdb.relay.main.apply.IncomingCommand;
-import io.opsdb.relay.schema.EntityType;
-import io.opsdb.relay.schema.Operation;
-import io.opsdb.relay.schema.OperationType;
-import io.opsdb.relay.schema.OutcomeStatus;
-import io.opsdb.relay.schema.TransactionOutcome;
-import io.opsdb.relay.schema.WriteCommand;
-import io.opsdb.relay.secondary.transaction.TrackedTransaction;
-import io.opsdb.relay.secondary.transaction.TransactionListener;
-import io.opsdb.relay.secondary.transaction.TransactionState;
-import io.opsdb.relay.secondary.transaction.TransactionTracker;
 import io.opsdb.relay.site.SiteConfiguration;
 
 class RelayMetricsTest {
-
-    private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final SiteStatus status = mock(SiteStatus.class);
@@ -48,17 +30,9 @@ class RelayMetricsTest {
     }
 
     private RelayMetrics bound(SiteConfiguration site) {
-        RelayMetrics metrics = new RelayMetrics(site, status, Clock.fixed(NOW, ZoneOffset.UTC));
+        RelayMetrics metrics = new RelayMetrics(site, status);
         metrics.bindTo(registry);
         return metrics;
-    }
-
-    private static IncomingCommand command(String site, Instant acceptedAt) {
-        Operation op = Operation.newBuilder().setType(OperationType.CREATE).setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId("00000000-0000-0000-0000-000000000001").setValues(Map.of("status", "running")).build();
-        WriteCommand command = WriteCommand.newBuilder().setTransactionId("00000000-0000-0000-0000-0000000000aa")
-                .setSite(site).setAcceptedAt(acceptedAt).setAttempt(1).setOperations(List.of(op)).build();
-        return new IncomingCommand("observatory.ops.commands", 0, 0, command);
     }
 
     @Test
@@ -116,12 +90,14 @@ class RelayMetricsTest {
     }
 
     @Test
-    void theMainSiteCountsWhatItsApplierSettlesByOriginSiteTimedFromAcceptance() {
-        ApplyListener listener = bound(cologne()).applyListener();
+    void countsWhatTheRoleSettlesByOriginSiteWithItsLatency() {
+        RelayMetrics metrics = bound(cologne());
 
-        listener.applied(command("observatory", NOW.minusMillis(2500)));
-        listener.applied(command("observatory", NOW.minusMillis(500)));
-        listener.failed(command("observatory", NOW), "executed_obs_unit 42 does not exist");
+        metrics.applied("observatory");
+        metrics.settledAfter("observatory", Duration.ofMillis(2500));
+        metrics.applied("observatory");
+        metrics.settledAfter("observatory", Duration.ofMillis(500));
+        metrics.failed("observatory");
 
         assertThat(registry.get(RelayMetrics.APPLIED).tag(RelayMetrics.ORIGIN_SITE, "observatory").counter().count())
                 .isEqualTo(2.0);
@@ -131,48 +107,45 @@ class RelayMetricsTest {
         assertThat(latency.count()).isEqualTo(2);
         assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(3000.0);
         assertThat(latency.max(TimeUnit.MILLISECONDS)).isEqualTo(2500.0);
+        assertThat(registry.get(RelayMetrics.APPLIED).tag(RelayMetrics.ORIGIN_SITE, "cologne").counter().count())
+                .as("counted by origin, not by the site that counts").isZero();
     }
 
     @Test
-    void aSecondaryCountsItsTransactionsFromTheirOutcomesAndTimesThemToVisible() {
-        RelayMetrics metrics = bound(observatory());
-        TransactionTracker tracker = new TransactionTracker();
-        tracker.addListener(metrics.transactionListener());
+    void anUnreadableCommandIsCountedByItsFateAndAsAFailureWhenItFailedATransaction() {
+        RelayMetrics metrics = bound(cologne());
 
-        tracker.acknowledged("t1", 0, 1, List.of(), Instant.now());
-        tracker.acknowledged("t2", 1, 1, List.of(), Instant.now());
-        tracker.outcome(outcome("t1", OutcomeStatus.APPLIED));
-        tracker.outcome(outcome("t2", OutcomeStatus.FAILED));
-        var applied = registry.get(RelayMetrics.APPLIED).tag(RelayMetrics.ORIGIN_SITE, "observatory").counter();
-        var latency = registry.get(RelayMetrics.LATENCY).tag(RelayMetrics.ORIGIN_SITE, "observatory").timer();
-        assertThat(applied.count()).isEqualTo(1.0);
-        assertThat(latency.count()).as("not yet visible").isZero();
+        metrics.unreadable("observatory", true);
+        metrics.unreadable("observatory", false);
+        metrics.unreadable("observatory", false);
 
-        tracker.replayedUpTo(Lsn.valueOf("1/10"));
-
-        assertThat(applied.count()).isEqualTo(1.0);
+        assertThat(registry.get(RelayMetrics.UNREADABLE).tag(RelayMetrics.ORIGIN_SITE, "observatory")
+                .tag(RelayMetrics.FATE, "transaction_failed").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get(RelayMetrics.UNREADABLE).tag(RelayMetrics.ORIGIN_SITE, "observatory")
+                .tag(RelayMetrics.FATE, "unattributed").counter().count()).isEqualTo(2.0);
         assertThat(registry.get(RelayMetrics.FAILED).tag(RelayMetrics.ORIGIN_SITE, "observatory").counter().count())
                 .isEqualTo(1.0);
-        assertThat(latency.count()).isEqualTo(1);
     }
 
     @Test
-    void aSecondaryTimesATransactionFromItsAcknowledgementToVisible() {
-        TransactionListener listener = bound(observatory()).transactionListener();
+    void eventsBeforeTheRegistryIsBoundAreNotCountedAndDoNotFail() {
+        RelayMetrics metrics = new RelayMetrics(observatory(), status);
 
-        listener.entered(new TrackedTransaction("t1", 0, 1, List.of(), TransactionState.VISIBLE, NOW.minusMillis(3200),
-                Lsn.valueOf("1/10"), NOW.minusMillis(1000), NOW, null));
+        metrics.applied("observatory");
+        metrics.failed("observatory");
+        metrics.settledAfter("observatory", Duration.ofSeconds(1));
+        metrics.unreadable("observatory", true);
+        metrics.bindTo(registry);
 
-        var latency = registry.get(RelayMetrics.LATENCY).tag(RelayMetrics.ORIGIN_SITE, "observatory").timer();
-        assertThat(latency.count()).isEqualTo(1);
-        assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(3200.0);
+        assertThat(registry.get(RelayMetrics.APPLIED).tag(RelayMetrics.ORIGIN_SITE, "observatory").counter().count()).isZero();
+        assertThat(registry.get(RelayMetrics.LATENCY).tag(RelayMetrics.ORIGIN_SITE, "observatory").timer().count()).isZero();
     }
 
     @Test
     void prometheusNamesAreTheDocumentedOnes() {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         when(status.replicaLagSeconds()).thenReturn(0.0);
-        RelayMetrics metrics = new RelayMetrics(observatory(), status, Clock.fixed(NOW, ZoneOffset.UTC));
+        RelayMetrics metrics = new RelayMetrics(observatory(), status);
         metrics.bindTo(prometheus);
 
         assertThat(prometheus.scrape()).contains(
@@ -187,11 +160,5 @@ class RelayMetricsTest {
                 "relay_transactions_failed_total{origin_site=\"observatory\"} 0",
                 "relay_apply_latency_seconds_bucket{origin_site=\"observatory\",le=\"+Inf\"} 0",
                 "relay_apply_latency_seconds_count{origin_site=\"observatory\"} 0");
-    }
-
-    private static TransactionOutcome outcome(String tx, OutcomeStatus status) {
-        return TransactionOutcome.newBuilder().setTransactionId(tx).setSite("observatory").setStatus(status)
-                .setCommitLsn(Lsn.valueOf("1/10").asLong()).setCommittedAt(NOW)
-                .setError(status == OutcomeStatus.FAILED ? "no such record" : null).build();
     }
 }

@@ -2,38 +2,35 @@ package io.opsdb.relay.app.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.opsdb.relay.app.site.SiteStatus.Health;
+import io.opsdb.relay.role.ComponentHealth;
+import io.opsdb.relay.role.ComponentHealth.State;
 import io.opsdb.relay.site.SiteConfiguration;
 
 class SiteStatusHealthTest {
 
     private static final SiteConfiguration OBSERVATORY = SiteConfiguration.load(Map.of("SITE_NAME", "observatory",
             "SITE_TYPE", "secondary", "TRANSACTION_BUFFER_SIZE", "10", "REPLICA_LAG_DEGRADED_SECONDS", "60")::get);
-    private static final SiteConfiguration COLOGNE = SiteConfiguration.load(Map.of("SITE_NAME", "cologne",
-            "SITE_TYPE", "main")::get);
 
-    private static Map<String, Object> secondaryComponentsUp() {
-        Map<String, Object> components = new LinkedHashMap<>();
-        components.put("database", "UP");
-        components.put("kafka", "UP");
-        components.put("outcome_follower", "UP");
-        components.put("replica", "UP");
-        return components;
+    /** As a secondary's role reports them: its Kafka cluster and outcome follower are essential. */
+    private static List<ComponentHealth> secondaryComponentsUp() {
+        return new ArrayList<>(List.of(ComponentHealth.of("database", true, false), ComponentHealth.of("kafka", true, true),
+                ComponentHealth.of("outcome_follower", true, true), ComponentHealth.of("replica", true, false)));
     }
 
-    private static Map<String, Object> mainComponentsUp() {
-        Map<String, Object> components = new LinkedHashMap<>();
-        components.put("database", "UP");
-        components.put("kafka", "UP");
-        components.put("applier", "UP");
-        components.put("outcome_stream", "UP");
-        return components;
+    private static List<ComponentHealth> with(List<ComponentHealth> components, String name, State state) {
+        List<ComponentHealth> changed = new ArrayList<>();
+        for (ComponentHealth component : components) {
+            changed.add(component.name().equals(name) ? new ComponentHealth(name, state, component.essential()) : component);
+        }
+        return changed;
     }
 
     private static Map<String, Object> figures(int inFlight, Double lagSeconds) {
@@ -43,14 +40,13 @@ class SiteStatusHealthTest {
         return figures;
     }
 
-    private static Health observatory(Map<String, Object> components, Map<String, Object> figures) {
+    private static Health observatory(List<ComponentHealth> components, Map<String, Object> figures) {
         return SiteStatus.health(OBSERVATORY, components, figures);
     }
 
     @Test
     void upWhenEveryComponentIsUpAndTheFiguresAreWithinTheirLimits() {
         assertThat(observatory(secondaryComponentsUp(), figures(10, 60.0))).isEqualTo(Health.UP);
-        assertThat(SiteStatus.health(COLOGNE, mainComponentsUp(), figures(0, 0.0))).isEqualTo(Health.UP);
     }
 
     @Test
@@ -66,42 +62,36 @@ class SiteStatusHealthTest {
     @Test
     void anUnreadableReplicaLagDegradesThroughTheReplicaComponentNotTheFigure() {
         assertThat(observatory(secondaryComponentsUp(), figures(0, null))).isEqualTo(Health.UP);
-        Map<String, Object> components = secondaryComponentsUp();
-        components.put("replica", "DOWN");
-        assertThat(observatory(components, figures(0, null))).isEqualTo(Health.DEGRADED);
+        assertThat(observatory(with(secondaryComponentsUp(), "replica", State.DOWN), figures(0, null)))
+                .isEqualTo(Health.DEGRADED);
     }
 
     @Test
-    void aSecondaryIsDownWithoutItsKafkaClusterOrItsOutcomeFollower() {
-        Map<String, Object> noKafka = secondaryComponentsUp();
-        noKafka.put("kafka", "DOWN");
-        assertThat(observatory(noKafka, figures(0, 0.0))).isEqualTo(Health.DOWN);
-        Map<String, Object> noFollower = secondaryComponentsUp();
-        noFollower.put("outcome_follower", "DOWN");
-        assertThat(observatory(noFollower, figures(0, 0.0))).isEqualTo(Health.DOWN);
+    void downWhenAnEssentialComponentIsDown() {
+        assertThat(observatory(with(secondaryComponentsUp(), "kafka", State.DOWN), figures(0, 0.0))).isEqualTo(Health.DOWN);
+        assertThat(observatory(with(secondaryComponentsUp(), "outcome_follower", State.DOWN), figures(0, 0.0)))
+                .isEqualTo(Health.DOWN);
     }
 
     @Test
-    void aSecondaryWhoseDatabaseIsDownStillAcceptsWritesDegraded() {
-        Map<String, Object> components = secondaryComponentsUp();
-        components.put("database", "DOWN");
+    void degradedStillServingWhenAComponentThatIsNotEssentialIsDown() {
+        assertThat(observatory(with(secondaryComponentsUp(), "database", State.DOWN), figures(0, 0.0)))
+                .isEqualTo(Health.DEGRADED);
+    }
+
+    @Test
+    void degradedWhileAnEssentialComponentIsPaused() {
+        List<ComponentHealth> components = List.of(ComponentHealth.of("database", true, true),
+                new ComponentHealth("applier", State.PAUSED, true));
+
         assertThat(observatory(components, figures(0, 0.0))).isEqualTo(Health.DEGRADED);
     }
 
     @Test
-    void theMainSiteIsDownWhenAnyComponentIs() {
-        for (String component : mainComponentsUp().keySet()) {
-            Map<String, Object> components = mainComponentsUp();
-            components.put(component, "DOWN");
-            assertThat(SiteStatus.health(COLOGNE, components, figures(0, 0.0))).as(component).isEqualTo(Health.DOWN);
-        }
-    }
+    void healthListsEachComponentByNameInTheRolesOrder() {
+        List<ComponentHealth> components = with(secondaryComponentsUp(), "replica", State.DOWN);
 
-    @Test
-    void theMainSiteIsDegradedWhileItsApplierIsPausedAfterItsRetries() {
-        Map<String, Object> components = mainComponentsUp();
-        components.put("applier", "PAUSED");
-
-        assertThat(SiteStatus.health(COLOGNE, components, figures(0, 0.0))).isEqualTo(Health.DEGRADED);
+        assertThat(SiteStatus.states(components)).containsExactly(Map.entry("database", "UP"), Map.entry("kafka", "UP"),
+                Map.entry("outcome_follower", "UP"), Map.entry("replica", "DOWN"));
     }
 }

@@ -1,0 +1,35 @@
+package io.opsdb.relay.role;
+
+import java.time.Duration;
+
+/**
+ * What a role tells about the transactions it settles, for the relay's meters ({@link SiteRole#addListener}). The
+ * main site tells of every command its applier settles, by the site that accepted it; a secondary tells of its own
+ * transactions as the main site's outcomes report them. Each transaction is told once, at one site type only, so
+ * a secondary's direct writes (applied by the main site's applier code) are not counted twice. Called on the role's
+ * own threads, some holding its locks: an implementation must be quick, must not call back into the role and must
+ * not throw.
+ */
+public interface TransactionEvents {
+
+    /** A transaction accepted at {@code originSite} was committed at the primary. */
+    void applied(String originSite);
+
+    /** A transaction accepted at {@code originSite} was recorded FAILED with a reason. */
+    void failed(String originSite);
+
+    /**
+     * How long a transaction of {@code originSite} took to settle: at the main site from its acceptance at its site
+     * to its commit at the primary; at a secondary from its acknowledgement to VISIBLE.
+     */
+    void settledAfter(String originSite, Duration latency);
+
+    /**
+     * A record on a commands topic from {@code originSite} was not a readable command and was set aside as a dead
+     * letter (main site only).
+     *
+     * @param failedTransaction its headers named a transaction, now recorded FAILED with the reason (and not told
+     *        to {@link #failed} as well); false when no transaction could be given its fate
+     */
+    void unreadable(String originSite, boolean failedTransaction);
+}
