@@ -407,7 +407,7 @@ final class TransactionStateProcessor implements Processor<String, byte[], Void,
 
     static Bytes stateKey(TransactionState state, String transactionId) {
         byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(1 + id.length).put((byte) state.ordinal()).put(id).array());
+        return Bytes.wrap(ByteBuffer.allocate(1 + id.length).put(state.code()).put(id).array());
     }
 
 }

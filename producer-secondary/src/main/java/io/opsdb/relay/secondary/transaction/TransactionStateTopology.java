@@ -28,7 +28,7 @@ public final class TransactionStateTopology {
     public static final String OVERLAY = "overlay";
     /** Commit LSN (unsigned, big-endian), transaction id -> nothing: APPLIED transactions waiting for the replica. */
     public static final String APPLIED_BY_LSN = "applied-by-lsn";
-    /** State ordinal, transaction id -> nothing: listing by state in id order. */
+    /** State code ({@link TransactionState#code()}), transaction id -> nothing: listing by state in id order. */
     public static final String BY_STATE = "by-state";
     /** Replay position, newest commit and per-state counts. */
     public static final String POSITIONS = "positions";

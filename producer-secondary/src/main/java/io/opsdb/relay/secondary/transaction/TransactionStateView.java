@@ -45,7 +45,7 @@ public final class TransactionStateView {
     public List<TrackedTransaction> list(TransactionState state, String afterTransactionId, int limit) {
         ReadOnlyKeyValueStore<Bytes, byte[]> index = stores.get(TransactionStateTopology.BY_STATE);
         Bytes from = TransactionStateProcessor.stateKey(state, afterTransactionId == null ? "" : afterTransactionId);
-        Bytes to = Bytes.wrap(new byte[] {(byte) state.ordinal(), (byte) 0xFF});
+        Bytes to = Bytes.wrap(new byte[] {state.code(), (byte) 0xFF});
         List<TrackedTransaction> page = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> keys = index.range(from, to)) {
             while (keys.hasNext() && page.size() < limit) {
