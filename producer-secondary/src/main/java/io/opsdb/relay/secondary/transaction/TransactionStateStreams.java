@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -53,6 +54,7 @@ public class TransactionStateStreams implements SmartLifecycle {
 
     private final SiteConfiguration settings;
     private volatile Consumer<TrackedTransaction> entered = tx -> { };
+    private volatile BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable = (record, fate) -> { };
     private volatile KafkaStreams streams;
     private volatile KafkaProducer<String, byte[]> positions;
     private final TransactionStateView view = new TransactionStateView(this::store);
@@ -66,9 +68,54 @@ public class TransactionStateStreams implements SmartLifecycle {
         return settings.transactionStateStore();
     }
 
-    /** The one callback told of every state a transaction enters (the tracker's). */
-    void onEntered(Consumer<TrackedTransaction> callback) {
-        this.entered = callback;
+    /**
+     * The tracker's way in: reads through the stores' view, and hands the processor (the stores' single writer) what
+     * it does not read from Kafka by itself.
+     */
+    BufferedTransactions transactions() {
+        return new BufferedTransactions() {
+            @Override
+            public void listen(Consumer<TrackedTransaction> enteredCallback,
+                    BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadableCallback) {
+                entered = enteredCallback;
+                unreadable = unreadableCallback;
+            }
+
+            @Override
+            public TransactionStateView view() {
+                return view;
+            }
+
+            @Override
+            public void acknowledged(TransactionEvent.Buffered command) {
+                // The processor reads every command from ops.commands, at its offset.
+            }
+
+            @Override
+            public void outcome(TransactionOutcome outcome) {
+                // The processor reads the mirrored outcomes itself.
+            }
+
+            @Override
+            public void unreadableOutcome(UnreadableRecord record) {
+                // The processor reads the same record, and sets it aside in its own exactly-once transaction.
+            }
+
+            @Override
+            public void reconciled(TransactionOutcome outcome) {
+                TransactionStateStreams.this.reconciled(outcome);
+            }
+
+            @Override
+            public void replayedUpTo(Lsn position) {
+                TransactionStateStreams.this.replayedUpTo(position);
+            }
+
+            @Override
+            public void discard(String transactionId, String by) {
+                TransactionStateStreams.this.discard(transactionId, by);
+            }
+        };
     }
 
     TransactionStateView view() {
@@ -149,7 +196,8 @@ public class TransactionStateStreams implements SmartLifecycle {
         config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), RelayLimits.MAX_RECORD_BYTES);
         config.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(RelayLimits.MAX_RECORD_BYTES));
         KafkaStreams started = new KafkaStreams(TransactionStateTopology.build(site,
-                settings.transactionStatusRetention(), tx -> entered.accept(tx)), config);
+                settings.transactionStatusRetention(), tx -> entered.accept(tx),
+                (record, fate) -> unreadable.accept(record, fate)), config);
         started.setUncaughtExceptionHandler(e -> {
             LOG.error("Transaction state processing failed; replacing the stream thread", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -41,7 +41,7 @@ class TransactionStateTest {
 
     @Test
     void theStateIndexKeyStartsWithTheCode() {
-        assertThat(TransactionStateProcessor.stateKey(TransactionState.FAILED, "t1").get())
+        assertThat(TransactionStore.stateKey(TransactionState.FAILED, "t1").get())
                 .startsWith(3, 't', '1');
     }
 

@@ -101,7 +101,7 @@ class TransactionTrackerTest {
 
         tracker.outcome(applied("t1", "0/50"));
 
-        assertThat(tracker.find("t1")).get().isSameAs(visible);
+        assertThat(tracker.find("t1")).get().isEqualTo(visible);
     }
 
     @Test
