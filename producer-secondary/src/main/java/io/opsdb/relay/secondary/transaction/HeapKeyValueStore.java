@@ -2,9 +2,11 @@ package io.opsdb.relay.secondary.transaction;
 
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 import org.apache.kafka.common.serialization.Serde;
@@ -40,7 +42,7 @@ final class HeapKeyValueStore<K extends Comparable<K>, V> implements KeyValueSto
     HeapKeyValueStore(String name, Serde<K> keys, int capacity) {
         this.name = name;
         this.keys = keys;
-        this.insertionOrder = capacity <= 0 ? null : new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        this.insertionOrder = capacity <= 0 ? null : new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, Boolean> eldest) {
                 boolean full = size() > capacity;
@@ -137,7 +139,7 @@ final class HeapKeyValueStore<K extends Comparable<K>, V> implements KeyValueSto
             public Map.Entry<K, V> next() {
                 Map.Entry<K, V> current = next;
                 if (current == null) {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 next = advance();
                 return current;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -118,10 +120,6 @@ public class TransactionStateStreams implements SmartLifecycle {
         };
     }
 
-    TransactionStateView view() {
-        return view;
-    }
-
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name) {
         // This instance holds every partition: its stores are the truth even while a new topic rebalances it.
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore())
@@ -142,7 +140,7 @@ public class TransactionStateStreams implements SmartLifecycle {
     }
 
     /** The Idempotency-Key entry of a transaction written under one; empty when there is none (yet). */
-    public java.util.Optional<IdempotencyEntry> idempotencyEntry(String transactionId) {
+    public Optional<IdempotencyEntry> idempotencyEntry(String transactionId) {
         return view.idempotencyEntry(transactionId);
     }
 
@@ -200,7 +198,7 @@ public class TransactionStateStreams implements SmartLifecycle {
                 (record, fate) -> unreadable.accept(record, fate)), config);
         started.setUncaughtExceptionHandler(e -> {
             LOG.error("Transaction state processing failed; replacing the stream thread", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         CompletableFuture<KafkaStreams.State> running = new CompletableFuture<>();
         started.setStateListener((now, before) -> {

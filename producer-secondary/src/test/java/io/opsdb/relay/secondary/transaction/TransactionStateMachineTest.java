@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,9 +135,9 @@ class TransactionStateMachineTest {
 
     @Test
     void theTableCoversEveryKindOfEventAndEveryRefusal() {
-        List<Class<?>> kinds = java.util.Arrays.stream(TABLE).<Class<?>>map(row -> row[1].getClass()).distinct().toList();
+        List<Class<?>> kinds = Arrays.stream(TABLE).<Class<?>>map(row -> row[1].getClass()).distinct().toList();
         assertThat(kinds).containsExactlyInAnyOrder(TransactionEvent.class.getPermittedSubclasses());
-        List<String> outcomes = java.util.Arrays.stream(TABLE).flatMap(row -> java.util.Arrays.stream(row, 2, row.length))
+        List<String> outcomes = Arrays.stream(TABLE).flatMap(row -> Arrays.stream(row, 2, row.length))
                 .map(String.class::cast).distinct().toList();
         for (Transition.Refusal refusal : Transition.Refusal.values()) {
             assertThat(outcomes).as("some cell is refused for %s", refusal).contains(refusal.name());

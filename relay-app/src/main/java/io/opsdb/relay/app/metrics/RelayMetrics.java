@@ -16,6 +16,7 @@ import io.opsdb.relay.main.apply.IncomingCommand;
 import io.opsdb.relay.main.apply.UnreadableCommand;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
 import io.opsdb.relay.secondary.transaction.TransactionListener;
+import io.opsdb.relay.secondary.transaction.UnreadableRecord;
 import io.opsdb.relay.site.SiteConfiguration;
 
 /**
@@ -36,6 +37,12 @@ import io.opsdb.relay.site.SiteConfiguration;
  * their headers named the transaction, now FAILED with the reason (also counted in
  * {@code relay_transactions_failed_total}); {@code fate="unattributed"}: no transaction could be told, so only
  * this counter and the dead letter show it.</li>
+ * <li>at a secondary, {@code relay_commands_unreadable_total} (records on its own {@code ops.commands}) and
+ * {@code relay_outcomes_unreadable_total} (records among the mirrored outcomes), by {@code origin_site} (the site
+ * their {@code site} header names; {@code unknown} for an outcome without one) and {@code fate}: records it could not
+ * read, set aside on its {@code relay.<site>.dead-letter} topic. {@code fate="transaction_failed"}: their headers
+ * named a transaction of this site, now FAILED with the reason; {@code fate="unattributed"}: no transaction was
+ * changed.</li>
  * </ul>
  */
 public class RelayMetrics implements MeterBinder {
@@ -44,6 +51,7 @@ public class RelayMetrics implements MeterBinder {
     static final String FAILED = "relay.transactions.failed";
     static final String LATENCY = "relay.apply.latency";
     static final String UNREADABLE = "relay.commands.unreadable";
+    static final String UNREADABLE_OUTCOMES = "relay.outcomes.unreadable";
     static final String FATE = "fate";
     static final String ORIGIN_SITE = "origin_site";
 
@@ -132,18 +140,39 @@ public class RelayMetrics implements MeterBinder {
         };
     }
 
-    /** Counts a secondary's own transactions as they become APPLIED, VISIBLE or FAILED. */
+    /**
+     * Counts a secondary's own transactions as they become APPLIED, VISIBLE or FAILED, and the records it could not
+     * read.
+     */
     public TransactionListener transactionListener() {
-        return tx -> {
-            if (registry == null) {
-                return;
-            }
-            switch (tx.state()) {
-                case APPLIED -> counter(APPLIED, site.siteName()).increment();
-                case FAILED -> counter(FAILED, site.siteName()).increment();
-                case VISIBLE -> latency(site.siteName()).record(visibleAfter(tx));
-                default -> {
+        return new TransactionListener() {
+            @Override
+            public void entered(TrackedTransaction tx) {
+                if (registry == null) {
+                    return;
                 }
+                switch (tx.state()) {
+                    case APPLIED -> counter(APPLIED, site.siteName()).increment();
+                    case FAILED -> counter(FAILED, site.siteName()).increment();
+                    case VISIBLE -> latency(site.siteName()).record(visibleAfter(tx));
+                    default -> {
+                    }
+                }
+            }
+
+            @Override
+            public void unreadable(UnreadableRecord record, UnreadableRecord.Fate fate) {
+                if (registry == null) {
+                    return;
+                }
+                boolean command = record.source() == UnreadableRecord.Source.COMMAND;
+                Counter.builder(command ? UNREADABLE : UNREADABLE_OUTCOMES)
+                        .description(command
+                                ? "Records on a commands topic that are not a readable command, set aside as dead letters"
+                                : "Records on the mirrored outcomes that are not a readable outcome, set aside as dead letters")
+                        .tag(ORIGIN_SITE, record.site() == null ? "unknown" : record.site())
+                        .tag(FATE, fate.label())
+                        .register(registry).increment();
             }
         };
     }

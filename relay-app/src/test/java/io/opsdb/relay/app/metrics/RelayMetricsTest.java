@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,6 +31,7 @@ import io.opsdb.relay.secondary.transaction.TrackedTransaction;
 import io.opsdb.relay.secondary.transaction.TransactionListener;
 import io.opsdb.relay.secondary.transaction.TransactionState;
 import io.opsdb.relay.secondary.transaction.TransactionTracker;
+import io.opsdb.relay.secondary.transaction.UnreadableRecord;
 import io.opsdb.relay.site.SiteConfiguration;
 
 class RelayMetricsTest {
@@ -166,6 +168,32 @@ class RelayMetricsTest {
         var latency = registry.get(RelayMetrics.LATENCY).tag(RelayMetrics.ORIGIN_SITE, "observatory").timer();
         assertThat(latency.count()).isEqualTo(1);
         assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(3200.0);
+    }
+
+    private static UnreadableRecord unreadable(UnreadableRecord.Source source, String site) {
+        return new UnreadableRecord(source, "cologne.ops.outcomes", 0, 42, NOW, null, new byte[] {1}, new RecordHeaders(),
+                null, site, "unreadable: bad magic");
+    }
+
+    @Test
+    void aSecondaryCountsTheRecordsItCouldNotReadByKindOriginAndFate() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RelayMetrics metrics = new RelayMetrics(observatory(), status, Clock.fixed(NOW, ZoneOffset.UTC));
+        metrics.bindTo(prometheus);
+        TransactionListener listener = metrics.transactionListener();
+
+        listener.unreadable(unreadable(UnreadableRecord.Source.COMMAND, "observatory"),
+                UnreadableRecord.Fate.TRANSACTION_FAILED);
+        listener.unreadable(unreadable(UnreadableRecord.Source.OUTCOME, "observatory"),
+                UnreadableRecord.Fate.TRANSACTION_FAILED);
+        listener.unreadable(unreadable(UnreadableRecord.Source.OUTCOME, "observatory"),
+                UnreadableRecord.Fate.TRANSACTION_FAILED);
+        listener.unreadable(unreadable(UnreadableRecord.Source.OUTCOME, null), UnreadableRecord.Fate.UNATTRIBUTED);
+
+        assertThat(prometheus.scrape()).contains(
+                "relay_commands_unreadable_total{fate=\"transaction_failed\",origin_site=\"observatory\"} 1",
+                "relay_outcomes_unreadable_total{fate=\"transaction_failed\",origin_site=\"observatory\"} 2",
+                "relay_outcomes_unreadable_total{fate=\"unattributed\",origin_site=\"unknown\"} 1");
     }
 
     @Test
