@@ -100,8 +100,9 @@ final class HeapTransactions implements BufferedTransactions {
     }
 
     @Override
-    public synchronized void reconciled(TransactionOutcome outcome) {
-        store.outcome(outcome);
+    public void reconciled(TransactionOutcome outcome) {
+        // Taken as the stream's outcome would be: whichever comes first wins.
+        outcome(outcome);
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -113,15 +112,10 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
         String key = record.key();
         if (metadata.topic().equals(RelayTopics.COMMANDS)) {
-            WriteCommand command;
-            try {
-                command = commands.decode(record.value());
+            WriteCommand command = read(commands, UnreadableRecord.Source.COMMAND, site, record, metadata);
+            if (command != null) {
+                command(command, metadata.offset(), RelayTopics.header(record.headers(), HEADER_RETRIED_BY));
             }
-            catch (MessageDecodingException e) {
-                setAside(UnreadableRecord.Source.COMMAND, site, record, metadata, e);
-                return;
-            }
-            command(command, metadata.offset(), retriedBy(record));
         }
         else if (metadata.topic().equals(replayTopic) && key != null && key.startsWith(LEDGER_OUTCOME_PREFIX)) {
             outcome(record, metadata);
@@ -150,16 +144,23 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
     }
 
     private void outcome(Record<String, byte[]> record, RecordMetadata metadata) {
-        TransactionOutcome outcome;
+        // Whose it is only its headers can say; the topic names the main site, not the transaction's.
+        TransactionOutcome outcome = read(outcomes, UnreadableRecord.Source.OUTCOME, null, record, metadata);
+        if (outcome != null) {
+            store.outcome(outcome);
+        }
+    }
+
+    /** The record's value decoded; null when it cannot be, and the record was set aside. */
+    private <T> T read(MessageCodec<T> codec, UnreadableRecord.Source source, String fromSite, Record<String, byte[]> record,
+            RecordMetadata metadata) {
         try {
-            outcome = outcomes.decode(record.value());
+            return codec.decode(record.value());
         }
         catch (MessageDecodingException e) {
-            // Whose it is only its headers can say; the topic names the main site, not the transaction's.
-            setAside(UnreadableRecord.Source.OUTCOME, null, record, metadata, e);
-            return;
+            setAside(source, fromSite, record, metadata, e);
+            return null;
         }
-        store.outcome(outcome);
     }
 
     /** Forwards {@code record} to the dead-letter topic with why, and lets the store fail the transaction it names. */
@@ -173,11 +174,6 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
                 DeadLetterTopic.name(site), set.reason());
         context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetterTopic.headers(set)));
         unreadable.accept(set, fate);
-    }
-
-    private static String retriedBy(Record<String, byte[]> record) {
-        Header header = record.headers().lastHeader(HEADER_RETRIED_BY);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private Instant now() {

@@ -1,10 +1,7 @@
 package io.opsdb.relay.secondary.transaction;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.UUID;
 
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 import io.opsdb.relay.kafka.RelayTopics;
@@ -64,28 +61,9 @@ public record UnreadableRecord(Source source, String topic, int partition, long 
      */
     static UnreadableRecord of(Source source, String topic, int partition, long offset, long timestampMs, String key,
             byte[] value, Headers headers, String fromSite, String problem) {
-        String site = header(headers, RelayTopics.HEADER_SITE);
+        String site = RelayTopics.header(headers, RelayTopics.HEADER_SITE);
         return new UnreadableRecord(source, topic, partition, offset, Instant.ofEpochMilli(timestampMs), key, value,
-                headers, transactionId(header(headers, RelayTopics.HEADER_TRANSACTION_ID)),
+                headers, RelayTopics.transactionId(headers),
                 site == null || site.isBlank() ? fromSite : site, source.reasonPrefix + problem);
-    }
-
-    /** The header as a canonical transaction id (a lower-case UUID, as this site makes them), or null. */
-    private static String transactionId(String header) {
-        if (header == null) {
-            return null;
-        }
-        try {
-            String canonical = UUID.fromString(header).toString();
-            return canonical.equalsIgnoreCase(header) ? canonical : null;
-        }
-        catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static String header(Headers headers, String name) {
-        Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }
