@@ -51,7 +51,10 @@ final class ApplyEvents implements ApplyListener {
     @Override
     public void unreadable(UnreadableCommand record, boolean failedTransaction) {
         for (TransactionEvents listener : listeners) {
-            listener.unreadable(record.site(), failedTransaction);
+            if (failedTransaction) {
+                listener.failed(record.site());
+            }
+            listener.unreadable(TransactionEvents.Unreadable.COMMAND, record.site(), failedTransaction);
         }
     }
 }

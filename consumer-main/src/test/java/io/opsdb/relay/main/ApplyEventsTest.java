@@ -40,8 +40,8 @@ class ApplyEventsTest {
         }
 
         @Override
-        public void unreadable(String originSite, boolean failedTransaction) {
-            calls.add("unreadable " + originSite + (failedTransaction ? " failing its transaction" : ""));
+        public void unreadable(Unreadable record, String originSite, boolean failedTransaction) {
+            calls.add("unreadable " + record + " " + originSite + (failedTransaction ? " failing its transaction" : ""));
         }
     }
 
@@ -75,7 +75,8 @@ class ApplyEventsTest {
         events.unreadable(record, false);
         events.unreadable(record, true);
 
-        assertThat(recorded.calls).containsExactly("unreadable observatory", "unreadable observatory failing its transaction");
+        assertThat(recorded.calls).containsExactly("unreadable COMMAND observatory", "failed observatory",
+                "unreadable COMMAND observatory failing its transaction");
     }
 
     @Test

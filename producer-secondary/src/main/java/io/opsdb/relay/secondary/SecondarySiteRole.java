@@ -40,6 +40,7 @@ import io.opsdb.relay.secondary.transaction.ReplicaLsnPoller;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
 import io.opsdb.relay.secondary.transaction.TransactionActionRefusedException;
 import io.opsdb.relay.secondary.transaction.TransactionListener;
+import io.opsdb.relay.secondary.transaction.UnreadableRecord;
 import io.opsdb.relay.secondary.transaction.TransactionTracker;
 import io.opsdb.relay.secondary.write.CommandPublisher;
 import io.opsdb.relay.site.SiteConfiguration;
@@ -200,16 +201,29 @@ class SecondarySiteRole implements SiteRole {
         tracker.addListener(events(site.siteName(), listener));
     }
 
-    /** Tells {@code events} of this site's own transactions as they become APPLIED, FAILED and VISIBLE. */
+    /**
+     * Tells {@code events} of this site's own transactions as they become APPLIED, FAILED and VISIBLE, and of the
+     * records it could not read (a transaction one FAILED is told as it enters FAILED).
+     */
     static TransactionListener events(String siteName, TransactionEvents events) {
-        return tx -> {
-            switch (tx.state()) {
-                case APPLIED -> events.applied(siteName);
-                case FAILED -> events.failed(siteName);
-                case VISIBLE -> events.settledAfter(siteName, tx.visibleAt() == null ? Duration.ZERO
-                        : Duration.between(tx.acknowledgedAt(), tx.visibleAt()));
-                default -> {
+        return new TransactionListener() {
+            @Override
+            public void entered(TrackedTransaction tx) {
+                switch (tx.state()) {
+                    case APPLIED -> events.applied(siteName);
+                    case FAILED -> events.failed(siteName);
+                    case VISIBLE -> events.settledAfter(siteName, tx.visibleAt() == null ? Duration.ZERO
+                            : Duration.between(tx.acknowledgedAt(), tx.visibleAt()));
+                    default -> {
+                    }
                 }
+            }
+
+            @Override
+            public void unreadable(UnreadableRecord record, UnreadableRecord.Fate fate) {
+                events.unreadable(record.source() == UnreadableRecord.Source.COMMAND ? TransactionEvents.Unreadable.COMMAND
+                                : TransactionEvents.Unreadable.OUTCOME,
+                        record.site() == null ? "unknown" : record.site(), fate == UnreadableRecord.Fate.TRANSACTION_FAILED);
             }
         };
     }

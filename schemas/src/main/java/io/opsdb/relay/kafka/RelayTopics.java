@@ -1,6 +1,11 @@
 package io.opsdb.relay.kafka;
 
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import java.util.regex.Pattern;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * The relay's topics and record headers. A mirrored topic carries its source site's name as prefix
@@ -30,6 +35,31 @@ public final class RelayTopics {
     public static final String HEADER_OPERATION = "operation";
 
     private RelayTopics() {
+    }
+
+    /** A header's value as UTF-8 text; null when the record has none. */
+    public static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The transaction a record's {@link #HEADER_TRANSACTION_ID} header names, as a canonical (lower-case) UUID, as the
+     * ledger and the outcomes spell it; null when there is no such header or it is not a UUID. What an unreadable
+     * record still says about itself.
+     */
+    public static String transactionId(Headers headers) {
+        String header = header(headers, HEADER_TRANSACTION_ID);
+        if (header == null) {
+            return null;
+        }
+        try {
+            String canonical = UUID.fromString(header).toString();
+            return canonical.equalsIgnoreCase(header) ? canonical : null;
+        }
+        catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The site name in a mirrored topic's name: {@code observatory.ops.commands -> observatory}. */

@@ -25,11 +25,20 @@ public interface TransactionEvents {
     void settledAfter(String originSite, Duration latency);
 
     /**
-     * A record on a commands topic from {@code originSite} was not a readable command and was set aside as a dead
-     * letter (main site only).
+     * A record {@code originSite} sent was not readable and was set aside as a dead letter: at the main site a record
+     * on a mirrored commands topic; at a secondary one on its own commands topic or among the mirrored outcomes.
      *
-     * @param failedTransaction its headers named a transaction, now recorded FAILED with the reason (and not told
-     *        to {@link #failed} as well); false when no transaction could be given its fate
+     * @param originSite the site its headers name, {@code unknown} when none does
+     * @param failedTransaction its headers named a transaction, now recorded FAILED with the reason (told to
+     *        {@link #failed} as well); false when no transaction could be given its fate
      */
-    void unreadable(String originSite, boolean failedTransaction);
+    void unreadable(Unreadable record, String originSite, boolean failedTransaction);
+
+    /** What an unreadable record should have been. */
+    enum Unreadable {
+        /** A write command. */
+        COMMAND,
+        /** A transaction's outcome from the main site. */
+        OUTCOME
+    }
 }

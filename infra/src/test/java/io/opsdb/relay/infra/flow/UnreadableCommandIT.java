@@ -1,25 +1,18 @@
 package io.opsdb.relay.infra.flow;
 
 import static io.opsdb.relay.infra.flow.SiteHttp.map;
+import static io.opsdb.relay.infra.flow.Prometheus.scrape;
+import static io.opsdb.relay.infra.flow.Prometheus.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,7 +29,6 @@ class UnreadableCommandIT {
 
     private static final String MIRRORED_COMMANDS = "observatory." + RelayTopics.COMMANDS;
     private static final Duration SETTLE = Duration.ofSeconds(90);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final LocalStack stack = TwoSiteStack.stack();
     private final SiteHttp observatory = new SiteHttp(stack.observatoryApi(), TwoSiteStack.token());
@@ -59,7 +51,7 @@ class UnreadableCommandIT {
                     SETTLE, "the observatory was not told that its unreadable transaction FAILED");
             SiteHttp.Answer failed = observatory.get("/api/transactions/" + transactionId);
             assertThat(failed.text("error")).as(failed.body()).startsWith("unreadable command: ");
-            assertThat(ledger(transactionId)).isEqualTo("FAILED/1: " + failed.text("error"));
+            assertThat(Ledger.row(transactionId)).isEqualTo("FAILED/1: " + failed.text("error"));
             assertThat(deadLetter(transactionId)).as("the dead letter keeps the bytes as read").isEqualTo(garbage);
         }
         finally {
@@ -71,13 +63,13 @@ class UnreadableCommandIT {
         // The intact copy arrives now: the transaction is FAILED at attempt 1 already, so it is not applied behind its site's back.
         SiteHttp.Answer later = observatory.post("/executed_obs_units/start", map("obs_unit_id", "uid://after-unreadable"));
         assertThat(observatory.whenSettled(later.text("transaction_id")).text("state")).isEqualTo("VISIBLE");
-        assertThat(ledger(transactionId)).startsWith("FAILED/1: unreadable command: ");
+        assertThat(Ledger.row(transactionId)).startsWith("FAILED/1: unreadable command: ");
         assertThat(observatory.get("/api/transactions/" + transactionId).text("state")).isEqualTo("FAILED");
 
         SiteHttp.Answer retried = observatory.post("/api/transactions/" + transactionId + "/retry", map());
         assertThat(retried.status()).as(retried.body()).isEqualTo(200);
         assertThat(observatory.whenSettled(transactionId).text("state")).isEqualTo("VISIBLE");
-        assertThat(ledger(transactionId)).isEqualTo("APPLIED/2: null");
+        assertThat(Ledger.row(transactionId)).isEqualTo("APPLIED/2: null");
         assertThat(observatory.get("/executed_obs_units/" + unit).text("obs_unit_id")).isEqualTo("uid://unreadable");
     }
 
@@ -111,32 +103,10 @@ class UnreadableCommandIT {
      * {@code transactionId} is null).
      */
     private void produceToCologne(byte[] value, String transactionId) throws Exception {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.mainBootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(MIRRORED_COMMANDS, transactionId, value);
-            if (transactionId != null) {
-                record.headers()
-                        .add(RelayTopics.HEADER_TRANSACTION_ID, transactionId.getBytes(StandardCharsets.UTF_8))
-                        .add(RelayTopics.HEADER_SITE, "observatory".getBytes(StandardCharsets.UTF_8))
-                        .add(RelayTopics.HEADER_OPERATION, "CREATE EXECUTED_OBS_UNIT".getBytes(StandardCharsets.UTF_8));
-            }
-            producer.send(record).get();
-        }
-    }
-
-    /** {@code status/attempt: error} of the transaction's ledger row at the primary. */
-    private static String ledger(String transactionId) throws Exception {
-        try (Connection primary = TwoSiteStack.primary();
-                PreparedStatement select = primary.prepareStatement(
-                        "SELECT status, attempt, error FROM relay_ledger WHERE transaction_id = CAST(? AS uuid)")) {
-            select.setString(1, transactionId);
-            try (ResultSet row = select.executeQuery()) {
-                assertThat(row.next()).as("a ledger row for %s", transactionId).isTrue();
-                return row.getString(1) + "/" + row.getInt(2) + ": " + row.getString(3);
-            }
-        }
+        RawRecords.produce(stack.mainBootstrapServers(), MIRRORED_COMMANDS, transactionId, value, transactionId == null
+                ? Map.of()
+                : Map.of(RelayTopics.HEADER_TRANSACTION_ID, transactionId, RelayTopics.HEADER_SITE, "observatory",
+                        RelayTopics.HEADER_OPERATION, "CREATE EXECUTED_OBS_UNIT"));
     }
 
     private static byte[] deadLetter(String transactionId) throws Exception {
@@ -148,23 +118,5 @@ class UnreadableCommandIT {
                 return row.next() ? row.getBytes(1) : null;
             }
         }
-    }
-
-    private static String scrape(URI api) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(api.resolve("/actuator/prometheus"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return response.body();
-    }
-
-    /** The sum of the samples of {@code name} whose labels contain {@code labels}; 0 when there is none. */
-    private static double sum(String scrape, String name, String labels) {
-        double sum = 0;
-        for (String line : scrape.split("\n")) {
-            if (line.startsWith(name + "{") && line.substring(0, line.lastIndexOf(' ')).contains(labels)) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
     }
 }

@@ -1,8 +1,6 @@
 package io.opsdb.relay.secondary.transaction;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -11,14 +9,15 @@ import io.opsdb.relay.codec.MessageDecodingException;
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.schema.TransactionOutcome;
 
-/** Follows the main site's outcomes as MirrorMaker 2 mirrors them here ({@code <main site>.ops.outcomes}). */
+/**
+ * Follows the main site's outcomes as MirrorMaker 2 mirrors them here ({@code <main site>.ops.outcomes}). A record it
+ * cannot read goes to the tracker too, which sets it aside ({@link TransactionTracker#unreadableOutcome}).
+ */
 @Component
 public class OutcomeListener {
 
     /** The listener container's id, watched by health. */
     public static final String ID = "outcome-follower";
-
-    private static final Logger LOG = LoggerFactory.getLogger(OutcomeListener.class);
 
     private final TransactionTracker tracker;
     private final MessageCodec<TransactionOutcome> codec = RelayCodecs.transactionOutcomes();
@@ -35,9 +34,10 @@ public class OutcomeListener {
             outcome = codec.decode(record.value());
         }
         catch (MessageDecodingException e) {
-            // An outcome this version cannot read changes no state here; say so loudly and go on.
-            LOG.error("Unreadable outcome {}-{}@{} skipped: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+            // Whose it is only its headers can say; the topic names the main site, not the transaction's.
+            tracker.unreadableOutcome(UnreadableRecord.of(UnreadableRecord.Source.OUTCOME, record.topic(),
+                    record.partition(), record.offset(), record.timestamp(), record.key(), record.value(),
+                    record.headers(), null, e.getMessage()));
             return;
         }
         tracker.outcome(outcome);

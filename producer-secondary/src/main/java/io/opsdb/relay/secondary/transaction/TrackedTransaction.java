@@ -59,9 +59,9 @@ public record TrackedTransaction(
                 acknowledgedAt, commitLsn, appliedAt, null, error, retried, action);
     }
 
-    /** Buffered again as {@code attempt} at {@code sequence}, by {@code action}. */
-    TrackedTransaction retryAs(long newSequence, int newAttempt, OperatorAction action) {
-        return new TrackedTransaction(transactionId, newSequence, newAttempt, operations, TransactionState.BUFFERED,
+    /** Buffered again as {@code attempt} at {@code sequence} with {@code newOperations}, by {@code action}. */
+    TrackedTransaction retryAs(long newSequence, int newAttempt, List<Operation> newOperations, OperatorAction action) {
+        return new TrackedTransaction(transactionId, newSequence, newAttempt, newOperations, TransactionState.BUFFERED,
                 acknowledgedAt, null, null, null, null, action, null);
     }
 

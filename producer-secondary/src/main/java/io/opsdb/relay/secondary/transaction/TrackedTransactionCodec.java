@@ -36,7 +36,7 @@ final class TrackedTransactionCodec {
             writeText(out, tx.transactionId());
             out.writeLong(tx.sequence());
             out.writeInt(tx.attempt());
-            out.writeByte(tx.state().ordinal());
+            out.writeByte(tx.state().code());
             writeInstant(out, tx.acknowledgedAt());
             out.writeBoolean(tx.commitLsn() != null);
             if (tx.commitLsn() != null) {
@@ -66,7 +66,7 @@ final class TrackedTransactionCodec {
             String id = readText(in);
             long sequence = in.readLong();
             int attempt = in.readInt();
-            TransactionState state = TransactionState.values()[in.readByte()];
+            TransactionState state = TransactionState.ofCode(in.readByte());
             Instant acknowledgedAt = readInstant(in);
             Lsn commitLsn = in.readBoolean() ? Lsn.valueOf(in.readLong()) : null;
             Instant appliedAt = readInstant(in);

@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -27,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -53,6 +56,7 @@ public class TransactionStateStreams implements SmartLifecycle {
 
     private final SiteConfiguration settings;
     private volatile Consumer<TrackedTransaction> entered = tx -> { };
+    private volatile BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable = (record, fate) -> { };
     private volatile KafkaStreams streams;
     private volatile KafkaProducer<String, byte[]> positions;
     private final TransactionStateView view = new TransactionStateView(this::store);
@@ -66,13 +70,54 @@ public class TransactionStateStreams implements SmartLifecycle {
         return settings.transactionStateStore();
     }
 
-    /** The one callback told of every state a transaction enters (the tracker's). */
-    void onEntered(Consumer<TrackedTransaction> callback) {
-        this.entered = callback;
-    }
+    /**
+     * The tracker's way in: reads through the stores' view, and hands the processor (the stores' single writer) what
+     * it does not read from Kafka by itself.
+     */
+    BufferedTransactions transactions() {
+        return new BufferedTransactions() {
+            @Override
+            public void listen(Consumer<TrackedTransaction> enteredCallback,
+                    BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadableCallback) {
+                entered = enteredCallback;
+                unreadable = unreadableCallback;
+            }
 
-    TransactionStateView view() {
-        return view;
+            @Override
+            public TransactionStateView view() {
+                return view;
+            }
+
+            @Override
+            public void acknowledged(TransactionEvent.Buffered command) {
+                // The processor reads every command from ops.commands, at its offset.
+            }
+
+            @Override
+            public void outcome(TransactionOutcome outcome) {
+                // The processor reads the mirrored outcomes itself.
+            }
+
+            @Override
+            public void unreadableOutcome(UnreadableRecord record) {
+                // The processor reads the same record, and sets it aside in its own exactly-once transaction.
+            }
+
+            @Override
+            public void reconciled(TransactionOutcome outcome) {
+                TransactionStateStreams.this.reconciled(outcome);
+            }
+
+            @Override
+            public void replayedUpTo(Lsn position) {
+                TransactionStateStreams.this.replayedUpTo(position);
+            }
+
+            @Override
+            public void discard(String transactionId, String by) {
+                TransactionStateStreams.this.discard(transactionId, by);
+            }
+        };
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name) {
@@ -95,7 +140,7 @@ public class TransactionStateStreams implements SmartLifecycle {
     }
 
     /** The Idempotency-Key entry of a transaction written under one; empty when there is none (yet). */
-    public java.util.Optional<IdempotencyEntry> idempotencyEntry(String transactionId) {
+    public Optional<IdempotencyEntry> idempotencyEntry(String transactionId) {
         return view.idempotencyEntry(transactionId);
     }
 
@@ -154,10 +199,11 @@ public class TransactionStateStreams implements SmartLifecycle {
         config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), RelayLimits.MAX_RECORD_BYTES);
         config.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(RelayLimits.MAX_RECORD_BYTES));
         KafkaStreams started = new KafkaStreams(TransactionStateTopology.build(site,
-                settings.transactionStatusRetention(), tx -> entered.accept(tx)), config);
+                settings.transactionStatusRetention(), tx -> entered.accept(tx),
+                (record, fate) -> unreadable.accept(record, fate)), config);
         started.setUncaughtExceptionHandler(e -> {
             LOG.error("Transaction state processing failed; replacing the stream thread", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         CompletableFuture<KafkaStreams.State> running = new CompletableFuture<>();
         started.setStateListener((now, before) -> {

@@ -2,11 +2,14 @@ package io.opsdb.relay.secondary.transaction;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -18,7 +21,8 @@ import io.opsdb.relay.kafka.RelayTopics;
  *
  * <p>Its inputs are the site's own {@code ops.commands} (every command it acknowledged, at its offset: the
  * site's order), the main site's outcomes as MirrorMaker 2 mirrors them, and the replica's replay positions
- * ({@link #replayTopic(String)}). One processor owns every store, so each change is a single writer's.
+ * ({@link #replayTopic(String)}). One processor owns every store, so each change is a single writer's. Its one output
+ * is the dead-letter topic ({@link DeadLetterTopic#name(String)}): the records among its inputs it cannot read.
  */
 public final class TransactionStateTopology {
 
@@ -28,7 +32,7 @@ public final class TransactionStateTopology {
     public static final String OVERLAY = "overlay";
     /** Commit LSN (unsigned, big-endian), transaction id -> nothing: APPLIED transactions waiting for the replica. */
     public static final String APPLIED_BY_LSN = "applied-by-lsn";
-    /** State ordinal, transaction id -> nothing: listing by state in id order. */
+    /** State code ({@link TransactionState#code()}), transaction id -> nothing: listing by state in id order. */
     public static final String BY_STATE = "by-state";
     /** Replay position, newest commit and per-state counts. */
     public static final String POSITIONS = "positions";
@@ -76,11 +80,25 @@ public final class TransactionStateTopology {
      * @param entered told of every state a transaction enters, on the stream thread, after the store holds it
      */
     public static Topology build(String site, Duration retention, Consumer<TrackedTransaction> entered) {
-        return build(site, retention, TransactionStateProcessor.DEFAULT_EXPIRY_CHUNK, entered);
+        return build(site, retention, entered, (record, fate) -> { });
+    }
+
+    /**
+     * The same, telling {@code unreadable} of each record set aside as a dead letter (on the stream thread, after it
+     * was forwarded to the dead-letter topic), with what became of the transaction it names.
+     */
+    public static Topology build(String site, Duration retention, Consumer<TrackedTransaction> entered,
+            BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable) {
+        return build(site, retention, TransactionStateProcessor.DEFAULT_EXPIRY_CHUNK, entered, unreadable);
     }
 
     /** The same, forgetting at most {@code expiryChunk} settled transactions per sweep. */
     static Topology build(String site, Duration retention, int expiryChunk, Consumer<TrackedTransaction> entered) {
+        return build(site, retention, expiryChunk, entered, (record, fate) -> { });
+    }
+
+    static Topology build(String site, Duration retention, int expiryChunk, Consumer<TrackedTransaction> entered,
+            BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable) {
         Topology topology = new Topology();
         StringDeserializer keys = new StringDeserializer();
         ByteArrayDeserializer values = new ByteArrayDeserializer();
@@ -88,8 +106,10 @@ public final class TransactionStateTopology {
         topology.addSource("outcomes", keys, values, RelayTopics.MIRRORED_OUTCOMES);
         topology.addSource("replay-positions", keys, values, replayTopic(site));
         topology.addProcessor("transaction-state", () -> new TransactionStateProcessor(site, replayTopic(site), retention,
-                expiryChunk, entered),
+                expiryChunk, entered, unreadable),
                 "commands", "outcomes", "replay-positions");
+        topology.addSink("dead-letters", DeadLetterTopic.name(site), new StringSerializer(), new ByteArraySerializer(),
+                "transaction-state");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRANSACTIONS),
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
         for (String store : new String[] {OVERLAY, APPLIED_BY_LSN, BY_STATE, SETTLED_BY_TIME}) {

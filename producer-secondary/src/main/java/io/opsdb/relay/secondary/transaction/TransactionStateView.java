@@ -45,8 +45,8 @@ final class TransactionStateView {
     /** One page of the transactions in {@code state}, in id order, after {@code afterTransactionId} (null: from the first). */
     public List<TrackedTransaction> list(TransactionState state, String afterTransactionId, int limit) {
         ReadOnlyKeyValueStore<Bytes, byte[]> index = stores.get(TransactionStateTopology.BY_STATE);
-        Bytes from = TransactionStateProcessor.stateKey(state, afterTransactionId == null ? "" : afterTransactionId);
-        Bytes to = Bytes.wrap(new byte[] {(byte) state.ordinal(), (byte) 0xFF});
+        Bytes from = TransactionStore.stateKey(state, afterTransactionId == null ? "" : afterTransactionId);
+        Bytes to = Bytes.wrap(new byte[] {state.code(), (byte) 0xFF});
         List<TrackedTransaction> page = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> keys = index.range(from, to)) {
             while (keys.hasNext() && page.size() < limit) {
@@ -62,7 +62,7 @@ final class TransactionStateView {
 
     public int count(TransactionState state) {
         Long count = stores.<String, Long>get(TransactionStateTopology.POSITIONS)
-                .get(TransactionStateProcessor.countKey(state));
+                .get(TransactionStore.countKey(state));
         return count == null ? 0 : (int) (long) count;
     }
 
@@ -75,7 +75,7 @@ final class TransactionStateView {
     List<SequencedOperation> inFlightSequencedOperations(String recordId) {
         ReadOnlyKeyValueStore<Bytes, byte[]> overlay = stores.get(TransactionStateTopology.OVERLAY);
         List<SequencedOperation> operations = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> ops = overlay.prefixScan(TransactionStateProcessor.overlayPrefix(recordId),
+        try (KeyValueIterator<Bytes, byte[]> ops = overlay.prefixScan(TransactionStore.overlayPrefix(recordId),
                 new BytesSerializer())) {
             while (ops.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = ops.next();
@@ -114,11 +114,11 @@ final class TransactionStateView {
     }
 
     public Lsn replayedPosition() {
-        return position(TransactionStateProcessor.REPLAYED);
+        return position(TransactionStore.REPLAYED);
     }
 
     public Lsn newestCommit() {
-        return position(TransactionStateProcessor.NEWEST_COMMIT);
+        return position(TransactionStore.NEWEST_COMMIT);
     }
 
     private Lsn position(String name) {

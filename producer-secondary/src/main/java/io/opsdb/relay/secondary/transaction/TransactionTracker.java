@@ -1,33 +1,42 @@
 package io.opsdb.relay.secondary.transaction;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.TransactionState;
+import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
-import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.secondary.transaction.TransactionEvent.AppliedDirectly;
+import io.opsdb.relay.secondary.transaction.TransactionEvent.Buffered;
+import io.opsdb.relay.secondary.transaction.TransactionEvent.Discarded;
+import io.opsdb.relay.site.SiteConfiguration;
 
 /**
- * The state machine of this site's transactions, BUFFERED -> APPLIED(commit LSN) -> VISIBLE, or FAILED ->
- * retried (BUFFERED) or DISCARDED, and the in-flight overlay that reads merge on top of the replica.
+ * This site's transactions, BUFFERED -> APPLIED(commit LSN) -> VISIBLE, or FAILED -> retried (BUFFERED) or DISCARDED
+ * ({@link TransactionStateMachine}), and the in-flight overlay that reads merge on top of the replica.
  *
  * <p>A transaction becomes VISIBLE only when the replica's replay position has reached its commit LSN, so
  * a read of the replica after that finds it; until then its operations stay in the overlay. The overlay
@@ -35,91 +44,74 @@ import io.opsdb.relay.schema.TransactionOutcome;
  * top of any replica state read after it was taken give the same result: no flicker.
  *
  * <p>A FAILED transaction waits for an operator: retried, it is BUFFERED again as a new attempt at the end
- * of the site's order; discarded, it is DISCARDED for good. On the heap, every transaction stays queryable by id and
- * by state for as long as this process runs; in the state stores, a VISIBLE or DISCARDED one is forgotten (its
- * status answers 404) once TRANSACTION_STATUS_RETENTION has passed since it settled.
+ * of the site's order; discarded, it is DISCARDED for good. In the state stores a VISIBLE or DISCARDED one is forgotten
+ * (its status answers 404) once TRANSACTION_STATUS_RETENTION has passed since it settled; on the heap every transaction
+ * stays queryable for as long as this process runs.
  *
- * <p>With TRANSACTION_STATE_STORE on, the transactions buffered here live in the state stores of
- * {@link TransactionStateStreams} instead (on disk, rebuilt from Kafka after a restart) and this class reads
- * them there. Only two things stay on the heap: the transactions acknowledged but not yet processed into the
- * stores (so the answer to a write and an immediate read agree; each leaves as soon as the processor has it),
- * and the writes this site made straight to the primary.
+ * <p>The buffered transactions live in {@link BufferedTransactions}: the state stores of {@link TransactionStateStreams}
+ * (TRANSACTION_STATE_STORE on: on disk, rebuilt from Kafka after a restart), or the heap. Two things more are kept on
+ * the heap here: the transactions acknowledged but not yet applied by the stores (so the answer to a write and an
+ * immediate read agree; each leaves as soon as the store has it), and the writes this site made straight to the
+ * primary.
  */
 @Component
 public class TransactionTracker {
 
-    /** Outcomes that outran the acknowledgement of their command; bounded, oldest dropped first. */
-    private static final int EARLY_OUTCOMES = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionTracker.class);
+
     /** How long an operator's discard waits for the stores' processor before it answers anyway. */
-    private static final java.time.Duration DISCARD_TIMEOUT = java.time.Duration.ofSeconds(10);
-    /** How many transactions of each in-flight state the age metric looks at when the stores hold them. */
+    private static final Duration DISCARD_TIMEOUT = Duration.ofSeconds(10);
+    /** How many transactions of each in-flight state the age metric looks at. */
     private static final int AGE_SCAN_LIMIT = 10_000;
-    /** How long one look for the oldest transaction in the stores is reused. */
-    private static final java.time.Duration OLDEST_LOOK_INTERVAL = java.time.Duration.ofSeconds(5);
+    /** How long one look for the oldest transaction in flight is reused. */
+    private static final Duration OLDEST_LOOK_INTERVAL = Duration.ofSeconds(5);
 
     private final Clock clock;
-    private final Map<String, TrackedTransaction> byId = new ConcurrentHashMap<>();
-    /** The same transactions by state, each in transaction id order: lists page through these, never all of byId. */
-    private final Map<TransactionState, NavigableMap<String, TrackedTransaction>> byState = new EnumMap<>(TransactionState.class);
-    /** Their sizes: a skip list counts its entries one by one. */
-    private final Map<TransactionState, AtomicInteger> stateCounts = new EnumMap<>(TransactionState.class);
-    private final NavigableMap<Long, TrackedTransaction> inFlight = new ConcurrentSkipListMap<>();
-    private final Map<String, NavigableMap<OverlayKey, Operation>> overlayByRecord = new ConcurrentHashMap<>();
-    private final PriorityQueue<TrackedTransaction> awaitingReplay =
-            new PriorityQueue<>(Comparator.comparing(TrackedTransaction::commitLsn));
-    private final Map<String, CompletableFuture<TrackedTransaction>> settledWaiters = new ConcurrentHashMap<>();
-    private final Map<String, TransactionOutcome> earlyOutcomes = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TransactionOutcome> eldest) {
-            return size() > EARLY_OUTCOMES;
-        }
-    };
-    private volatile Lsn replayed = Lsn.INVALID;
-    private volatile Lsn newestCommit = Lsn.INVALID;
-    private final java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
-    private final List<TransactionListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** The state stores, when they hold the buffered transactions; null when the heap does. */
-    private final TransactionStateStreams durable;
-    /** Acknowledged (or retried) here, not yet in the stores: read-your-writes until the processor catches up. */
+    private final BufferedTransactions buffered;
+    /** The writes this site made straight to the primary: only their visibility is tracked. */
+    private final HeapTransactions direct;
+    /** Acknowledged (or retried) here, not yet in the store: read-your-writes until it catches up. */
     private final Map<String, TrackedTransaction> pending = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<TrackedTransaction>> settledWaiters = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<TrackedTransaction>> discardWaiters = new ConcurrentHashMap<>();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final List<TransactionListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Lsn replayed = Lsn.INVALID;
     private volatile OldestLook oldestLook;
     private final Object oldestLookLock = new Object();
 
+    /** A tracker on the heap that takes every site's outcomes and logs the records it cannot read (tests). */
     public TransactionTracker() {
         this(Clock.systemUTC());
     }
 
+    /** This site's tracker: in the state stores when TRANSACTION_STATE_STORE is on, else on the heap. */
     @Autowired
-    public TransactionTracker(TransactionStateStreams stateStreams) {
-        this(Clock.systemUTC(), stateStreams.isEnabled() ? stateStreams : null);
+    public TransactionTracker(SiteConfiguration settings, TransactionStateStreams stateStreams, DeadLetterTopic deadLetters) {
+        this(Clock.systemUTC(), settings.siteName(), stateStreams.isEnabled() ? stateStreams.transactions()
+                : new HeapTransactions(settings.siteName(), Clock.systemUTC(), deadLetters::publish));
     }
 
     TransactionTracker(Clock clock) {
-        this(clock, null);
+        this(clock, null, new HeapTransactions(null, clock, TransactionTracker::logOnly));
     }
 
-    TransactionTracker(Clock clock, TransactionStateStreams durable) {
+    TransactionTracker(Clock clock, String site, BufferedTransactions buffered) {
         this.clock = clock;
-        this.durable = durable;
-        if (durable != null) {
-            durable.onEntered(this::processed);
-        }
-        for (TransactionState state : TransactionState.values()) {
-            byState.put(state, new ConcurrentSkipListMap<>());
-            stateCounts.put(state, new AtomicInteger());
-        }
+        this.buffered = buffered;
+        this.direct = new HeapTransactions(site, clock, TransactionTracker::logOnly);
+        buffered.listen(this::processed, this::unreadable);
+        direct.listen(this::processed, this::unreadable);
     }
 
-    /** Tells {@code listener} of every state a transaction enters from now on. */
+    private static void logOnly(UnreadableRecord record) {
+        LOG.error("No dead-letter topic here: unreadable record {}-{}@{} dropped", record.topic(), record.partition(),
+                record.offset());
+    }
+
+    /** Tells {@code listener} of every state a transaction enters from now on, and of every record set aside. */
     public void addListener(TransactionListener listener) {
         listeners.add(listener);
-    }
-
-    private void entered(TrackedTransaction tx) {
-        for (TransactionListener listener : listeners) {
-            listener.entered(tx);
-        }
     }
 
     /** A command was acknowledged by the local broker at {@code sequence} (its offset). */
@@ -127,56 +119,34 @@ public class TransactionTracker {
             List<Operation> operations, Instant acknowledgedAt) {
         TrackedTransaction tx = new TrackedTransaction(transactionId, sequence, attempt, operations,
                 TransactionState.BUFFERED, acknowledgedAt, null, null, null, null);
-        if (durable != null) {
-            return awaitProcessing(tx);
-        }
-        store(tx);
-        inFlight.put(sequence, tx);
-        entered(tx);
-        addToOverlay(tx);
-        TransactionOutcome early = earlyOutcomes.remove(transactionId);
-        if (early != null) {
-            outcome(early);
-        }
-        return byId.get(transactionId);
+        pending.put(transactionId, tx);
+        buffered.acknowledged(new Buffered(transactionId, sequence, attempt, operations, acknowledgedAt, null));
+        releaseIfApplied(tx);
+        return find(transactionId).orElse(tx);
     }
 
     /** The main site's verdict, read from the mirrored outcome stream; repeated deliveries are harmless. */
     public synchronized void outcome(TransactionOutcome outcome) {
-        if (durable != null) {
-            // The stores' processor reads the outcomes itself.
-            return;
+        if (direct.view().find(outcome.getTransactionId()).isEmpty()) {
+            // A direct write's own outcome tells nothing its commit did not.
+            buffered.outcome(outcome);
         }
-        TrackedTransaction tx = byId.get(outcome.getTransactionId());
-        if (tx == null) {
-            earlyOutcomes.put(outcome.getTransactionId(), outcome);
-            return;
-        }
-        if (outcome.getAttempt() > tx.attempt()) {
-            // Retried elsewhere (by an operator at the main site) after this attempt failed: the later
-            // attempt's outcome is the truth.
-            tx = tx.following(outcome.getAttempt());
-        }
-        else if (tx.state() != TransactionState.BUFFERED || outcome.getAttempt() < tx.attempt()) {
-            return;
-        }
-        if (outcome.getStatus() == OutcomeStatus.FAILED) {
-            settle(tx.failed(clock.instant(), outcome.getError()));
-            return;
-        }
-        markApplied(tx, Lsn.valueOf(outcome.getCommitLsn()));
+    }
+
+    /**
+     * A record on the mirrored outcome stream that could not be read: set aside as a dead letter, and the transaction
+     * its headers name, if one is waiting for its outcome here, FAILED with the reason.
+     */
+    public synchronized void unreadableOutcome(UnreadableRecord record) {
+        buffered.unreadableOutcome(record);
     }
 
     /**
      * An outcome read from the replica's ledger because the outcome stream had not brought it: taken as the
-     * stream's would be (the processor's, when the stores hold the transactions), so whichever comes first wins.
+     * stream's would be, so whichever comes first wins.
      */
     public void reconciled(TransactionOutcome outcome) {
-        if (durable != null) {
-            durable.reconciled(outcome);
-            return;
-        }
-        outcome(outcome);
+        buffered.reconciled(outcome);
     }
 
     /**
@@ -185,28 +155,8 @@ public class TransactionTracker {
      */
     public synchronized TrackedTransaction appliedDirectly(String transactionId, List<Operation> operations, Lsn commitLsn,
             Instant acceptedAt) {
-        TrackedTransaction tx = new TrackedTransaction(transactionId, -1, 1, operations, TransactionState.BUFFERED,
-                acceptedAt, null, null, null, null);
-        store(tx);
-        markApplied(tx, commitLsn);
-        return byId.get(transactionId);
-    }
-
-    private void markApplied(TrackedTransaction tx, Lsn commitLsn) {
-        if (commitLsn.compareTo(newestCommit) > 0) {
-            newestCommit = commitLsn;
-        }
-        TrackedTransaction applied = tx.applied(commitLsn, clock.instant());
-        store(applied);
-        // Only a transaction buffered here is in flight (not a direct write, nor one retried elsewhere).
-        inFlight.replace(applied.sequence(), applied);
-        entered(applied);
-        if (applied.commitLsn().isAtOrBefore(replayed)) {
-            settle(applied.visible(clock.instant()));
-        }
-        else {
-            awaitingReplay.add(applied);
-        }
+        direct.appliedDirectly(new AppliedDirectly(transactionId, operations, commitLsn, acceptedAt));
+        return find(transactionId).orElseThrow();
     }
 
     /** The replica has replayed the WAL up to {@code position}: every APPLIED transaction at or below it is VISIBLE. */
@@ -215,82 +165,57 @@ public class TransactionTracker {
             return;
         }
         replayed = position;
-        if (durable != null) {
-            durable.replayedUpTo(position);
-        }
-        Instant now = clock.instant();
-        while (!awaitingReplay.isEmpty() && awaitingReplay.peek().commitLsn().isAtOrBefore(position)) {
-            TrackedTransaction tx = awaitingReplay.poll();
-            if (byId.get(tx.transactionId()) == tx) {
-                settle(tx.visible(now));
-            }
-        }
-    }
-
-    private void settle(TrackedTransaction tx) {
-        if (tx.state() == TransactionState.FAILED) {
-            failed.incrementAndGet();
-        }
-        store(tx);
-        TrackedTransaction removed = inFlight.remove(tx.sequence());
-        if (removed != null) {
-            for (int i = 0; i < removed.operations().size(); i++) {
-                String recordId = removed.operations().get(i).getRecordId();
-                NavigableMap<OverlayKey, Operation> ops = overlayByRecord.get(recordId);
-                if (ops != null) {
-                    ops.remove(new OverlayKey(tx.sequence(), i));
-                    if (ops.isEmpty()) {
-                        overlayByRecord.remove(recordId);
-                    }
-                }
-            }
-        }
-        entered(tx);
-        CompletableFuture<TrackedTransaction> waiter = settledWaiters.remove(tx.transactionId());
-        if (waiter != null) {
-            waiter.complete(tx);
-        }
+        buffered.replayedUpTo(position);
+        direct.replayedUpTo(position);
     }
 
     public Optional<TrackedTransaction> find(String transactionId) {
-        TrackedTransaction direct = byId.get(transactionId);
-        if (durable == null || direct != null) {
-            return Optional.ofNullable(direct);
+        Optional<TrackedTransaction> written = direct.view().find(transactionId);
+        if (written.isPresent()) {
+            return written;
         }
         TrackedTransaction waiting = pending.get(transactionId);
-        Optional<TrackedTransaction> stored = durable.view().find(transactionId);
+        Optional<TrackedTransaction> stored = buffered.view().find(transactionId);
         if (waiting != null && (stored.isEmpty() || stored.get().attempt() < waiting.attempt())) {
             return Optional.of(waiting);
         }
         return stored;
     }
 
-    /** {@code tx} was acknowledged: readable at once, until the stores' processor has it. */
-    private TrackedTransaction awaitProcessing(TrackedTransaction tx) {
-        pending.put(tx.transactionId(), tx);
-        // The processor may have been faster than this thread.
-        durable.view().find(tx.transactionId()).ifPresent(this::processed);
-        return tx;
+    /** {@code tx} is readable from the store already (it may have been faster than this thread): let go of the copy. */
+    private void releaseIfApplied(TrackedTransaction tx) {
+        buffered.view().find(tx.transactionId())
+                .filter(stored -> stored.attempt() >= tx.attempt())
+                .ifPresent(stored -> pending.remove(tx.transactionId(), tx));
     }
 
-    /** The stores' processor moved {@code tx} into a state (on its stream thread). */
+    /** A store moved {@code tx} into a state (on the stream thread, or on the caller's for the heap). */
     private void processed(TrackedTransaction tx) {
         pending.computeIfPresent(tx.transactionId(), (id, waiting) -> waiting.attempt() <= tx.attempt() ? null : waiting);
         if (tx.state() == TransactionState.FAILED) {
             failed.incrementAndGet();
         }
-        entered(tx);
+        for (TransactionListener listener : listeners) {
+            listener.entered(tx);
+        }
         if (tx.state() == TransactionState.DISCARDED) {
-            CompletableFuture<TrackedTransaction> waiter = discardWaiters.remove(tx.transactionId());
-            if (waiter != null) {
-                waiter.complete(tx);
-            }
+            complete(discardWaiters, tx);
         }
         if (tx.state().isSettled()) {
-            CompletableFuture<TrackedTransaction> waiter = settledWaiters.remove(tx.transactionId());
-            if (waiter != null) {
-                waiter.complete(tx);
-            }
+            complete(settledWaiters, tx);
+        }
+    }
+
+    private static void complete(Map<String, CompletableFuture<TrackedTransaction>> waiters, TrackedTransaction tx) {
+        CompletableFuture<TrackedTransaction> waiter = waiters.remove(tx.transactionId());
+        if (waiter != null) {
+            waiter.complete(tx);
+        }
+    }
+
+    private void unreadable(UnreadableRecord record, UnreadableRecord.Fate fate) {
+        for (TransactionListener listener : listeners) {
+            listener.unreadable(record, fate);
         }
     }
 
@@ -300,17 +225,12 @@ public class TransactionTracker {
      * @param afterTransactionId the last id of the previous page (a cursor), or null for the first page
      */
     public List<TrackedTransaction> list(TransactionState state, String afterTransactionId, int limit) {
-        NavigableMap<String, TrackedTransaction> index = byState.get(state);
-        NavigableMap<String, TrackedTransaction> page = afterTransactionId == null ? index : index.tailMap(afterTransactionId, false);
-        if (durable == null) {
-            return page.values().stream().limit(limit).toList();
-        }
-        // The direct writes, the not yet processed and the stored ones: each in id order, merged.
-        // The not yet processed ones are read first: one the processor takes in between is then in the stores.
+        // The direct writes, the not yet applied and the stored ones: each in id order, merged. The not yet applied
+        // ones are read first: one the store takes in between is then in the store.
         List<TrackedTransaction> waitingNow = List.copyOf(pending.values());
-        NavigableMap<String, TrackedTransaction> merged = new java.util.TreeMap<>();
-        page.values().stream().limit(limit).forEach(tx -> merged.put(tx.transactionId(), tx));
-        durable.view().list(state, afterTransactionId, limit).forEach(tx -> merged.putIfAbsent(tx.transactionId(), tx));
+        NavigableMap<String, TrackedTransaction> merged = new TreeMap<>();
+        direct.view().list(state, afterTransactionId, limit).forEach(tx -> merged.put(tx.transactionId(), tx));
+        buffered.view().list(state, afterTransactionId, limit).forEach(tx -> merged.putIfAbsent(tx.transactionId(), tx));
         for (TrackedTransaction waiting : waitingNow) {
             if (waiting.state() == state
                     && (afterTransactionId == null || waiting.transactionId().compareTo(afterTransactionId) > 0)) {
@@ -323,12 +243,8 @@ public class TransactionTracker {
 
     /** How many transactions are in {@code state} now. */
     public int count(TransactionState state) {
-        int direct = stateCounts.get(state).get();
-        if (durable == null) {
-            return direct;
-        }
         int waiting = state == TransactionState.BUFFERED ? pending.size() : 0;
-        return direct + durable.view().count(state) + waiting;
+        return direct.view().count(state) + buffered.view().count(state) + waiting;
     }
 
     /**
@@ -338,44 +254,29 @@ public class TransactionTracker {
      * @throws TransactionActionRefusedException when it is not FAILED
      */
     public synchronized Optional<TrackedTransaction> discard(String transactionId, String by) {
-        if (durable != null && !byId.containsKey(transactionId)) {
-            return discardStored(transactionId, by);
-        }
-        TrackedTransaction tx = byId.get(transactionId);
-        if (tx == null) {
-            return Optional.empty();
-        }
-        if (!tx.state().acceptsOperatorAction()) {
-            throw new TransactionActionRefusedException(tx, "discarded");
-        }
-        TrackedTransaction discarded = tx.setAside(new OperatorAction(by, clock.instant()));
-        store(discarded);
-        entered(discarded);
-        return Optional.of(discarded);
-    }
-
-    /** The processor is the stores' single writer: it is asked to discard, and the answer waits for it. */
-    private Optional<TrackedTransaction> discardStored(String transactionId, String by) {
         Optional<TrackedTransaction> found = find(transactionId);
         if (found.isEmpty()) {
             return found;
         }
-        if (!found.get().state().acceptsOperatorAction()) {
-            throw new TransactionActionRefusedException(found.get(), "discarded");
+        Transition decision = TransactionStateMachine.next(found.get(), new Discarded(by), clock.instant());
+        if (!decision.enters()) {
+            throw new TransactionActionRefusedException(found.get(), "discarded", decision.refusal());
         }
+        // The store is asked to discard (the processor, when the stores hold it, is their single writer), and the
+        // answer waits for it.
         CompletableFuture<TrackedTransaction> done = discardWaiters.computeIfAbsent(transactionId,
                 id -> new CompletableFuture<>());
-        durable.discard(transactionId, by);
+        buffered.discard(transactionId, by);
         try {
-            return Optional.of(done.get(DISCARD_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+            return Optional.of(done.get(DISCARD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         }
-        catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        catch (TimeoutException | ExecutionException e) {
             // Asked for and on its way: the stores will show it DISCARDED once the processor gets to it.
-            return Optional.of(found.get().setAside(new OperatorAction(by, clock.instant())));
+            return Optional.of(decision.transaction());
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.of(found.get().setAside(new OperatorAction(by, clock.instant())));
+            return Optional.of(decision.transaction());
         }
     }
 
@@ -384,79 +285,41 @@ public class TransactionTracker {
      * {@code sequence}: it is BUFFERED again, in flight at its new place in the site's order.
      */
     public synchronized TrackedTransaction retried(String transactionId, long sequence, int attempt, String by) {
-        TrackedTransaction tx = durable == null ? byId.get(transactionId) : find(transactionId).orElse(null);
-        if (tx == null) {
-            throw new IllegalStateException("transaction " + transactionId + " was retried but is not tracked");
+        TrackedTransaction tx = find(transactionId).orElseThrow(
+                () -> new IllegalStateException("transaction " + transactionId + " was retried but is not tracked"));
+        TrackedTransaction again = null;
+        if (tx.attempt() < attempt) {
+            again = tx.retryAs(sequence, attempt, tx.operations(), new OperatorAction(by, clock.instant()));
+            pending.put(transactionId, again);
         }
-        OperatorAction retry = new OperatorAction(by, clock.instant());
-        if (tx.attempt() >= attempt && durable != null) {
-            // The processor already has this attempt (it read the retry's command, and its header, before this
-            // thread got here): the stores are the truth, and a copy kept here would hide what happens next.
-            return tx;
+        // Otherwise the store has this attempt already: the processor read the retry's command before this thread got
+        // here, or the attempt's outcome outran its acknowledgement (the store then notes who retried it). The store
+        // is the truth, and a copy kept here would hide what happens next.
+        buffered.acknowledged(new Buffered(transactionId, sequence, attempt, tx.operations(), tx.acknowledgedAt(), by));
+        if (again == null) {
+            return find(transactionId).orElse(tx);
         }
-        if (tx.attempt() >= attempt) {
-            // The outcome of this attempt outran its acknowledgement: the transaction already follows it.
-            TrackedTransaction noted = tx.withRetry(retry);
-            store(noted);
-            return noted;
-        }
-        TrackedTransaction again = tx.retryAs(sequence, attempt, retry);
-        if (durable != null) {
-            return awaitProcessing(again);
-        }
-        store(again);
-        inFlight.put(sequence, again);
-        entered(again);
-        addToOverlay(again);
-        return again;
-    }
-
-    /** Every change of a transaction goes through here, so the state index stays in step with byId. */
-    private void store(TrackedTransaction tx) {
-        TrackedTransaction previous = byId.put(tx.transactionId(), tx);
-        if (previous != null && byState.get(previous.state()).remove(previous.transactionId()) != null) {
-            stateCounts.get(previous.state()).decrementAndGet();
-        }
-        if (byState.get(tx.state()).put(tx.transactionId(), tx) == null) {
-            stateCounts.get(tx.state()).incrementAndGet();
-        }
-    }
-
-    private void addToOverlay(TrackedTransaction tx) {
-        for (int i = 0; i < tx.operations().size(); i++) {
-            Operation op = tx.operations().get(i);
-            overlayByRecord.computeIfAbsent(op.getRecordId(), id -> new ConcurrentSkipListMap<>())
-                    .put(new OverlayKey(tx.sequence(), i), op);
-        }
+        releaseIfApplied(again);
+        return find(transactionId).orElse(again);
     }
 
     /** Completes when the transaction is VISIBLE, FAILED or DISCARDED (at once if it already is). */
     public synchronized CompletableFuture<TrackedTransaction> whenSettled(String transactionId) {
-        TrackedTransaction tx = byId.get(transactionId);
-        if (tx != null && tx.state().isSettled()) {
-            return CompletableFuture.completedFuture(tx);
-        }
         CompletableFuture<TrackedTransaction> waiter = settledWaiters.computeIfAbsent(transactionId,
                 id -> new CompletableFuture<>());
-        if (durable != null && tx == null) {
-            // Registered first, then checked: a settlement on the stream thread in between is not missed.
-            find(transactionId).filter(found -> found.state().isSettled()).ifPresent(settled -> {
-                settledWaiters.remove(transactionId, waiter);
-                waiter.complete(settled);
-            });
-        }
+        // Registered first, then checked: a settlement on the stream thread in between is not missed.
+        find(transactionId).filter(found -> found.state().isSettled()).ifPresent(settled -> {
+            settledWaiters.remove(transactionId, waiter);
+            waiter.complete(settled);
+        });
         return waiter;
     }
 
     /** The in-flight operations on one record, in the site's order. Take it before reading the replica. */
     public List<Operation> inFlightOperations(String recordId) {
-        NavigableMap<OverlayKey, Operation> ops = overlayByRecord.get(recordId);
-        if (durable == null) {
-            return ops == null ? List.of() : new ArrayList<>(ops.values());
-        }
-        // The not yet processed ones first: one the processor takes in between is then read from the stores, not
-        // missed in both. One it also settles in between is in the replica already, where replaying it changes nothing.
-        NavigableMap<OverlayKey, Operation> merged = new java.util.TreeMap<>();
+        // The not yet applied ones first: one the store takes in between is then read from the store, not missed in
+        // both. One it also settles in between is in the replica already, where replaying it changes nothing.
+        NavigableMap<OverlayKey, Operation> merged = new TreeMap<>();
         for (TrackedTransaction waiting : List.copyOf(pending.values())) {
             for (int i = 0; i < waiting.operations().size(); i++) {
                 if (waiting.operations().get(i).getRecordId().equals(recordId)) {
@@ -464,33 +327,25 @@ public class TransactionTracker {
                 }
             }
         }
-        for (TransactionStateView.SequencedOperation stored : durable.view().inFlightSequencedOperations(recordId)) {
+        for (TransactionStateView.SequencedOperation stored : buffered.view().inFlightSequencedOperations(recordId)) {
             merged.put(new OverlayKey(stored.sequence(), stored.index()), stored.operation());
         }
         return new ArrayList<>(merged.values());
     }
 
     /** The records of one entity that have operations in flight (for merged lists). */
-    public java.util.Set<String> inFlightRecordIds(io.opsdb.relay.schema.EntityType entity) {
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        for (Map.Entry<String, NavigableMap<OverlayKey, Operation>> record : overlayByRecord.entrySet()) {
-            Map.Entry<OverlayKey, Operation> first = record.getValue().firstEntry();
-            if (first != null && first.getValue().getEntity() == entity) {
-                ids.add(record.getKey());
-            }
-        }
-        if (durable != null) {
-            // The not yet processed ones first, as in inFlightOperations.
-            List.copyOf(pending.values()).forEach(waiting -> waiting.operations().stream()
-                    .filter(op -> op.getEntity() == entity).forEach(op -> ids.add(op.getRecordId())));
-            ids.addAll(durable.view().inFlightRecordIds(entity));
-        }
+    public Set<String> inFlightRecordIds(EntityType entity) {
+        Set<String> ids = new HashSet<>();
+        // The not yet applied ones first, as in inFlightOperations.
+        List.copyOf(pending.values()).forEach(waiting -> waiting.operations().stream()
+                .filter(op -> op.getEntity() == entity).forEach(op -> ids.add(op.getRecordId())));
+        ids.addAll(buffered.view().inFlightRecordIds(entity));
         return ids;
     }
 
     /** Transactions not yet VISIBLE or FAILED. */
     public int inFlightCount() {
-        return durable == null ? inFlight.size() : durable.view().inFlightCount() + pending.size();
+        return buffered.view().inFlightCount() + pending.size();
     }
 
     public Lsn replayedPosition() {
@@ -499,52 +354,42 @@ public class TransactionTracker {
 
     /** Bytes of WAL between the newest commit this site has heard of and what its replica has replayed. */
     public long replicaLagBytes() {
-        Lsn newest = newestCommit;
-        if (durable != null && durable.view().newestCommit().compareTo(newest) > 0) {
-            newest = durable.view().newestCommit();
+        Lsn newest = direct.view().newestCommit();
+        if (buffered.view().newestCommit().compareTo(newest) > 0) {
+            newest = buffered.view().newestCommit();
         }
         Lsn replay = replayed;
         return newest.compareTo(replay) > 0 ? newest.asLong() - replay.asLong() : 0L;
     }
 
-    /** How long the oldest transaction still in flight has been; zero when none is. */
-    public java.time.Duration oldestInFlightAge() {
-        if (durable != null) {
-            return oldestStoredInFlightAge();
-        }
-        Map.Entry<Long, TrackedTransaction> oldest = inFlight.firstEntry();
-        return oldest == null ? java.time.Duration.ZERO
-                : java.time.Duration.between(oldest.getValue().acknowledgedAt(), clock.instant());
-    }
-
     /**
-     * The stores index transactions by state, not by age: a bounded look at each in-flight state, taken at most
-     * once per {@link #OLDEST_LOOK_INTERVAL} (health checks, metric scrapes and buffer reads all ask for it, and
-     * each look reads thousands of entries).
+     * How long the oldest transaction still in flight has been; zero when none is. The stores index transactions by
+     * state, not by age: a bounded look at each in-flight state, taken at most once per {@link #OLDEST_LOOK_INTERVAL}
+     * (health checks, metric scrapes and buffer reads all ask for it, and each look reads thousands of entries).
      */
-    private java.time.Duration oldestStoredInFlightAge() {
+    public Duration oldestInFlightAge() {
         OldestLook look = oldestLook;
         if (isStale(look)) {
             // One look at a time: callers arriving meanwhile take the one it makes.
             synchronized (oldestLookLock) {
                 look = oldestLook;
                 if (isStale(look)) {
-                    look = new OldestLook(lookForOldestStored(), System.nanoTime());
+                    look = new OldestLook(lookForOldest(), System.nanoTime());
                     oldestLook = look;
                 }
             }
         }
-        return look.oldest() == null ? java.time.Duration.ZERO : java.time.Duration.between(look.oldest(), clock.instant());
+        return look.oldest() == null ? Duration.ZERO : Duration.between(look.oldest(), clock.instant());
     }
 
     private static boolean isStale(OldestLook look) {
         return look == null || System.nanoTime() - look.takenAtNanos() > OLDEST_LOOK_INTERVAL.toNanos();
     }
 
-    private Instant lookForOldestStored() {
+    private Instant lookForOldest() {
         Instant oldest = null;
         for (TransactionState state : List.of(TransactionState.BUFFERED, TransactionState.APPLIED)) {
-            for (TrackedTransaction tx : durable.view().list(state, null, AGE_SCAN_LIMIT)) {
+            for (TrackedTransaction tx : buffered.view().list(state, null, AGE_SCAN_LIMIT)) {
                 if (oldest == null || tx.acknowledgedAt().isBefore(oldest)) {
                     oldest = tx.acknowledgedAt();
                 }

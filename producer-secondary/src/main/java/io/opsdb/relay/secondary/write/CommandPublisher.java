@@ -33,8 +33,11 @@ import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
 import io.opsdb.relay.secondary.transaction.TransactionActionRefusedException;
+import io.opsdb.relay.secondary.transaction.TransactionEvent;
+import io.opsdb.relay.secondary.transaction.TransactionStateMachine;
 import io.opsdb.relay.secondary.transaction.TransactionStateTopology;
 import io.opsdb.relay.secondary.transaction.TransactionTracker;
+import io.opsdb.relay.secondary.transaction.Transition;
 import io.opsdb.relay.site.SiteConfiguration;
 
 /**
@@ -103,7 +106,8 @@ public class CommandPublisher implements DisposableBean {
      *
      * @param by who retries it
      * @return the transaction, BUFFERED again; empty when there is no such transaction
-     * @throws TransactionActionRefusedException when it is not FAILED
+     * @throws TransactionActionRefusedException when it is not FAILED, or its command could not be read (there are no
+     *         operations to apply again)
      * @throws SiteUnavailableException when the local broker does not acknowledge in time: nothing changed
      */
     public Optional<TrackedTransaction> retry(String transactionId, String by) {
@@ -114,10 +118,12 @@ public class CommandPublisher implements DisposableBean {
                 return found;
             }
             TrackedTransaction failed = found.get();
-            if (!failed.state().acceptsOperatorAction()) {
-                throw new TransactionActionRefusedException(failed, "retried");
+            Transition decision = TransactionStateMachine.next(failed, new TransactionEvent.RetryRequested(by),
+                    Instant.now());
+            if (!decision.enters()) {
+                throw new TransactionActionRefusedException(failed, "retried", decision.refusal());
             }
-            int attempt = failed.attempt() + 1;
+            int attempt = decision.transaction().attempt();
             long offset = send(command(transactionId, failed.acknowledgedAt(), attempt, failed.operations()), by);
             return Optional.of(tracker.retried(transactionId, offset, attempt, by));
         }

@@ -149,9 +149,11 @@ class FailedTransactionTrackingTest {
             assertThat(tx.state()).isEqualTo(TransactionState.APPLIED);
             assertThat(tx.attempt()).isEqualTo(2);
         });
-        assertThat(tracker.inFlightCount()).as("it was not in flight here").isZero();
+        assertThat(tracker.inFlightCount()).as("APPLIED: in flight until VISIBLE").isEqualTo(1);
+        assertThat(tracker.inFlightOperations("r-t1")).as("not buffered here again: nothing to overlay").isEmpty();
         tracker.replayedUpTo(Lsn.valueOf("0/30"));
         assertThat(state("t1")).isEqualTo(TransactionState.VISIBLE);
+        assertThat(tracker.inFlightCount()).isZero();
     }
 
     @Test
@@ -163,7 +165,8 @@ class FailedTransactionTrackingTest {
 
         assertThat(noted.state()).isEqualTo(TransactionState.APPLIED);
         assertThat(noted.retried().by()).isEqualTo("bob");
-        assertThat(tracker.inFlightCount()).isZero();
+        assertThat(tracker.find("t1").orElseThrow()).isEqualTo(noted);
+        assertThat(tracker.inFlightOperations("r-t1")).isEmpty();
     }
 
     @Test

@@ -2,15 +2,19 @@ package io.opsdb.relay.secondary.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
+import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.EntityType;
@@ -102,12 +106,12 @@ class TransactionTrackerTest {
 
         tracker.outcome(applied("t1", "0/50"));
 
-        assertThat(tracker.find("t1")).get().isSameAs(visible);
+        assertThat(tracker.find("t1")).get().isEqualTo(visible);
     }
 
     @Test
     void listenersAreToldOfEveryStateATransactionEntersOnce() {
-        List<String> entered = new java.util.ArrayList<>();
+        List<String> entered = new ArrayList<>();
         tracker.addListener(tx -> entered.add(tx.transactionId() + " " + tx.state()));
 
         tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
@@ -119,5 +123,58 @@ class TransactionTrackerTest {
         tracker.replayedUpTo(Lsn.valueOf("0/50"));
 
         assertThat(entered).containsExactly("t1 BUFFERED", "t2 BUFFERED", "t1 APPLIED", "t2 FAILED", "t1 VISIBLE");
+    }
+
+    @Test
+    void anUnreadableOutcomeOnTheHeapIsSetAsideFirstThenFailsTheTransactionItNames() {
+        String id = "0b3c6f0e-8d3a-4e55-9a47-2f1f3c1f9b10";
+        List<String> events = new ArrayList<>();
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        TransactionTracker heap = new TransactionTracker(clock, "observatory",
+                new HeapTransactions("observatory", clock, record -> events.add("dead letter " + record.offset())));
+        heap.addListener(new TransactionListener() {
+            @Override
+            public void entered(TrackedTransaction tx) {
+                events.add(tx.state().name());
+            }
+
+            @Override
+            public void unreadable(UnreadableRecord record, UnreadableRecord.Fate fate) {
+                events.add(record.source() + " " + fate.label());
+            }
+        });
+        heap.acknowledged(id, 0, 1, List.of(start("r1")), NOW);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(RelayTopics.HEADER_TRANSACTION_ID, id.getBytes(StandardCharsets.UTF_8));
+
+        heap.unreadableOutcome(UnreadableRecord.of(UnreadableRecord.Source.OUTCOME, "cologne.ops.outcomes", 0, 7,
+                NOW.toEpochMilli(), id, new byte[] {0, 1}, headers, null, "bad magic"));
+
+        assertThat(heap.find(id)).get().satisfies(tx -> {
+            assertThat(tx.state()).isEqualTo(TransactionState.FAILED);
+            assertThat(tx.error()).isEqualTo("unreadable outcome: bad magic");
+        });
+        assertThat(heap.inFlightOperations("r1")).isEmpty();
+        assertThat(heap.failedCount()).isEqualTo(1);
+        assertThat(events).containsExactly("BUFFERED", "dead letter 7", "FAILED", "OUTCOME transaction_failed");
+    }
+
+    @Test
+    void aDirectWriteIsVisibleOnceReplayedAndIsNeitherInFlightNorTakenForABufferedOne() {
+        tracker.appliedDirectly("d1", List.of(start("r9")), Lsn.valueOf("0/40"), NOW);
+        tracker.outcome(applied("d1", "0/38"));
+
+        assertThat(tracker.find("d1")).get().extracting(TrackedTransaction::state).isEqualTo(TransactionState.APPLIED);
+        assertThat(tracker.inFlightCount()).isZero();
+        assertThat(tracker.inFlightOperations("r9")).isEmpty();
+        assertThat(tracker.count(TransactionState.APPLIED)).isEqualTo(1);
+        assertThat(tracker.replicaLagBytes()).isEqualTo(0x40);
+
+        tracker.replayedUpTo(Lsn.valueOf("0/40"));
+
+        assertThat(tracker.whenSettled("d1")).isCompleted();
+        assertThat(tracker.find("d1")).get().extracting(TrackedTransaction::state).isEqualTo(TransactionState.VISIBLE);
+        assertThat(tracker.list(TransactionState.VISIBLE, null, 10)).extracting(TrackedTransaction::transactionId)
+                .containsExactly("d1");
     }
 }

@@ -39,6 +39,7 @@ public class RelayMetrics implements MeterBinder, TransactionEvents {
     static final String FAILED = "relay.transactions.failed";
     static final String LATENCY = "relay.apply.latency";
     static final String UNREADABLE = "relay.commands.unreadable";
+    static final String UNREADABLE_OUTCOMES = "relay.outcomes.unreadable";
     static final String FATE = "fate";
     static final String ORIGIN_SITE = "origin_site";
 
@@ -107,15 +108,15 @@ public class RelayMetrics implements MeterBinder, TransactionEvents {
         }
     }
 
-    /** Counted in {@code relay_commands_unreadable_total}, and in {@code relay_transactions_failed_total} when it failed one. */
+    /** Counted in {@code relay_commands_unreadable_total} or {@code relay_outcomes_unreadable_total}. */
     @Override
-    public void unreadable(String originSite, boolean failedTransaction) {
+    public void unreadable(Unreadable record, String originSite, boolean failedTransaction) {
         if (registry != null) {
-            if (failedTransaction) {
-                counter(FAILED, originSite).increment();
-            }
-            Counter.builder(UNREADABLE)
-                    .description("Records on a commands topic that are not a readable command, set aside as dead letters")
+            boolean command = record == Unreadable.COMMAND;
+            Counter.builder(command ? UNREADABLE : UNREADABLE_OUTCOMES)
+                    .description(command
+                            ? "Records on a commands topic that are not a readable command, set aside as dead letters"
+                            : "Records among the mirrored outcomes that are not a readable outcome, set aside as dead letters")
                     .tag(ORIGIN_SITE, originSite)
                     .tag(FATE, failedTransaction ? "transaction_failed" : "unattributed")
                     .register(registry).increment();

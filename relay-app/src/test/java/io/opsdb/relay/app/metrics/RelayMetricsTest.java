@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opsdb.relay.app.site.SiteStatus;
+import io.opsdb.relay.role.TransactionEvents;
 import io.opsdb.relay.site.SiteConfiguration;
 
 class RelayMetricsTest {
@@ -112,12 +113,14 @@ class RelayMetricsTest {
     }
 
     @Test
-    void anUnreadableCommandIsCountedByItsFateAndAsAFailureWhenItFailedATransaction() {
+    void unreadableRecordsAreCountedByKindOriginAndFate() {
         RelayMetrics metrics = bound(cologne());
 
-        metrics.unreadable("observatory", true);
-        metrics.unreadable("observatory", false);
-        metrics.unreadable("observatory", false);
+        metrics.unreadable(TransactionEvents.Unreadable.COMMAND, "observatory", true);
+        metrics.failed("observatory");
+        metrics.unreadable(TransactionEvents.Unreadable.COMMAND, "observatory", false);
+        metrics.unreadable(TransactionEvents.Unreadable.COMMAND, "observatory", false);
+        metrics.unreadable(TransactionEvents.Unreadable.OUTCOME, "unknown", false);
 
         assertThat(registry.get(RelayMetrics.UNREADABLE).tag(RelayMetrics.ORIGIN_SITE, "observatory")
                 .tag(RelayMetrics.FATE, "transaction_failed").counter().count()).isEqualTo(1.0);
@@ -125,6 +128,8 @@ class RelayMetricsTest {
                 .tag(RelayMetrics.FATE, "unattributed").counter().count()).isEqualTo(2.0);
         assertThat(registry.get(RelayMetrics.FAILED).tag(RelayMetrics.ORIGIN_SITE, "observatory").counter().count())
                 .isEqualTo(1.0);
+        assertThat(registry.get(RelayMetrics.UNREADABLE_OUTCOMES).tag(RelayMetrics.ORIGIN_SITE, "unknown")
+                .tag(RelayMetrics.FATE, "unattributed").counter().count()).isEqualTo(1.0);
     }
 
     @Test
@@ -134,7 +139,7 @@ class RelayMetricsTest {
         metrics.applied("observatory");
         metrics.failed("observatory");
         metrics.settledAfter("observatory", Duration.ofSeconds(1));
-        metrics.unreadable("observatory", true);
+        metrics.unreadable(TransactionEvents.Unreadable.COMMAND, "observatory", true);
         metrics.bindTo(registry);
 
         assertThat(registry.get(RelayMetrics.APPLIED).tag(RelayMetrics.ORIGIN_SITE, "observatory").counter().count()).isZero();

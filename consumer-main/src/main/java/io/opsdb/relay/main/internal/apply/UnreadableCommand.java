@@ -1,11 +1,8 @@
 package io.opsdb.relay.main.internal.apply;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 import io.opsdb.relay.kafka.RelayTopics;
 
@@ -24,28 +21,9 @@ public record UnreadableCommand(String topic, int partition, long offset, Instan
         String transactionId, String site, String reason) {
 
     public static UnreadableCommand of(ConsumerRecord<String, byte[]> record, String reason) {
-        String site = header(record, RelayTopics.HEADER_SITE);
+        String site = RelayTopics.header(record.headers(), RelayTopics.HEADER_SITE);
         return new UnreadableCommand(record.topic(), record.partition(), record.offset(), Instant.ofEpochMilli(record.timestamp()),
-                record.value(), transactionId(header(record, RelayTopics.HEADER_TRANSACTION_ID)),
+                record.value(), RelayTopics.transactionId(record.headers()),
                 site == null || site.isBlank() ? RelayTopics.sourceSite(record.topic()) : site, "unreadable command: " + reason);
-    }
-
-    /** The header as a canonical transaction id (lower-case UUID, as the ledger and the outcomes spell it), or null. */
-    private static String transactionId(String header) {
-        if (header == null) {
-            return null;
-        }
-        try {
-            String canonical = UUID.fromString(header).toString();
-            return canonical.equalsIgnoreCase(header) ? canonical : null;
-        }
-        catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }
