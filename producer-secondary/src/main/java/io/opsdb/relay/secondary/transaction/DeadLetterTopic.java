@@ -59,6 +59,7 @@ public class DeadLetterTopic implements SmartLifecycle {
     private final Map<String, Object> adminConfig;
     private final Map<String, Object> producerConfig;
     private KafkaProducer<String, byte[]> producer;
+    private boolean created;
     private volatile boolean running;
 
     public DeadLetterTopic(KafkaProperties kafka, SiteConfiguration settings) {
@@ -99,6 +100,19 @@ public class DeadLetterTopic implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        if (settings.transactionStateStore() || settings.buffersCriticalWrites()) {
+            // The site needs its cluster at start-up anyway (the state stores, the buffer topic): a problem stops it
+            // now. Otherwise the topic is made when the first dead letter comes.
+            ensure();
+        }
+        running = true;
+    }
+
+    /** Creates the topic unless it exists. */
+    private synchronized void ensure() {
+        if (created) {
+            return;
+        }
         String topic = name(settings.siteName());
         NewTopic wanted = new NewTopic(topic, 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
                 // A dead letter is the record as it was read: as large as the largest the site's topics hold.
@@ -120,7 +134,7 @@ public class DeadLetterTopic implements SmartLifecycle {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating " + topic, e);
         }
-        running = true;
+        created = true;
     }
 
     /**
@@ -130,6 +144,7 @@ public class DeadLetterTopic implements SmartLifecycle {
      * @throws IllegalStateException when the broker does not acknowledge it in time
      */
     void publish(UnreadableRecord record) {
+        ensure();
         ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(name(settings.siteName()), null,
                 record.timestamp().toEpochMilli(), record.key(), record.payload(), headers(record));
         try {
