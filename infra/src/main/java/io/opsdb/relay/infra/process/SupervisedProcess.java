@@ -37,12 +37,7 @@ public final class SupervisedProcess {
     public static SupervisedProcess start(String name, List<String> command, Map<String, String> environment,
                                           WorkDirectory workDir) {
         Path logFile = workDir.logFile(name);
-        ProcessBuilder builder = new ProcessBuilder(inOwnSession(command))
-                .redirectErrorStream(true)
-                // Appended, so that a restarted component's log keeps what happened before the restart.
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().putAll(environment);
+        ProcessBuilder builder = builder(command, environment, logFile);
         try {
             Process process = builder.start();
             PidFiles.write(workDir.pidFile(name), process.pid());
@@ -59,11 +54,7 @@ public final class SupervisedProcess {
      */
     public static void run(String what, List<String> command, Map<String, String> environment, Path logFile,
                            Duration timeout) {
-        ProcessBuilder builder = new ProcessBuilder(inOwnSession(command))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().putAll(environment);
+        ProcessBuilder builder = builder(command, environment, logFile);
         try {
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -81,6 +72,17 @@ public final class SupervisedProcess {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted while running " + what, e);
         }
+    }
+
+    /** {@code command} in a session of its own, environment added, output and errors appended to {@code logFile}. */
+    private static ProcessBuilder builder(List<String> command, Map<String, String> environment, Path logFile) {
+        ProcessBuilder builder = new ProcessBuilder(inOwnSession(command))
+                .redirectErrorStream(true)
+                // Appended, so that a restarted component's log keeps what happened before the restart.
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(environment);
+        return builder;
     }
 
     // Ctrl-C at a terminal signals the whole foreground process group. Each component gets its own session so
