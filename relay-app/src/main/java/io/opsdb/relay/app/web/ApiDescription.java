@@ -1,0 +1,61 @@
+package io.opsdb.relay.app.web;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.springdoc.core.customizers.PropertyCustomizer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+
+import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.models.media.Schema;
+
+/**
+ * The OpenAPI description springdoc derives from the controllers and their request and response records: served at
+ * springdoc's path ({@code /v3/api-docs}) and, for clients generated against the old service, at
+ * {@code /openapi.json}; the project's own constraints ({@link Text}, {@link OneOf}) become the schema's
+ * {@code maxLength} and {@code enum}, as Bean Validation's own already do.
+ */
+@Controller
+class ApiDescription {
+
+    private final String apiDocsPath;
+
+    ApiDescription(@Value("${springdoc.api-docs.path:/v3/api-docs}") String apiDocsPath) {
+        this.apiDocsPath = apiDocsPath;
+    }
+
+    /** The same document as {@code /v3/api-docs}, by a forward within the application. */
+    @Hidden
+    @GetMapping("/openapi.json")
+    String openApiJson() {
+        return "forward:" + apiDocsPath;
+    }
+
+    @Bean
+    static PropertyCustomizer projectConstraints() {
+        return (property, type) -> {
+            if (type.getCtxAnnotations() == null) {
+                return property;
+            }
+            for (var annotation : type.getCtxAnnotations()) {
+                if (annotation instanceof Text text) {
+                    property.setMinLength(1);
+                    property.setMaxLength(text.maxLength());
+                }
+                else if (annotation instanceof OneOf oneOf) {
+                    setEnum(property, Arrays.asList(oneOf.value()));
+                }
+            }
+            return property;
+        };
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void setEnum(Schema property, List<String> values) {
+        property.setEnum(new ArrayList<>(values));
+    }
+}
