@@ -235,16 +235,17 @@ public class RecordValidator {
         return changed;
     }
 
-    /** The columns of the fields {@code values} has (the others are null), checked as an update's. */
+    /** The columns of the fields {@code values} has (the others are null), checked as an update's; the valid ones. */
     public Map<String, Object> forChange(Record values, String path, Session session) {
         EntityTable table = EntityRecords.tableOf(values.getClass());
         int first = session.problems.size();
         Set<String> refused = shape(values, path, session, Default.class);
         Map<String, Object> changed = new LinkedHashMap<>();
         RecordComponents.values(values).forEach((name, raw) -> {
-            if (raw != null && !refused.contains(name)) {
-                Column column = table.column(name).orElseThrow();
-                changed.put(name, value(table, column, raw, path + name, session));
+            Object value = raw == null || refused.contains(name) ? null
+                    : value(table, table.column(name).orElseThrow(), raw, path + name, session);
+            if (value != null) {
+                changed.put(name, value);
             }
         });
         inColumnOrder(session, first, table, path);

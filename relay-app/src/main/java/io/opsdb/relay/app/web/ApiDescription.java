@@ -1,5 +1,6 @@
 package io.opsdb.relay.app.web;
 
+import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +42,7 @@ class ApiDescription {
             if (type.getCtxAnnotations() == null) {
                 return property;
             }
-            for (var annotation : type.getCtxAnnotations()) {
+            for (Annotation annotation : type.getCtxAnnotations()) {
                 if (annotation instanceof Text text) {
                     property.setMinLength(1);
                     property.setMaxLength(text.maxLength());

@@ -20,7 +20,11 @@ public final class RecordComponents {
         @Override
         protected List<Named> computeValue(Class<?> type) {
             return Arrays.stream(type.getRecordComponents())
-                    .map(c -> new Named(NAMES.jsonName(type, c.getName()), c))
+                    .map(c -> {
+                        // Request and response records are package-private, as their controllers are.
+                        c.getAccessor().setAccessible(true);
+                        return new Named(NAMES.jsonName(type, c.getName()), c);
+                    })
                     .toList();
         }
     };
