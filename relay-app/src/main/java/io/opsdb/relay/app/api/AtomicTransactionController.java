@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import tools.jackson.databind.JsonNode;
@@ -48,6 +50,7 @@ class AtomicTransactionController {
         this.writes = writes;
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/api/transactions")
     ResponseEntity<TransactionAccepted> submit(@RequestBody TransactionRequest body) {
         RecordValidator validator = writes.validator();

@@ -6,7 +6,6 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
 
 import io.opsdb.relay.app.record.RawDataFileValues;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -17,6 +16,5 @@ import io.swagger.v3.oas.annotations.media.Schema;
 record BulkFilesRequest(
         @NotEmpty(message = "must be a non-empty array of files")
         @Size(max = RawDataController.MAX_BULK_FILES, message = "must have at most {max} files")
-        @ArraySchema(schema = @Schema(implementation = RawDataFileValues.class))
         List<RawDataFileValues> files) {
 }

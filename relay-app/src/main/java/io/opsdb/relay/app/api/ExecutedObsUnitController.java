@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.opsdb.relay.app.read.EntityReader;
@@ -48,12 +50,14 @@ class ExecutedObsUnitController {
         this.reader = reader;
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/executed_obs_units/start")
     ResponseEntity<WriteAccepted> start(@RequestBody ObsUnitStart body) {
         // The same rules as every other create, references included; a start sets no status.
         return WriteAccepted.created(records, body, "/executed_obs_units/");
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PutMapping("/executed_obs_units/{id}/finish")
     ResponseEntity<WriteAccepted> finish(@PathVariable String id, @RequestBody(required = false) FinishRequest body) {
         if (!RequestFields.isUuid(id)) {

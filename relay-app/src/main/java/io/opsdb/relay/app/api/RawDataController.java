@@ -5,12 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.opsdb.relay.app.read.EntityReader;
@@ -44,11 +46,13 @@ class RawDataController {
         this.reader = reader;
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/raw_data_package")
     ResponseEntity<WriteAccepted> createPackage(@RequestBody RawDataPackageValues body) {
         return WriteAccepted.created(writes, body, "/raw_data_package/");
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PutMapping("/raw_data_package/{id}/finalize")
     ResponseEntity<WriteAccepted> finalizePackage(@PathVariable String id,
             @RequestBody(required = false) FinalizeRequest body) {
@@ -78,12 +82,14 @@ class RawDataController {
         return RecordComponents.construct(RawDataPackage.class, pkg);
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/raw_data_files")
     ResponseEntity<WriteAccepted> createFile(@RequestBody RawDataFileValues body) {
         return WriteAccepted.created(writes, body, "/raw_data_files/");
     }
 
     /** Thousands of files in one transaction: all are created, or none. */
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/raw_data_files/bulk")
     ResponseEntity<BulkAccepted> createFiles(@RequestBody BulkFilesRequest body) {
         RecordValidator validator = writes.validator();

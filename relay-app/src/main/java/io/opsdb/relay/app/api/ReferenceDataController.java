@@ -3,12 +3,14 @@ package io.opsdb.relay.app.api;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.opsdb.relay.app.read.EntityReader;
@@ -49,6 +51,7 @@ class ReferenceDataController {
                 .orElseThrow(() -> RequestProblem.notFound("observing program " + id));
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/observing_programs")
     ResponseEntity<WriteAccepted> createProgram(@RequestBody ObservingProgramValues body) {
         return WriteAccepted.created(writes, body, "/observing_programs/");
@@ -68,6 +71,7 @@ class ReferenceDataController {
                 .orElseThrow(() -> RequestProblem.notFound("source " + id));
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/sources")
     ResponseEntity<WriteAccepted> createSource(@RequestBody SourceValues body) {
         return WriteAccepted.created(writes, body, "/sources/");

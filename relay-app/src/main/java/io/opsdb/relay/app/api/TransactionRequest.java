@@ -41,8 +41,14 @@ record TransactionRequest(
             @Schema(description = "the record an update or delete is about: its UUID or \"$label\"; a create's id is the"
                     + " server's")
             String id,
-            @Schema(description = "the entity's fields",
-                    oneOf = {ExecutedObsUnitValues.class, RawDataPackageValues.class, RawDataFileValues.class})
+            @Schema(implementation = Values.class)
             JsonNode values) {
+    }
+
+    /** How the description shows an operation's values; they bind to the entity's record once the entity is known. */
+    @Schema(name = "TransactionOperationValues", description = "The entity's fields: all of them for a create, the ones it"
+            + " changes for an update (null empties a field), none for a delete.",
+            oneOf = {ExecutedObsUnitValues.class, RawDataPackageValues.class, RawDataFileValues.class})
+    interface Values {
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,11 +136,10 @@ public class RecordValidator {
         return refused;
     }
 
+    /** The field of the record itself a violation is about ({@code files} for {@code files[3].size_bytes}). */
     private static String firstNode(ConstraintViolation<?> violation) {
-        for (Path.Node node : violation.getPropertyPath()) {
-            return node.getName();
-        }
-        return "";
+        Iterator<Path.Node> nodes = violation.getPropertyPath().iterator();
+        return nodes.hasNext() ? nodes.next().getName() : "";
     }
 
     /**

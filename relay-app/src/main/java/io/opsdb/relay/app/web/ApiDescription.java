@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+
 import org.springdoc.core.customizers.PropertyCustomizer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -18,7 +21,7 @@ import io.swagger.v3.oas.models.media.Schema;
  * The OpenAPI description springdoc derives from the controllers and their request and response records: served at
  * springdoc's path ({@code /v3/api-docs}) and, for clients generated against the old service, at
  * {@code /openapi.json}; the project's own constraints ({@link Text}, {@link OneOf}) become the schema's
- * {@code maxLength} and {@code enum}, as Bean Validation's own already do.
+ * {@code maxLength} and {@code enum}, as Bean Validation's own already do, and a field a create requires says so.
  */
 @Controller
 class ApiDescription {
@@ -49,6 +52,14 @@ class ApiDescription {
                 }
                 else if (annotation instanceof OneOf oneOf) {
                     setEnum(property, Arrays.asList(oneOf.value()));
+                }
+                else if (annotation instanceof NotEmpty) {
+                    property.setMinItems(1);
+                }
+                else if (annotation instanceof NotNull notNull && notNull.groups().length > 0) {
+                    // Required in a group (on create), so not in the schema's required list, which is for every use.
+                    String said = property.getDescription() == null ? "" : property.getDescription() + "; ";
+                    property.setDescription(said + "required when the record is created");
                 }
             }
             return property;
