@@ -48,19 +48,12 @@ class EntityRegistrySchemaIT {
                 // Text is unbounded in SQL (the API's maxLength is the API's); the database fills only its own columns.
                 .map(c -> new ColumnShape(c.name(), c.type().dataType(), c.notNull(), null, c.origin() == Column.Origin.DATABASE))
                 .toList();
-        List<ColumnShape> actual = new ArrayList<>();
-        try (Connection primary = TwoSiteStack.primary(); PreparedStatement columns = primary.prepareStatement(
-                "SELECT column_name, data_type, is_nullable, character_maximum_length, column_default"
-                        + " FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ?"
-                        + " ORDER BY ordinal_position")) {
-            columns.setString(1, entity.table());
-            try (ResultSet rows = columns.executeQuery()) {
-                while (rows.next()) {
-                    actual.add(new ColumnShape(rows.getString(1), rows.getString(2), rows.getString(3).equals("NO"),
-                            (Integer) rows.getObject(4), rows.getString(5) != null));
-                }
-            }
-        }
+        List<ColumnShape> actual = rows("SELECT column_name, data_type, is_nullable, character_maximum_length, column_default"
+                + " FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position",
+                entity.table()).stream()
+                .map(row -> new ColumnShape((String) row.get(0), (String) row.get(1), row.get(2).equals("NO"), (Integer) row.get(3),
+                        row.get(4) != null))
+                .toList();
         assertThat(actual).as("columns of " + entity.table()).containsExactlyElementsOf(expected);
     }
 
@@ -109,13 +102,8 @@ class EntityRegistrySchemaIT {
     @Test
     void everyTableOfTheSchemaIsAnEntityOrTheRelaysOwn() throws Exception {
         Set<String> tables = new TreeSet<>();
-        try (Connection primary = TwoSiteStack.primary(); PreparedStatement query = primary.prepareStatement(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
-                ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                tables.add(rows.getString(1));
-            }
-        }
+        rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
+                .forEach(row -> tables.add((String) row.get(0)));
         Set<String> known = new TreeSet<>(NOT_ENTITIES);
         EntityTable.all().forEach(t -> known.add(t.table()));
         assertThat(tables).as("tables of the primary's schema").isSubsetOf(known)
@@ -124,18 +112,28 @@ class EntityRegistrySchemaIT {
 
     /** The definitions of {@code table}'s constraints of one kind ({@code c} check, {@code f} foreign key). */
     private static List<String> constraints(String table, String type) throws SQLException {
-        List<String> definitions = new ArrayList<>();
-        try (Connection primary = TwoSiteStack.primary(); PreparedStatement query = primary.prepareStatement(
-                "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(? AS regclass) AND contype = ?")) {
-            query.setString(1, "public." + table);
-            query.setString(2, type);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    definitions.add(rows.getString(1));
+        return rows("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(? AS regclass) AND contype = ?",
+                "public." + table, type).stream().map(row -> (String) row.get(0)).toList();
+    }
+
+    /** The rows of a query at the primary, each as its columns' values. */
+    private static List<List<Object>> rows(String sql, String... parameters) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Connection primary = TwoSiteStack.primary(); PreparedStatement query = primary.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                query.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int column = 1; column <= result.getMetaData().getColumnCount(); column++) {
+                        row.add(result.getObject(column));
+                    }
+                    rows.add(row);
                 }
             }
         }
-        return definitions;
+        return rows;
     }
 
     /**

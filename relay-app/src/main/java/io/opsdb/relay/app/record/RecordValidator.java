@@ -122,16 +122,35 @@ public class RecordValidator {
      * @return the names of {@code request}'s fields that have a problem
      */
     public Set<String> shape(Object request, String path, Session session, Class<?>... groups) {
+        Set<String> refused = new HashSet<>();
+        shape(request, path, session, refused, groups);
+        return refused;
+    }
+
+    private void shape(Object request, String path, Session session, Set<String> refused, Class<?>... groups) {
         List<String> order = request instanceof Record r ? RecordComponents.names(r.getClass()) : List.of();
         List<ConstraintViolation<Object>> violations = new ArrayList<>(shapes.validate(request, groups));
         violations.sort(Comparator.comparingInt((ConstraintViolation<Object> v) -> order.indexOf(firstNode(v)))
                 .thenComparing(v -> v.getPropertyPath().toString()));
-        Set<String> refused = new HashSet<>();
         for (ConstraintViolation<Object> violation : violations) {
             // One problem per field, as a client fixes one thing at a time in a field.
             if (refused.add(firstNode(violation))) {
                 session.problem(path + violation.getPropertyPath(), violation.getMessage());
             }
+        }
+    }
+
+    /**
+     * The shape of a record of some of an entity's columns: its own constraints (a narrower set of values), then the
+     * ones the entity's values record ({@link EntityRecords#valuesOf}) gives each column, which are the API's rules for
+     * that column wherever it is written.
+     */
+    private Set<String> columnShape(Record values, EntityTable table, String path, Session session, Class<?>... groups) {
+        Set<String> refused = new HashSet<>();
+        shape(values, path, session, refused, groups);
+        Class<? extends Record> entityValues = EntityRecords.valuesOf(table.entity());
+        if (entityValues != values.getClass()) {
+            shape(RecordComponents.construct(entityValues, RecordComponents.values(values)), path, session, refused, groups);
         }
         return refused;
     }
@@ -168,7 +187,7 @@ public class RecordValidator {
     public Map<String, Object> forCreate(Record values, String path, Session session) {
         EntityTable table = EntityRecords.tableOf(values.getClass());
         int first = session.problems.size();
-        Set<String> refused = shape(values, path, session, Default.class, OnCreate.class);
+        Set<String> refused = columnShape(values, table, path, session, Default.class, OnCreate.class);
         Map<String, Object> sent = RecordComponents.values(values);
         Map<String, Object> row = new LinkedHashMap<>();
         for (Column column : table.columns()) {
@@ -201,7 +220,7 @@ public class RecordValidator {
     public Map<String, Object> forUpdate(Record values, Set<String> sent, String id, String path, Session session) {
         EntityTable table = EntityRecords.tableOf(values.getClass());
         int first = session.problems.size();
-        Set<String> refused = shape(values, path, session, Default.class);
+        Set<String> refused = columnShape(values, table, path, session, Default.class);
         if (sent.isEmpty()) {
             session.problem(path.isEmpty() ? "body" : path.substring(0, path.length() - 1), "sets no field");
         }
@@ -239,7 +258,7 @@ public class RecordValidator {
     public Map<String, Object> forChange(Record values, String path, Session session) {
         EntityTable table = EntityRecords.tableOf(values.getClass());
         int first = session.problems.size();
-        Set<String> refused = shape(values, path, session, Default.class);
+        Set<String> refused = columnShape(values, table, path, session, Default.class);
         Map<String, Object> changed = new LinkedHashMap<>();
         RecordComponents.values(values).forEach((name, raw) -> {
             Object value = raw == null || refused.contains(name) ? null

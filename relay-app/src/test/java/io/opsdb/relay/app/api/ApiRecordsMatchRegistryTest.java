@@ -3,6 +3,7 @@ package io.opsdb.relay.app.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,18 +67,26 @@ class ApiRecordsMatchRegistryTest {
 
     @ParameterizedTest
     @MethodSource("requests")
-    void aRequestsFieldsAreClientColumnsWithTheirTypesLengthsValuesAndRanges(Class<? extends Record> request) throws Exception {
+    void aRequestsFieldsAreClientColumnsOfTheirType(Class<? extends Record> request) throws Exception {
         EntityTable table = EntityRecords.tableOf(request);
-        boolean wholeValues = EntityRecords.valuesOf(table.entity()) == request;
         for (RecordComponent component : request.getRecordComponents()) {
             String name = RecordComponents.jsonName(request, component.getName());
-            Field field = request.getDeclaredField(component.getName());
-            Column column = table.column(name).orElseThrow(() -> new AssertionError(request.getSimpleName() + "." + name
-                    + " is no column of " + table.table()));
             String where = request.getSimpleName() + "." + name;
+            Column column = table.column(name).orElseThrow(() -> new AssertionError(where + " is no column of " + table.table()));
             assertThat(column.origin()).as(where).isEqualTo(Column.Origin.CLIENT);
             assertThat(component.getType()).as(where).isEqualTo(javaType(column.type()));
+        }
+    }
 
+    @ParameterizedTest
+    @MethodSource("entities")
+    void anEntitysValuesCarryEachColumnsLengthValuesRangeAndWhetherACreateNeedsIt(EntityTable table) throws Exception {
+        Class<? extends Record> values = EntityRecords.valuesOf(table.entity());
+        for (RecordComponent component : values.getRecordComponents()) {
+            String name = RecordComponents.jsonName(values, component.getName());
+            String where = values.getSimpleName() + "." + name;
+            Field field = values.getDeclaredField(component.getName());
+            Column column = table.column(name).orElseThrow();
             Text text = field.getAnnotation(Text.class);
             boolean freeText = column.type() == ColumnType.TEXT && column.allowed().isEmpty();
             assertThat(text != null).as(where + " @Text").isEqualTo(freeText);
@@ -85,18 +94,39 @@ class ApiRecordsMatchRegistryTest {
                 assertThat(text.maxLength()).as(where + " maxLength").isEqualTo(column.maxLength());
             }
             OneOf oneOf = field.getAnnotation(OneOf.class);
-            assertThat(oneOf != null).as(where + " @OneOf").isEqualTo(!column.allowed().isEmpty());
-            if (oneOf != null && wholeValues) {
-                assertThat(oneOf.value()).as(where + " values").containsExactlyElementsOf(column.allowed());
-            }
-            else if (oneOf != null) {
-                assertThat(column.allowed()).as(where + " values").containsAll(Arrays.asList(oneOf.value()));
-            }
+            assertThat(oneOf == null ? List.of() : List.of(oneOf.value())).as(where + " values").isEqualTo(column.allowed());
             NotNull required = field.getAnnotation(NotNull.class);
             boolean requiredOnCreate = required != null && Arrays.asList(required.groups()).contains(OnCreate.class);
             assertThat(requiredOnCreate).as(where + " required on create").isEqualTo(column.requiredOnCreate());
             assertRange(where, field, column);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("requests")
+    void aRequestWithSomeOfAnEntitysFieldsOnlyNarrowsTheirValues(Class<? extends Record> request) throws Exception {
+        EntityTable table = EntityRecords.tableOf(request);
+        if (EntityRecords.valuesOf(table.entity()) == request) {
+            return;
+        }
+        for (Field field : request.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers())) {
+                continue;
+            }
+            String where = request.getSimpleName() + "." + field.getName();
+            assertThat(field.getAnnotation(Text.class)).as(where).isNull();
+            assertThat(field.getAnnotation(NotNull.class)).as(where).isNull();
+            assertThat(field.getAnnotation(Min.class)).as(where).isNull();
+            OneOf oneOf = field.getAnnotation(OneOf.class);
+            if (oneOf != null) {
+                Column column = table.column(RecordComponents.jsonName(request, field.getName())).orElseThrow();
+                assertThat(column.allowed()).as(where).containsAll(Arrays.asList(oneOf.value()));
+            }
+        }
+    }
+
+    static Stream<EntityTable> entities() {
+        return EntityTable.all().stream();
     }
 
     @ParameterizedTest

@@ -34,6 +34,15 @@ class RequestValuesTest {
     }
 
     @Test
+    void aStartsFieldsHaveTheRulesOfTheUnitsFields() {
+        RecordValidator.Session session = new RecordValidator.Session();
+        validator.forCreate(new ObsUnitStart(null, "12345", null, "x".repeat(101), null, " "), "", session);
+        assertThat(session.problems()).containsExactly(new FieldError("obs_unit_id", "is required"),
+                new FieldError("observing_program_id", "must be a UUID or a $label of an earlier operation"),
+                new FieldError("instrument", "must be at most 100 characters"), new FieldError("notes", "must not be blank"));
+    }
+
+    @Test
     void aFinishChecksTheFieldsItSends() {
         RecordValidator.Session session = new RecordValidator.Session();
         Map<String, Object> sent = validator.forChange(new FinishRequest("running", Instant.parse("+10000-01-01T00:00:00Z"),
