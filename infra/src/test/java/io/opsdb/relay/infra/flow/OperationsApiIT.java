@@ -154,6 +154,41 @@ class OperationsApiIT {
         assertThat(main.get("/v3/api-docs").body()).contains("/api/transactions").contains("/raw_data_files/bulk");
     }
 
+    @Test
+    void theApiDescriptionHasASchemaForEveryBodyAndIsServedAtOpenApiJsonToo() throws Exception {
+        SiteHttp anonymous = new SiteHttp(TwoSiteStack.stack().mainApi(), null);
+        SiteHttp.Answer docs = anonymous.get("/v3/api-docs");
+        SiteHttp.Answer alias = anonymous.get("/openapi.json");
+        assertThat(alias.status()).as(alias.body()).isEqualTo(200);
+        assertThat(alias.contentType()).contains("application/json");
+        assertThat(alias.json()).isEqualTo(docs.json());
+
+        JsonNode start = docs.json().at("/paths/~1executed_obs_units~1start/post");
+        assertThat(start.at("/requestBody/content/application~1json/schema/$ref").asText()).isEqualTo("#/components/schemas/ObsUnitStart");
+        assertThat(start.at("/responses/201").toString()).contains("#/components/schemas/WriteAccepted");
+        assertThat(docs.json().at("/paths/~1executed_obs_units~1{id}/get/responses/200").toString())
+                .contains("#/components/schemas/ExecutedObsUnit");
+        JsonNode schemas = docs.json().at("/components/schemas");
+        assertThat(schemas.at("/ObsUnitStart/properties/obs_unit_id/maxLength").asInt()).isEqualTo(200);
+        assertThat(schemas.at("/ExecutedObsUnitValues/properties/status/enum")).extracting(JsonNode::asText)
+                .containsExactly("running", "completed", "failed");
+        assertThat(schemas.at("/SourceValues/properties/ra_deg/maximum").asInt()).isEqualTo(360);
+        assertThat(schemas.at("/RawDataFileValues/properties/size_bytes/minimum").asInt()).isZero();
+        assertThat(schemas.at("/TransactionRequest/properties/operations/maxItems").asInt()).isEqualTo(10_000);
+        assertThat(schemas.at("/ExecutedObsUnit/properties/start_time/format").asText()).isEqualTo("date-time");
+        List<String> references = new ArrayList<>();
+        collectReferences(docs.json(), references);
+        assertThat(references).as("schemas referred to").isNotEmpty()
+                .allSatisfy(ref -> assertThat(schemas.has(ref.substring("#/components/schemas/".length()))).as(ref).isTrue());
+    }
+
+    private static void collectReferences(JsonNode node, List<String> references) {
+        if (node.has("$ref")) {
+            references.add(node.get("$ref").asText());
+        }
+        node.forEach(child -> collectReferences(child, references));
+    }
+
     private String newPackage(String name) throws Exception {
         SiteHttp.Answer unit = observatory.post("/executed_obs_units/start", map("obs_unit_id", "uid://" + name));
         SiteHttp.Answer pkg = observatory.post("/raw_data_package", map("executed_obs_unit_id", unit.text("id"), "name", name));

@@ -1,20 +1,27 @@
 package io.opsdb.relay.app.api;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.opsdb.relay.app.record.RecordKind;
+import tools.jackson.databind.JsonNode;
+
+import io.opsdb.relay.app.api.TransactionAccepted.AcceptedOperation;
+import io.opsdb.relay.app.api.TransactionRequest.OperationRequest;
+import io.opsdb.relay.app.record.EntityRecords;
 import io.opsdb.relay.app.record.RecordValidator;
 import io.opsdb.relay.app.record.RecordWrites;
+import io.opsdb.relay.entity.EntityTable;
 import io.opsdb.relay.role.WriteKind;
 import io.opsdb.relay.role.WriteResult;
 import io.opsdb.relay.schema.Operation;
@@ -36,8 +43,6 @@ import io.opsdb.relay.schema.OperationType;
 class AtomicTransactionController {
 
     static final int MAX_OPERATIONS = 10_000;
-    private static final Set<String> OPERATION_FIELDS = Set.of("op", "entity", "ref", "id", "values");
-    private static final Set<String> OPS = Set.of("create", "update", "delete");
 
     private final RecordWrites writes;
 
@@ -45,127 +50,107 @@ class AtomicTransactionController {
         this.writes = writes;
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/api/transactions")
-    ResponseEntity<Map<String, Object>> submit(@RequestBody Map<String, Object> body) {
+    ResponseEntity<TransactionAccepted> submit(@RequestBody TransactionRequest body) {
         RecordValidator validator = writes.validator();
         RecordValidator.Session session = new RecordValidator.Session();
-        for (String name : new TreeSet<>(body.keySet())) {
-            if (!name.equals("operations")) {
-                session.problem(name, "unknown field; allowed: operations");
-            }
-        }
-        if (!(body.get("operations") instanceof List<?> requested) || requested.isEmpty()) {
-            session.problem("operations", "must be a non-empty array");
-            RecordWrites.throwIfInvalid(session);
-            return null;
-        }
-        if (requested.size() > MAX_OPERATIONS) {
-            session.problem("operations", "must have at most " + MAX_OPERATIONS + " operations");
-            RecordWrites.throwIfInvalid(session);
-        }
+        // No operations, or too many, is refused as that, before the operations are looked at.
+        validator.shape(body, "", session);
+        RecordWrites.throwIfInvalid(session);
         List<Operation> operations = new ArrayList<>();
-        List<Map<String, Object>> described = new ArrayList<>();
+        List<AcceptedOperation> described = new ArrayList<>();
         Map<String, String> labels = new LinkedHashMap<>();
-        for (int i = 0; i < requested.size(); i++) {
+        for (int i = 0; i < body.operations().size(); i++) {
             String path = "operations[" + i + "].";
-            if (!(requested.get(i) instanceof Map<?, ?> raw)) {
+            OperationRequest requested = body.operations().get(i);
+            if (requested == null) {
                 session.problem("operations[" + i + "]", "must be a JSON object");
                 continue;
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> op = (Map<String, Object>) raw;
-            for (String name : new TreeSet<>(op.keySet())) {
-                if (!OPERATION_FIELDS.contains(name)) {
-                    session.problem(path + name, "unknown field; allowed: entity, id, op, ref, values");
-                }
-            }
-            String type = op.get("op") instanceof String s && OPS.contains(s) ? s : null;
-            if (type == null) {
-                session.problem(path + "op", "must be one of create, delete, update");
-            }
-            RecordKind kind = op.get("entity") instanceof String e ? RecordKind.byWireName(e).filter(RecordKind::isCritical).orElse(null) : null;
-            if (kind == null) {
-                session.problem(path + "entity", "must be one of executed_obs_unit, raw_data_file, raw_data_package");
-            }
-            if (type == null || kind == null) {
+            Set<String> refused = validator.shape(requested, path, session);
+            if (refused.contains("op") || refused.contains("entity")) {
                 continue;
             }
-            Operation operation = switch (type) {
-                case "create" -> create(kind, op, path, session, validator, labels);
-                case "update" -> update(kind, op, path, session, validator);
-                default -> delete(kind, op, path, session, validator);
+            EntityTable table = EntityTable.named(requested.entity()).orElseThrow();
+            Operation operation = switch (requested.op()) {
+                case "create" -> create(table, requested, refused.contains("ref"), path, session, validator, labels);
+                case "update" -> update(table, requested, path, session, validator);
+                default -> delete(table, requested, path, session, validator);
             };
             if (operation != null) {
                 operations.add(operation);
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("op", type);
-                d.put("entity", kind.wireName());
-                d.put("id", operation.getRecordId());
-                described.add(d);
+                described.add(new AcceptedOperation(requested.op(), table.table(), operation.getRecordId()));
             }
         }
         RecordWrites.throwIfInvalid(session);
         WriteResult result = writes.write(operations, WriteKind.CRITICAL);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("transaction_id", result.transactionId());
-        answer.put("state", result.state());
-        answer.put("ids", labels);
-        answer.put("operations", described);
-        return ResponseEntity.status(201).body(answer);
+        return ResponseEntity.status(201).body(new TransactionAccepted(result.transactionId(), result.state().name(), labels, described));
     }
 
-    private Operation create(RecordKind kind, Map<String, Object> op, String path, RecordValidator.Session session,
-            RecordValidator validator, Map<String, String> labels) {
-        if (op.containsKey("id")) {
+    private Operation create(EntityTable table, OperationRequest requested, boolean badRef, String path,
+            RecordValidator.Session session, RecordValidator validator, Map<String, String> labels) {
+        if (requested.id() != null) {
             session.problem(path + "id", "is chosen by the server for a create; use ref to name the record");
         }
         String label = null;
-        if (op.get("ref") != null) {
-            if (!(op.get("ref") instanceof String ref) || !ref.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
-                session.problem(path + "ref", "must be a label of letters, digits, '-' or '_', starting with a letter");
-            }
-            else if (labels.containsKey(ref)) {
+        if (requested.ref() != null && !badRef) {
+            if (labels.containsKey(requested.ref())) {
                 session.problem(path + "ref", "is already used by an earlier operation");
             }
             else {
-                label = ref;
+                label = requested.ref();
             }
         }
-        Map<String, Object> values = validator.forCreate(kind, op.get("values"), path + "values.", session);
+        Record values = validator.bind(requested.values(), EntityRecords.valuesOf(table.entity()), path + "values.", session);
+        Map<String, Object> columns = values == null ? Map.of() : validator.forCreate(values, path + "values.", session);
         String id = RecordWrites.newId();
-        session.created(label, kind, id, values);
+        session.created(label, table.entity(), id, columns);
         if (label != null) {
             labels.put(label, id);
         }
-        return writes.create(kind, id, values);
+        return writes.create(table, id, columns);
     }
 
-    private static Operation update(RecordKind kind, Map<String, Object> op, String path, RecordValidator.Session session,
+    private static Operation update(EntityTable table, OperationRequest requested, String path, RecordValidator.Session session,
             RecordValidator validator) {
-        String id = target(kind, op, path, session, validator);
-        Map<String, Object> values = validator.forUpdate(kind, id, op.get("values"), path + "values.", session);
-        return id == null ? null : RecordWrites.operation(OperationType.UPDATE, kind, id, values);
+        String id = target(table, requested, path, session, validator);
+        Record values = validator.bind(requested.values(), EntityRecords.valuesOf(table.entity()), path + "values.", session);
+        if (values == null) {
+            return null;
+        }
+        Map<String, Object> columns = validator.forUpdate(values, sent(requested.values()), id, path + "values.", session);
+        return id == null ? null : RecordWrites.operation(OperationType.UPDATE, table, id, columns);
     }
 
-    private static Operation delete(RecordKind kind, Map<String, Object> op, String path, RecordValidator.Session session,
+    private static Operation delete(EntityTable table, OperationRequest requested, String path, RecordValidator.Session session,
             RecordValidator validator) {
-        if (op.containsKey("values")) {
+        if (requested.values() != null) {
             session.problem(path + "values", "a delete takes no values");
         }
-        String id = target(kind, op, path, session, validator);
-        return id == null ? null : RecordWrites.operation(OperationType.DELETE, kind, id, Map.of());
+        String id = target(table, requested, path, session, validator);
+        return id == null ? null : RecordWrites.operation(OperationType.DELETE, table, id, Map.of());
+    }
+
+    /** The names of the fields an update sends, a {@code null} one included: it empties its column. */
+    private static Set<String> sent(JsonNode values) {
+        Set<String> names = new HashSet<>();
+        if (values != null && values.isObject()) {
+            values.propertyNames().forEach(names::add);
+        }
+        return names;
     }
 
     /** The existing record an update or delete is about. */
-    private static String target(RecordKind kind, Map<String, Object> op, String path, RecordValidator.Session session,
+    private static String target(EntityTable table, OperationRequest requested, String path, RecordValidator.Session session,
             RecordValidator validator) {
-        if (!(op.get("id") instanceof String text)) {
+        if (requested.id() == null) {
             session.problem(path + "id", "is required: the UUID or $label of the record");
             return null;
         }
-        String id = session.resolve(path + "id", text, kind.entity());
-        if (id != null && !validator.exists(kind.entity(), id, session)) {
-            session.problem(path + "id", "no " + kind.wireName() + " " + id);
+        String id = session.resolve(path + "id", requested.id(), table.entity());
+        if (id != null && !validator.exists(table.entity(), id, session)) {
+            session.problem(path + "id", "no " + table.table() + " " + id);
             return null;
         }
         return id;

@@ -1,22 +1,26 @@
 package io.opsdb.relay.app.api;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.opsdb.relay.app.read.EntityReader;
-import io.opsdb.relay.app.record.RecordKind;
+import io.opsdb.relay.app.record.ObservingProgramValues;
 import io.opsdb.relay.app.record.RecordWrites;
+import io.opsdb.relay.app.record.SourceValues;
 import io.opsdb.relay.app.web.Paging;
+import io.opsdb.relay.app.web.RecordComponents;
 import io.opsdb.relay.app.web.RequestProblem;
+import io.opsdb.relay.schema.EntityType;
 
 /**
  * Observing programs and sources: read everywhere, written at the main site. At a secondary a write is
@@ -34,38 +38,42 @@ class ReferenceDataController {
     }
 
     @GetMapping("/observing_programs")
-    List<Map<String, Object>> programs(@RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
+    List<ObservingProgram> programs(@RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
         Paging page = Paging.of(limit, offset);
-        return reader.list(RecordKind.OBSERVING_PROGRAM.entity(), Map.of(), "code", false, page.limit(), page.offset());
+        return reader.list(EntityType.OBSERVING_PROGRAM, Map.of(), "code", false, page.limit(), page.offset()).stream()
+                .map(row -> RecordComponents.construct(ObservingProgram.class, row)).toList();
     }
 
     @GetMapping("/observing_programs/{id}")
-    Map<String, Object> program(@PathVariable String id) {
-        return reader.find(RecordKind.OBSERVING_PROGRAM.entity(), RawDataController.uuid(id))
+    ObservingProgram program(@PathVariable String id) {
+        return reader.find(EntityType.OBSERVING_PROGRAM, RawDataController.uuid(id))
+                .map(row -> RecordComponents.construct(ObservingProgram.class, row))
                 .orElseThrow(() -> RequestProblem.notFound("observing program " + id));
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/observing_programs")
-    ResponseEntity<Map<String, Object>> createProgram(@RequestBody Map<String, Object> body) {
-        Map<String, Object> accepted = writes.create(RecordKind.OBSERVING_PROGRAM, body);
-        return ResponseEntity.created(URI.create("/observing_programs/" + accepted.get("id"))).body(accepted);
+    ResponseEntity<WriteAccepted> createProgram(@RequestBody ObservingProgramValues body) {
+        return WriteAccepted.created(writes, body, "/observing_programs/");
     }
 
     @GetMapping("/sources")
-    List<Map<String, Object>> sources(@RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
+    List<Source> sources(@RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
         Paging page = Paging.of(limit, offset);
-        return reader.list(RecordKind.SOURCE.entity(), Map.of(), "name", false, page.limit(), page.offset());
+        return reader.list(EntityType.SOURCE, Map.of(), "name", false, page.limit(), page.offset()).stream()
+                .map(row -> RecordComponents.construct(Source.class, row)).toList();
     }
 
     @GetMapping("/sources/{id}")
-    Map<String, Object> source(@PathVariable String id) {
-        return reader.find(RecordKind.SOURCE.entity(), RawDataController.uuid(id))
+    Source source(@PathVariable String id) {
+        return reader.find(EntityType.SOURCE, RawDataController.uuid(id))
+                .map(row -> RecordComponents.construct(Source.class, row))
                 .orElseThrow(() -> RequestProblem.notFound("source " + id));
     }
 
+    @ResponseStatus(HttpStatus.CREATED)
     @PostMapping("/sources")
-    ResponseEntity<Map<String, Object>> createSource(@RequestBody Map<String, Object> body) {
-        Map<String, Object> accepted = writes.create(RecordKind.SOURCE, body);
-        return ResponseEntity.created(URI.create("/sources/" + accepted.get("id"))).body(accepted);
+    ResponseEntity<WriteAccepted> createSource(@RequestBody SourceValues body) {
+        return WriteAccepted.created(writes, body, "/sources/");
     }
 }

@@ -1,11 +1,10 @@
 package io.opsdb.relay.app.api;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -21,6 +20,7 @@ import org.springframework.web.context.request.async.DeferredResult;
 
 import io.opsdb.relay.app.auth.AuthenticatedPrincipal;
 import io.opsdb.relay.app.transaction.SiteTransactions;
+import io.opsdb.relay.app.transaction.TransactionView;
 import io.opsdb.relay.app.web.Paging;
 import io.opsdb.relay.app.web.RequestFields;
 import io.opsdb.relay.app.web.RequestProblem;
@@ -55,12 +55,12 @@ class TransactionController {
     }
 
     @GetMapping("/api/transactions/{id}")
-    DeferredResult<Map<String, Object>> status(@PathVariable String id,
+    DeferredResult<TransactionView> status(@PathVariable String id,
             @RequestParam(required = false) String wait, @RequestParam(required = false) Double timeout) {
-        Map<String, Object> now = transactions.find(id).orElseThrow(() -> RequestProblem.notFound("transaction " + id));
+        TransactionView now = transactions.find(id).orElseThrow(() -> RequestProblem.notFound("transaction " + id));
         if (wait == null || !transactions.reportsUnsettled()) {
             // The main site writes straight to its own database: a transaction in its ledger is settled.
-            DeferredResult<Map<String, Object>> answer = new DeferredResult<>();
+            DeferredResult<TransactionView> answer = new DeferredResult<>();
             answer.setResult(now);
             return answer;
         }
@@ -73,7 +73,7 @@ class TransactionController {
         }
         // The container's async timeout (30 s by default) would cut a longer wait short with a 503: this request's
         // own timeout is the client's, plus a margin within which the wait below always answers first.
-        DeferredResult<Map<String, Object>> answer = new DeferredResult<>(limit.plus(ASYNC_MARGIN).toMillis());
+        DeferredResult<TransactionView> answer = new DeferredResult<>(limit.plus(ASYNC_MARGIN).toMillis());
         // Answered from the role's thread when the transaction settles: no request thread waits.
         // A dependent future of our own: the timeout must not complete the one other waiters share.
         transactions.whenSettled(id).thenApply(settled -> settled)
@@ -91,9 +91,9 @@ class TransactionController {
     }
 
     @GetMapping("/api/transactions")
-    Map<String, Object> list(@RequestParam(required = false) String state, @RequestParam(required = false) Integer limit,
+    TransactionPage list(@RequestParam(required = false) String state, @RequestParam(required = false) Integer limit,
             @RequestParam(required = false) String cursor) {
-        List<RequestProblem.FieldError> errors = new java.util.ArrayList<>();
+        List<RequestProblem.FieldError> errors = new ArrayList<>();
         TransactionState wanted = state(state, errors);
         if (cursor != null && !RequestFields.isUuid(cursor)) {
             errors.add(new RequestProblem.FieldError("cursor", "must be the transaction id that ended the previous page"));
@@ -105,13 +105,9 @@ class TransactionController {
             throw RequestProblem.invalid(errors);
         }
         int pageSize = limit == null ? 100 : limit;
-        List<Map<String, Object>> page = transactions.list(wanted, cursor == null ? null : cursor.toLowerCase(Locale.ROOT), pageSize);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("state", wanted.name());
-        body.put("transactions", page);
+        List<TransactionView> page = transactions.list(wanted, cursor == null ? null : cursor.toLowerCase(Locale.ROOT), pageSize);
         // A full page may have a next one: it starts after its last id.
-        body.put("next_cursor", page.size() == pageSize ? page.get(page.size() - 1).get("transaction_id") : null);
-        return body;
+        return new TransactionPage(wanted.name(), page, page.size() == pageSize ? page.get(page.size() - 1).transactionId() : null);
     }
 
     private static TransactionState state(String state, List<RequestProblem.FieldError> errors) {
@@ -130,12 +126,12 @@ class TransactionController {
     }
 
     @PostMapping("/api/transactions/{id}/retry")
-    Map<String, Object> retry(@PathVariable String id, HttpServletRequest request) {
+    TransactionView retry(@PathVariable String id, HttpServletRequest request) {
         return transactions.retry(id, actor(request));
     }
 
     @PostMapping("/api/transactions/{id}/discard")
-    Map<String, Object> discard(@PathVariable String id, HttpServletRequest request) {
+    TransactionView discard(@PathVariable String id, HttpServletRequest request) {
         return transactions.discard(id, actor(request));
     }
 

@@ -31,6 +31,8 @@ public final class AccessPolicy {
             rule(READ_METHODS, "/api/site/info", Permission.PUBLIC),
             rule(READ_METHODS, "/docs/**", Permission.PUBLIC),
             rule(READ_METHODS, "/v3/api-docs/**", Permission.PUBLIC),
+            // The same description, where clients generated against the old service look for it.
+            rule(READ_METHODS, "/openapi.json", Permission.PUBLIC),
             // springdoc's UI at /docs loads its scripts and styles from here.
             rule(READ_METHODS, "/swagger-ui/**", Permission.PUBLIC),
             rule(READ_METHODS, "/swagger-ui.html", Permission.PUBLIC),

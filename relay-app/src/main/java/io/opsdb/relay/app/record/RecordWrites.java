@@ -9,14 +9,16 @@ import org.springframework.stereotype.Component;
 
 import io.opsdb.relay.app.idempotency.IdempotentWrite;
 import io.opsdb.relay.app.web.RequestProblem;
+import io.opsdb.relay.app.write.WriteRouter;
+import io.opsdb.relay.entity.Column;
+import io.opsdb.relay.entity.EntityTable;
 import io.opsdb.relay.role.WriteKind;
 import io.opsdb.relay.role.WriteResult;
-import io.opsdb.relay.app.write.WriteRouter;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
 import io.opsdb.relay.site.SiteConfiguration;
 
-/** Validated records become operations of one transaction, routed by their kind. */
+/** Validated records become operations of one transaction, routed by their entity. */
 @Component
 public class RecordWrites {
 
@@ -34,35 +36,32 @@ public class RecordWrites {
         return validator;
     }
 
-    /** Validates and writes one new record; 201 body with its transaction id and record id. */
-    public Map<String, Object> create(RecordKind kind, Map<String, Object> body) {
+    /** Validates and writes one new record, {@code values} of its entity, under {@code id}. */
+    public WriteResult create(Record values, String id) {
         RecordValidator.Session session = new RecordValidator.Session();
-        Map<String, Object> values = validator.forCreate(kind, body, "", session);
+        Map<String, Object> columns = validator.forCreate(values, "", session);
         throwIfInvalid(session);
-        String id = newId();
-        WriteResult result = router.write(List.of(create(kind, id, values)), routing(kind));
-        return accepted(result, id);
+        EntityTable table = EntityRecords.tableOf(values.getClass());
+        return router.write(List.of(create(table, id, columns)), routing(table));
     }
 
     /** A CREATE with the server-set columns filled in. */
-    public Operation create(RecordKind kind, String id, Map<String, Object> values) {
+    public Operation create(EntityTable table, String id, Map<String, Object> values) {
         Map<String, Object> all = new LinkedHashMap<>(values);
-        if (kind.table().column("site").isPresent()) {
-            all.put("site", site.siteName());
-        }
-        return operation(OperationType.CREATE, kind, id, all);
+        table.columns().stream().filter(c -> c.origin() == Column.Origin.SITE).forEach(c -> all.put(c.name(), site.siteName()));
+        return operation(OperationType.CREATE, table, id, all);
     }
 
-    public static Operation operation(OperationType type, RecordKind kind, String id, Map<String, Object> values) {
-        return Operation.newBuilder().setType(type).setEntity(kind.entity()).setRecordId(id).setValues(values).build();
+    public static Operation operation(OperationType type, EntityTable table, String id, Map<String, Object> values) {
+        return Operation.newBuilder().setType(type).setEntity(table.entity()).setRecordId(id).setValues(values).build();
     }
 
     public WriteResult write(List<Operation> operations, WriteKind kind) {
         return router.write(operations, kind);
     }
 
-    public static WriteKind routing(RecordKind kind) {
-        return kind.isCritical() ? WriteKind.CRITICAL : WriteKind.NON_CRITICAL;
+    public static WriteKind routing(EntityTable table) {
+        return table.critical() ? WriteKind.CRITICAL : WriteKind.NON_CRITICAL;
     }
 
     /** A new record's id: random, or derived from the request's Idempotency-Key so that a retry creates the same record. */
@@ -74,13 +73,5 @@ public class RecordWrites {
         if (!session.problems().isEmpty()) {
             throw RequestProblem.invalid(session.problems());
         }
-    }
-
-    public static Map<String, Object> accepted(WriteResult result, String id) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("transaction_id", result.transactionId());
-        body.put("id", id);
-        body.put("state", result.state());
-        return body;
     }
 }

@@ -1,9 +1,6 @@
 package io.opsdb.relay.app.transaction;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -32,8 +29,8 @@ public class SiteTransactions {
     }
 
     /** A transaction's status, as {@code GET /api/transactions/{id}} shows it. */
-    public Optional<Map<String, Object>> find(String transactionId) {
-        return role.find(transactionId).map(SiteTransactions::view);
+    public Optional<TransactionView> find(String transactionId) {
+        return role.find(transactionId).map(TransactionView::of);
     }
 
     /**
@@ -41,8 +38,8 @@ public class SiteTransactions {
      *
      * @param afterTransactionId the last id of the previous page, or null for the first
      */
-    public List<Map<String, Object>> list(TransactionState state, String afterTransactionId, int limit) {
-        return role.list(state, afterTransactionId, limit).stream().map(SiteTransactions::view).toList();
+    public List<TransactionView> list(TransactionState state, String afterTransactionId, int limit) {
+        return role.list(state, afterTransactionId, limit).stream().map(TransactionView::of).toList();
     }
 
     /**
@@ -53,9 +50,9 @@ public class SiteTransactions {
      * @throws RequestProblem 404 for an unknown transaction, 409 when it is not FAILED, 503 when the local
      *         buffer or the primary cannot take it now (nothing changed then)
      */
-    public Map<String, Object> retry(String transactionId, String by) {
+    public TransactionView retry(String transactionId, String by) {
         try {
-            return view(role.retry(transactionId, by).orElseThrow(() -> RequestProblem.notFound("transaction " + transactionId)));
+            return TransactionView.of(role.retry(transactionId, by).orElseThrow(() -> RequestProblem.notFound("transaction " + transactionId)));
         }
         catch (OperatorActionRefusedException e) {
             throw RequestProblem.conflict(e.getMessage());
@@ -71,9 +68,9 @@ public class SiteTransactions {
      * @param by who discards it
      * @throws RequestProblem 404 for an unknown transaction, 409 when it is not FAILED
      */
-    public Map<String, Object> discard(String transactionId, String by) {
+    public TransactionView discard(String transactionId, String by) {
         try {
-            return view(role.discard(transactionId, by).orElseThrow(() -> RequestProblem.notFound("transaction " + transactionId)));
+            return TransactionView.of(role.discard(transactionId, by).orElseThrow(() -> RequestProblem.notFound("transaction " + transactionId)));
         }
         catch (OperatorActionRefusedException e) {
             throw RequestProblem.conflict(e.getMessage());
@@ -91,36 +88,5 @@ public class SiteTransactions {
     /** Completes, on the role's thread, when a transaction {@link #find} knows is VISIBLE, FAILED or DISCARDED. */
     public CompletableFuture<TransactionStatus> whenSettled(String transactionId) {
         return role.whenSettled(transactionId);
-    }
-
-    /**
-     * The API's view of a transaction: the same fields at both site types, where they apply; {@code site} only at
-     * the main site (which answers for every site's), {@code sequence} only at a secondary.
-     */
-    static Map<String, Object> view(TransactionStatus tx) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("transaction_id", tx.transactionId());
-        body.put("state", tx.state().name());
-        if (tx.site() != null) {
-            body.put("site", tx.site());
-        }
-        if (tx.sequence() != null) {
-            body.put("sequence", tx.sequence());
-        }
-        body.put("attempt", tx.attempt());
-        body.put("commit_lsn", tx.commitLsn() == null ? null : tx.commitLsn().asString());
-        body.put("error", tx.error());
-        body.put("acknowledged_at", text(tx.acknowledgedAt()));
-        body.put("applied_at", text(tx.appliedAt()));
-        body.put("visible_at", text(tx.visibleAt()));
-        body.put("retried_by", tx.retriedBy());
-        body.put("retried_at", text(tx.retriedAt()));
-        body.put("discarded_by", tx.discardedBy());
-        body.put("discarded_at", text(tx.discardedAt()));
-        return body;
-    }
-
-    private static String text(Instant instant) {
-        return instant == null ? null : instant.toString();
     }
 }

@@ -1,5 +1,10 @@
 package io.opsdb.relay.app.web;
 
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
@@ -10,9 +15,13 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import tools.jackson.core.JacksonException;
+
+import io.opsdb.relay.app.web.RequestProblem.FieldError;
+
 /** Every refusal as RFC 9457 {@code application/problem+json}, with field errors where there are some. */
 @RestControllerAdvice
-@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class ProblemResponses {
 
     @ExceptionHandler(RequestProblem.class)
@@ -32,8 +41,17 @@ class ProblemResponses {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(body);
     }
 
+    /**
+     * A body that is not JSON, or does not bind to its request record: a value of the wrong type or an unknown field
+     * is answered as a field error ({@link JsonBindingProblems}), anything else as a body of the wrong shape.
+     */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+        Optional<FieldError> field = e.getCause() instanceof JacksonException failure
+                ? JsonBindingProblems.of(failure, "") : Optional.empty();
+        if (field.isPresent()) {
+            return problem(RequestProblem.invalid(List.of(field.get())));
+        }
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 "The request body is not a JSON object of the expected shape.");
         return ResponseEntity.badRequest().body(body);

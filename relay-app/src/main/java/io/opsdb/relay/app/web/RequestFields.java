@@ -1,6 +1,5 @@
 package io.opsdb.relay.app.web;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,25 +67,6 @@ public final class RequestFields {
             return null;
         }
         return text.toLowerCase();
-    }
-
-    /** An ISO-8601 instant, at the database's microsecond precision, in UTC, within {@link StorableValues}' range. */
-    public Instant instant(String name) {
-        Object value = body.get(name);
-        if (value == null) {
-            return null;
-        }
-        Optional<Instant> instant = value instanceof String text ? StorableValues.parseInstant(text) : Optional.empty();
-        if (instant.isEmpty()) {
-            errors.add(new FieldError(name, StorableValues.notAnInstant()));
-            return null;
-        }
-        Optional<String> unstorable = StorableValues.instantProblem(instant.get());
-        if (unstorable.isPresent()) {
-            errors.add(new FieldError(name, unstorable.get()));
-            return null;
-        }
-        return instant.get();
     }
 
     public String oneOf(String name, Set<String> allowed, String fallback) {

@@ -20,6 +20,7 @@ class AccessPolicyTest {
             "GET, /docs/index.html",
             "GET, /v3/api-docs",
             "GET, /v3/api-docs/swagger-config",
+            "GET, /openapi.json",
             "GET, /swagger-ui/index.html"})
     void probesSiteInfoMetricsAndTheApiDescriptionArePublic(String method, String path) {
         assertThat(AccessPolicy.required(method, path)).isEqualTo(Permission.PUBLIC);
