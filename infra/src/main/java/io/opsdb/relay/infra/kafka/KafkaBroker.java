@@ -57,6 +57,19 @@ public final class KafkaBroker extends JvmProcessComponent {
         return Files.isRegularFile(logDir().resolve(META_PROPERTIES));
     }
 
+    @Override
+    public boolean hasData() {
+        return Files.exists(workDir.data(name()));
+    }
+
+    @Override
+    public synchronized void deleteData() {
+        if (isRunning()) {
+            throw new IllegalStateException(name() + " runs: stop it before deleting its data");
+        }
+        WorkDirectory.deleteRecursively(workDir.data(name()));
+    }
+
     /**
      * The KRaft cluster id: the one the log directory was formatted with, or a new one for the first start. A
      * formatted directory is never formatted again (see {@link KafkaBrokerMain}).
