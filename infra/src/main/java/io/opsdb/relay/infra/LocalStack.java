@@ -354,17 +354,23 @@ public final class LocalStack implements AutoCloseable {
      * @throws StackException if {@code --sites} leaves out one of the stack's sites: a site is never removed
      */
     private static SiteList sitesToRun(StackManifest manifest, StackConfig config, WorkDirectory workDir) {
-        SiteList made = manifest.sites();
-        if (config.sites().isEmpty()) {
-            return made;
-        }
+        return config.sites().map(requested -> sitesToRun(manifest.sites(), requested, workDir.root()))
+                .orElse(manifest.sites());
+    }
+
+    /**
+     * The sites a stack made with {@code made} runs when asked for {@code requested}: its own, then the new ones.
+     *
+     * @throws StackException if {@code requested} leaves out one of {@code made}, naming the fix
+     */
+    static SiteList sitesToRun(SiteList made, SiteList requested, Path workDir) {
         try {
-            return made.extendedBy(config.sites().get());
+            return made.extendedBy(requested);
         } catch (IllegalArgumentException e) {
-            throw new StackException("the stack in " + workDir.root() + " has the sites " + made + " and --sites "
-                    + config.sites().get() + " " + e.getMessage() + ": a site is not removed from a stack; run"
-                    + " 'bin/relay up' for its sites, 'bin/relay up --sites " + made + ",<new site>' to add one, or"
-                    + " 'bin/relay reset --yes' to start afresh");
+            throw new StackException("the stack in " + workDir + " has the sites " + made + " and --sites " + requested
+                    + " " + e.getMessage() + ": a site is not removed from a stack; run 'bin/relay up' for its sites,"
+                    + " 'bin/relay up --sites " + made + ",<new site>' to add one, or 'bin/relay reset --yes' to start"
+                    + " afresh");
         }
     }
 
@@ -579,13 +585,7 @@ public final class LocalStack implements AutoCloseable {
         if (stopped) {
             throw new StackException("the stack in " + workDir.root() + " has stopped");
         }
-        SiteList extended;
-        try {
-            extended = sites.extendedBy(requested);
-        } catch (IllegalArgumentException e) {
-            throw new StackException("the stack in " + workDir.root() + " has the sites " + sites + " and " + requested
-                    + " " + e.getMessage() + ": a site is not removed from a stack");
-        }
+        SiteList extended = sitesToRun(sites, requested, workDir.root());
         List<SecondarySite> added = extended.addedTo(sites);
         if (added.isEmpty()) {
             return added;

@@ -2,9 +2,8 @@ package io.opsdb.relay.infra;
 
 import io.opsdb.relay.infra.bench.RelayBenchmark;
 import io.opsdb.relay.infra.demo.DemoCommand;
-import io.opsdb.relay.infra.process.Await;
-
 import io.opsdb.relay.infra.postgres.PostgresServer;
+import io.opsdb.relay.infra.process.Await;
 import io.opsdb.relay.infra.process.WorkDirectory;
 
 import java.io.PrintStream;
@@ -14,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
 /**
@@ -131,12 +131,22 @@ public final class RelayCli {
         out.println("Press Ctrl-C, or run 'bin/relay stop' in another terminal, to stop it; 'bin/relay up' resumes it.");
         // The stack's shutdown hook stops it on Ctrl-C and on the SIGTERM of 'relay stop'; meanwhile, sites asked for
         // from other terminals are added.
-        new SiteAdditions(new WorkDirectory(asked.workDir())).serve(requested -> {
-            List<SecondarySite> added = stack.addSites(requested);
-            return added.isEmpty() ? "the stack already runs the sites " + stack.sites()
-                    : "added " + String.join(", ", added.stream().map(SecondarySite::name).toList())
-                    + " to the running stack; its sites are now " + stack.sites();
-        }, answer -> out.println("relay: " + answer));
+        try {
+            new SiteAdditions(new WorkDirectory(asked.workDir())).serve(requested -> {
+                List<SecondarySite> added = stack.addSites(requested);
+                return added.isEmpty() ? "the stack already runs the sites " + stack.sites()
+                        : "added " + String.join(", ", added.stream().map(SecondarySite::name).toList())
+                        + " to the running stack; its sites are now " + stack.sites();
+            }, answer -> out.println("relay: " + answer));
+        } catch (RuntimeException e) {
+            // Not a reason to stop the stack: it runs on, only sites cannot be added to it while it does.
+            out.println("relay: sites cannot be added while this stack runs: " + Await.oneLine(e));
+        }
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return 0;
     }
 
@@ -145,14 +155,7 @@ public final class RelayCli {
         StackManifest manifest = StackManifest.read(config.workDir()).orElseThrow(() -> new StackException(
                 "the stack in " + config.workDir() + " is still starting (launcher pid " + launcher.pid()
                         + "): run this again once it runs"));
-        SiteList extended;
-        try {
-            extended = manifest.sites().extendedBy(requested);
-        } catch (IllegalArgumentException e) {
-            throw new StackException("the stack running from " + config.workDir() + " has the sites " + manifest.sites()
-                    + " and --sites " + requested + " " + e.getMessage() + ": a site is not removed from a stack; run"
-                    + " 'bin/relay up --sites " + manifest.sites() + ",<new site>' to add one");
-        }
+        SiteList extended = LocalStack.sitesToRun(manifest.sites(), requested, config.workDir());
         List<SecondarySite> added = extended.addedTo(manifest.sites());
         if (added.isEmpty()) {
             throw new StackException("a stack is already running from " + config.workDir() + " (launcher pid "
