@@ -191,9 +191,7 @@ class RelayCliTest {
 
     @Test
     void statusListsEverySitesComponentsWithThePortsOfThePattern() throws IOException {
-        WorkDirectory workDir = new WorkDirectory(config().workDir());
-        workDir.create();
-        new StackManifest(Instant.now(), config().ports(), SiteList.parse("observatory,summit,lab")).writeTo(workDir.root());
+        aStackOnDisk(SiteList.parse("observatory,summit,lab"));
 
         relay("status");
 
