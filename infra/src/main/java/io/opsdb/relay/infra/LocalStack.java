@@ -33,47 +33,60 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * The two-site stack on one machine, every component its own OS process, all data under one work directory:
+ * The local stack on one machine, every component its own OS process, all data under one work directory: the main
+ * site, cologne, and one or more secondary sites ({@link SiteList}; the default is the observatory alone).
  *
  * <ol>
  *   <li>{@value #PRIMARY}: PostgreSQL primary (main site);</li>
- *   <li>{@value #REPLICA}: its streaming hot standby (observatory);</li>
- *   <li>{@value #KAFKA_COLOGNE}, {@value #KAFKA_OBSERVATORY}: one single-node KRaft cluster per site, with the
- *       relay's topics created before mirroring starts;</li>
- *   <li>{@value #MM2_COLOGNE}, {@value #MM2_OBSERVATORY}: MirrorMaker 2 into each cluster (commands
- *       observatory to cologne, outcomes cologne to observatory);</li>
- *   <li>{@value #COLOGNE_APP}, {@value #OBSERVATORY_APP}: the applications, if
- *       {@link StackConfig#startApplications()}. Once the main site's is up, and while the observatory's starts, the
+ *   <li>each secondary's streaming hot standby of it ({@value #REPLICA} for the first, {@code replica-<site>} for the
+ *       others), each through its own replication slot;</li>
+ *   <li>{@value #KAFKA_COLOGNE} and each secondary's {@code kafka-<site>}: one single-node KRaft cluster per site,
+ *       with the relay's topics created before mirroring starts;</li>
+ *   <li>per secondary two MirrorMaker 2 processes, each with the flow into its cluster: the site's commands into
+ *       cologne ({@value #MM2_COLOGNE} for the first, {@code mm2-cologne-<site>} for the others; they become
+ *       {@code <site>.ops.commands} there) and cologne's outcomes into the site ({@code mm2-<site>});</li>
+ *   <li>{@value #COLOGNE_APP} and each secondary's {@code <site>-app}: the applications, if
+ *       {@link StackConfig#startApplications()}. Once the main site's is up, and while the secondaries' start, the
  *       application's {@code create-token} command issues a service and an admin API token at the primary (kept in
- *       {@code secrets/}, see {@link #serviceToken()}), and the replica is awaited until it has them, so that the
- *       observatory accepts them from its first request.</li>
+ *       {@code secrets/}, see {@link #serviceToken()}), and the replicas are awaited until they have them, so that
+ *       every secondary accepts them from its first request.</li>
  * </ol>
  *
- * Components start in that order and stop in reverse. Each can be stopped, killed and restarted alone on its
- * data, which is what fault tests do. A JVM shutdown hook stops whatever still runs, so SIGTERM to the JVM that
- * started the stack (its pid is in {@code launcher.pid}, see {@link StackProcesses}) stops it in order.
+ * Components start in that order, those of one kind together, and stop in reverse. Each can be stopped, killed and
+ * restarted alone on its data, which is what fault tests do; a site's WAN link is its two MirrorMaker 2 processes.
+ * A JVM shutdown hook stops whatever still runs, so SIGTERM to the JVM that started the stack (its pid is in
+ * {@code launcher.pid}, see {@link StackProcesses}) stops it in order.
  *
  * <p>The work directory is a deployment's, not a fixture's: {@link #start} resumes the stack it holds (the same
  * databases, Kafka logs and cluster ids, MirrorMaker 2 and consumer offsets, Kafka Streams state, database password
  * and API tokens), so a write buffered before a stop drains after the next start. Only {@link #startFresh} and
  * {@link #reset} wipe it. {@code stack.properties} ({@link StackManifest}) marks a stack whose first start completed;
  * a non-empty directory without it is the remains of a first start that failed, and is refused rather than guessed at.
+ * Sites can be added, to a stopped stack ({@link #start} with more sites) or to a running one ({@link #addSites});
+ * never removed.
  */
 public final class LocalStack implements AutoCloseable {
 
-    public static final String PRIMARY = "primary";
-    public static final String REPLICA = "replica";
-    public static final String KAFKA_COLOGNE = "kafka-cologne";
-    public static final String KAFKA_OBSERVATORY = "kafka-observatory";
-    public static final String MM2_COLOGNE = "mm2-cologne";
-    public static final String MM2_OBSERVATORY = "mm2-observatory";
-    public static final String COLOGNE_APP = "cologne-app";
-    public static final String OBSERVATORY_APP = "observatory-app";
+    public static final String PRIMARY = SecondarySite.PRIMARY;
+    public static final String REPLICA = SiteList.DEFAULT.first().replica();
+    public static final String KAFKA_COLOGNE = SecondarySite.MAIN_KAFKA;
+    public static final String KAFKA_OBSERVATORY = SiteList.DEFAULT.first().kafka();
+    public static final String MM2_COLOGNE = SiteList.DEFAULT.first().mirrorToMain();
+    public static final String MM2_OBSERVATORY = SiteList.DEFAULT.first().mirrorFromMain();
+    public static final String COLOGNE_APP = SecondarySite.MAIN_APP;
+    public static final String OBSERVATORY_APP = SiteList.DEFAULT.first().app();
     /** System property that, when set, becomes the applications' TRANSACTION_STATE_STORE. */
     public static final String TRANSACTION_STATE_STORE_PROPERTY = "relay.transaction-state-store";
     /** System property that, when set, becomes the applications' TRANSACTION_STATUS_RETENTION (an ISO-8601 duration). */
@@ -85,15 +98,17 @@ public final class LocalStack implements AutoCloseable {
     /** Cologne's application: the applier's batches of commands up to 8 MiB each, and Debezium. */
     static final String MAIN_APP_HEAP = "512m";
     /**
-     * The observatory's application keeps its transactions in RocksDB, not on the heap: with a million settling its
-     * live heap was 50 MiB. Its whole RSS should stay within 512 MiB (issue 7), and a larger heap is only room for
-     * garbage; 192 MiB still takes the largest transaction (MaximalWriteIT).
+     * A secondary's application keeps its transactions in RocksDB, not on the heap: with a million settling its live
+     * heap was 50 MiB. Its whole RSS should stay within 512 MiB (issue 7), and a larger heap is only room for garbage;
+     * 192 MiB still takes the largest transaction (MaximalWriteIT).
      */
     static final String SECONDARY_APP_HEAP = "192m";
 
-    /** Every component's name, in start order; {@code bin/relay stop} and {@code status} work from it. */
-    public static final List<String> COMPONENT_NAMES = List.of(PRIMARY, REPLICA, KAFKA_COLOGNE, KAFKA_OBSERVATORY,
-            MM2_COLOGNE, MM2_OBSERVATORY, COLOGNE_APP, OBSERVATORY_APP);
+    /**
+     * Every component's name of the default stack, in start order; {@link SiteList#componentNames()} has those of
+     * any other.
+     */
+    public static final List<String> COMPONENT_NAMES = SiteList.DEFAULT.componentNames();
 
     /** The user and role of the token the demo and the tests write with, and its file in {@code secrets/}. */
     static final String SERVICE_USER = "relay-service";
@@ -104,78 +119,123 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration TOKEN_REPLICATION_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Duration TOPIC_CREATION_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Components of one kind start together, at most this many at once: more JVMs starting than there are cores only
+     * stretch each one's start towards its timeout. Two, as the stack of one secondary always started them.
+     */
+    private static final int PARALLEL_STARTS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
     private final StackConfig config;
     private final WorkDirectory workDir;
     private final PostgresCredentials credentials;
+    private final PostgresTools postgresTools;
+    private final JavaCommand java;
     private final PostgresPrimary primary;
-    private final PostgresReplica replica;
     private final KafkaBroker kafkaCologne;
-    private final KafkaBroker kafkaObservatory;
+    /** The relay-app jar the applications run, and the main site's environment; null without applications. */
+    private final Path relayApp;
+    private final Map<String, String> mainEnvironment;
     private final ApiTokenIssuer tokenIssuer;
+    private volatile SiteList sites;
+    private final Map<String, Secondary> secondaries = new ConcurrentHashMap<>();
     private volatile String serviceToken;
     private volatile String adminToken;
-    private final Map<String, StackComponent> components = new LinkedHashMap<>();
+    private final Map<String, StackComponent> components = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<StackComponent> started = Collections.synchronizedList(new ArrayList<>());
     private final LauncherPidFile launcher;
     private boolean resumed;
     private final Thread shutdownHook = new Thread(this::stopQuietly, "local-stack-shutdown");
+    private final Object addition = new Object();
     private boolean stopped;
 
-    private LocalStack(StackConfig config, PostgresTools postgresTools) {
+    /** A secondary site's parts that others need to reach. */
+    private record Secondary(SecondarySite site, PostgresReplica replica, KafkaBroker kafka) {
+    }
+
+    private LocalStack(StackConfig config, SiteList sites, PostgresTools postgresTools) {
         this.config = config;
+        this.sites = sites;
+        this.postgresTools = postgresTools;
         this.workDir = new WorkDirectory(config.workDir());
         this.launcher = new LauncherPidFile(workDir.launcherPidFile());
         this.credentials = PostgresCredentials.readOrGenerate(dbPasswordFile(workDir));
         StackPorts ports = config.ports();
-        JavaCommand java = JavaCommand.forBuild(config.relayHome(), workDir);
+        this.java = JavaCommand.forBuild(config.relayHome(), workDir);
 
         primary = new PostgresPrimary(PRIMARY, ports.primaryDb(), credentials, postgresTools, workDir);
-        replica = new PostgresReplica(REPLICA, ports.replicaDb(), primary, credentials, postgresTools, workDir);
-        KafkaCluster cologne = new KafkaCluster(Site.COLOGNE.siteName(), ports.mainKafka());
-        KafkaCluster observatory = new KafkaCluster(Site.OBSERVATORY.siteName(), ports.observatoryKafka());
-        kafkaCologne = new KafkaBroker(KAFKA_COLOGNE, cologne, ports.kafkaController(Site.COLOGNE), workDir, java);
-        kafkaObservatory = new KafkaBroker(KAFKA_OBSERVATORY, observatory, ports.kafkaController(Site.OBSERVATORY),
-                workDir, java);
+        kafkaCologne = new KafkaBroker(KAFKA_COLOGNE, new KafkaCluster(Site.COLOGNE.siteName(), ports.mainKafka()),
+                ports.mainKafkaController(), workDir, java);
+        add(primary);
+        add(kafkaCologne);
+        if (config.startApplications()) {
+            // One code base at every site: SITE_TYPE in the environment decides the role.
+            relayApp = workDir.snapshot(config.relayHome().resolve(RELAY_APP_JAR));
+            mainEnvironment = applicationEnvironment(Site.COLOGNE, ports.mainApi(), kafkaCologne.cluster(), primary);
+            add(new RelayApplicationProcess(COLOGNE_APP, relayApp, mainEnvironment, MAIN_APP_HEAP, ports.mainApi(),
+                    workDir, java));
+            tokenIssuer = new ApiTokenIssuer(relayApp, mainEnvironment, workDir, java);
+        } else {
+            relayApp = null;
+            mainEnvironment = Map.of();
+            tokenIssuer = null;
+        }
+        sites.secondaries().forEach(this::build);
+    }
 
-        Path mirrorProperties = workDir.data("mirror").resolve("mm2.properties");
-        new MirrorMakerProperties().cluster(cologne).cluster(observatory)
-                .flow(observatory, cologne, literal(RelayTopics.COMMANDS))
-                .flow(cologne, observatory, literal(RelayTopics.OUTCOMES))
+    /** Makes a secondary site's components and adds them to the stack's, in start order. */
+    private void build(SecondarySite site) {
+        StackPorts.SecondaryPorts ports = config.ports().secondary(site);
+        PostgresReplica replica = new PostgresReplica(site.replica(), ports.replicaDb(), primary, credentials,
+                postgresTools, workDir);
+        KafkaCluster cluster = new KafkaCluster(site.name(), ports.kafka());
+        KafkaBroker kafka = new KafkaBroker(site.kafka(), cluster, ports.kafkaController(), workDir, java);
+        KafkaCluster cologne = kafkaCologne.cluster();
+
+        // One file per secondary, declaring only cologne and that site: each MirrorMaker 2 process then runs one flow
+        // (and its heartbeats) and never connects to another secondary's cluster.
+        Path mirrorProperties = workDir.data("mirror").resolve(site.name() + ".properties");
+        new MirrorMakerProperties().cluster(cologne).cluster(cluster)
+                .flow(cluster, cologne, literal(RelayTopics.COMMANDS))
+                .flow(cologne, cluster, literal(RelayTopics.OUTCOMES))
                 .writeTo(mirrorProperties);
 
-        add(primary);
-        add(replica);
-        add(kafkaCologne);
-        add(kafkaObservatory);
-        add(new MirrorMakerProcess(MM2_COLOGNE, mirrorProperties, cologne,
-                observatory.alias() + "." + RelayTopics.COMMANDS, workDir, java));
-        add(new MirrorMakerProcess(MM2_OBSERVATORY, mirrorProperties, observatory,
-                cologne.alias() + "." + RelayTopics.OUTCOMES, workDir, java));
-        if (config.startApplications()) {
-            // One code base at both sites: SITE_TYPE in the environment decides the role.
-            Path relayApp = workDir.snapshot(config.relayHome().resolve(RELAY_APP_JAR));
-            Map<String, String> mainEnvironment = applicationEnvironment(Site.COLOGNE, ports.mainApi(), cologne, primary);
-            add(new RelayApplicationProcess(COLOGNE_APP, relayApp, mainEnvironment, MAIN_APP_HEAP, ports.mainApi(), workDir,
-                    java));
-            tokenIssuer = new ApiTokenIssuer(relayApp, mainEnvironment, workDir, java);
-            add(new RelayApplicationProcess(OBSERVATORY_APP, relayApp,
-                    applicationEnvironment(Site.OBSERVATORY, ports.observatoryApi(), observatory, replica),
-                    SECONDARY_APP_HEAP, ports.observatoryApi(), workDir, java));
-        } else {
-            tokenIssuer = null;
+        synchronized (components) {
+            add(replica);
+            add(kafka);
+            add(new MirrorMakerProcess(site.mirrorToMain(), mirrorProperties, cologne,
+                    cluster.alias() + "." + RelayTopics.COMMANDS, workDir, java));
+            add(new MirrorMakerProcess(site.mirrorFromMain(), mirrorProperties, cluster,
+                    cologne.alias() + "." + RelayTopics.OUTCOMES, workDir, java));
+            if (config.startApplications()) {
+                add(new RelayApplicationProcess(site.app(), relayApp,
+                        applicationEnvironment(site.site(), ports.api(), cluster, replica), SECONDARY_APP_HEAP,
+                        ports.api(), workDir, java));
+            }
+            secondaries.put(site.name(), new Secondary(site, replica, kafka));
+            // In start order: the primary, the replicas, the Kafka clusters, MirrorMaker 2, the applications.
+            Map<String, StackComponent> all = new LinkedHashMap<>(components);
+            components.clear();
+            for (String name : sites.componentNames()) {
+                StackComponent component = all.remove(name);
+                if (component != null) {
+                    components.put(name, component);
+                }
+            }
+            components.putAll(all);
         }
     }
 
     /**
      * Starts the stack in its work directory and returns once every component is ready: the stack it holds if its
-     * first start completed, else a new one in an empty or missing directory.
+     * first start completed, else a new one in an empty or missing directory. Sites in {@link StackConfig#sites()}
+     * that the stack does not have yet are added to it.
      *
      * @throws StackException if a stack already runs from that directory, a port is taken or differs from the one
-     *                        the stack was made with, the directory holds an incomplete stack, a prerequisite is
-     *                        missing or a component does not become ready; whatever had started is stopped again
+     *                        the stack was made with, the directory holds an incomplete stack, the sites leave out one
+     *                        of the stack's, a prerequisite is missing or a component does not become ready; whatever
+     *                        had started is stopped again
      */
     public static LocalStack start(StackConfig config) {
         return start(config, false);
@@ -210,33 +270,43 @@ public final class LocalStack implements AutoCloseable {
         refuseIfRunning(workDir);
         // A crashed previous run may still hold the ports.
         PidFiles.killLeftovers(workDir.pids(), workDir.root());
-        PortClaim.conflicts(config.ports().claims(config.startApplications())).ifPresent(conflicts -> {
+        Optional<StackManifest> manifest = fresh ? Optional.empty() : resumable(workDir, config);
+        SiteList sites = manifest.map(made -> sitesToRun(made, config, workDir))
+                .orElseGet(() -> config.sites().orElse(SiteList.DEFAULT));
+        config.ports().validate(sites);
+        PortClaim.conflicts(config.ports().claims(sites, config.startApplications())).ifPresent(conflicts -> {
             throw new StackException(conflicts);
         });
         PostgresTools postgresTools = PostgresTools.locate(System.getenv());
-        boolean resuming = !fresh && resumable(workDir, config);
+        boolean resuming = manifest.isPresent();
         if (resuming) {
             workDir.create();
         } else {
             workDir.recreate();
         }
-        LOG.info(resuming ? "Resuming the local stack in {}" : "Starting a new local stack in {}", workDir.root());
+        LOG.info(resuming ? "Resuming the local stack in {} (sites {})" : "Starting a new local stack in {} (sites {})",
+                workDir.root(), sites);
 
-        LocalStack stack = new LocalStack(config, postgresTools);
+        LocalStack stack = new LocalStack(config, sites, postgresTools);
+        List<SecondarySite> added = manifest.map(made -> sites.addedTo(made.sites())).orElse(List.of());
         if (resuming) {
-            stack.requireInitialized();
+            stack.requireInitialized(added);
+            stack.discardIncomplete(added);
         }
         stack.resumed = resuming;
         stack.launcher.writeCurrent();
         Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
         try {
-            stack.startAll();
+            stack.startAll(added);
         } catch (RuntimeException e) {
             stack.stopQuietly();
             throw e instanceof StackException ? e : new StackException(Await.oneLine(e), e);
         }
         if (!resuming) {
-            new StackManifest(Instant.now(), config.ports()).writeTo(workDir.root());
+            new StackManifest(Instant.now(), config.ports(), sites).writeTo(workDir.root());
+        } else if (!added.isEmpty()) {
+            manifest.get().withSites(sites).writeTo(workDir.root());
+            LOG.info("Sites added to the stack: {}", added.stream().map(SecondarySite::name).toList());
         }
         LOG.info("Local stack up in {} ms", Duration.ofNanos(System.nanoTime() - begin).toMillis());
         return stack;
@@ -250,16 +320,17 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Whether the directory holds a stack to resume (false: no component has data there, a new stack is made).
+     * The manifest of the stack the directory holds, to resume; empty if no component has data there and a new stack
+     * is made.
      *
      * @throws StackException if it holds the remains of a first start that failed half-way, or the ports differ from
      *                        the stack's
      */
-    private static boolean resumable(WorkDirectory workDir, StackConfig config) {
+    private static Optional<StackManifest> resumable(WorkDirectory workDir, StackConfig config) {
         Optional<StackManifest> manifest = StackManifest.read(workDir.root());
         if (manifest.isEmpty()) {
             if (!workDir.holdsComponentData()) {
-                return false;
+                return Optional.empty();
             }
             throw new StackException(workDir.root() + " holds an incomplete stack (its first start did not finish: no "
                     + StackManifest.FILE_NAME + "): run 'bin/relay reset --yes' to start afresh");
@@ -274,12 +345,43 @@ public final class LocalStack implements AutoCloseable {
             throw new StackException("the stack in " + workDir.root() + " is damaged, missing "
                     + workDir.root().relativize(dbPasswordFile(workDir)) + ": run 'bin/relay reset --yes' to start afresh");
         }
-        return true;
+        return manifest;
     }
 
-    /** A resumed stack needs every component's data: one missing is damage, not a reason to make an empty one. */
-    private void requireInitialized() {
-        List<String> missing = components.values().stream().filter(component -> !component.isInitialized())
+    /**
+     * The sites a resumed stack runs: its own, then those of {@code --sites} it does not have yet.
+     *
+     * @throws StackException if {@code --sites} leaves out one of the stack's sites: a site is never removed
+     */
+    private static SiteList sitesToRun(StackManifest manifest, StackConfig config, WorkDirectory workDir) {
+        return config.sites().map(requested -> sitesToRun(manifest.sites(), requested, workDir.root()))
+                .orElse(manifest.sites());
+    }
+
+    /**
+     * The sites a stack made with {@code made} runs when asked for {@code requested}: its own, then the new ones.
+     *
+     * @throws StackException if {@code requested} leaves out one of {@code made}, naming the fix
+     */
+    static SiteList sitesToRun(SiteList made, SiteList requested, Path workDir) {
+        try {
+            return made.extendedBy(requested);
+        } catch (IllegalArgumentException e) {
+            throw new StackException("the stack in " + workDir + " has the sites " + made + " and --sites " + requested
+                    + " " + e.getMessage() + ": a site is not removed from a stack; run 'bin/relay up' for its sites,"
+                    + " 'bin/relay up --sites " + made + ",<new site>' to add one, or 'bin/relay reset --yes' to start"
+                    + " afresh");
+        }
+    }
+
+    /**
+     * A resumed stack needs every component's data: one missing is damage, not a reason to make an empty one. The
+     * components of sites being added have none yet.
+     */
+    private void requireInitialized(List<SecondarySite> added) {
+        Set<String> adding = added.stream().flatMap(site -> site.componentNames().stream()).collect(Collectors.toSet());
+        List<String> missing = components().stream()
+                .filter(component -> !adding.contains(component.name()) && !component.isInitialized())
                 .map(component -> component.name() + "'s data").toList();
         if (!missing.isEmpty()) {
             throw new StackException("the stack in " + workDir.root() + " is damaged, missing " + String.join(", ", missing)
@@ -287,36 +389,86 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes what an earlier attempt to add these sites left (their data is not the stack's until that attempt
+     * completed and wrote them into the manifest), so that this one makes them anew.
+     */
+    private void discardIncomplete(List<SecondarySite> added) {
+        for (SecondarySite site : added) {
+            for (String name : site.componentNames()) {
+                StackComponent component = component(name);
+                if (component.hasData()) {
+                    LOG.warn("Deleting {}'s data, left by an earlier attempt to add site {}", name, site.name());
+                    component.deleteData();
+                }
+            }
+        }
+    }
+
     private static Path dbPasswordFile(WorkDirectory workDir) {
         return workDir.secrets().resolve("db-password");
     }
 
-    private void startAll() {
-        startTogether(PRIMARY);
-        startTogether(REPLICA);
-        // The two clusters, and later the two MirrorMaker instances, are independent: starting them together
-        // saves a JVM start-up each.
-        startTogether(KAFKA_COLOGNE, KAFKA_OBSERVATORY);
+    /** @param added the sites this start adds to a stack made with fewer; their replicas' slots may be left over */
+    private void startAll(List<SecondarySite> added) {
+        startTogether(List.of(PRIMARY));
+        dropLeftoverSlots(added);
+        startSites(sites.secondaries(), true);
+    }
+
+    /**
+     * Starts the main site's Kafka cluster and application (if {@code withMain}) and these secondary sites, one kind
+     * of component at a time; the primary runs.
+     */
+    private void startSites(List<SecondarySite> list, boolean withMain) {
+        startTogether(names(list, SecondarySite::replica));
+        // The clusters, and later the MirrorMaker instances, are independent: starting them together saves JVM
+        // start-ups.
+        List<String> clusters = new ArrayList<>(names(list, SecondarySite::kafka));
+        if (withMain) {
+            clusters.add(0, KAFKA_COLOGNE);
+        }
+        startTogether(clusters);
         // Before MirrorMaker 2 starts: it would see a later topic only at its next topic refresh.
-        createTopics();
-        startTogether(MM2_COLOGNE, MM2_OBSERVATORY);
-        if (config.startApplications()) {
-            // The secondary's application talks to the main site's at start-up.
-            startTogether(COLOGNE_APP);
-            // Tokens need only the main site; made while the observatory's application starts, they cost no time.
-            CompletableFuture<Void> tokens = CompletableFuture.runAsync(this::issueTokens, runnable -> {
-                Thread thread = new Thread(runnable, "issue-tokens");
-                thread.setDaemon(true);
-                thread.start();
-            });
-            try {
-                startTogether(OBSERVATORY_APP);
-            } catch (RuntimeException e) {
-                // Reported rather than a token failure it may have caused; the tokens' command ends on its own.
-                tokens.exceptionally(failure -> null).join();
-                throw e;
-            }
-            joinRethrowing(tokens);
+        createTopics(list, withMain);
+        startTogether(list.stream().flatMap(site -> Stream.of(site.mirrorToMain(), site.mirrorFromMain())).toList());
+        if (!config.startApplications()) {
+            return;
+        }
+        if (!withMain) {
+            // The tokens are in the primary, hence in a replica made from it now.
+            startTogether(names(list, SecondarySite::app));
+            return;
+        }
+        // A secondary's application talks to the main site's at start-up.
+        startTogether(List.of(COLOGNE_APP));
+        // Tokens need only the main site; made while the secondaries' applications start, they cost no time.
+        CompletableFuture<Void> tokens = CompletableFuture.runAsync(this::issueTokens, runnable -> {
+            Thread thread = new Thread(runnable, "issue-tokens");
+            thread.setDaemon(true);
+            thread.start();
+        });
+        try {
+            startTogether(names(list, SecondarySite::app));
+        } catch (RuntimeException e) {
+            // Reported rather than a token failure it may have caused; the tokens' command ends on its own.
+            tokens.exceptionally(failure -> null).join();
+            throw e;
+        }
+        joinRethrowing(tokens);
+    }
+
+    private static List<String> names(List<SecondarySite> sites, Function<SecondarySite, String> component) {
+        return sites.stream().map(component).toList();
+    }
+
+    /**
+     * A replica's base backup creates its slot at the primary: one left by an earlier attempt to add its site would
+     * make that fail. Only an inactive slot is dropped (an active one has a replica streaming through it).
+     */
+    private void dropLeftoverSlots(List<SecondarySite> added) {
+        for (SecondarySite site : added) {
+            primary.dropInactiveSlot(secondaries.get(site.name()).replica().slotName());
         }
     }
 
@@ -328,8 +480,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Starts the named components concurrently and returns when all are ready. */
-    private void startTogether(String... names) {
+    /**
+     * Starts the named components concurrently, at most {@link #PARALLEL_STARTS} at once, and returns when all are
+     * ready.
+     */
+    private void startTogether(List<String> names) {
         List<StackComponent> batch = new ArrayList<>();
         synchronized (this) {
             // Ctrl-C while starting: the shutdown hook has stopped what ran, nothing more may start.
@@ -345,22 +500,28 @@ public final class LocalStack implements AutoCloseable {
             batch.get(0).start();
             return;
         }
-        List<CompletableFuture<Void>> starts = batch.stream()
-                .map(component -> CompletableFuture.runAsync(component::start, runnable -> {
-                    Thread thread = new Thread(runnable, "start-" + component.name());
-                    thread.setDaemon(true);
-                    thread.start();
-                }))
-                .toList();
-        for (CompletableFuture<Void> start : starts) {
-            joinRethrowing(start);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(batch.size(), PARALLEL_STARTS), runnable -> {
+            Thread thread = new Thread(runnable, "start-components");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<CompletableFuture<Void>> starts = batch.stream()
+                    .map(component -> CompletableFuture.runAsync(component::start, pool))
+                    .toList();
+            for (CompletableFuture<Void> start : starts) {
+                joinRethrowing(start);
+            }
+        } finally {
+            // After a failure, those not begun yet are not begun at all; the caller stops what did start.
+            pool.shutdownNow();
         }
     }
 
     /**
-     * Tokens are made at the main site once its migrations have run, and reach the observatory through the replica:
-     * waiting for the replica here means the observatory accepts them from its first request. Tokens an earlier
-     * start kept are the stack's own and already in both databases: they are read, not issued again.
+     * Tokens are made at the main site once its migrations have run, and reach the secondaries through their replicas:
+     * waiting for the replicas here means every secondary accepts them from its first request. Tokens an earlier
+     * start kept are the stack's own and already in every database: they are read, not issued again.
      */
     private void issueTokens() {
         long begin = System.nanoTime();
@@ -372,13 +533,16 @@ public final class LocalStack implements AutoCloseable {
             LOG.info("API tokens kept from an earlier start: {}, {}", serviceTokenFile(), adminTokenFile());
             return;
         }
-        replica.awaitCaughtUp(TOKEN_REPLICATION_TIMEOUT);
+        for (SecondarySite site : sites.secondaries()) {
+            secondaries.get(site.name()).replica().awaitCaughtUp(TOKEN_REPLICATION_TIMEOUT);
+        }
         LOG.info("API tokens issued and replicated in {} ms: {}, {}", Duration.ofNanos(System.nanoTime() - begin).toMillis(),
                 serviceTokenFile(), adminTokenFile());
     }
 
-    private void createTopics() {
-        // A single partition each: commands and outcomes are applied in order. The observatory's application makes
+    /** {@code ops.commands} at each of these secondaries, and {@code ops.outcomes} at cologne if {@code withMain}. */
+    private void createTopics(List<SecondarySite> list, boolean withMain) {
+        // A single partition each: commands and outcomes are applied in order. A secondary's application makes
         // ops.commands' flush setting what its BUFFER_DURABILITY says when it starts (see CommandTopic).
         NewTopic commands = new NewTopic(RelayTopics.COMMANDS, 1, (short) 1)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
@@ -388,10 +552,85 @@ public final class LocalStack implements AutoCloseable {
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
         // Retried: a broker that just answered may not have registered with its controller yet.
         Await.until(() -> {
-            kafkaObservatory.cluster().createTopics(List.of(commands));
-            kafkaCologne.cluster().createTopics(List.of(outcomes));
+            for (SecondarySite site : list) {
+                secondaries.get(site.name()).kafka().cluster().createTopics(List.of(commands));
+            }
+            if (withMain) {
+                kafkaCologne.cluster().createTopics(List.of(outcomes));
+            }
             return true;
         }, TOPIC_CREATION_TIMEOUT, "topics " + RelayTopics.COMMANDS + " and " + RelayTopics.OUTCOMES + " were created");
+    }
+
+    /**
+     * Adds the sites of {@code requested} that this running stack does not have yet, without stopping or restarting
+     * any of its components: each new site gets its replica (base backup from the running primary, its own slot), its
+     * Kafka cluster, its two MirrorMaker 2 flows and its application, and is written into the manifest once all run.
+     * The applier at cologne subscribes to every {@code <site>.ops.commands} by pattern and sees the new site's topic
+     * at its next metadata refresh.
+     *
+     * @return the sites added, none if {@code requested} has no new one
+     * @throws StackException if {@code requested} leaves out one of this stack's sites, a new port is taken, or a new
+     *                        component does not become ready: then the new sites' components are stopped again, the
+     *                        others untouched, and the manifest keeps the sites it had
+     */
+    public List<SecondarySite> addSites(SiteList requested) {
+        // Not this stack's monitor: stop() (Ctrl-C, the shutdown hook) must not wait for an addition to end.
+        synchronized (addition) {
+            return addSitesNow(requested);
+        }
+    }
+
+    private List<SecondarySite> addSitesNow(SiteList requested) {
+        if (stopped) {
+            throw new StackException("the stack in " + workDir.root() + " has stopped");
+        }
+        SiteList extended = sitesToRun(sites, requested, workDir.root());
+        List<SecondarySite> added = extended.addedTo(sites);
+        if (added.isEmpty()) {
+            return added;
+        }
+        config.ports().validate(extended);
+        PortClaim.conflicts(config.ports().claims(added)).ifPresent(conflicts -> {
+            throw new StackException(conflicts);
+        });
+        long begin = System.nanoTime();
+        LOG.info("Adding sites {} to the running stack in {}", added.stream().map(SecondarySite::name).toList(),
+                workDir.root());
+        SiteList before = sites;
+        sites = extended;
+        added.forEach(this::build);
+        try {
+            discardIncomplete(added);
+            dropLeftoverSlots(added);
+            startSites(added, false);
+        } catch (RuntimeException e) {
+            forget(added);
+            sites = before;
+            throw e instanceof StackException ? e : new StackException(Await.oneLine(e), e);
+        }
+        StackManifest.read(workDir.root()).ifPresent(manifest -> manifest.withSites(extended).writeTo(workDir.root()));
+        LOG.info("Sites {} added in {} ms", added.stream().map(SecondarySite::name).toList(),
+                Duration.ofNanos(System.nanoTime() - begin).toMillis());
+        return added;
+    }
+
+    /** Stops the components of sites whose addition failed, in reverse order, and takes them out of the stack. */
+    private void forget(List<SecondarySite> failed) {
+        List<String> names = new ArrayList<>(failed.stream().flatMap(site -> site.componentNames().stream()).toList());
+        Collections.reverse(names);
+        for (String name : names) {
+            StackComponent component = components.remove(name);
+            if (component != null) {
+                started.remove(component);
+                try {
+                    component.stop();
+                } catch (RuntimeException e) {
+                    LOG.warn("Stopping {} failed: {}", name, Await.oneLine(e));
+                }
+            }
+        }
+        failed.forEach(site -> secondaries.remove(site.name()));
     }
 
     private void add(StackComponent component) {
@@ -514,7 +753,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** Every component, in start order. */
     public List<StackComponent> components() {
-        return List.copyOf(components.values());
+        synchronized (components) {
+            return List.copyOf(components.values());
+        }
     }
 
     /** Stops one component gracefully. */
@@ -548,25 +789,59 @@ public final class LocalStack implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + config.ports().mainApi());
     }
 
-    /** The observatory's application, {@code http://127.0.0.1:<observatory api port>}. */
+    /** The first secondary's application (the observatory's in the default stack), {@code http://127.0.0.1:<port>}. */
     public URI observatoryApi() {
-        return URI.create("http://127.0.0.1:" + config.ports().observatoryApi());
+        return api(sites.first().name());
     }
 
     public String mainBootstrapServers() {
         return kafkaCologne.cluster().bootstrapServers();
     }
 
+    /** The first secondary's Kafka cluster (the observatory's in the default stack). */
     public String observatoryBootstrapServers() {
-        return kafkaObservatory.cluster().bootstrapServers();
+        return bootstrapServers(sites.first().name());
     }
 
     public String primaryJdbcUrl() {
         return primary.jdbcUrl();
     }
 
+    /** The first secondary's replica (the observatory's in the default stack). */
     public String replicaJdbcUrl() {
-        return replica.jdbcUrl();
+        return replicaJdbcUrl(sites.first().name());
+    }
+
+    /** The secondary sites this stack runs, in order. */
+    public SiteList sites() {
+        return sites;
+    }
+
+    /**
+     * A secondary site's application, {@code http://127.0.0.1:<its api port>}.
+     *
+     * @throws IllegalArgumentException if the stack has no such site
+     */
+    public URI api(String site) {
+        return URI.create("http://127.0.0.1:" + config.ports().secondary(secondary(site).site()).api());
+    }
+
+    /** A secondary site's Kafka cluster, {@code 127.0.0.1:<port>}. */
+    public String bootstrapServers(String site) {
+        return secondary(site).kafka().cluster().bootstrapServers();
+    }
+
+    /** A secondary site's replica. */
+    public String replicaJdbcUrl(String site) {
+        return secondary(site).replica().jdbcUrl();
+    }
+
+    private Secondary secondary(String site) {
+        Secondary secondary = secondaries.get(site);
+        if (secondary == null) {
+            throw new IllegalArgumentException("no site '" + site + "' in this stack; its sites: " + sites);
+        }
+        return secondary;
     }
 
     /**

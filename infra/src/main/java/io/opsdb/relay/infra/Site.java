@@ -1,32 +1,66 @@
 package io.opsdb.relay.infra;
 
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
 /**
- * The two sites of the local stack. Their names are the MirrorMaker 2 cluster aliases, so they also prefix
- * mirrored topics ({@code observatory.ops.commands} on the cologne cluster).
+ * A site of the local stack: the main site {@link #COLOGNE}, or a secondary. A site's name is its MirrorMaker 2
+ * cluster alias, so it also prefixes its mirrored topics ({@code observatory.ops.commands} on the cologne cluster),
+ * and its applications' {@code SITE_NAME}.
+ *
+ * @param siteName the cluster alias and {@code SITE_NAME} of the site's application
+ * @param siteType the application's {@code SITE_TYPE}: {@code main} or {@code secondary}
  */
-public enum Site {
+public record Site(String siteName, String siteType) {
 
-    /** The main site, where the PostgreSQL primary and the consumer application live. */
-    COLOGNE("cologne", "main"),
+    /** The main site, where the PostgreSQL primary and the applier live. */
+    public static final Site COLOGNE = new Site("cologne", "main");
 
-    /** The secondary site, where writes are accepted and relayed. */
-    OBSERVATORY("observatory", "secondary");
+    /** The secondary site of the default stack, where writes are accepted and relayed. */
+    public static final Site OBSERVATORY = new Site("observatory", "secondary");
 
-    private final String siteName;
-    private final String siteType;
+    /**
+     * What a site's name may be: the rule the application applies to {@code SITE_NAME} (site-config's
+     * {@code SettingParsers.siteName}), which keeps it a valid MirrorMaker 2 alias and topic prefix (no dots).
+     */
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
 
-    Site(String siteName, String siteType) {
-        this.siteName = siteName;
-        this.siteType = siteType;
+    public Site {
+        Objects.requireNonNull(siteName, "siteName");
+        Objects.requireNonNull(siteType, "siteType");
     }
 
-    /** The cluster alias and {@code SITE_NAME} of the applications. */
-    public String siteName() {
+    /**
+     * A secondary site by name.
+     *
+     * @throws IllegalArgumentException naming what is wrong with {@code name}, see {@link #problem(String)}
+     */
+    public static Site secondary(String name) {
+        problem(name).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
+        return new Site(name, "secondary");
+    }
+
+    /** What is wrong with {@code name} as a secondary site's name, in a few words; empty if nothing. */
+    static Optional<String> problem(String name) {
+        if (!NAME.matcher(name).matches()) {
+            return Optional.of("'" + name + "' is not a site name (lower-case letters, digits, '-' or '_', starting"
+                    + " with a letter, at most 63)");
+        }
+        if (name.equals(COLOGNE.siteName())) {
+            return Optional.of("'" + name + "' is the main site's name");
+        }
+        return Optional.empty();
+    }
+
+    public boolean isMain() {
+        return this.equals(COLOGNE);
+    }
+
+    @Override
+    public String toString() {
         return siteName;
-    }
-
-    /** The applications' {@code SITE_TYPE}. */
-    public String siteType() {
-        return siteType;
     }
 }

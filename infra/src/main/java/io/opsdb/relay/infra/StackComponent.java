@@ -32,4 +32,16 @@ public interface StackComponent {
     default boolean isInitialized() {
         return true;
     }
+
+    /** Whether anything of its data is in the work directory, complete or not; false for a component without data. */
+    default boolean hasData() {
+        return false;
+    }
+
+    /**
+     * Deletes its data from the work directory, so that its next start creates it anew (a site whose addition failed
+     * half-way is added afresh). Only for a component that is not running; nothing for one without data.
+     */
+    default void deleteData() {
+    }
 }

@@ -6,34 +6,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The TCP ports of the local stack, all on 127.0.0.1. Each has a default and an environment variable that
- * overrides it; a Kafka broker's controller listens on its broker port + 1.
+ * The TCP ports of the local stack, all on 127.0.0.1. Each of the six base ports has a default and an environment
+ * variable that overrides it; a Kafka broker's controller listens on its broker port + 1.
+ *
+ * <p>The main site has one port of each kind. The secondaries follow a pattern: the first secondary has the base ports
+ * ({@code OBSERVATORY_API_PORT}, {@code OBSERVATORY_KAFKA_PORT}, {@code REPLICA_DB_PORT}: 8001, 29092, 25432), and
+ * each next one the previous one's + {@value #SITE_STEP} (8011, 29102, 25442; then 8021, 29112, 25452; ...). Up to
+ * ten secondaries stay within the hundred above their base, so stacks whose ports are offset by multiples of 100
+ * ({@link #withOffset}) do not collide.
  */
 public final class StackPorts {
 
-    /** Every configurable port, declared once with its environment variable, default and owner. */
+    /** How far apart two consecutive secondaries' ports are. */
+    public static final int SITE_STEP = 10;
+
+    /** Every configurable port, declared once with its environment variable and default. */
     public enum Port {
         /** HTTP API of the main site's application. */
-        MAIN_API("MAIN_API_PORT", 8000, "cologne-app"),
-        /** HTTP API of the observatory's application. */
-        OBSERVATORY_API("OBSERVATORY_API_PORT", 8001, "observatory-app"),
+        MAIN_API("MAIN_API_PORT", 8000),
+        /** HTTP API of the first secondary's application; the others' follow it {@value #SITE_STEP} apart. */
+        OBSERVATORY_API("OBSERVATORY_API_PORT", 8001),
         /** Kafka listener of the cologne cluster; its controller uses the next port. */
-        MAIN_KAFKA("MAIN_KAFKA_PORT", 19092, "kafka-cologne"),
-        /** Kafka listener of the observatory cluster; its controller uses the next port. */
-        OBSERVATORY_KAFKA("OBSERVATORY_KAFKA_PORT", 29092, "kafka-observatory"),
+        MAIN_KAFKA("MAIN_KAFKA_PORT", 19092),
+        /** Kafka listener of the first secondary's cluster; its controller uses the next port. */
+        OBSERVATORY_KAFKA("OBSERVATORY_KAFKA_PORT", 29092),
         /** PostgreSQL primary at the main site. */
-        PRIMARY_DB("PRIMARY_DB_PORT", 15432, "primary"),
-        /** PostgreSQL hot standby at the observatory. */
-        REPLICA_DB("REPLICA_DB_PORT", 25432, "replica");
+        PRIMARY_DB("PRIMARY_DB_PORT", 15432),
+        /** PostgreSQL hot standby of the first secondary. */
+        REPLICA_DB("REPLICA_DB_PORT", 25432);
 
         private final String environmentVariable;
         private final int defaultPort;
-        private final String owner;
 
-        Port(String environmentVariable, int defaultPort, String owner) {
+        Port(String environmentVariable, int defaultPort) {
             this.environmentVariable = environmentVariable;
             this.defaultPort = defaultPort;
-            this.owner = owner;
         }
 
         public String environmentVariable() {
@@ -43,10 +50,19 @@ public final class StackPorts {
         public int defaultPort() {
             return defaultPort;
         }
+    }
 
-        /** The name of the component that listens on this port. */
-        public String owner() {
-            return owner;
+    /**
+     * The ports of one secondary site.
+     *
+     * @param api       its application's HTTP port
+     * @param kafka     its Kafka cluster's listener; the controller listens on the next port
+     * @param replicaDb its replica's port
+     */
+    public record SecondaryPorts(int api, int kafka, int replicaDb) {
+
+        public int kafkaController() {
+            return kafka + 1;
         }
     }
 
@@ -89,7 +105,7 @@ public final class StackPorts {
             throw new StackException(String.join("; ", problems));
         }
         StackPorts result = new StackPorts(ports);
-        result.validate();
+        result.validate(SiteList.DEFAULT);
         return result;
     }
 
@@ -98,7 +114,7 @@ public final class StackPorts {
         Map<Port, Integer> shifted = new EnumMap<>(Port.class);
         ports.forEach((port, number) -> shifted.put(port, number + offset));
         StackPorts result = new StackPorts(shifted);
-        result.validate();
+        result.validate(SiteList.DEFAULT);
         return result;
     }
 
@@ -107,7 +123,7 @@ public final class StackPorts {
         Map<Port, Integer> changed = new EnumMap<>(ports);
         changed.put(port, number);
         StackPorts result = new StackPorts(changed);
-        result.validate();
+        result.validate(SiteList.DEFAULT);
         return result;
     }
 
@@ -119,6 +135,7 @@ public final class StackPorts {
         return get(Port.MAIN_API);
     }
 
+    /** The first secondary's API port. */
     public int observatoryApi() {
         return get(Port.OBSERVATORY_API);
     }
@@ -127,6 +144,12 @@ public final class StackPorts {
         return get(Port.MAIN_KAFKA);
     }
 
+    /** The KRaft controller port of the cologne cluster: its broker port + 1. */
+    public int mainKafkaController() {
+        return mainKafka() + 1;
+    }
+
+    /** The first secondary's Kafka port. */
     public int observatoryKafka() {
         return get(Port.OBSERVATORY_KAFKA);
     }
@@ -135,44 +158,75 @@ public final class StackPorts {
         return get(Port.PRIMARY_DB);
     }
 
+    /** The first secondary's replica port. */
     public int replicaDb() {
         return get(Port.REPLICA_DB);
     }
 
-    /** The Kafka listener port of a site's cluster. */
-    public int kafka(Site site) {
-        return site == Site.COLOGNE ? mainKafka() : observatoryKafka();
+    /** The ports of the secondary at {@code index} in the stack's sites: the first one's + {@value #SITE_STEP} each. */
+    public SecondaryPorts secondary(int index) {
+        int shift = SITE_STEP * index;
+        return new SecondaryPorts(observatoryApi() + shift, observatoryKafka() + shift, replicaDb() + shift);
     }
 
-    /** The KRaft controller port of a site's cluster: the broker port + 1. */
-    public int kafkaController(Site site) {
-        return kafka(site) + 1;
+    public SecondaryPorts secondary(SecondarySite site) {
+        return secondary(site.index());
+    }
+
+    /** {@link #claims(SiteList, boolean)} of the default stack's one secondary. */
+    public List<PortClaim> claims(boolean withApplications) {
+        return claims(SiteList.DEFAULT, withApplications);
     }
 
     /**
-     * Every port the stack listens on, controller ports included, with who listens there and which variable
-     * moves it.
+     * Every port a stack with {@code sites} listens on, controller ports included, with who listens there and which
+     * variable moves it: the main site's port of each kind, then every secondary's.
      *
      * @param withApplications whether the application ports are included
      */
-    public List<PortClaim> claims(boolean withApplications) {
+    public List<PortClaim> claims(SiteList sites, boolean withApplications) {
         List<PortClaim> claims = new ArrayList<>();
-        for (Port port : Port.values()) {
-            if (!withApplications && (port == Port.MAIN_API || port == Port.OBSERVATORY_API)) {
-                continue;
-            }
-            claims.add(new PortClaim(get(port), port.owner(), port.environmentVariable()));
-            if (port == Port.MAIN_KAFKA || port == Port.OBSERVATORY_KAFKA) {
-                claims.add(new PortClaim(get(port) + 1, port.owner() + " controller", port.environmentVariable()));
-            }
+        if (withApplications) {
+            claims.add(claim(mainApi(), SecondarySite.MAIN_APP, Port.MAIN_API));
+            sites.secondaries().forEach(site -> claims.add(claim(secondary(site).api(), site.app(), Port.OBSERVATORY_API)));
+        }
+        claims.add(claim(mainKafka(), SecondarySite.MAIN_KAFKA, Port.MAIN_KAFKA));
+        claims.add(claim(mainKafkaController(), SecondarySite.MAIN_KAFKA + " controller", Port.MAIN_KAFKA));
+        for (SecondarySite site : sites.secondaries()) {
+            claims.add(claim(secondary(site).kafka(), site.kafka(), Port.OBSERVATORY_KAFKA));
+            claims.add(claim(secondary(site).kafkaController(), site.kafka() + " controller", Port.OBSERVATORY_KAFKA));
+        }
+        claims.add(claim(primaryDb(), SecondarySite.PRIMARY, Port.PRIMARY_DB));
+        sites.secondaries().forEach(site -> claims.add(claim(secondary(site).replicaDb(), site.replica(), Port.REPLICA_DB)));
+        return claims;
+    }
+
+    /** The claims of {@code sites}' components only, applications included. */
+    public List<PortClaim> claims(List<SecondarySite> sites) {
+        List<PortClaim> claims = new ArrayList<>();
+        for (SecondarySite site : sites) {
+            SecondaryPorts ports = secondary(site);
+            claims.add(claim(ports.api(), site.app(), Port.OBSERVATORY_API));
+            claims.add(claim(ports.kafka(), site.kafka(), Port.OBSERVATORY_KAFKA));
+            claims.add(claim(ports.kafkaController(), site.kafka() + " controller", Port.OBSERVATORY_KAFKA));
+            claims.add(claim(ports.replicaDb(), site.replica(), Port.REPLICA_DB));
         }
         return claims;
     }
 
-    // Every problem at once, cross-port ones included: a controller port (kafka + 1) may collide with another.
-    private void validate() {
+    private static PortClaim claim(int port, String owner, Port variable) {
+        return new PortClaim(port, owner, variable.environmentVariable());
+    }
+
+    /**
+     * Checks the ports of a stack with {@code sites}: every problem at once, cross-port ones included (a controller
+     * port, kafka + 1, or a later secondary's port may collide with another).
+     *
+     * @throws StackException naming every port out of range and every port two components would share, in one line
+     */
+    public void validate(SiteList sites) {
         List<String> problems = new ArrayList<>();
-        List<PortClaim> claims = claims(true);
+        List<PortClaim> claims = claims(sites, true);
         for (PortClaim claim : claims) {
             if (claim.port() < 1 || claim.port() > 65535) {
                 problems.add("port " + claim.port() + " (" + claim.owner() + ") is out of range: set "

@@ -16,8 +16,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -25,8 +28,8 @@ import java.util.Set;
 
 /**
  * The stack in a work directory as another terminal sees it: the launcher in {@code launcher.pid}, each component
- * in {@code pids/<component>.pid}, the ports in {@code stack.properties} (those of the configuration until the first
- * start completed). What {@code bin/relay stop} and {@code bin/relay status} work from.
+ * in {@code pids/<component>.pid}, the ports and sites in {@code stack.properties} (those of the configuration until
+ * the first start completed). What {@code bin/relay stop} and {@code bin/relay status} work from.
  */
 public final class StackProcesses {
 
@@ -36,7 +39,6 @@ public final class StackProcesses {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     /** A leftover broker's controlled shutdown or a MirrorMaker offset commit may take a few seconds. */
     private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(30);
-    private static final Set<String> APPLICATIONS = Set.of(LocalStack.COLOGNE_APP, LocalStack.OBSERVATORY_APP);
 
     /** What a component's line says about it. */
     public enum State {
@@ -63,18 +65,22 @@ public final class StackProcesses {
     /**
      * One line of {@code bin/relay status}.
      *
+     * @param site   the site the component belongs to; "-" for the launcher
      * @param detail what else the probe saw, e.g. {@code "health 503"}; empty if nothing
      */
-    public record ComponentStatus(String name, OptionalLong pid, OptionalInt port, State state, String detail) {
+    public record ComponentStatus(String name, String site, OptionalLong pid, OptionalInt port, State state,
+                                  String detail) {
 
-        private static final String FORMAT = "%-20s %-8s %-6s %s";
+        private static final String FORMAT = "%-20s %-12s %-8s %-6s %s";
 
         /** The heading of the {@link #line()}s' columns. */
-        public static final String HEADING = String.format(Locale.ROOT, FORMAT, "component", "pid", "port", "state");
+        public static final String HEADING = String.format(Locale.ROOT, FORMAT, "component", "site", "pid", "port",
+                "state");
 
-        /** {@code name pid port state}, aligned; "-" for a pid or port there is none of. */
+        /** {@code name site pid port state}, aligned; "-" for a pid or port there is none of. */
         public String line() {
-            return String.format(Locale.ROOT, FORMAT, name,
+            // A name longer than its column (a secondary's MirrorMaker into cologne) pushes the rest of its line right.
+            return String.format(Locale.ROOT, FORMAT, name, site,
                     pid.isPresent() ? String.valueOf(pid.getAsLong()) : "-",
                     port.isPresent() ? String.valueOf(port.getAsInt()) : "-",
                     state.label() + (detail.isEmpty() ? "" : " (" + detail + ")"));
@@ -95,14 +101,27 @@ public final class StackProcesses {
     }
 
     private final WorkDirectory workDir;
-    private final StackPorts ports;
+    private final SiteList sites;
+    private final Map<String, Integer> ports = new HashMap<>();
+    private final Set<String> applications = new HashSet<>();
     private final LauncherPidFile launcher;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
 
     public StackProcesses(StackConfig config) {
         this.workDir = new WorkDirectory(config.workDir());
-        this.ports = StackManifest.read(config.workDir()).map(StackManifest::ports).orElse(config.ports());
+        Optional<StackManifest> manifest = StackManifest.read(config.workDir());
+        this.sites = manifest.map(StackManifest::sites).orElse(config.sites().orElse(SiteList.DEFAULT));
+        StackPorts stackPorts = manifest.map(StackManifest::ports).orElse(config.ports());
+        // A controller's claim names its broker too ("kafka-cologne controller"): only the components' own count.
+        stackPorts.claims(sites, true).forEach(claim -> ports.putIfAbsent(claim.owner(), claim.port()));
+        applications.add(SecondarySite.MAIN_APP);
+        sites.secondaries().forEach(site -> applications.add(site.app()));
         this.launcher = new LauncherPidFile(workDir.launcherPidFile());
+    }
+
+    /** The secondary sites of the stack: those it was made with, else those of the configuration. */
+    public SiteList sites() {
+        return sites;
     }
 
     /** The launcher, if it runs. */
@@ -114,32 +133,33 @@ public final class StackProcesses {
     public List<ComponentStatus> status() {
         List<ComponentStatus> lines = new ArrayList<>();
         Optional<ProcessHandle> launcherProcess = launcher();
-        lines.add(new ComponentStatus(LAUNCHER, pidOf(launcherProcess), OptionalInt.empty(),
+        lines.add(new ComponentStatus(LAUNCHER, "-", pidOf(launcherProcess), OptionalInt.empty(),
                 launcherProcess.isPresent() ? State.RUNNING : State.STOPPED, ""));
-        for (String name : LocalStack.COMPONENT_NAMES) {
+        for (String name : sites.componentNames()) {
             lines.add(status(name));
         }
         return lines;
     }
 
     private ComponentStatus status(String name) {
+        String site = sites.siteOf(name).orElse("-");
         Optional<ProcessHandle> process = component(name);
         OptionalInt port = portOf(name);
         if (process.isEmpty()) {
-            return new ComponentStatus(name, OptionalLong.empty(), port, State.STOPPED, "");
+            return new ComponentStatus(name, site, OptionalLong.empty(), port, State.STOPPED, "");
         }
         if (port.isEmpty()) {
-            return new ComponentStatus(name, pidOf(process), port, State.RUNNING, "");
+            return new ComponentStatus(name, site, pidOf(process), port, State.RUNNING, "");
         }
-        if (APPLICATIONS.contains(name)) {
+        if (applications.contains(name)) {
             OptionalInt health = health(port.getAsInt());
             if (health.isEmpty()) {
-                return new ComponentStatus(name, pidOf(process), port, State.NOT_ANSWERING, "");
+                return new ComponentStatus(name, site, pidOf(process), port, State.NOT_ANSWERING, "");
             }
-            return new ComponentStatus(name, pidOf(process), port, State.ANSWERS,
+            return new ComponentStatus(name, site, pidOf(process), port, State.ANSWERS,
                     health.getAsInt() == 200 ? "" : "health " + health.getAsInt());
         }
-        return new ComponentStatus(name, pidOf(process), port,
+        return new ComponentStatus(name, site, pidOf(process), port,
                 accepts(port.getAsInt()) ? State.ANSWERS : State.NOT_ANSWERING, "");
     }
 
@@ -169,7 +189,7 @@ public final class StackProcesses {
             }
         });
         List<String> leftovers = new ArrayList<>();
-        List<String> reverse = new ArrayList<>(LocalStack.COMPONENT_NAMES);
+        List<String> reverse = new ArrayList<>(sites.componentNames());
         Collections.reverse(reverse);
         for (String name : reverse) {
             component(name).ifPresent(process -> {
@@ -182,7 +202,7 @@ public final class StackProcesses {
 
     /** The components whose processes run, in start order. */
     public List<String> runningComponents() {
-        return LocalStack.COMPONENT_NAMES.stream().filter(name -> component(name).isPresent()).toList();
+        return sites.componentNames().stream().filter(name -> component(name).isPresent()).toList();
     }
 
     private Optional<ProcessHandle> component(String name) {
@@ -190,12 +210,8 @@ public final class StackProcesses {
     }
 
     private OptionalInt portOf(String name) {
-        for (StackPorts.Port port : StackPorts.Port.values()) {
-            if (port.owner().equals(name)) {
-                return OptionalInt.of(ports.get(port));
-            }
-        }
-        return OptionalInt.empty();
+        Integer port = ports.get(name);
+        return port == null ? OptionalInt.empty() : OptionalInt.of(port);
     }
 
     private static OptionalLong pidOf(Optional<ProcessHandle> process) {

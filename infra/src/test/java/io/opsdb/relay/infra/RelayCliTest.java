@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.opsdb.relay.infra.flow.Conditions;
 import io.opsdb.relay.infra.process.LauncherPidFile;
 import io.opsdb.relay.infra.process.PidFiles;
 import io.opsdb.relay.infra.process.Processes;
@@ -61,10 +63,14 @@ class RelayCliTest {
     }
 
     private Path aStackOnDisk() throws IOException {
+        return aStackOnDisk(SiteList.DEFAULT);
+    }
+
+    private Path aStackOnDisk(SiteList sites) throws IOException {
         WorkDirectory workDir = new WorkDirectory(config().workDir());
         workDir.create();
         Files.writeString(workDir.secrets().resolve("db-password"), "secret");
-        new StackManifest(Instant.parse("2026-11-29T18:00:00Z"), config().ports()).writeTo(workDir.root());
+        new StackManifest(Instant.parse("2026-11-29T18:00:00Z"), config().ports(), sites).writeTo(workDir.root());
         return workDir.root();
     }
 
@@ -117,7 +123,7 @@ class RelayCliTest {
         assertThat(relay("status", "-v")).isEqualTo(1);
 
         assertThat(err().lines()).hasSize(3).allSatisfy(line -> assertThat(line).startsWith("relay: unknown option")
-                .contains("usage: relay up | relay stop | relay status | relay reset --yes"));
+                .contains("usage: relay up [--sites a,b,c] | relay stop | relay status | relay reset --yes"));
     }
 
     @Test
@@ -154,7 +160,8 @@ class RelayCliTest {
         relay("status");
         int exit = relay("stop");
 
-        assertThat(out()).contains(line(LocalStack.KAFKA_COLOGNE, String.valueOf(leftover.pid()), "23092", "not answering"));
+        assertThat(out()).contains(line(LocalStack.KAFKA_COLOGNE, "cologne", String.valueOf(leftover.pid()), "23092",
+                "not answering"));
         assertThat(exit).as(err()).isZero();
         assertThat(leftover.isAlive()).isFalse();
         assertThat(out()).contains("stopped kafka-cologne, left running without a launcher");
@@ -169,16 +176,131 @@ class RelayCliTest {
         assertThat(exit).isEqualTo(RelayCli.NOT_RUNNING);
         List<String> lines = out().lines().toList();
         assertThat(lines.get(1)).isEqualTo(StackProcesses.ComponentStatus.HEADING);
+        assertThat(lines.get(0)).isEqualTo("stack in " + config().workDir() + ", sites cologne (main), observatory");
         assertThat(lines.subList(2, lines.size())).containsExactly(
-                line("launcher", "-", "stopped"),
-                line("primary", "19432", "stopped"),
-                line("replica", "29432", "stopped"),
-                line("kafka-cologne", "23092", "stopped"),
-                line("kafka-observatory", "33092", "stopped"),
-                line("mm2-cologne", "-", "stopped"),
-                line("mm2-observatory", "-", "stopped"),
-                line("cologne-app", "12000", "stopped"),
-                line("observatory-app", "12001", "stopped"));
+                line("launcher", "-", "-", "stopped"),
+                line("primary", "cologne", "19432", "stopped"),
+                line("replica", "observatory", "29432", "stopped"),
+                line("kafka-cologne", "cologne", "23092", "stopped"),
+                line("kafka-observatory", "observatory", "33092", "stopped"),
+                line("mm2-cologne", "observatory", "-", "stopped"),
+                line("mm2-observatory", "observatory", "-", "stopped"),
+                line("cologne-app", "cologne", "12000", "stopped"),
+                line("observatory-app", "observatory", "12001", "stopped"));
+    }
+
+    @Test
+    void statusListsEverySitesComponentsWithThePortsOfThePattern() throws IOException {
+        aStackOnDisk(SiteList.parse("observatory,summit,lab"));
+
+        relay("status");
+
+        List<String> lines = out().lines().toList();
+        assertThat(lines.get(0)).endsWith("sites cologne (main), observatory, summit, lab");
+        assertThat(lines).contains(
+                line("replica-summit", "summit", "29442", "stopped"),
+                line("replica-lab", "lab", "29452", "stopped"),
+                line("kafka-summit", "summit", "33102", "stopped"),
+                line("mm2-cologne-summit", "summit", "-", "stopped"),
+                line("mm2-summit", "summit", "-", "stopped"),
+                line("summit-app", "summit", "12011", "stopped"),
+                line("lab-app", "lab", "12021", "stopped"));
+        assertThat(lines).hasSize(2 + 1 + 3 + 5 * 3);
+    }
+
+    @Test
+    void aNameLongerThanItsColumnIsKeptApartFromTheNext() {
+        StackProcesses.ComponentStatus status = new StackProcesses.ComponentStatus("mm2-cologne-observatory", "observatory",
+                java.util.OptionalLong.empty(), java.util.OptionalInt.empty(), StackProcesses.State.STOPPED, "");
+
+        assertThat(status.line()).startsWith("mm2-cologne-observatory observatory ");
+    }
+
+    @Test
+    void upWithABadSiteListSaysWhatIsWrongInOneLine() {
+        int exit = relay("up", "--sites", "observatory,Summit,cologne,observatory");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err().lines()).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("relay: invalid sites 'observatory,Summit,cologne,observatory': ")
+                .contains("'Summit' is not a site name").contains("'cologne' is the main site's name")
+                .contains("'observatory' is named twice"));
+        assertThat(config().workDir()).doesNotExist();
+    }
+
+    @Test
+    void upWithSitesButNoListSaysItNeedsOne() {
+        assertThat(relay("up", "--sites")).isEqualTo(1);
+        assertThat(err()).startsWith("relay: option --sites needs a value");
+    }
+
+    @Test
+    void upWithSitesThatLeaveOutOneOfTheStacksRefusesAndNamesTheFix() throws IOException {
+        Path workDir = aStackOnDisk(SiteList.parse("observatory,summit"));
+
+        int exit = relay("up", "--sites", "observatory,lab");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err().lines()).singleElement().satisfies(line -> assertThat(line)
+                .contains("the stack in " + workDir + " has the sites observatory,summit and --sites observatory,lab"
+                        + " leaves out summit")
+                .contains("'bin/relay up --sites observatory,summit,<new site>' to add one")
+                .contains("'bin/relay reset --yes'"));
+    }
+
+    @Test
+    void upWithANewSiteOnARunningStackAsksItsLauncherAndPrintsTheNewPorts() throws Exception {
+        aStackOnDisk();
+        aRunningLauncher();
+        Path requests = new WorkDirectory(config().workDir()).requests();
+        // Plays the launcher's part: answers the request it finds.
+        Thread launcherSide = new Thread(() -> {
+            try {
+                Conditions.waitFor(() -> Files.isDirectory(requests) && Files.list(requests)
+                        .anyMatch(file -> file.toString().endsWith(".request")), Duration.ofSeconds(30), "a request");
+                try (var files = Files.list(requests)) {
+                    Path request = files.filter(file -> file.toString().endsWith(".request")).findFirst().orElseThrow();
+                    String id = request.getFileName().toString().replace(".request", "");
+                    Files.writeString(requests.resolve(id + ".added"), "asked for " + Files.readString(request).strip());
+                }
+            }
+            catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        launcherSide.start();
+
+        int exit = relay("up", "--sites", "observatory,summit");
+        launcherSide.join(30_000);
+
+        assertThat(exit).as(err()).isZero();
+        assertThat(out()).contains("asking the running stack (launcher pid " + launcher.pid() + ") to add summit")
+                .contains("relay: asked for observatory,summit")
+                .containsPattern("summit +secondary +http://127.0.0.1:12011 +33102 \\(33103\\) +29442 \\(replica-summit\\)");
+        try (var left = Files.list(requests)) {
+            assertThat(left).as("request and answer are removed").isEmpty();
+        }
+    }
+
+    @Test
+    void upWithTheSitesARunningStackHasSaysItRuns() throws IOException {
+        aStackOnDisk();
+        ProcessHandle running = aRunningLauncher();
+
+        int exit = relay("up", "--sites", "observatory");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err()).contains("already running").contains("launcher pid " + running.pid())
+                .contains("with the sites observatory");
+    }
+
+    @Test
+    void demoWithABadSiteListSaysWhatIsWrongInOneLine() {
+        int exit = relay("demo", "--sites", "lab,lab");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err().lines()).singleElement().satisfies(line -> assertThat(line)
+                .isEqualTo("relay: invalid sites 'lab,lab': 'lab' is named twice"));
     }
 
     @Test
@@ -189,7 +311,7 @@ class RelayCliTest {
 
         relay("status");
 
-        assertThat(out()).contains(line("primary", "19932", "stopped"));
+        assertThat(out()).contains(line("primary", "cologne", "19932", "stopped"));
     }
 
     @Test
@@ -200,7 +322,7 @@ class RelayCliTest {
         int exit = relay("status");
 
         assertThat(exit).isEqualTo(RelayCli.NOT_RUNNING);
-        assertThat(out()).contains(line("launcher", String.valueOf(running.pid()), "-", "running"));
+        assertThat(out()).contains(line("launcher", "-", String.valueOf(running.pid()), "-", "running"));
     }
 
     @Test
@@ -246,11 +368,11 @@ class RelayCliTest {
                 .doesNotContain("REPLICA_DB_PORT");
     }
 
-    private static String line(String name, String port, String state) {
-        return line(name, "-", port, state);
+    private static String line(String name, String site, String port, String state) {
+        return line(name, site, "-", port, state);
     }
 
-    private static String line(String name, String pid, String port, String state) {
-        return String.format("%-20s %-8s %-6s %s", name, pid, port, state);
+    private static String line(String name, String site, String pid, String port, String state) {
+        return String.format("%-20s %-12s %-8s %-6s %s", name, site, pid, port, state);
     }
 }

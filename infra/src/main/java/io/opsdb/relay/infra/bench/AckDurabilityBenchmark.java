@@ -49,7 +49,7 @@ public final class AckDurabilityBenchmark {
         workDir.recreate();
         KafkaCluster cluster = new KafkaCluster("bench", config.ports().observatoryKafka());
         KafkaBroker broker = new KafkaBroker("kafka-bench", cluster,
-                config.ports().kafkaController(io.opsdb.relay.infra.Site.OBSERVATORY), workDir, JavaCommand.forBuild(config.relayHome(), workDir));
+                config.ports().secondary(0).kafkaController(), workDir, JavaCommand.forBuild(config.relayHome(), workDir));
         broker.start();
         try {
             Await.until(() -> {

@@ -1,5 +1,6 @@
 package io.opsdb.relay.infra.demo;
 
+import java.io.PrintStream;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -7,19 +8,23 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.SecondarySite;
 
 /**
- * {@code bin/relay demo}: a workload at the observatory, then the count of what became of it, checked
- * against the main database rather than against the workload's own bookkeeping.
+ * {@code bin/relay demo}: a workload at a secondary site, or at every secondary at once, then the count of what became
+ * of it, checked against the main database rather than against the workload's own bookkeeping.
  */
 public final class DemoCommand {
 
@@ -29,39 +34,109 @@ public final class DemoCommand {
     private DemoCommand() {
     }
 
-    /** Runs {@code writes} writes from {@code clients} concurrent clients against a running stack; returns the exit code. */
-    public static int run(LocalStack stack, int writes, int clients) {
-        ObservatoryWorkload workload = new ObservatoryWorkload(stack.observatoryApi(), stack.serviceToken());
+    /**
+     * Runs {@code writes} writes from {@code clients} concurrent clients at the stack's first secondary; prints one
+     * {@code demo:} line and returns the exit code.
+     */
+    public static int run(LocalStack stack, int writes, int clients, PrintStream out) {
         try {
-            String runId = "demo-" + UUID.randomUUID().toString().substring(0, 8);
-            LOG.info("Demo {}: {} writes from {} clients at the observatory ({})", runId, writes, clients, stack.observatoryApi());
+            SiteCount count = runAt(stack, stack.sites().first().name(), writes, clients);
+            out.println(count.line());
+            return count.clean(writes) ? 0 : 1;
+        }
+        catch (DemoFailure e) {
+            LOG.error(e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * Runs {@code writes} writes from {@code clients} concurrent clients at every secondary of the stack at once;
+     * prints each site's {@code demo:} line prefixed by its name, then a {@code demo total:} line, and returns the exit
+     * code.
+     */
+    public static int runAtEverySite(LocalStack stack, int writes, int clients, PrintStream out) {
+        List<CompletableFuture<SiteCount>> runs = new ArrayList<>();
+        for (SecondarySite site : stack.sites().secondaries()) {
+            runs.add(CompletableFuture.supplyAsync(() -> runAt(stack, site.name(), writes, clients), runnable -> {
+                Thread thread = new Thread(runnable, "demo-" + site.name());
+                thread.setDaemon(true);
+                thread.start();
+            }));
+        }
+        List<SiteCount> counts = new ArrayList<>();
+        boolean clean = true;
+        for (CompletableFuture<SiteCount> run : runs) {
+            try {
+                counts.add(run.join());
+            }
+            catch (CompletionException e) {
+                LOG.error(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                clean = false;
+            }
+        }
+        for (SiteCount count : counts) {
+            out.println(count.site() + " " + count.line());
+            clean &= count.clean(writes);
+        }
+        out.println(String.format(Locale.ROOT, "demo total: acknowledged %d, applied %d, visible %d, failed %d, lost %d",
+                counts.stream().mapToLong(SiteCount::acknowledged).sum(), counts.stream().mapToLong(SiteCount::applied).sum(),
+                counts.stream().mapToLong(SiteCount::visible).sum(), counts.stream().mapToLong(SiteCount::failed).sum(),
+                counts.stream().mapToLong(SiteCount::lost).sum()));
+        return clean && counts.size() == runs.size() ? 0 : 1;
+    }
+
+    /** The workload at one site and its count at the main database. */
+    private static SiteCount runAt(LocalStack stack, String site, int writes, int clients) {
+        ObservatoryWorkload workload = new ObservatoryWorkload(stack.api(site), stack.serviceToken());
+        try {
+            String runId = "demo-" + site + "-" + UUID.randomUUID().toString().substring(0, 8);
+            LOG.info("Demo {}: {} writes from {} clients at {} ({})", runId, writes, clients, site, stack.api(site));
             ObservatoryWorkload.Result result = workload.run(runId, writes, clients, VISIBLE_TIMEOUT, (write, status) -> {
             });
-            result.refusals().stream().limit(5).forEach(r -> LOG.warn("Refused: {}", r));
+            result.refusals().stream().limit(5).forEach(r -> LOG.warn("Refused at {}: {}", site, r));
             Ledger ledger = Ledger.count(stack, result.acknowledged().stream().map(ObservatoryWorkload.Write::transactionId).toList());
             long visible = result.settled().stream().filter(s -> "VISIBLE".equals(s.state())).count();
             long[] ack = result.acknowledged().stream().mapToLong(ObservatoryWorkload.Write::ackNanos).sorted().toArray();
             long[] toVisible = result.settled().stream().filter(s -> s.visibleAt() != null)
                     .mapToLong(s -> Duration.between(s.acknowledgedAt(), s.visibleAt()).toNanos()).sorted().toArray();
-            int acknowledged = result.acknowledged().size();
-            String line = String.format(Locale.ROOT,
-                    "demo: acknowledged %d, applied %d, visible %d, failed %d, lost %d; ack p50 %s ms p99 %s ms; visible p50 %s ms p99 %s ms",
-                    acknowledged, ledger.applied, visible, ledger.failed, acknowledged - ledger.applied - ledger.failed,
-                    millis(ack, 50), millis(ack, 99), millis(toVisible, 50), millis(toVisible, 99));
-            System.out.println(line);
-            boolean clean = acknowledged == writes && ledger.applied == acknowledged && visible == acknowledged;
-            return clean ? 0 : 1;
+            return new SiteCount(site, result.acknowledged().size(), ledger.applied, visible, ledger.failed, ack, toVisible);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 1;
+            throw new DemoFailure("the demo at " + site + " was interrupted", e);
         }
         catch (SQLException e) {
-            LOG.error("Cannot count the main database's ledger: {}", e.getMessage());
-            return 1;
+            throw new DemoFailure("cannot count the main database's ledger for " + site + ": " + e.getMessage(), e);
         }
         finally {
             workload.close();
+        }
+    }
+
+    /** What became of one site's writes; {@code lost} is what was acknowledged and is neither applied nor failed. */
+    private record SiteCount(String site, long acknowledged, long applied, long visible, long failed, long[] ackNanos,
+            long[] toVisibleNanos) {
+
+        long lost() {
+            return acknowledged - applied - failed;
+        }
+
+        boolean clean(int writes) {
+            return acknowledged == writes && applied == acknowledged && visible == acknowledged;
+        }
+
+        String line() {
+            return String.format(Locale.ROOT,
+                    "demo: acknowledged %d, applied %d, visible %d, failed %d, lost %d; ack p50 %s ms p99 %s ms; visible p50 %s ms p99 %s ms",
+                    acknowledged, applied, visible, failed, lost(), millis(ackNanos, 50), millis(ackNanos, 99),
+                    millis(toVisibleNanos, 50), millis(toVisibleNanos, 99));
+        }
+    }
+
+    private static final class DemoFailure extends RuntimeException {
+        DemoFailure(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -14,8 +14,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The one {@code mm2.properties} both MirrorMaker 2 processes share. It declares both clusters and both flows;
- * each process runs only the flow into the cluster named by its {@code --clusters} argument.
+ * The {@code mm2.properties} a secondary site's two MirrorMaker 2 processes share. It declares cologne's cluster and
+ * the site's, and both flows between them; each process runs only the flow into the cluster named by its
+ * {@code --clusters} argument. Each secondary has a file of its own: a file declaring a third cluster would make each
+ * process also run heartbeat flows from that cluster (MirrorMaker 2 runs them for every pair of clusters), tying one
+ * site's mirroring to another site's cluster.
  */
 public final class MirrorMakerProperties {
 
@@ -27,7 +30,7 @@ public final class MirrorMakerProperties {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final List<String> aliases = new ArrayList<>();
 
-    /** The settings of a two-cluster pair of single brokers; add clusters and flows next. */
+    /** The settings of a pair of single-broker clusters; add the clusters and flows next. */
     public MirrorMakerProperties() {
         // Single-broker clusters: every topic MirrorMaker creates, internal or mirrored, has one replica.
         properties.put("replication.factor", "1");

@@ -56,6 +56,22 @@ public final class PostgresPrimary extends PostgresServer {
         return Map.of();
     }
 
+    /**
+     * Drops the replication slot {@code slot} if it exists and no replica streams through it.
+     *
+     * @throws StackException if the primary cannot be asked
+     */
+    public void dropInactiveSlot(String slot) {
+        try (Connection connection = connect("postgres");
+             PreparedStatement drop = connection.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
+                     + " FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+            drop.setString(1, slot);
+            drop.execute();
+        } catch (SQLException e) {
+            throw new StackException(name() + " cannot drop replication slot " + slot + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     protected void afterStart() {
         try (Connection connection = connect("postgres");

@@ -40,6 +40,8 @@ public abstract class PostgresServer implements StackComponent {
     private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(60);
     // The stack's own settings live in one file that postgresql.conf includes, so each server can rewrite it.
     private static final String SETTINGS_FILE = "relay.conf";
+    /** Room for a few dozen secondaries' replicas; each unused one costs a few hundred bytes of shared memory. */
+    static final int MAX_REPLICATION_SLOTS = 32;
 
     private final String name;
     protected final PostgresTools tools;
@@ -94,6 +96,21 @@ public abstract class PostgresServer implements StackComponent {
     @Override
     public boolean isInitialized() {
         return Files.exists(initializedMark()) && Files.exists(dataDir().resolve("PG_VERSION"));
+    }
+
+    @Override
+    public boolean hasData() {
+        return Files.exists(initializedMark()) || !isEmptyOrMissing(dataDir());
+    }
+
+    @Override
+    public synchronized void deleteData() {
+        if (isRunning()) {
+            throw new IllegalStateException(name + " runs: stop it before deleting its data");
+        }
+        WorkDirectory.deleteRecursively(dataDir());
+        WorkDirectory.deleteRecursively(socketDir());
+        WorkDirectory.deleteRecursively(initializedMark());
     }
 
     /** Creates the data directory's contents (initdb or a base backup); the directory's parent exists. */
@@ -223,8 +240,10 @@ public abstract class PostgresServer implements StackComponent {
         all.put("listen_addresses", "'127.0.0.1'");
         all.put("unix_socket_directories", "'" + socketDir() + "'");
         all.put("wal_level", "logical");
-        all.put("max_wal_senders", "10");
-        all.put("max_replication_slots", "10");
+        // Per secondary one slot and one sender for its replica, two more senders while its base backup runs; one
+        // slot and sender for Debezium. A replica needs these at least as high as its primary's: the same for both.
+        all.put("max_wal_senders", String.valueOf(MAX_REPLICATION_SLOTS));
+        all.put("max_replication_slots", String.valueOf(MAX_REPLICATION_SLOTS));
         // An abandoned replication slot would otherwise keep WAL without bound.
         all.put("max_slot_wal_keep_size", "'1GB'");
         all.put("synchronous_commit", "on");

@@ -30,6 +30,11 @@ public record WorkDirectory(Path root) {
         return root.resolve("secrets");
     }
 
+    /** Requests to the running launcher from other terminals (sites to add). */
+    public Path requests() {
+        return root.resolve("requests");
+    }
+
     /** Copies of what the processes run, see {@link #snapshot(Path)}. */
     public Path lib() {
         return root.resolve("lib");
@@ -55,14 +60,14 @@ public record WorkDirectory(Path root) {
 
     /**
      * Whether any component has data here: anything beside the directory's own {@code logs}, {@code pids},
-     * {@code lib}, {@code secrets} and {@code launcher.pid}. Without such data there is no stack to resume, only what
-     * a start that failed before its first component left.
+     * {@code lib}, {@code secrets}, {@code requests} and {@code launcher.pid}. Without such data there is no stack to
+     * resume, only what a start that failed before its first component left.
      */
     public boolean holdsComponentData() {
         if (!Files.isDirectory(root)) {
             return false;
         }
-        Set<Path> own = Set.of(logs(), pids(), lib(), secrets(), launcherPidFile());
+        Set<Path> own = Set.of(logs(), pids(), lib(), secrets(), requests(), launcherPidFile());
         try (Stream<Path> entries = Files.list(root)) {
             return entries.anyMatch(entry -> !own.contains(entry));
         } catch (IOException e) {
@@ -83,11 +88,7 @@ public record WorkDirectory(Path root) {
 
     /** Deletes the directory and everything in it. Kill its processes first ({@link PidFiles#killLeftovers}). */
     public void delete() {
-        try {
-            deleteRecursively(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
-        }
+        deleteRecursively(root);
     }
 
     /**
@@ -131,7 +132,16 @@ public record WorkDirectory(Path root) {
         }
     }
 
-    private static void deleteRecursively(Path directory) throws IOException {
+    /** Deletes a file, or a directory and everything in it; nothing if it does not exist. */
+    public static void deleteRecursively(Path path) {
+        try {
+            walkDeleting(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void walkDeleting(Path directory) throws IOException {
         if (!Files.exists(directory)) {
             return;
         }

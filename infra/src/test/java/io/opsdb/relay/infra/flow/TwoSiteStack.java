@@ -9,13 +9,15 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.SiteList;
 import io.opsdb.relay.infra.StackConfig;
 
 /**
- * The whole two-site system, started once per test run by the same launcher as {@code bin/relay} and
- * shared by every flow test; stopped when the run ends. It starts afresh ({@link LocalStack#startFresh}): a test
- * run never depends on what an earlier one left. Ports are offset so a running {@code bin/relay up} does not
- * collide with it.
+ * The whole system, started once per test run by the same launcher as {@code bin/relay} and shared by every flow
+ * test; stopped when the run ends. It starts afresh ({@link LocalStack#startFresh}): a test run never depends on what
+ * an earlier one left. Ports are offset so a running {@code bin/relay up} does not collide with it. Its secondary
+ * sites are {@value #SITES_PROPERTY} (comma-separated; the observatory alone by default, the two-site stack most tests
+ * are written for).
  */
 public final class TwoSiteStack implements BeforeAllCallback {
 
@@ -23,6 +25,10 @@ public final class TwoSiteStack implements BeforeAllCallback {
     static final int PORT_OFFSET = Integer.getInteger("relay.it.port-offset", 500);
     /** Under the project root (system property {@code relay.it.work-dir}, default infra/target/it-stack). */
     static final String WORK_DIR = System.getProperty("relay.it.work-dir", "infra/target/it-stack");
+
+    /** The system property naming the stack's secondary sites. */
+    public static final String SITES_PROPERTY = "relay.it.sites";
+    static final SiteList SITES = SiteList.parse(System.getProperty(SITES_PROPERTY, SiteList.DEFAULT.toString()));
 
     private static volatile LocalStack stack;
 
@@ -37,7 +43,8 @@ public final class TwoSiteStack implements BeforeAllCallback {
         StackConfig config = defaults
                 .withWorkDir(defaults.relayHome().resolve(Path.of(WORK_DIR)))
                 .withPorts(defaults.ports().withOffset(PORT_OFFSET))
-                .withApplications(true);
+                .withApplications(true)
+                .withSites(SITES);
         stack = LocalStack.startFresh(config);
         return stack;
     }
