@@ -1,10 +1,5 @@
 package io.opsdb.relay.main;
 
-import java.time.Instant;
-import java.util.List;
-
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.main.internal.apply.CommandApplier;
 import io.opsdb.relay.main.internal.apply.FailureKind;
@@ -14,6 +9,9 @@ import io.opsdb.relay.role.PrimaryWrites;
 import io.opsdb.relay.role.SiteUnavailableException;
 import io.opsdb.relay.role.WriteRefusedException;
 import io.opsdb.relay.role.WriteRequest;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** {@link PrimaryWrites} through the {@link CommandApplier}: a direct write is applied as any command is, ledger row included. */
 final class ApplierPrimaryWrites implements PrimaryWrites {
@@ -40,19 +38,23 @@ final class ApplierPrimaryWrites implements PrimaryWrites {
             report = applier.apply(List.of(new IncomingCommand(DIRECT, -1, -1, request.command(site, acceptedAt))));
             // The commit is behind us: the primary's current position is at or past its end.
             commitLsn = Lsn.valueOf(primary.queryForObject("SELECT pg_current_wal_lsn()::text", String.class));
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             if (SqlFailureClassifier.classify(e) == FailureKind.TRANSIENT) {
-                throw new SiteUnavailableException("The main database is not reachable (" + SqlFailureClassifier.reason(e)
-                        + "). Nothing was written; retry later.", e);
+                throw new SiteUnavailableException(
+                        "The main database is not reachable (" + SqlFailureClassifier.reason(e)
+                                + "). Nothing was written; retry later.",
+                        e);
             }
             throw e;
         }
         String reason = report.failures().get(transactionId);
         if (report.duplicates() > 0) {
             // An Idempotency-Key's retry of a transaction already in the ledger: answer as the ledger has it.
-            reason = primary.queryForObject("SELECT CASE WHEN status = 'FAILED' THEN coalesce(error, 'failed') END"
-                    + " FROM relay_ledger WHERE transaction_id = CAST(? AS uuid)", String.class, transactionId);
+            reason = primary.queryForObject(
+                    "SELECT CASE WHEN status = 'FAILED' THEN coalesce(error, 'failed') END"
+                            + " FROM relay_ledger WHERE transaction_id = CAST(? AS uuid)",
+                    String.class,
+                    transactionId);
         }
         if (reason != null) {
             throw new WriteRefusedException(transactionId, reason);

@@ -1,14 +1,13 @@
 package io.opsdb.relay.main;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import io.opsdb.relay.main.internal.apply.ApplyListener;
 import io.opsdb.relay.main.internal.apply.IncomingCommand;
 import io.opsdb.relay.main.internal.apply.UnreadableCommand;
 import io.opsdb.relay.role.TransactionEvents;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The applier's listener: tells the {@link TransactionEvents} listeners of the main site's role of each command the

@@ -1,16 +1,5 @@
 package io.opsdb.relay.main;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
-
-import org.springframework.dao.DataAccessException;
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.main.internal.apply.FailureKind;
 import io.opsdb.relay.main.internal.apply.MirroredCommandListener;
@@ -35,6 +24,15 @@ import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.role.TransactionStatus;
 import io.opsdb.relay.role.WriteRequest;
 import io.opsdb.relay.role.WriteResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
 
 /**
  * The main site's role. Every write goes straight to the primary, which is also the database this site reads, so a
@@ -54,8 +52,14 @@ class MainSiteRole implements SiteRole {
     private final SiteProbes probes;
     private final BufferFigures ledgerFigures = new LedgerFigures();
 
-    MainSiteRole(PrimaryWrites primary, RelayLedger ledger, PrimaryIdempotencyRecords keys, ApplyEvents applyEvents,
-            PausingBackOff applierBackOff, LedgerCapture capture, SiteProbes probes) {
+    MainSiteRole(
+            PrimaryWrites primary,
+            RelayLedger ledger,
+            PrimaryIdempotencyRecords keys,
+            ApplyEvents applyEvents,
+            PausingBackOff applierBackOff,
+            LedgerCapture capture,
+            SiteProbes probes) {
         this.primary = primary;
         this.ledger = ledger;
         this.keys = keys;
@@ -92,21 +96,23 @@ class MainSiteRole implements SiteRole {
         if (inLedger == null) {
             return List.of();
         }
-        return ledger.list(inLedger, afterTransactionId, limit).stream().map(MainSiteRole::status).toList();
+        return ledger.list(inLedger, afterTransactionId, limit).stream()
+                .map(MainSiteRole::status)
+                .toList();
     }
 
     @Override
     public Optional<TransactionStatus> retry(String transactionId, String by) {
         try {
             return ledger.retry(transactionId, by).map(MainSiteRole::status);
-        }
-        catch (LedgerActionRefusedException e) {
+        } catch (LedgerActionRefusedException e) {
             throw refused(transactionId, "retried", e);
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             if (SqlFailureClassifier.classify(e) == FailureKind.TRANSIENT) {
-                throw new SiteUnavailableException("The main database could not apply it now (" + SqlFailureClassifier.reason(e)
-                        + "). The transaction was not applied; retry later.", e);
+                throw new SiteUnavailableException(
+                        "The main database could not apply it now (" + SqlFailureClassifier.reason(e)
+                                + "). The transaction was not applied; retry later.",
+                        e);
             }
             throw e;
         }
@@ -116,8 +122,7 @@ class MainSiteRole implements SiteRole {
     public Optional<TransactionStatus> discard(String transactionId, String by) {
         try {
             return ledger.discard(transactionId, by).map(MainSiteRole::status);
-        }
-        catch (LedgerActionRefusedException e) {
+        } catch (LedgerActionRefusedException e) {
             throw refused(transactionId, "discarded", e);
         }
     }
@@ -169,7 +174,8 @@ class MainSiteRole implements SiteRole {
     }
 
     /** Said in the API's states: an applied transaction is VISIBLE here. */
-    private static OperatorActionRefusedException refused(String transactionId, String action, LedgerActionRefusedException e) {
+    private static OperatorActionRefusedException refused(
+            String transactionId, String action, LedgerActionRefusedException e) {
         if (e.state().acceptsOperatorAction()) {
             return new OperatorActionRefusedException(e.getMessage());
         }
@@ -188,9 +194,21 @@ class MainSiteRole implements SiteRole {
     /** A ledger row as the API shows a transaction: the same fields as at a secondary, where they apply. */
     static TransactionStatus status(LedgerEntry entry) {
         Instant visibleAt = entry.state() == LedgerState.APPLIED ? entry.appliedAt() : null;
-        return new TransactionStatus(entry.transactionId(), apiState(entry.state()), entry.site(), null, entry.attempt(),
-                null, entry.error(), entry.acceptedAt(), entry.appliedAt(), visibleAt, entry.retriedBy(), entry.retriedAt(),
-                entry.discardedBy(), entry.discardedAt());
+        return new TransactionStatus(
+                entry.transactionId(),
+                apiState(entry.state()),
+                entry.site(),
+                null,
+                entry.attempt(),
+                null,
+                entry.error(),
+                entry.acceptedAt(),
+                entry.appliedAt(),
+                visibleAt,
+                entry.retriedBy(),
+                entry.retriedAt(),
+                entry.discardedBy(),
+                entry.discardedAt());
     }
 
     /** Nothing is in flight here and the database is the primary: only the ledger's FAILED and DISCARDED counts vary. */
@@ -219,8 +237,7 @@ class MainSiteRole implements SiteRole {
         private Long count(Supplier<Long> counting) {
             try {
                 return counting.get();
-            }
-            catch (DataAccessException e) {
+            } catch (DataAccessException e) {
                 return null;
             }
         }

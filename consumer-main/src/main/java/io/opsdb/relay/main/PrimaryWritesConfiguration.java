@@ -1,16 +1,15 @@
 package io.opsdb.relay.main;
 
+import io.opsdb.relay.main.internal.apply.CommandApplier;
+import io.opsdb.relay.role.PrimaryWrites;
+import io.opsdb.relay.site.SiteConfiguration;
+import io.opsdb.relay.site.spring.SiteBeans;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import io.opsdb.relay.main.internal.apply.CommandApplier;
-import io.opsdb.relay.role.PrimaryWrites;
-import io.opsdb.relay.site.SiteConfiguration;
-import io.opsdb.relay.site.spring.SiteBeans;
 
 /**
  * The applier at every site, and the {@link PrimaryWrites} made with it: the main site applies its own writes and
@@ -34,16 +33,21 @@ public class PrimaryWritesConfiguration {
     }
 
     @Bean
-    CommandApplier commandApplier(@Qualifier(SiteBeans.MAIN + "Jdbc") JdbcTemplate primary, TransactionTemplate mainTransactions,
-            ApplyEvents applyEvents, Environment environment) {
-        CommandApplier.Deduplication deduplication = environment.getProperty(APPLY_DUPLICATES_TEST_ONLY, Boolean.class, false)
-                ? CommandApplier.Deduplication.OFF_TEST_ONLY : CommandApplier.Deduplication.LEDGER_CLAIM;
+    CommandApplier commandApplier(
+            @Qualifier(SiteBeans.MAIN + "Jdbc") JdbcTemplate primary,
+            TransactionTemplate mainTransactions,
+            ApplyEvents applyEvents,
+            Environment environment) {
+        CommandApplier.Deduplication deduplication =
+                environment.getProperty(APPLY_DUPLICATES_TEST_ONLY, Boolean.class, false)
+                        ? CommandApplier.Deduplication.OFF_TEST_ONLY
+                        : CommandApplier.Deduplication.LEDGER_CLAIM;
         return new CommandApplier(primary, mainTransactions, applyEvents, deduplication);
     }
 
     @Bean
-    PrimaryWrites primaryWrites(CommandApplier applier, @Qualifier(SiteBeans.MAIN + "Jdbc") JdbcTemplate primary,
-            SiteConfiguration site) {
+    PrimaryWrites primaryWrites(
+            CommandApplier applier, @Qualifier(SiteBeans.MAIN + "Jdbc") JdbcTemplate primary, SiteConfiguration site) {
         return new ApplierPrimaryWrites(applier, primary, site.siteName());
     }
 }

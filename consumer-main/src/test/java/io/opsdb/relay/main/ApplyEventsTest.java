@@ -2,19 +2,17 @@ package io.opsdb.relay.main;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.main.internal.apply.IncomingCommand;
+import io.opsdb.relay.main.internal.apply.UnreadableCommand;
+import io.opsdb.relay.role.TransactionEvents;
+import io.opsdb.relay.schema.WriteCommand;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
-import io.opsdb.relay.main.internal.apply.IncomingCommand;
-import io.opsdb.relay.main.internal.apply.UnreadableCommand;
-import io.opsdb.relay.role.TransactionEvents;
-import io.opsdb.relay.schema.WriteCommand;
 
 class ApplyEventsTest {
 
@@ -41,7 +39,8 @@ class ApplyEventsTest {
 
         @Override
         public void unreadable(Unreadable record, String originSite, boolean failedTransaction) {
-            calls.add("unreadable " + record + " " + originSite + (failedTransaction ? " failing its transaction" : ""));
+            calls.add(
+                    "unreadable " + record + " " + originSite + (failedTransaction ? " failing its transaction" : ""));
         }
     }
 
@@ -49,8 +48,13 @@ class ApplyEventsTest {
     private final Recorded recorded = new Recorded();
 
     private static IncomingCommand command(String site, Instant acceptedAt) {
-        WriteCommand command = WriteCommand.newBuilder().setTransactionId("00000000-0000-0000-0000-0000000000aa")
-                .setSite(site).setAcceptedAt(acceptedAt).setAttempt(1).setOperations(List.of()).build();
+        WriteCommand command = WriteCommand.newBuilder()
+                .setTransactionId("00000000-0000-0000-0000-0000000000aa")
+                .setSite(site)
+                .setAcceptedAt(acceptedAt)
+                .setAttempt(1)
+                .setOperations(List.of())
+                .build();
         return new IncomingCommand("observatory.ops.commands", 0, 0, command);
     }
 
@@ -62,21 +66,29 @@ class ApplyEventsTest {
         events.failed(command("observatory", NOW), "executed_obs_unit 42 does not exist");
         events.applied(command("cologne", NOW.minusMillis(40)));
 
-        assertThat(recorded.calls).containsExactly("applied observatory", "settled observatory after 2500 ms",
-                "failed observatory", "applied cologne", "settled cologne after 40 ms");
+        assertThat(recorded.calls)
+                .containsExactly(
+                        "applied observatory",
+                        "settled observatory after 2500 ms",
+                        "failed observatory",
+                        "applied cologne",
+                        "settled cologne after 40 ms");
     }
 
     @Test
     void anUnreadableRecordIsToldWithItsFate() {
         events.add(recorded);
-        UnreadableCommand record = new UnreadableCommand("observatory.ops.commands", 0, 7, NOW, new byte[] {1}, null,
-                "observatory", "not a command");
+        UnreadableCommand record = new UnreadableCommand(
+                "observatory.ops.commands", 0, 7, NOW, new byte[] {1}, null, "observatory", "not a command");
 
         events.unreadable(record, false);
         events.unreadable(record, true);
 
-        assertThat(recorded.calls).containsExactly("unreadable COMMAND observatory", "failed observatory",
-                "unreadable COMMAND observatory failing its transaction");
+        assertThat(recorded.calls)
+                .containsExactly(
+                        "unreadable COMMAND observatory",
+                        "failed observatory",
+                        "unreadable COMMAND observatory failing its transaction");
     }
 
     @Test

@@ -8,13 +8,6 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-
-import org.junit.jupiter.api.Test;
-import org.springframework.dao.DataAccessResourceFailureException;
-
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.main.internal.apply.IncomingCommand;
 import io.opsdb.relay.main.internal.apply.MirroredCommandListener;
@@ -37,6 +30,11 @@ import io.opsdb.relay.role.WriteRequest;
 import io.opsdb.relay.role.WriteResult;
 import io.opsdb.relay.schema.ClientRequest;
 import io.opsdb.relay.schema.WriteCommand;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
 
 class MainSiteRoleTest {
 
@@ -50,11 +48,24 @@ class MainSiteRoleTest {
     private final PausingBackOff backOff = mock(PausingBackOff.class);
     private final LedgerCapture capture = mock(LedgerCapture.class);
     private final SiteProbes probes = mock(SiteProbes.class);
-    private final MainSiteRole role = new MainSiteRole(primary, ledger, keys, new ApplyEvents(), backOff, capture, probes);
+    private final MainSiteRole role =
+            new MainSiteRole(primary, ledger, keys, new ApplyEvents(), backOff, capture, probes);
 
     private static LedgerEntry entry(LedgerState state, String error) {
-        return new LedgerEntry(TX, "observatory", state, 2, error, ACCEPTED, APPLIED, "observatory.ops.commands", 0, 41,
-                "operator", APPLIED, state == LedgerState.DISCARDED ? "admin" : null,
+        return new LedgerEntry(
+                TX,
+                "observatory",
+                state,
+                2,
+                error,
+                ACCEPTED,
+                APPLIED,
+                "observatory.ops.commands",
+                0,
+                41,
+                "operator",
+                APPLIED,
+                state == LedgerState.DISCARDED ? "admin" : null,
                 state == LedgerState.DISCARDED ? APPLIED : null);
     }
 
@@ -70,8 +81,13 @@ class MainSiteRoleTest {
 
     @Test
     void aWriteWithAnIdempotencyKeyClaimsTheKeyBeforeItWrites() {
-        ClientRequest request = ClientRequest.newBuilder().setPrincipal("observer").setMethod("POST").setPath("/sources")
-                .setIdempotencyKey("key-1").setRequestHash("ab".repeat(32)).build();
+        ClientRequest request = ClientRequest.newBuilder()
+                .setPrincipal("observer")
+                .setMethod("POST")
+                .setPath("/sources")
+                .setIdempotencyKey("key-1")
+                .setRequestHash("ab".repeat(32))
+                .build();
         when(primary.write(any(), any())).thenReturn(Lsn.valueOf("0/1A2B"));
 
         role.write(new WriteRequest(TX, List.of(), WriteKind.NON_CRITICAL, request));
@@ -83,8 +99,22 @@ class MainSiteRoleTest {
     void anAppliedLedgerRowIsAVisibleTransactionOfItsSiteWithoutACommitLsnOrSequence() {
         TransactionStatus status = MainSiteRole.status(entry(LedgerState.APPLIED, null));
 
-        assertThat(status).isEqualTo(new TransactionStatus(TX, TransactionState.VISIBLE, "observatory", null, 2, null, null,
-                ACCEPTED, APPLIED, APPLIED, "operator", APPLIED, null, null));
+        assertThat(status)
+                .isEqualTo(new TransactionStatus(
+                        TX,
+                        TransactionState.VISIBLE,
+                        "observatory",
+                        null,
+                        2,
+                        null,
+                        null,
+                        ACCEPTED,
+                        APPLIED,
+                        APPLIED,
+                        "operator",
+                        APPLIED,
+                        null,
+                        null));
     }
 
     @Test
@@ -101,7 +131,8 @@ class MainSiteRoleTest {
     void listsVisibleFailedAndDiscardedFromTheLedgerAndNothingBufferedOrApplied() {
         when(ledger.list(LedgerState.APPLIED, null, 10)).thenReturn(List.of(entry(LedgerState.APPLIED, null)));
 
-        assertThat(role.list(TransactionState.VISIBLE, null, 10)).extracting(TransactionStatus::transactionId)
+        assertThat(role.list(TransactionState.VISIBLE, null, 10))
+                .extracting(TransactionStatus::transactionId)
                 .containsExactly(TX);
         assertThat(role.list(TransactionState.BUFFERED, null, 10)).isEmpty();
         assertThat(role.list(TransactionState.APPLIED, null, 10)).isEmpty();
@@ -109,19 +140,21 @@ class MainSiteRoleTest {
 
     @Test
     void aRefusedActionIsSaidInTheApisStates() {
-        when(ledger.discard(TX, "admin")).thenThrow(new LedgerActionRefusedException("Transaction " + TX + " is APPLIED",
-                LedgerState.APPLIED));
+        when(ledger.discard(TX, "admin"))
+                .thenThrow(new LedgerActionRefusedException("Transaction " + TX + " is APPLIED", LedgerState.APPLIED));
 
-        assertThatThrownBy(() -> role.discard(TX, "admin")).isInstanceOf(OperatorActionRefusedException.class)
+        assertThatThrownBy(() -> role.discard(TX, "admin"))
+                .isInstanceOf(OperatorActionRefusedException.class)
                 .hasMessage("Transaction " + TX + " is VISIBLE: only a FAILED transaction can be discarded.");
     }
 
     @Test
     void aRetryThatCannotBeAppliedForItsCommandKeepsTheLedgersReason() {
-        when(ledger.retry(TX, "admin")).thenThrow(new LedgerActionRefusedException("its command was not kept",
-                LedgerState.FAILED));
+        when(ledger.retry(TX, "admin"))
+                .thenThrow(new LedgerActionRefusedException("its command was not kept", LedgerState.FAILED));
 
-        assertThatThrownBy(() -> role.retry(TX, "admin")).isInstanceOf(OperatorActionRefusedException.class)
+        assertThatThrownBy(() -> role.retry(TX, "admin"))
+                .isInstanceOf(OperatorActionRefusedException.class)
                 .hasMessage("its command was not kept");
     }
 
@@ -142,7 +175,9 @@ class MainSiteRoleTest {
         assertThat(role.whenSettled(TX)).isCompletedWithValue(MainSiteRole.status(entry(LedgerState.APPLIED, null)));
         assertThat(role.overlay()).isSameAs(InFlightOverlay.NONE);
         assertThat(role.buffer().inFlight()).isZero();
-        assertThat(role.buffer().replicaReplayPosition()).as("no replica of its own").isNull();
+        assertThat(role.buffer().replicaReplayPosition())
+                .as("no replica of its own")
+                .isNull();
         assertThat(role.buffer().replicaLagSeconds()).isZero();
     }
 
@@ -162,9 +197,12 @@ class MainSiteRoleTest {
         when(probes.listenerRunning(MirroredCommandListener.ID)).thenReturn(true);
         when(capture.isStreaming()).thenReturn(false);
 
-        assertThat(role.components()).containsExactly(ComponentHealth.of("database", true, true),
-                ComponentHealth.of("kafka", true, true), ComponentHealth.of("applier", true, true),
-                ComponentHealth.of("outcome_stream", false, true));
+        assertThat(role.components())
+                .containsExactly(
+                        ComponentHealth.of("database", true, true),
+                        ComponentHealth.of("kafka", true, true),
+                        ComponentHealth.of("applier", true, true),
+                        ComponentHealth.of("outcome_stream", false, true));
 
         when(backOff.isPaused()).thenReturn(true);
 
@@ -178,8 +216,19 @@ class MainSiteRoleTest {
         ApplyEventsTest.Recorded recorded = new ApplyEventsTest.Recorded();
 
         listened.addListener(recorded);
-        events.failed(new IncomingCommand("direct", -1, -1, WriteCommand.newBuilder().setTransactionId(TX).setSite("cologne")
-                .setAcceptedAt(ACCEPTED).setAttempt(1).setOperations(List.of()).build()), "refused");
+        events.failed(
+                new IncomingCommand(
+                        "direct",
+                        -1,
+                        -1,
+                        WriteCommand.newBuilder()
+                                .setTransactionId(TX)
+                                .setSite("cologne")
+                                .setAcceptedAt(ACCEPTED)
+                                .setAttempt(1)
+                                .setOperations(List.of())
+                                .build()),
+                "refused");
 
         assertThat(recorded.calls).containsExactly("failed cologne");
     }

@@ -17,11 +17,6 @@ import io.opsdb.relay.infra.process.LauncherPidFile;
 import io.opsdb.relay.infra.process.PidFiles;
 import io.opsdb.relay.infra.process.WorkDirectory;
 import io.opsdb.relay.kafka.RelayTopics;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +38,10 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The local stack on one machine, every component its own OS process, all data under one work directory: the main
@@ -112,9 +111,11 @@ public final class LocalStack implements AutoCloseable {
 
     /** The user and role of the token the demo and the tests write with, and its file in {@code secrets/}. */
     static final String SERVICE_USER = "relay-service";
+
     static final String SERVICE_TOKEN_FILE = "service-token";
     /** The user of the admin token, which manages further tokens at the main site, and its file. */
     static final String ADMIN_USER = "relay-admin";
+
     static final String ADMIN_TOKEN_FILE = "admin-token";
     private static final Duration TOKEN_REPLICATION_TIMEOUT = Duration.ofSeconds(60);
 
@@ -136,6 +137,7 @@ public final class LocalStack implements AutoCloseable {
     private final KafkaBroker kafkaCologne;
     /** The relay-app jar the applications run, and the main site's environment; null without applications. */
     private final Path relayApp;
+
     private final Map<String, String> mainEnvironment;
     private final ApiTokenIssuer tokenIssuer;
     private volatile SiteList sites;
@@ -151,8 +153,7 @@ public final class LocalStack implements AutoCloseable {
     private boolean stopped;
 
     /** A secondary site's parts that others need to reach. */
-    private record Secondary(SecondarySite site, PostgresReplica replica, KafkaBroker kafka) {
-    }
+    private record Secondary(SecondarySite site, PostgresReplica replica, KafkaBroker kafka) {}
 
     private LocalStack(StackConfig config, SiteList sites, PostgresTools postgresTools) {
         this.config = config;
@@ -165,16 +166,20 @@ public final class LocalStack implements AutoCloseable {
         this.java = JavaCommand.forBuild(config.relayHome(), workDir);
 
         primary = new PostgresPrimary(PRIMARY, ports.primaryDb(), credentials, postgresTools, workDir);
-        kafkaCologne = new KafkaBroker(KAFKA_COLOGNE, new KafkaCluster(Site.COLOGNE.siteName(), ports.mainKafka()),
-                ports.mainKafkaController(), workDir, java);
+        kafkaCologne = new KafkaBroker(
+                KAFKA_COLOGNE,
+                new KafkaCluster(Site.COLOGNE.siteName(), ports.mainKafka()),
+                ports.mainKafkaController(),
+                workDir,
+                java);
         add(primary);
         add(kafkaCologne);
         if (config.startApplications()) {
             // One code base at every site: SITE_TYPE in the environment decides the role.
             relayApp = workDir.snapshot(config.relayHome().resolve(RELAY_APP_JAR));
             mainEnvironment = applicationEnvironment(Site.COLOGNE, ports.mainApi(), kafkaCologne.cluster(), primary);
-            add(new RelayApplicationProcess(COLOGNE_APP, relayApp, mainEnvironment, MAIN_APP_HEAP, ports.mainApi(),
-                    workDir, java));
+            add(new RelayApplicationProcess(
+                    COLOGNE_APP, relayApp, mainEnvironment, MAIN_APP_HEAP, ports.mainApi(), workDir, java));
             tokenIssuer = new ApiTokenIssuer(relayApp, mainEnvironment, workDir, java);
         } else {
             relayApp = null;
@@ -187,8 +192,8 @@ public final class LocalStack implements AutoCloseable {
     /** Makes a secondary site's components and adds them to the stack's, in start order. */
     private void build(SecondarySite site) {
         StackPorts.SecondaryPorts ports = config.ports().secondary(site);
-        PostgresReplica replica = new PostgresReplica(site.replica(), ports.replicaDb(), primary, credentials,
-                postgresTools, workDir);
+        PostgresReplica replica =
+                new PostgresReplica(site.replica(), ports.replicaDb(), primary, credentials, postgresTools, workDir);
         KafkaCluster cluster = new KafkaCluster(site.name(), ports.kafka());
         KafkaBroker kafka = new KafkaBroker(site.kafka(), cluster, ports.kafkaController(), workDir, java);
         KafkaCluster cologne = kafkaCologne.cluster();
@@ -196,7 +201,9 @@ public final class LocalStack implements AutoCloseable {
         // One file per secondary, declaring only cologne and that site: each MirrorMaker 2 process then runs one flow
         // (and its heartbeats) and never connects to another secondary's cluster.
         Path mirrorProperties = workDir.data("mirror").resolve(site.name() + ".properties");
-        new MirrorMakerProperties().cluster(cologne).cluster(cluster)
+        new MirrorMakerProperties()
+                .cluster(cologne)
+                .cluster(cluster)
                 .flow(cluster, cologne, literal(RelayTopics.COMMANDS))
                 .flow(cologne, cluster, literal(RelayTopics.OUTCOMES))
                 .writeTo(mirrorProperties);
@@ -204,14 +211,29 @@ public final class LocalStack implements AutoCloseable {
         synchronized (components) {
             add(replica);
             add(kafka);
-            add(new MirrorMakerProcess(site.mirrorToMain(), mirrorProperties, cologne,
-                    cluster.alias() + "." + RelayTopics.COMMANDS, workDir, java));
-            add(new MirrorMakerProcess(site.mirrorFromMain(), mirrorProperties, cluster,
-                    cologne.alias() + "." + RelayTopics.OUTCOMES, workDir, java));
+            add(new MirrorMakerProcess(
+                    site.mirrorToMain(),
+                    mirrorProperties,
+                    cologne,
+                    cluster.alias() + "." + RelayTopics.COMMANDS,
+                    workDir,
+                    java));
+            add(new MirrorMakerProcess(
+                    site.mirrorFromMain(),
+                    mirrorProperties,
+                    cluster,
+                    cologne.alias() + "." + RelayTopics.OUTCOMES,
+                    workDir,
+                    java));
             if (config.startApplications()) {
-                add(new RelayApplicationProcess(site.app(), relayApp,
-                        applicationEnvironment(site.site(), ports.api(), cluster, replica), SECONDARY_APP_HEAP,
-                        ports.api(), workDir, java));
+                add(new RelayApplicationProcess(
+                        site.app(),
+                        relayApp,
+                        applicationEnvironment(site.site(), ports.api(), cluster, replica),
+                        SECONDARY_APP_HEAP,
+                        ports.api(),
+                        workDir,
+                        java));
             }
             secondaries.put(site.name(), new Secondary(site, replica, kafka));
             // In start order: the primary, the replicas, the Kafka clusters, MirrorMaker 2, the applications.
@@ -274,9 +296,10 @@ public final class LocalStack implements AutoCloseable {
         SiteList sites = manifest.map(made -> sitesToRun(made, config, workDir))
                 .orElseGet(() -> config.sites().orElse(SiteList.DEFAULT));
         config.ports().validate(sites);
-        PortClaim.conflicts(config.ports().claims(sites, config.startApplications())).ifPresent(conflicts -> {
-            throw new StackException(conflicts);
-        });
+        PortClaim.conflicts(config.ports().claims(sites, config.startApplications()))
+                .ifPresent(conflicts -> {
+                    throw new StackException(conflicts);
+                });
         PostgresTools postgresTools = PostgresTools.locate(System.getenv());
         boolean resuming = manifest.isPresent();
         if (resuming) {
@@ -284,11 +307,14 @@ public final class LocalStack implements AutoCloseable {
         } else {
             workDir.recreate();
         }
-        LOG.info(resuming ? "Resuming the local stack in {} (sites {})" : "Starting a new local stack in {} (sites {})",
-                workDir.root(), sites);
+        LOG.info(
+                resuming ? "Resuming the local stack in {} (sites {})" : "Starting a new local stack in {} (sites {})",
+                workDir.root(),
+                sites);
 
         LocalStack stack = new LocalStack(config, sites, postgresTools);
-        List<SecondarySite> added = manifest.map(made -> sites.addedTo(made.sites())).orElse(List.of());
+        List<SecondarySite> added =
+                manifest.map(made -> sites.addedTo(made.sites())).orElse(List.of());
         if (resuming) {
             stack.requireInitialized(added);
             stack.discardIncomplete(added);
@@ -306,9 +332,13 @@ public final class LocalStack implements AutoCloseable {
             new StackManifest(Instant.now(), config.ports(), sites).writeTo(workDir.root());
         } else if (!added.isEmpty()) {
             manifest.get().withSites(sites).writeTo(workDir.root());
-            LOG.info("Sites added to the stack: {}", added.stream().map(SecondarySite::name).toList());
+            LOG.info(
+                    "Sites added to the stack: {}",
+                    added.stream().map(SecondarySite::name).toList());
         }
-        LOG.info("Local stack up in {} ms", Duration.ofNanos(System.nanoTime() - begin).toMillis());
+        LOG.info(
+                "Local stack up in {} ms",
+                Duration.ofNanos(System.nanoTime() - begin).toMillis());
         return stack;
     }
 
@@ -337,13 +367,14 @@ public final class LocalStack implements AutoCloseable {
         }
         List<String> changes = manifest.get().portChanges(config.ports());
         if (!changes.isEmpty()) {
-            throw new StackException("the stack in " + workDir.root() + " keeps its ports, but " + String.join(", ", changes)
-                    + ": set them back, or run 'bin/relay reset --yes' to start afresh");
+            throw new StackException("the stack in " + workDir.root() + " keeps its ports, but "
+                    + String.join(", ", changes) + ": set them back, or run 'bin/relay reset --yes' to start afresh");
         }
         // Checked before the stack is built: building it makes a new password where there is none.
         if (!Files.isRegularFile(dbPasswordFile(workDir))) {
             throw new StackException("the stack in " + workDir.root() + " is damaged, missing "
-                    + workDir.root().relativize(dbPasswordFile(workDir)) + ": run 'bin/relay reset --yes' to start afresh");
+                    + workDir.root().relativize(dbPasswordFile(workDir))
+                    + ": run 'bin/relay reset --yes' to start afresh");
         }
         return manifest;
     }
@@ -354,7 +385,8 @@ public final class LocalStack implements AutoCloseable {
      * @throws StackException if {@code --sites} leaves out one of the stack's sites: a site is never removed
      */
     private static SiteList sitesToRun(StackManifest manifest, StackConfig config, WorkDirectory workDir) {
-        return config.sites().map(requested -> sitesToRun(manifest.sites(), requested, workDir.root()))
+        return config.sites()
+                .map(requested -> sitesToRun(manifest.sites(), requested, workDir.root()))
                 .orElse(manifest.sites());
     }
 
@@ -379,13 +411,15 @@ public final class LocalStack implements AutoCloseable {
      * components of sites being added have none yet.
      */
     private void requireInitialized(List<SecondarySite> added) {
-        Set<String> adding = added.stream().flatMap(site -> site.componentNames().stream()).collect(Collectors.toSet());
+        Set<String> adding =
+                added.stream().flatMap(site -> site.componentNames().stream()).collect(Collectors.toSet());
         List<String> missing = components().stream()
                 .filter(component -> !adding.contains(component.name()) && !component.isInitialized())
-                .map(component -> component.name() + "'s data").toList();
+                .map(component -> component.name() + "'s data")
+                .toList();
         if (!missing.isEmpty()) {
-            throw new StackException("the stack in " + workDir.root() + " is damaged, missing " + String.join(", ", missing)
-                    + ": run 'bin/relay reset --yes' to start afresh");
+            throw new StackException("the stack in " + workDir.root() + " is damaged, missing "
+                    + String.join(", ", missing) + ": run 'bin/relay reset --yes' to start afresh");
         }
     }
 
@@ -431,7 +465,9 @@ public final class LocalStack implements AutoCloseable {
         startTogether(clusters);
         // Before MirrorMaker 2 starts: it would see a later topic only at its next topic refresh.
         createTopics(list, withMain);
-        startTogether(list.stream().flatMap(site -> Stream.of(site.mirrorToMain(), site.mirrorFromMain())).toList());
+        startTogether(list.stream()
+                .flatMap(site -> Stream.of(site.mirrorToMain(), site.mirrorFromMain()))
+                .toList());
         if (!config.startApplications()) {
             return;
         }
@@ -536,30 +572,37 @@ public final class LocalStack implements AutoCloseable {
         for (SecondarySite site : sites.secondaries()) {
             secondaries.get(site.name()).replica().awaitCaughtUp(TOKEN_REPLICATION_TIMEOUT);
         }
-        LOG.info("API tokens issued and replicated in {} ms: {}, {}", Duration.ofNanos(System.nanoTime() - begin).toMillis(),
-                serviceTokenFile(), adminTokenFile());
+        LOG.info(
+                "API tokens issued and replicated in {} ms: {}, {}",
+                Duration.ofNanos(System.nanoTime() - begin).toMillis(),
+                serviceTokenFile(),
+                adminTokenFile());
     }
 
     /** {@code ops.commands} at each of these secondaries, and {@code ops.outcomes} at cologne if {@code withMain}. */
     private void createTopics(List<SecondarySite> list, boolean withMain) {
         // A single partition each: commands and outcomes are applied in order. A secondary's application makes
         // ops.commands' flush setting what its BUFFER_DURABILITY says when it starts (see CommandTopic).
-        NewTopic commands = new NewTopic(RelayTopics.COMMANDS, 1, (short) 1)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
-        // Outcomes are kept as long as commands: a secondary cut off from them for longer than a bounded retention would
+        NewTopic commands =
+                new NewTopic(RelayTopics.COMMANDS, 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+        // Outcomes are kept as long as commands: a secondary cut off from them for longer than a bounded retention
+        // would
         // otherwise never hear of what it buffered (it also reads its replica's ledger for overdue ones).
-        NewTopic outcomes = new NewTopic(RelayTopics.OUTCOMES, 1, (short) 1)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+        NewTopic outcomes =
+                new NewTopic(RelayTopics.OUTCOMES, 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
         // Retried: a broker that just answered may not have registered with its controller yet.
-        Await.until(() -> {
-            for (SecondarySite site : list) {
-                secondaries.get(site.name()).kafka().cluster().createTopics(List.of(commands));
-            }
-            if (withMain) {
-                kafkaCologne.cluster().createTopics(List.of(outcomes));
-            }
-            return true;
-        }, TOPIC_CREATION_TIMEOUT, "topics " + RelayTopics.COMMANDS + " and " + RelayTopics.OUTCOMES + " were created");
+        Await.until(
+                () -> {
+                    for (SecondarySite site : list) {
+                        secondaries.get(site.name()).kafka().cluster().createTopics(List.of(commands));
+                    }
+                    if (withMain) {
+                        kafkaCologne.cluster().createTopics(List.of(outcomes));
+                    }
+                    return true;
+                },
+                TOPIC_CREATION_TIMEOUT,
+                "topics " + RelayTopics.COMMANDS + " and " + RelayTopics.OUTCOMES + " were created");
     }
 
     /**
@@ -595,7 +638,9 @@ public final class LocalStack implements AutoCloseable {
             throw new StackException(conflicts);
         });
         long begin = System.nanoTime();
-        LOG.info("Adding sites {} to the running stack in {}", added.stream().map(SecondarySite::name).toList(),
+        LOG.info(
+                "Adding sites {} to the running stack in {}",
+                added.stream().map(SecondarySite::name).toList(),
                 workDir.root());
         SiteList before = sites;
         sites = extended;
@@ -609,15 +654,19 @@ public final class LocalStack implements AutoCloseable {
             sites = before;
             throw e instanceof StackException ? e : new StackException(Await.oneLine(e), e);
         }
-        StackManifest.read(workDir.root()).ifPresent(manifest -> manifest.withSites(extended).writeTo(workDir.root()));
-        LOG.info("Sites {} added in {} ms", added.stream().map(SecondarySite::name).toList(),
+        StackManifest.read(workDir.root())
+                .ifPresent(manifest -> manifest.withSites(extended).writeTo(workDir.root()));
+        LOG.info(
+                "Sites {} added in {} ms",
+                added.stream().map(SecondarySite::name).toList(),
                 Duration.ofNanos(System.nanoTime() - begin).toMillis());
         return added;
     }
 
     /** Stops the components of sites whose addition failed, in reverse order, and takes them out of the stack. */
     private void forget(List<SecondarySite> failed) {
-        List<String> names = new ArrayList<>(failed.stream().flatMap(site -> site.componentNames().stream()).toList());
+        List<String> names = new ArrayList<>(
+                failed.stream().flatMap(site -> site.componentNames().stream()).toList());
         Collections.reverse(names);
         for (String name : names) {
             StackComponent component = components.remove(name);
@@ -643,8 +692,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The applications' whole configuration: each writes to the primary and reads its own site's database. */
-    private Map<String, String> applicationEnvironment(Site site, int apiPort, KafkaCluster kafka,
-                                                       PostgresServer localDb) {
+    private Map<String, String> applicationEnvironment(
+            Site site, int apiPort, KafkaCluster kafka, PostgresServer localDb) {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("SITE_NAME", site.siteName());
         environment.put("SITE_TYPE", site.siteType());
@@ -698,7 +747,9 @@ public final class LocalStack implements AutoCloseable {
             try {
                 long stopBegin = System.nanoTime();
                 component.stop();
-                LOG.info("{} stopped in {} ms", component.name(),
+                LOG.info(
+                        "{} stopped in {} ms",
+                        component.name(),
                         Duration.ofNanos(System.nanoTime() - stopBegin).toMillis());
             } catch (RuntimeException e) {
                 // Teardown goes on: the other components must not be left running because one failed to stop.
@@ -708,7 +759,9 @@ public final class LocalStack implements AutoCloseable {
         }
         removeShutdownHook();
         launcher.deleteIfCurrent();
-        LOG.info("Local stack stopped in {} ms", Duration.ofNanos(System.nanoTime() - begin).toMillis());
+        LOG.info(
+                "Local stack stopped in {} ms",
+                Duration.ofNanos(System.nanoTime() - begin).toMillis());
         if (!failures.isEmpty()) {
             throw new StackException("could not stop " + String.join(", ", failures) + ": see " + workDir.logs());
         }
@@ -746,7 +799,8 @@ public final class LocalStack implements AutoCloseable {
     public StackComponent component(String name) {
         StackComponent component = components.get(name);
         if (component == null) {
-            throw new IllegalArgumentException("no component '" + name + "' in this stack; known: " + components.keySet());
+            throw new IllegalArgumentException(
+                    "no component '" + name + "' in this stack; known: " + components.keySet());
         }
         return component;
     }
@@ -823,7 +877,8 @@ public final class LocalStack implements AutoCloseable {
      * @throws IllegalArgumentException if the stack has no such site
      */
     public URI api(String site) {
-        return URI.create("http://127.0.0.1:" + config.ports().secondary(secondary(site).site()).api());
+        return URI.create("http://127.0.0.1:"
+                + config.ports().secondary(secondary(site).site()).api());
     }
 
     /** A secondary site's Kafka cluster, {@code 127.0.0.1:<port>}. */
@@ -875,9 +930,10 @@ public final class LocalStack implements AutoCloseable {
 
     private String requireToken(String token) {
         if (token == null) {
-            throw new IllegalStateException(config.startApplications()
-                    ? "the applications have not started yet, so there are no API tokens"
-                    : "this stack runs no applications, so it has no API tokens");
+            throw new IllegalStateException(
+                    config.startApplications()
+                            ? "the applications have not started yet, so there are no API tokens"
+                            : "this stack runs no applications, so it has no API tokens");
         }
         return token;
     }

@@ -5,7 +5,6 @@ import io.opsdb.relay.infra.demo.DemoCommand;
 import io.opsdb.relay.infra.postgres.PostgresServer;
 import io.opsdb.relay.infra.process.Await;
 import io.opsdb.relay.infra.process.WorkDirectory;
-
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,9 +35,10 @@ import java.util.function.Supplier;
  */
 public final class RelayCli {
 
-    private static final String USAGE = "usage: relay up [--sites a,b,c] | relay stop | relay status | relay reset --yes"
-            + " | relay demo [--sites a,b,c] [--writes N] [--clients C] | " + RelayBenchmark.Options.USAGE
-            + " | relay bench-ack [--writes N]";
+    private static final String USAGE =
+            "usage: relay up [--sites a,b,c] | relay stop | relay status | relay reset --yes"
+                    + " | relay demo [--sites a,b,c] [--writes N] [--clients C] | " + RelayBenchmark.Options.USAGE
+                    + " | relay bench-ack [--writes N]";
     /** The exit code of {@code status} when not everything runs (as an LSB init script's status: "not running"). */
     static final int NOT_RUNNING = 3;
     /** How long {@code stop} waits for the launcher to stop every component in order. */
@@ -50,10 +50,10 @@ public final class RelayCli {
     private static final Duration ADD_SITES_TIMEOUT = Duration.ofMinutes(20);
     /** The demo's own work directory beside .relay/: each demo starts afresh there and leaves .relay/ alone. */
     private static final String DEMO_WORK_DIR = ".relay-demo";
+
     private static final String SITES_OPTION = "--sites";
 
-    private RelayCli() {
-    }
+    private RelayCli() {}
 
     public static void main(String[] args) {
         System.exit(run(args, StackConfig::fromEnvironment, System.out, System.err));
@@ -76,8 +76,11 @@ public final class RelayCli {
                 case "reset" -> reset(options(args, "--yes"), config.get(), out, err);
                 case "demo" -> demo(args, config.get(), out);
                 case "bench" -> RelayBenchmark.run(config.get(), RelayBenchmark.Options.parse(args, 1), out);
-                case "bench-ack" -> io.opsdb.relay.infra.bench.AckDurabilityBenchmark.run(config.get(),
-                        args.length == 3 && args[1].equals("--writes") ? positive("--writes", args[2]) : 3000, out);
+                case "bench-ack" ->
+                    io.opsdb.relay.infra.bench.AckDurabilityBenchmark.run(
+                            config.get(),
+                            args.length == 3 && args[1].equals("--writes") ? positive("--writes", args[2]) : 3000,
+                            out);
                 case "help", "-h", "--help" -> {
                     out.println(USAGE);
                     yield 0;
@@ -114,8 +117,10 @@ public final class RelayCli {
             throw new IllegalArgumentException("unknown option " + args[1] + " for '" + args[0] + "'; " + USAGE);
         }
         if (args.length != 3) {
-            throw new IllegalArgumentException(args.length == 2 ? "option --sites needs a value; " + USAGE
-                    : "unknown option " + args[3] + " for '" + args[0] + "'; " + USAGE);
+            throw new IllegalArgumentException(
+                    args.length == 2
+                            ? "option --sites needs a value; " + USAGE
+                            : "unknown option " + args[3] + " for '" + args[0] + "'; " + USAGE);
         }
         return Optional.of(SiteList.parse(args[2]));
     }
@@ -128,16 +133,26 @@ public final class RelayCli {
         }
         LocalStack stack = LocalStack.start(asked);
         printSummary(stack, out);
-        out.println("Press Ctrl-C, or run 'bin/relay stop' in another terminal, to stop it; 'bin/relay up' resumes it.");
+        out.println(
+                "Press Ctrl-C, or run 'bin/relay stop' in another terminal, to stop it; 'bin/relay up' resumes it.");
         // The stack's shutdown hook stops it on Ctrl-C and on the SIGTERM of 'relay stop'; meanwhile, sites asked for
         // from other terminals are added.
         try {
-            new SiteAdditions(new WorkDirectory(asked.workDir())).serve(requested -> {
-                List<SecondarySite> added = stack.addSites(requested);
-                return added.isEmpty() ? "the stack already runs the sites " + stack.sites()
-                        : "added " + String.join(", ", added.stream().map(SecondarySite::name).toList())
-                        + " to the running stack; its sites are now " + stack.sites();
-            }, answer -> out.println("relay: " + answer));
+            new SiteAdditions(new WorkDirectory(asked.workDir()))
+                    .serve(
+                            requested -> {
+                                List<SecondarySite> added = stack.addSites(requested);
+                                return added.isEmpty()
+                                        ? "the stack already runs the sites " + stack.sites()
+                                        : "added "
+                                                + String.join(
+                                                        ", ",
+                                                        added.stream()
+                                                                .map(SecondarySite::name)
+                                                                .toList()) + " to the running stack; its sites are now "
+                                                + stack.sites();
+                            },
+                            answer -> out.println("relay: " + answer));
         } catch (RuntimeException e) {
             // Not a reason to stop the stack: it runs on, only sites cannot be added to it while it does.
             out.println("relay: sites cannot be added while this stack runs: " + Await.oneLine(e));
@@ -152,9 +167,9 @@ public final class RelayCli {
 
     /** {@code up --sites} while the stack runs: its launcher adds the new sites, the others go on as they are. */
     private static int addToRunning(StackConfig config, SiteList requested, ProcessHandle launcher, PrintStream out) {
-        StackManifest manifest = StackManifest.read(config.workDir()).orElseThrow(() -> new StackException(
-                "the stack in " + config.workDir() + " is still starting (launcher pid " + launcher.pid()
-                        + "): run this again once it runs"));
+        StackManifest manifest = StackManifest.read(config.workDir())
+                .orElseThrow(() -> new StackException("the stack in " + config.workDir()
+                        + " is still starting (launcher pid " + launcher.pid() + "): run this again once it runs"));
         SiteList extended = LocalStack.sitesToRun(manifest.sites(), requested, config.workDir());
         List<SecondarySite> added = extended.addedTo(manifest.sites());
         if (added.isEmpty()) {
@@ -162,11 +177,13 @@ public final class RelayCli {
                     + launcher.pid() + ") with the sites " + manifest.sites() + ": stop it with 'bin/relay stop'");
         }
         out.println("relay: asking the running stack (launcher pid " + launcher.pid() + ") to add "
-                + String.join(", ", added.stream().map(SecondarySite::name).toList()) + "; the other sites go on running");
-        SiteAdditions.Answer answer = new SiteAdditions(new WorkDirectory(config.workDir()))
-                .request(requested, launcher, ADD_SITES_TIMEOUT);
+                + String.join(", ", added.stream().map(SecondarySite::name).toList())
+                + "; the other sites go on running");
+        SiteAdditions.Answer answer =
+                new SiteAdditions(new WorkDirectory(config.workDir())).request(requested, launcher, ADD_SITES_TIMEOUT);
         if (!answer.added()) {
-            throw new StackException(answer.message() + "; see " + config.workDir().resolve("logs"));
+            throw new StackException(
+                    answer.message() + "; see " + config.workDir().resolve("logs"));
         }
         out.println("relay: " + answer.message());
         printPorts(manifest.ports(), extended, config.startApplications(), out);
@@ -179,8 +196,9 @@ public final class RelayCli {
             out.println("relay: no stack is running from " + config.workDir());
             return 0;
         }
-        report.launcherPid().ifPresent(pid -> out.println("relay: stopped the stack in " + config.workDir()
-                + " (launcher pid " + pid + ")"));
+        report.launcherPid()
+                .ifPresent(pid ->
+                        out.println("relay: stopped the stack in " + config.workDir() + " (launcher pid " + pid + ")"));
         if (!report.leftovers().isEmpty()) {
             out.println("relay: stopped " + String.join(", ", report.leftovers())
                     + ", left running without a launcher (it had crashed or was killed)");
@@ -193,11 +211,14 @@ public final class RelayCli {
         List<StackProcesses.ComponentStatus> lines = processes.status();
         out.println("stack in " + config.workDir() + ", sites " + Site.COLOGNE.siteName() + " (main), "
                 + String.join(", ", processes.sites().names())
-                + (StackManifest.read(config.workDir()).isPresent() ? "" : " (not created yet, or its first start did not complete)"));
+                + (StackManifest.read(config.workDir()).isPresent()
+                        ? ""
+                        : " (not created yet, or its first start did not complete)"));
         out.println(StackProcesses.ComponentStatus.HEADING);
         lines.forEach(line -> out.println(line.line()));
-        boolean allUp = lines.stream().allMatch(line -> line.state() == StackProcesses.State.ANSWERS
-                || line.state() == StackProcesses.State.RUNNING);
+        boolean allUp = lines.stream()
+                .allMatch(line ->
+                        line.state() == StackProcesses.State.ANSWERS || line.state() == StackProcesses.State.RUNNING);
         return allUp ? 0 : NOT_RUNNING;
     }
 
@@ -230,8 +251,9 @@ public final class RelayCli {
             }
         }
         new StackProcesses(deployment).launcher().ifPresent(launcher -> {
-            throw new StackException("the stack in " + deployment.workDir() + " is running on the demo's ports (launcher pid "
-                    + launcher.pid() + "): stop it first with 'bin/relay stop'");
+            throw new StackException(
+                    "the stack in " + deployment.workDir() + " is running on the demo's ports (launcher pid "
+                            + launcher.pid() + "): stop it first with 'bin/relay stop'");
         });
         // A new stack of its own each time: the demo's figures count only its own writes, and a deployment's data in
         // .relay/ is neither touched nor counted.
@@ -240,7 +262,8 @@ public final class RelayCli {
         try {
             printSummary(stack, out);
             // Without --sites the one line of the single-site demo; with it, a line per site and their total.
-            return sites.isPresent() ? DemoCommand.runAtEverySite(stack, writes, clients, out)
+            return sites.isPresent()
+                    ? DemoCommand.runAtEverySite(stack, writes, clients, out)
                     : DemoCommand.run(stack, writes, clients, out);
         } finally {
             stack.stop();
@@ -262,12 +285,16 @@ public final class RelayCli {
     private static void printSummary(LocalStack stack, PrintStream out) {
         printPorts(stack.config().ports(), stack.sites(), stack.config().startApplications(), out);
         if (stack.config().startApplications()) {
-            out.printf("API tokens:                  service (read, write) in %s, admin in %s%n",
+            out.printf(
+                    "API tokens:                  service (read, write) in %s, admin in %s%n",
                     stack.serviceTokenFile(), stack.adminTokenFile());
         }
-        out.printf("database user:               %s (password in %s), database %s%n", stack.dbUser(),
-                stack.workDir().resolve("secrets/db-password"), PostgresServer.DATABASE);
-        out.printf("work directory:              %s (%s)%n", stack.workDir(),
+        out.printf(
+                "database user:               %s (password in %s), database %s%n",
+                stack.dbUser(), stack.workDir().resolve("secrets/db-password"), PostgresServer.DATABASE);
+        out.printf(
+                "work directory:              %s (%s)%n",
+                stack.workDir(),
                 stack.resumed() ? "resumed: its data, offsets and tokens as they were" : "a new stack");
         out.printf("logs:                        %s%n", stack.logDir());
     }
@@ -279,12 +306,20 @@ public final class RelayCli {
     static void printPorts(StackPorts ports, SiteList sites, boolean withApplications, PrintStream out) {
         String format = "%-14s %-10s %-30s %-20s %s%n";
         out.printf(format, "site", "type", "API", "Kafka (controller)", "PostgreSQL");
-        out.printf(format, Site.COLOGNE.siteName(), Site.COLOGNE.siteType(), api(ports.mainApi(), withApplications),
+        out.printf(
+                format,
+                Site.COLOGNE.siteName(),
+                Site.COLOGNE.siteType(),
+                api(ports.mainApi(), withApplications),
                 ports.mainKafka() + " (" + ports.mainKafkaController() + ")",
                 ports.primaryDb() + " (" + SecondarySite.PRIMARY + ")");
         for (SecondarySite site : sites.secondaries()) {
             StackPorts.SecondaryPorts secondary = ports.secondary(site);
-            out.printf(format, site.name(), site.site().siteType(), api(secondary.api(), withApplications),
+            out.printf(
+                    format,
+                    site.name(),
+                    site.site().siteType(),
+                    api(secondary.api(), withApplications),
                     secondary.kafka() + " (" + secondary.kafkaController() + ")",
                     secondary.replicaDb() + " (" + site.replica() + ")");
         }

@@ -18,6 +18,7 @@ public record SecondarySite(Site site, int index) {
 
     /** The main site's components, each the only one of its kind. */
     public static final String PRIMARY = "primary";
+
     public static final String MAIN_KAFKA = "kafka-" + Site.COLOGNE.siteName();
     public static final String MAIN_APP = Site.COLOGNE.siteName() + "-app";
 

@@ -2,9 +2,6 @@ package io.opsdb.relay.infra;
 
 import io.opsdb.relay.infra.process.Await;
 import io.opsdb.relay.infra.process.WorkDirectory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -22,6 +19,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sites added to a stack while it runs, asked for from another terminal ({@code bin/relay up --sites ...}): the
@@ -52,8 +51,7 @@ public final class SiteAdditions {
      * @param added   whether the sites run now
      * @param message one line: the sites added, or why not
      */
-    public record Answer(boolean added, String message) {
-    }
+    public record Answer(boolean added, String message) {}
 
     /**
      * Asks the running launcher to add {@code sites} and waits for its answer.
@@ -68,16 +66,19 @@ public final class SiteAdditions {
         Path added = directory.resolve(id + ADDED);
         Path failed = directory.resolve(id + FAILED);
         try {
-            Await.until(() -> {
-                if (Files.exists(added) || Files.exists(failed)) {
-                    return true;
-                }
-                if (!launcher.isAlive()) {
-                    throw new StackException("the stack's launcher (pid " + launcher.pid() + ") ended before it added "
-                            + sites);
-                }
-                return false;
-            }, timeout, "the stack's launcher (pid " + launcher.pid() + ") answered the request to add sites " + sites);
+            Await.until(
+                    () -> {
+                        if (Files.exists(added) || Files.exists(failed)) {
+                            return true;
+                        }
+                        if (!launcher.isAlive()) {
+                            throw new StackException(
+                                    "the stack's launcher (pid " + launcher.pid() + ") ended before it added " + sites);
+                        }
+                        return false;
+                    },
+                    timeout,
+                    "the stack's launcher (pid " + launcher.pid() + ") answered the request to add sites " + sites);
             boolean ok = Files.exists(added);
             return new Answer(ok, read(ok ? added : failed));
         } finally {
@@ -138,7 +139,9 @@ public final class SiteAdditions {
         } catch (RuntimeException e) {
             ok = false;
             answer = "could not add " + text.orElse("sites") + ": "
-                    + (e instanceof StackException || e instanceof IllegalArgumentException ? e.getMessage() : Await.oneLine(e));
+                    + (e instanceof StackException || e instanceof IllegalArgumentException
+                            ? e.getMessage()
+                            : Await.oneLine(e));
             LOG.warn(answer);
         }
         delete(request);

@@ -36,7 +36,8 @@ public final class SiteList {
      * @throws IllegalArgumentException naming every problem at once, in one line
      */
     public static SiteList parse(String commaSeparated) {
-        return of(Arrays.stream(commaSeparated.split(",", -1)).map(String::strip).toList());
+        return of(
+                Arrays.stream(commaSeparated.split(",", -1)).map(String::strip).toList());
     }
 
     /**
@@ -67,8 +68,8 @@ public final class SiteList {
             problems.addAll(new SiteList(sites).componentNameClashes());
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid sites '" + String.join(",", names) + "': "
-                    + String.join("; ", problems));
+            throw new IllegalArgumentException(
+                    "invalid sites '" + String.join(",", names) + "': " + String.join("; ", problems));
         }
         return new SiteList(sites);
     }
@@ -83,8 +84,8 @@ public final class SiteList {
             for (String component : secondary.componentNames()) {
                 String other = owners.putIfAbsent(component, secondary.name());
                 if (other != null) {
-                    clashes.add("sites '" + other + "' and '" + secondary.name() + "' would both have a component named "
-                            + component);
+                    clashes.add("sites '" + other + "' and '" + secondary.name()
+                            + "' would both have a component named " + component);
                 }
             }
         }
@@ -101,7 +102,9 @@ public final class SiteList {
     }
 
     public Optional<SecondarySite> find(String name) {
-        return secondaries.stream().filter(secondary -> secondary.name().equals(name)).findFirst();
+        return secondaries.stream()
+                .filter(secondary -> secondary.name().equals(name))
+                .findFirst();
     }
 
     public List<String> names() {
@@ -120,7 +123,8 @@ public final class SiteList {
      *                                  valid list
      */
     public SiteList extendedBy(SiteList requested) {
-        List<String> missing = names().stream().filter(name -> requested.find(name).isEmpty()).toList();
+        List<String> missing =
+                names().stream().filter(name -> requested.find(name).isEmpty()).toList();
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("leaves out " + String.join(", ", missing));
         }
@@ -131,7 +135,9 @@ public final class SiteList {
 
     /** The sites in {@code this} that {@code earlier} does not have. */
     public List<SecondarySite> addedTo(SiteList earlier) {
-        return secondaries.stream().filter(secondary -> earlier.find(secondary.name()).isEmpty()).toList();
+        return secondaries.stream()
+                .filter(secondary -> earlier.find(secondary.name()).isEmpty())
+                .toList();
     }
 
     /** Every component's name in start order, the main site's included. */
@@ -152,11 +158,14 @@ public final class SiteList {
 
     /** The site a component belongs to. */
     public Optional<String> siteOf(String component) {
-        if (Stream.of(SecondarySite.PRIMARY, SecondarySite.MAIN_KAFKA, SecondarySite.MAIN_APP).anyMatch(component::equals)) {
+        if (Stream.of(SecondarySite.PRIMARY, SecondarySite.MAIN_KAFKA, SecondarySite.MAIN_APP)
+                .anyMatch(component::equals)) {
             return Optional.of(Site.COLOGNE.siteName());
         }
-        return secondaries.stream().filter(secondary -> secondary.componentNames().contains(component))
-                .map(SecondarySite::name).findFirst();
+        return secondaries.stream()
+                .filter(secondary -> secondary.componentNames().contains(component))
+                .map(SecondarySite::name)
+                .findFirst();
     }
 
     @Override

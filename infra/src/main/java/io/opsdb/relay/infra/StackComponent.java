@@ -42,6 +42,5 @@ public interface StackComponent {
      * Deletes its data from the work directory, so that its next start creates it anew (a site whose addition failed
      * half-way is added afresh). Only for a component that is not running; nothing for one without data.
      */
-    default void deleteData() {
-    }
+    default void deleteData() {}
 }

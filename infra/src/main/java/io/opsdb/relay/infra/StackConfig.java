@@ -20,8 +20,8 @@ import java.util.Optional;
  *                          {@code workDir}, or {@link SiteList#DEFAULT} for a new one. A stack resumed with more sites
  *                          than it was made with gets the new ones added; one with fewer is refused
  */
-public record StackConfig(Path relayHome, Path workDir, StackPorts ports, boolean startApplications,
-                          Optional<SiteList> sites) {
+public record StackConfig(
+        Path relayHome, Path workDir, StackPorts ports, boolean startApplications, Optional<SiteList> sites) {
 
     /** The system property naming the project root. */
     public static final String RELAY_HOME_PROPERTY = "relay.home";
@@ -54,8 +54,8 @@ public record StackConfig(Path relayHome, Path workDir, StackPorts ports, boolea
 
     static StackConfig fromEnvironment(Map<String, String> environment) {
         Path relayHome = Path.of(System.getProperty(RELAY_HOME_PROPERTY, ""));
-        return new StackConfig(relayHome, relayHome.resolve(DEFAULT_WORK_DIR), StackPorts.fromEnvironment(environment),
-                true);
+        return new StackConfig(
+                relayHome, relayHome.resolve(DEFAULT_WORK_DIR), StackPorts.fromEnvironment(environment), true);
     }
 
     public StackConfig withWorkDir(Path workDir) {

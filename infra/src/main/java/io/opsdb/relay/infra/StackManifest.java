@@ -30,6 +30,7 @@ public record StackManifest(Instant created, StackPorts ports, SiteList sites) {
 
     /** The file's name in the work directory. */
     public static final String FILE_NAME = "stack.properties";
+
     private static final String CREATED = "created";
     private static final String SITES = "SITES";
 
@@ -54,10 +55,13 @@ public record StackManifest(Instant created, StackPorts ports, SiteList sites) {
         properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
         try {
             String sites = values.get(SITES);
-            return Optional.of(new StackManifest(Instant.parse(values.getOrDefault(CREATED, "")),
-                    StackPorts.fromEnvironment(values), sites == null ? SiteList.DEFAULT : SiteList.parse(sites)));
+            return Optional.of(new StackManifest(
+                    Instant.parse(values.getOrDefault(CREATED, "")),
+                    StackPorts.fromEnvironment(values),
+                    sites == null ? SiteList.DEFAULT : SiteList.parse(sites)));
         } catch (RuntimeException e) {
-            throw new StackException(file + " is damaged (" + e.getMessage() + "): run 'bin/relay reset --yes' to start afresh", e);
+            throw new StackException(
+                    file + " is damaged (" + e.getMessage() + "): run 'bin/relay reset --yes' to start afresh", e);
         }
     }
 

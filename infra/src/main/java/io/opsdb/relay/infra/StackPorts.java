@@ -188,7 +188,8 @@ public final class StackPorts {
         List<PortClaim> claims = new ArrayList<>();
         if (withApplications) {
             claims.add(claim(mainApi(), SecondarySite.MAIN_APP, Port.MAIN_API));
-            sites.secondaries().forEach(site -> claims.add(claim(secondary(site).api(), site.app(), Port.OBSERVATORY_API)));
+            sites.secondaries()
+                    .forEach(site -> claims.add(claim(secondary(site).api(), site.app(), Port.OBSERVATORY_API)));
         }
         claims.add(claim(mainKafka(), SecondarySite.MAIN_KAFKA, Port.MAIN_KAFKA));
         claims.add(claim(mainKafkaController(), SecondarySite.MAIN_KAFKA + " controller", Port.MAIN_KAFKA));
@@ -197,7 +198,8 @@ public final class StackPorts {
             claims.add(claim(secondary(site).kafkaController(), site.kafka() + " controller", Port.OBSERVATORY_KAFKA));
         }
         claims.add(claim(primaryDb(), SecondarySite.PRIMARY, Port.PRIMARY_DB));
-        sites.secondaries().forEach(site -> claims.add(claim(secondary(site).replicaDb(), site.replica(), Port.REPLICA_DB)));
+        sites.secondaries()
+                .forEach(site -> claims.add(claim(secondary(site).replicaDb(), site.replica(), Port.REPLICA_DB)));
         return claims;
     }
 
@@ -236,8 +238,8 @@ public final class StackPorts {
         for (int i = 0; i < claims.size(); i++) {
             for (int j = i + 1; j < claims.size(); j++) {
                 if (claims.get(i).port() == claims.get(j).port()) {
-                    problems.add("port " + claims.get(i).port() + " is used by both " + claims.get(i).owner()
-                            + " and " + claims.get(j).owner());
+                    problems.add("port " + claims.get(i).port() + " is used by both "
+                            + claims.get(i).owner() + " and " + claims.get(j).owner());
                 }
             }
         }

@@ -5,7 +5,6 @@ import io.opsdb.relay.infra.process.LauncherPidFile;
 import io.opsdb.relay.infra.process.PidFiles;
 import io.opsdb.relay.infra.process.Processes;
 import io.opsdb.relay.infra.process.WorkDirectory;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -68,19 +67,23 @@ public final class StackProcesses {
      * @param site   the site the component belongs to; "-" for the launcher
      * @param detail what else the probe saw, e.g. {@code "health 503"}; empty if nothing
      */
-    public record ComponentStatus(String name, String site, OptionalLong pid, OptionalInt port, State state,
-                                  String detail) {
+    public record ComponentStatus(
+            String name, String site, OptionalLong pid, OptionalInt port, State state, String detail) {
 
         private static final String FORMAT = "%-20s %-12s %-8s %-6s %s";
 
         /** The heading of the {@link #line()}s' columns. */
-        public static final String HEADING = String.format(Locale.ROOT, FORMAT, "component", "site", "pid", "port",
-                "state");
+        public static final String HEADING =
+                String.format(Locale.ROOT, FORMAT, "component", "site", "pid", "port", "state");
 
         /** {@code name site pid port state}, aligned; "-" for a pid or port there is none of. */
         public String line() {
             // A name longer than its column (a secondary's MirrorMaker into cologne) pushes the rest of its line right.
-            return String.format(Locale.ROOT, FORMAT, name, site,
+            return String.format(
+                    Locale.ROOT,
+                    FORMAT,
+                    name,
+                    site,
                     pid.isPresent() ? String.valueOf(pid.getAsLong()) : "-",
                     port.isPresent() ? String.valueOf(port.getAsInt()) : "-",
                     state.label() + (detail.isEmpty() ? "" : " (" + detail + ")"));
@@ -105,7 +108,8 @@ public final class StackProcesses {
     private final Map<String, Integer> ports = new HashMap<>();
     private final Set<String> applications = new HashSet<>();
     private final LauncherPidFile launcher;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
 
     public StackProcesses(StackConfig config) {
         this.workDir = new WorkDirectory(config.workDir());
@@ -133,8 +137,13 @@ public final class StackProcesses {
     public List<ComponentStatus> status() {
         List<ComponentStatus> lines = new ArrayList<>();
         Optional<ProcessHandle> launcherProcess = launcher();
-        lines.add(new ComponentStatus(LAUNCHER, "-", pidOf(launcherProcess), OptionalInt.empty(),
-                launcherProcess.isPresent() ? State.RUNNING : State.STOPPED, ""));
+        lines.add(new ComponentStatus(
+                LAUNCHER,
+                "-",
+                pidOf(launcherProcess),
+                OptionalInt.empty(),
+                launcherProcess.isPresent() ? State.RUNNING : State.STOPPED,
+                ""));
         for (String name : sites.componentNames()) {
             lines.add(status(name));
         }
@@ -156,11 +165,16 @@ public final class StackProcesses {
             if (health.isEmpty()) {
                 return new ComponentStatus(name, site, pidOf(process), port, State.NOT_ANSWERING, "");
             }
-            return new ComponentStatus(name, site, pidOf(process), port, State.ANSWERS,
+            return new ComponentStatus(
+                    name,
+                    site,
+                    pidOf(process),
+                    port,
+                    State.ANSWERS,
                     health.getAsInt() == 200 ? "" : "health " + health.getAsInt());
         }
-        return new ComponentStatus(name, site, pidOf(process), port,
-                accepts(port.getAsInt()) ? State.ANSWERS : State.NOT_ANSWERING, "");
+        return new ComponentStatus(
+                name, site, pidOf(process), port, accepts(port.getAsInt()) ? State.ANSWERS : State.NOT_ANSWERING, "");
     }
 
     /**
@@ -175,17 +189,25 @@ public final class StackProcesses {
         launcherProcess.ifPresent(process -> {
             process.destroy();
             try {
-                Await.until(() -> !process.isAlive() && runningComponents().isEmpty(), timeout,
+                Await.until(
+                        () -> !process.isAlive() && runningComponents().isEmpty(),
+                        timeout,
                         "the launcher stopped the stack");
             } catch (StackException e) {
                 List<String> running = new ArrayList<>();
                 if (process.isAlive()) {
                     running.add(LAUNCHER + " (pid " + process.pid() + ")");
                 }
-                runningComponents().forEach(name -> running.add(name + " (pid " + component(name).map(ProcessHandle::pid)
-                        .map(String::valueOf).orElse("-") + ")"));
-                throw new StackException("the stack in " + workDir.root() + " did not stop within " + timeout.toSeconds()
-                        + " s; still running: " + String.join(", ", running) + "; see " + workDir.logs(), e);
+                runningComponents()
+                        .forEach(name -> running.add(name + " (pid "
+                                + component(name)
+                                        .map(ProcessHandle::pid)
+                                        .map(String::valueOf)
+                                        .orElse("-") + ")"));
+                throw new StackException(
+                        "the stack in " + workDir.root() + " did not stop within " + timeout.toSeconds()
+                                + " s; still running: " + String.join(", ", running) + "; see " + workDir.logs(),
+                        e);
             }
         });
         List<String> leftovers = new ArrayList<>();
@@ -202,7 +224,9 @@ public final class StackProcesses {
 
     /** The components whose processes run, in start order. */
     public List<String> runningComponents() {
-        return sites.componentNames().stream().filter(name -> component(name).isPresent()).toList();
+        return sites.componentNames().stream()
+                .filter(name -> component(name).isPresent())
+                .toList();
     }
 
     private Optional<ProcessHandle> component(String name) {
@@ -230,9 +254,12 @@ public final class StackProcesses {
     /** The HTTP status of {@code GET /health}, or empty if the application does not answer. */
     private OptionalInt health(int port) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                .timeout(PROBE_TIMEOUT).GET().build();
+                .timeout(PROBE_TIMEOUT)
+                .GET()
+                .build();
         try {
-            return OptionalInt.of(http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+            return OptionalInt.of(
+                    http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
         } catch (IOException e) {
             return OptionalInt.empty();
         } catch (InterruptedException e) {

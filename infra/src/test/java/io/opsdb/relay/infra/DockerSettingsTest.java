@@ -2,17 +2,15 @@ package io.opsdb.relay.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.kafka.RelayLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import io.opsdb.relay.kafka.RelayLimits;
 
 /**
  * The compose files cannot read {@link RelayLimits} or the launcher's {@code MirrorMakerProperties}: they repeat them
@@ -40,19 +38,23 @@ class DockerSettingsTest {
     void eachSecondarysMirrorMakerCarriesTheLargestRecordBothWays(String file, String site) throws Exception {
         Properties mm2 = mirrorMaker(file);
         for (String cluster : new String[] {"cologne", site}) {
-            assertThat(mm2.getProperty(cluster + ".producer.max.request.size")).as(cluster + " producer").isEqualTo(MAX_RECORD_BYTES);
-            assertThat(mm2.getProperty(cluster + ".consumer.max.partition.fetch.bytes")).as(cluster + " consumer")
+            assertThat(mm2.getProperty(cluster + ".producer.max.request.size"))
+                    .as(cluster + " producer")
+                    .isEqualTo(MAX_RECORD_BYTES);
+            assertThat(mm2.getProperty(cluster + ".consumer.max.partition.fetch.bytes"))
+                    .as(cluster + " consumer")
                     .isEqualTo(MAX_RECORD_BYTES);
         }
     }
 
     @ParameterizedTest
     @CsvSource({"mm2.properties, observatory, mm2-cologne", "mm2-summit.properties, summit, mm2-cologne-summit"})
-    void eachSecondarysMirrorMakerDeclaresCologneAndItsSiteWithTheirTwoFlows(String file, String site, String intoCologne)
-            throws Exception {
+    void eachSecondarysMirrorMakerDeclaresCologneAndItsSiteWithTheirTwoFlows(
+            String file, String site, String intoCologne) throws Exception {
         Properties mm2 = mirrorMaker(file);
 
-        assertThat(mm2.getProperty("clusters")).as("only cologne and the site: no heartbeat flows to other sites")
+        assertThat(mm2.getProperty("clusters"))
+                .as("only cologne and the site: no heartbeat flows to other sites")
                 .isEqualTo("cologne, " + site);
         assertThat(mm2.getProperty(site + ".bootstrap.servers")).isEqualTo("kafka-" + site + ":9092");
         assertThat(mm2.getProperty("cologne.bootstrap.servers")).isEqualTo("kafka-cologne:9092");
@@ -73,18 +75,25 @@ class DockerSettingsTest {
     void theSecondSecondaryIsAProfileWithItsOwnNameAndTheNextPortsOfTheLaunchersPattern() throws Exception {
         String compose = compose();
 
-        assertThat(compose).contains("SITE_NAME: summit")
+        assertThat(compose)
+                .contains("SITE_NAME: summit")
                 .contains("KAFKA_BOOTSTRAP_SERVERS: kafka-summit:9092")
                 .contains("LOCAL_DB_HOST: replica-summit")
-                .contains("${SUMMIT_API_PORT:-" + StackPorts.defaults().secondary(1).api() + "}")
-                .contains("${SUMMIT_KAFKA_PORT:-" + StackPorts.defaults().secondary(1).kafka() + "}")
-                .contains("${SUMMIT_REPLICA_DB_PORT:-" + StackPorts.defaults().secondary(1).replicaDb() + "}");
-        assertThat(compose.split("profiles: \\[summit]", -1)).as("every summit service is in the profile").hasSize(7);
+                .contains("${SUMMIT_API_PORT:-"
+                        + StackPorts.defaults().secondary(1).api() + "}")
+                .contains("${SUMMIT_KAFKA_PORT:-"
+                        + StackPorts.defaults().secondary(1).kafka() + "}")
+                .contains("${SUMMIT_REPLICA_DB_PORT:-"
+                        + StackPorts.defaults().secondary(1).replicaDb() + "}");
+        assertThat(compose.split("profiles: \\[summit]", -1))
+                .as("every summit service is in the profile")
+                .hasSize(7);
     }
 
     @Test
     void theComposeBrokersAcceptTheLargestRecord() throws Exception {
-        assertThat(compose()).contains("KAFKA_MESSAGE_MAX_BYTES: \"" + MAX_RECORD_BYTES + "\"")
+        assertThat(compose())
+                .contains("KAFKA_MESSAGE_MAX_BYTES: \"" + MAX_RECORD_BYTES + "\"")
                 .contains("KAFKA_REPLICA_FETCH_MAX_BYTES: \"" + MAX_RECORD_BYTES + "\"");
     }
 }

@@ -1,7 +1,22 @@
 package io.opsdb.relay.infra;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.opsdb.relay.infra.process.Await;
 import io.opsdb.relay.kafka.RelayTopics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,22 +32,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The stack's plumbing, for real and without the applications: mirroring both ways, streaming replication, and
@@ -50,8 +49,11 @@ class LocalStackIT {
     @BeforeAll
     static void startStack() {
         Path relayHome = Path.of(System.getProperty(StackConfig.RELAY_HOME_PROPERTY));
-        stack = LocalStack.startFresh(new StackConfig(relayHome, relayHome.resolve("infra/target/local-stack-it"),
-                StackPorts.defaults().withOffset(PORT_OFFSET), false));
+        stack = LocalStack.startFresh(new StackConfig(
+                relayHome,
+                relayHome.resolve("infra/target/local-stack-it"),
+                StackPorts.defaults().withOffset(PORT_OFFSET),
+                false));
     }
 
     @AfterAll
@@ -64,14 +66,21 @@ class LocalStackIT {
     @Test
     @Order(1)
     void startsEveryInfrastructureComponentAsARunningProcess() throws Exception {
-        assertThat(stack.components()).extracting(StackComponent::name).containsExactly(
-                LocalStack.PRIMARY, LocalStack.REPLICA, LocalStack.KAFKA_COLOGNE, LocalStack.KAFKA_OBSERVATORY,
-                LocalStack.MM2_COLOGNE, LocalStack.MM2_OBSERVATORY);
+        assertThat(stack.components())
+                .extracting(StackComponent::name)
+                .containsExactly(
+                        LocalStack.PRIMARY,
+                        LocalStack.REPLICA,
+                        LocalStack.KAFKA_COLOGNE,
+                        LocalStack.KAFKA_OBSERVATORY,
+                        LocalStack.MM2_COLOGNE,
+                        LocalStack.MM2_OBSERVATORY);
         assertThat(stack.components()).allMatch(StackComponent::isRunning);
         assertThat(stack.observatoryBootstrapServers()).isEqualTo("127.0.0.1:" + (29092 + PORT_OFFSET));
         Path secret = stack.workDir().resolve("secrets/db-password");
         assertThat(Files.readString(secret)).isEqualTo(stack.dbPassword());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
+                .isEqualTo("rw-------");
     }
 
     @Test
@@ -92,7 +101,8 @@ class LocalStackIT {
 
         produce(stack.mainBootstrapServers(), RelayTopics.OUTCOMES, List.of(outcome));
 
-        assertThat(awaitValues(stack.observatoryBootstrapServers(), "cologne." + RelayTopics.OUTCOMES, List.of(outcome)))
+        assertThat(awaitValues(
+                        stack.observatoryBootstrapServers(), "cologne." + RelayTopics.OUTCOMES, List.of(outcome)))
                 .contains(outcome);
     }
 
@@ -100,24 +110,31 @@ class LocalStackIT {
     @Order(4)
     void replicaIsAStreamingHotStandbyServingRowsWrittenOnThePrimary() throws Exception {
         String note = "row-" + UUID.randomUUID();
-        try (Connection primary = connect(stack.primaryJdbcUrl()); Statement statement = primary.createStatement()) {
+        try (Connection primary = connect(stack.primaryJdbcUrl());
+                Statement statement = primary.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS stack_probe (note text PRIMARY KEY)");
             statement.execute("INSERT INTO stack_probe VALUES ('" + note + "')");
         }
 
-        try (Connection replica = connect(stack.replicaJdbcUrl()); Statement statement = replica.createStatement()) {
-            Await.until(() -> {
-                try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM stack_probe WHERE note = '" + note + "'")) {
-                    return rows.next() && rows.getInt(1) == 1;
-                }
-            }, Duration.ofSeconds(10), "the replica served the row written on the primary");
+        try (Connection replica = connect(stack.replicaJdbcUrl());
+                Statement statement = replica.createStatement()) {
+            Await.until(
+                    () -> {
+                        try (ResultSet rows = statement.executeQuery(
+                                "SELECT count(*) FROM stack_probe WHERE note = '" + note + "'")) {
+                            return rows.next() && rows.getInt(1) == 1;
+                        }
+                    },
+                    Duration.ofSeconds(10),
+                    "the replica served the row written on the primary");
             try (ResultSet recovery = statement.executeQuery("SELECT pg_is_in_recovery()")) {
                 assertThat(recovery.next()).isTrue();
                 assertThat(recovery.getBoolean(1)).isTrue();
             }
         }
         // Through its own physical slot: the primary keeps the WAL a stopped or lagging replica still needs.
-        try (Connection primary = connect(stack.primaryJdbcUrl()); Statement statement = primary.createStatement();
+        try (Connection primary = connect(stack.primaryJdbcUrl());
+                Statement statement = primary.createStatement();
                 ResultSet slot = statement.executeQuery("SELECT slot_name, slot_type, active FROM pg_replication_slots"
                         + " WHERE slot_type = 'physical'")) {
             assertThat(slot.next()).as("a physical replication slot").isTrue();
@@ -129,7 +146,9 @@ class LocalStackIT {
     @Test
     @Order(5)
     void killedBrokerRestartsWithItsTopicDataAndMirroringResumes() throws Exception {
-        List<String> before = IntStream.range(0, 20).mapToObj(i -> "before-kill-" + i + "-" + UUID.randomUUID()).toList();
+        List<String> before = IntStream.range(0, 20)
+                .mapToObj(i -> "before-kill-" + i + "-" + UUID.randomUUID())
+                .toList();
         produce(stack.observatoryBootstrapServers(), RelayTopics.COMMANDS, before);
 
         stack.kill(LocalStack.KAFKA_OBSERVATORY);
@@ -149,9 +168,10 @@ class LocalStackIT {
     }
 
     private static void produce(String bootstrapServers, String topic, List<String> values) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(),
+                new StringSerializer())) {
             for (String value : values) {
                 producer.send(new ProducerRecord<>(topic, value, value)).get();
             }
@@ -161,18 +181,26 @@ class LocalStackIT {
     /** Reads the topic's single partition from the start until every expected value was seen; returns all values read. */
     private static List<String> awaitValues(String bootstrapServers, String topic, List<String> expected) {
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        "false"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
-            Await.until(() -> {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
-                return values.containsAll(expected);
-            }, MIRROR_TIMEOUT, expected.size() + " records arrived in " + topic + " at " + bootstrapServers);
+            Await.until(
+                    () -> {
+                        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                            values.add(record.value());
+                        }
+                        return values.containsAll(expected);
+                    },
+                    MIRROR_TIMEOUT,
+                    expected.size() + " records arrived in " + topic + " at " + bootstrapServers);
         }
         return values;
     }

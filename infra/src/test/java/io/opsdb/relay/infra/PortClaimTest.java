@@ -1,12 +1,11 @@
 package io.opsdb.relay.infra;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class PortClaimTest {
 
@@ -16,8 +15,9 @@ class PortClaimTest {
             PortClaim claim = new PortClaim(taken.getLocalPort(), "kafka-cologne", "MAIN_KAFKA_PORT");
 
             assertThat(claim.isFree()).isFalse();
-            assertThat(PortClaim.conflicts(List.of(claim))).contains("port " + taken.getLocalPort()
-                    + " (kafka-cologne) is already in use: stop what holds it or set MAIN_KAFKA_PORT");
+            assertThat(PortClaim.conflicts(List.of(claim)))
+                    .contains("port " + taken.getLocalPort()
+                            + " (kafka-cologne) is already in use: stop what holds it or set MAIN_KAFKA_PORT");
         }
     }
 
@@ -28,6 +28,7 @@ class PortClaimTest {
             port = probe.getLocalPort();
         }
 
-        assertThat(PortClaim.conflicts(List.of(new PortClaim(port, "primary", "PRIMARY_DB_PORT")))).isEmpty();
+        assertThat(PortClaim.conflicts(List.of(new PortClaim(port, "primary", "PRIMARY_DB_PORT"))))
+                .isEmpty();
     }
 }

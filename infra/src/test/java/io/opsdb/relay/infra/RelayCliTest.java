@@ -2,6 +2,11 @@ package io.opsdb.relay.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.flow.Conditions;
+import io.opsdb.relay.infra.process.LauncherPidFile;
+import io.opsdb.relay.infra.process.PidFiles;
+import io.opsdb.relay.infra.process.Processes;
+import io.opsdb.relay.infra.process.WorkDirectory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,16 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.opsdb.relay.infra.flow.Conditions;
-import io.opsdb.relay.infra.process.LauncherPidFile;
-import io.opsdb.relay.infra.process.PidFiles;
-import io.opsdb.relay.infra.process.Processes;
-import io.opsdb.relay.infra.process.WorkDirectory;
 
 /**
  * {@code bin/relay stop}, {@code status} and {@code reset}: their arguments, the confirmation reset asks for, and what
@@ -46,11 +44,18 @@ class RelayCliTest {
     }
 
     private StackConfig config() {
-        return new StackConfig(home, home.resolve(StackConfig.DEFAULT_WORK_DIR), StackPorts.defaults().withOffset(4000), true);
+        return new StackConfig(
+                home,
+                home.resolve(StackConfig.DEFAULT_WORK_DIR),
+                StackPorts.defaults().withOffset(4000),
+                true);
     }
 
     private int relay(String... args) {
-        return RelayCli.run(args, this::config, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return RelayCli.run(
+                args,
+                this::config,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -111,7 +116,10 @@ class RelayCliTest {
         int exit = relay("reset", "--yes");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err()).contains("already running").contains("launcher pid " + running.pid()).contains("bin/relay stop");
+        assertThat(err())
+                .contains("already running")
+                .contains("launcher pid " + running.pid())
+                .contains("bin/relay stop");
         assertThat(workDir.resolve("secrets/db-password")).exists();
         assertThat(running.isAlive()).isTrue();
     }
@@ -122,8 +130,11 @@ class RelayCliTest {
         assertThat(relay("stop", "--yes")).isEqualTo(1);
         assertThat(relay("status", "-v")).isEqualTo(1);
 
-        assertThat(err().lines()).hasSize(3).allSatisfy(line -> assertThat(line).startsWith("relay: unknown option")
-                .contains("usage: relay up [--sites a,b,c] | relay stop | relay status | relay reset --yes"));
+        assertThat(err().lines())
+                .hasSize(3)
+                .allSatisfy(line -> assertThat(line)
+                        .startsWith("relay: unknown option")
+                        .contains("usage: relay up [--sites a,b,c] | relay stop | relay status | relay reset --yes"));
     }
 
     @Test
@@ -145,7 +156,8 @@ class RelayCliTest {
 
         assertThat(exit).as(err()).isZero();
         assertThat(running.isAlive()).isFalse();
-        assertThat(out()).contains("stopped the stack in " + config().workDir() + " (launcher pid " + running.pid() + ")");
+        assertThat(out())
+                .contains("stopped the stack in " + config().workDir() + " (launcher pid " + running.pid() + ")");
     }
 
     @Test
@@ -154,14 +166,20 @@ class RelayCliTest {
         // A component as the stack records it: its pid in pids/, its command line naming the work directory.
         WorkDirectory workDir = new WorkDirectory(config().workDir());
         Files.writeString(workDir.logFile(LocalStack.KAFKA_COLOGNE), "");
-        leftover = new ProcessBuilder("tail", "-f", "/dev/null", workDir.logFile(LocalStack.KAFKA_COLOGNE).toString()).start();
+        leftover = new ProcessBuilder(
+                        "tail",
+                        "-f",
+                        "/dev/null",
+                        workDir.logFile(LocalStack.KAFKA_COLOGNE).toString())
+                .start();
         PidFiles.write(workDir.pidFile(LocalStack.KAFKA_COLOGNE), leftover.pid());
 
         relay("status");
         int exit = relay("stop");
 
-        assertThat(out()).contains(line(LocalStack.KAFKA_COLOGNE, "cologne", String.valueOf(leftover.pid()), "23092",
-                "not answering"));
+        assertThat(out())
+                .contains(line(
+                        LocalStack.KAFKA_COLOGNE, "cologne", String.valueOf(leftover.pid()), "23092", "not answering"));
         assertThat(exit).as(err()).isZero();
         assertThat(leftover.isAlive()).isFalse();
         assertThat(out()).contains("stopped kafka-cologne, left running without a launcher");
@@ -177,16 +195,17 @@ class RelayCliTest {
         List<String> lines = out().lines().toList();
         assertThat(lines.get(1)).isEqualTo(StackProcesses.ComponentStatus.HEADING);
         assertThat(lines.get(0)).isEqualTo("stack in " + config().workDir() + ", sites cologne (main), observatory");
-        assertThat(lines.subList(2, lines.size())).containsExactly(
-                line("launcher", "-", "-", "stopped"),
-                line("primary", "cologne", "19432", "stopped"),
-                line("replica", "observatory", "29432", "stopped"),
-                line("kafka-cologne", "cologne", "23092", "stopped"),
-                line("kafka-observatory", "observatory", "33092", "stopped"),
-                line("mm2-cologne", "observatory", "-", "stopped"),
-                line("mm2-observatory", "observatory", "-", "stopped"),
-                line("cologne-app", "cologne", "12000", "stopped"),
-                line("observatory-app", "observatory", "12001", "stopped"));
+        assertThat(lines.subList(2, lines.size()))
+                .containsExactly(
+                        line("launcher", "-", "-", "stopped"),
+                        line("primary", "cologne", "19432", "stopped"),
+                        line("replica", "observatory", "29432", "stopped"),
+                        line("kafka-cologne", "cologne", "23092", "stopped"),
+                        line("kafka-observatory", "observatory", "33092", "stopped"),
+                        line("mm2-cologne", "observatory", "-", "stopped"),
+                        line("mm2-observatory", "observatory", "-", "stopped"),
+                        line("cologne-app", "cologne", "12000", "stopped"),
+                        line("observatory-app", "observatory", "12001", "stopped"));
     }
 
     @Test
@@ -197,21 +216,27 @@ class RelayCliTest {
 
         List<String> lines = out().lines().toList();
         assertThat(lines.get(0)).endsWith("sites cologne (main), observatory, summit, lab");
-        assertThat(lines).contains(
-                line("replica-summit", "summit", "29442", "stopped"),
-                line("replica-lab", "lab", "29452", "stopped"),
-                line("kafka-summit", "summit", "33102", "stopped"),
-                line("mm2-cologne-summit", "summit", "-", "stopped"),
-                line("mm2-summit", "summit", "-", "stopped"),
-                line("summit-app", "summit", "12011", "stopped"),
-                line("lab-app", "lab", "12021", "stopped"));
+        assertThat(lines)
+                .contains(
+                        line("replica-summit", "summit", "29442", "stopped"),
+                        line("replica-lab", "lab", "29452", "stopped"),
+                        line("kafka-summit", "summit", "33102", "stopped"),
+                        line("mm2-cologne-summit", "summit", "-", "stopped"),
+                        line("mm2-summit", "summit", "-", "stopped"),
+                        line("summit-app", "summit", "12011", "stopped"),
+                        line("lab-app", "lab", "12021", "stopped"));
         assertThat(lines).hasSize(2 + 1 + 3 + 5 * 3);
     }
 
     @Test
     void aNameLongerThanItsColumnIsKeptApartFromTheNext() {
-        StackProcesses.ComponentStatus status = new StackProcesses.ComponentStatus("mm2-cologne-observatory", "observatory",
-                java.util.OptionalLong.empty(), java.util.OptionalInt.empty(), StackProcesses.State.STOPPED, "");
+        StackProcesses.ComponentStatus status = new StackProcesses.ComponentStatus(
+                "mm2-cologne-observatory",
+                "observatory",
+                java.util.OptionalLong.empty(),
+                java.util.OptionalInt.empty(),
+                StackProcesses.State.STOPPED,
+                "");
 
         assertThat(status.line()).startsWith("mm2-cologne-observatory observatory ");
     }
@@ -221,10 +246,13 @@ class RelayCliTest {
         int exit = relay("up", "--sites", "observatory,Summit,cologne,observatory");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err().lines()).singleElement().satisfies(line -> assertThat(line)
-                .startsWith("relay: invalid sites 'observatory,Summit,cologne,observatory': ")
-                .contains("'Summit' is not a site name").contains("'cologne' is the main site's name")
-                .contains("'observatory' is named twice"));
+        assertThat(err().lines())
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .startsWith("relay: invalid sites 'observatory,Summit,cologne,observatory': ")
+                        .contains("'Summit' is not a site name")
+                        .contains("'cologne' is the main site's name")
+                        .contains("'observatory' is named twice"));
         assertThat(config().workDir()).doesNotExist();
     }
 
@@ -241,11 +269,14 @@ class RelayCliTest {
         int exit = relay("up", "--sites", "observatory,lab");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err().lines()).singleElement().satisfies(line -> assertThat(line)
-                .contains("the stack in " + workDir + " has the sites observatory,summit and --sites observatory,lab"
-                        + " leaves out summit")
-                .contains("'bin/relay up --sites observatory,summit,<new site>' to add one")
-                .contains("'bin/relay reset --yes'"));
+        assertThat(err().lines())
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .contains("the stack in " + workDir
+                                + " has the sites observatory,summit and --sites observatory,lab"
+                                + " leaves out summit")
+                        .contains("'bin/relay up --sites observatory,summit,<new site>' to add one")
+                        .contains("'bin/relay reset --yes'"));
     }
 
     @Test
@@ -256,15 +287,22 @@ class RelayCliTest {
         // Plays the launcher's part: answers the request it finds.
         Thread launcherSide = new Thread(() -> {
             try {
-                Conditions.waitFor(() -> Files.isDirectory(requests) && Files.list(requests)
-                        .anyMatch(file -> file.toString().endsWith(".request")), Duration.ofSeconds(30), "a request");
+                Conditions.waitFor(
+                        () -> Files.isDirectory(requests)
+                                && Files.list(requests)
+                                        .anyMatch(file -> file.toString().endsWith(".request")),
+                        Duration.ofSeconds(30),
+                        "a request");
                 try (var files = Files.list(requests)) {
-                    Path request = files.filter(file -> file.toString().endsWith(".request")).findFirst().orElseThrow();
+                    Path request = files.filter(file -> file.toString().endsWith(".request"))
+                            .findFirst()
+                            .orElseThrow();
                     String id = request.getFileName().toString().replace(".request", "");
-                    Files.writeString(requests.resolve(id + ".added"), "asked for " + Files.readString(request).strip());
+                    Files.writeString(
+                            requests.resolve(id + ".added"),
+                            "asked for " + Files.readString(request).strip());
                 }
-            }
-            catch (Exception e) {
+            } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
@@ -274,9 +312,11 @@ class RelayCliTest {
         launcherSide.join(30_000);
 
         assertThat(exit).as(err()).isZero();
-        assertThat(out()).contains("asking the running stack (launcher pid " + launcher.pid() + ") to add summit")
+        assertThat(out())
+                .contains("asking the running stack (launcher pid " + launcher.pid() + ") to add summit")
                 .contains("relay: asked for observatory,summit")
-                .containsPattern("summit +secondary +http://127.0.0.1:12011 +33102 \\(33103\\) +29442 \\(replica-summit\\)");
+                .containsPattern(
+                        "summit +secondary +http://127.0.0.1:12011 +33102 \\(33103\\) +29442 \\(replica-summit\\)");
         try (var left = Files.list(requests)) {
             assertThat(left).as("request and answer are removed").isEmpty();
         }
@@ -290,7 +330,9 @@ class RelayCliTest {
         int exit = relay("up", "--sites", "observatory");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err()).contains("already running").contains("launcher pid " + running.pid())
+        assertThat(err())
+                .contains("already running")
+                .contains("launcher pid " + running.pid())
                 .contains("with the sites observatory");
     }
 
@@ -299,8 +341,9 @@ class RelayCliTest {
         int exit = relay("demo", "--sites", "lab,lab");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err().lines()).singleElement().satisfies(line -> assertThat(line)
-                .isEqualTo("relay: invalid sites 'lab,lab': 'lab' is named twice"));
+        assertThat(err().lines())
+                .singleElement()
+                .satisfies(line -> assertThat(line).isEqualTo("relay: invalid sites 'lab,lab': 'lab' is named twice"));
     }
 
     @Test
@@ -334,8 +377,10 @@ class RelayCliTest {
         int exit = relay("up");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err().lines()).singleElement().satisfies(line -> assertThat(line)
-                .contains("holds an incomplete stack").contains("run 'bin/relay reset --yes'"));
+        assertThat(err().lines())
+                .singleElement()
+                .satisfies(line ->
+                        assertThat(line).contains("holds an incomplete stack").contains("run 'bin/relay reset --yes'"));
         assertThat(primary.resolve("PG_VERSION")).exists();
     }
 
@@ -359,12 +404,14 @@ class RelayCliTest {
     void upOnAStackMadeWithOtherPortsNamesTheChangedVariables() throws IOException {
         WorkDirectory workDir = new WorkDirectory(config().workDir());
         workDir.create();
-        new StackManifest(Instant.now(), config().ports().with(StackPorts.Port.PRIMARY_DB, 15432)).writeTo(workDir.root());
+        new StackManifest(Instant.now(), config().ports().with(StackPorts.Port.PRIMARY_DB, 15432))
+                .writeTo(workDir.root());
 
         int exit = relay("up");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err()).contains("PRIMARY_DB_PORT=19432 (the stack was made with 15432)")
+        assertThat(err())
+                .contains("PRIMARY_DB_PORT=19432 (the stack was made with 15432)")
                 .doesNotContain("REPLICA_DB_PORT");
     }
 

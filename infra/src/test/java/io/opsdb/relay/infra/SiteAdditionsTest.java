@@ -3,6 +3,9 @@ package io.opsdb.relay.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opsdb.relay.infra.flow.Conditions;
+import io.opsdb.relay.infra.process.Processes;
+import io.opsdb.relay.infra.process.WorkDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,14 +13,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.opsdb.relay.infra.flow.Conditions;
-import io.opsdb.relay.infra.process.Processes;
-import io.opsdb.relay.infra.process.WorkDirectory;
 
 /** The request and answer between {@code bin/relay up --sites} and the launcher of a running stack. */
 class SiteAdditionsTest {
@@ -49,7 +47,8 @@ class SiteAdditionsTest {
     private void aLauncherServing(java.util.function.Function<SiteList, String> addition) throws Exception {
         launcher = new Thread(() -> additions().serve(addition, reported::add), "launcher");
         launcher.start();
-        Conditions.waitFor(() -> Files.isDirectory(root.resolve("requests")), Duration.ofSeconds(10), "the launcher serves");
+        Conditions.waitFor(
+                () -> Files.isDirectory(root.resolve("requests")), Duration.ofSeconds(10), "the launcher serves");
     }
 
     @Test
@@ -59,8 +58,8 @@ class SiteAdditionsTest {
             return "added " + sites;
         });
 
-        SiteAdditions.Answer answer = additions().request(SiteList.parse("observatory,summit"), ProcessHandle.current(),
-                Duration.ofSeconds(30));
+        SiteAdditions.Answer answer = additions()
+                .request(SiteList.parse("observatory,summit"), ProcessHandle.current(), Duration.ofSeconds(30));
 
         assertThat(answer).isEqualTo(new SiteAdditions.Answer(true, "added observatory,summit"));
         assertThat(asked).containsExactly(SiteList.parse("observatory,summit"));
@@ -79,13 +78,14 @@ class SiteAdditionsTest {
             return "added " + sites;
         });
 
-        SiteAdditions.Answer failed = additions().request(SiteList.parse("observatory,lab"), ProcessHandle.current(),
-                Duration.ofSeconds(30));
-        SiteAdditions.Answer next = additions().request(SiteList.parse("observatory,summit"), ProcessHandle.current(),
-                Duration.ofSeconds(30));
+        SiteAdditions.Answer failed =
+                additions().request(SiteList.parse("observatory,lab"), ProcessHandle.current(), Duration.ofSeconds(30));
+        SiteAdditions.Answer next = additions()
+                .request(SiteList.parse("observatory,summit"), ProcessHandle.current(), Duration.ofSeconds(30));
 
-        assertThat(failed).isEqualTo(new SiteAdditions.Answer(false,
-                "could not add observatory,lab: port 8011 (lab-app) is already in use"));
+        assertThat(failed)
+                .isEqualTo(new SiteAdditions.Answer(
+                        false, "could not add observatory,lab: port 8011 (lab-app) is already in use"));
         assertThat(next.added()).isTrue();
     }
 
@@ -94,8 +94,13 @@ class SiteAdditionsTest {
         Path requests = root.resolve("requests");
         Files.createDirectories(requests);
         Path stale = Files.writeString(requests.resolve("stale.request"), "observatory,stale\n");
-        Files.setLastModifiedTime(stale, FileTime.from(ProcessHandle.current().info().startInstant().orElseThrow()
-                .minusSeconds(60)));
+        Files.setLastModifiedTime(
+                stale,
+                FileTime.from(ProcessHandle.current()
+                        .info()
+                        .startInstant()
+                        .orElseThrow()
+                        .minusSeconds(60)));
 
         aLauncherServing(sites -> {
             asked.add(sites);
@@ -111,10 +116,12 @@ class SiteAdditionsTest {
     void aLauncherThatEndsWithoutAnsweringIsReported() throws IOException {
         otherLauncher = new ProcessBuilder("sleep", "1").start();
 
-        assertThatThrownBy(() -> additions().request(SiteList.parse("observatory,summit"), otherLauncher.toHandle(),
-                Duration.ofSeconds(30)))
+        assertThatThrownBy(() -> additions()
+                        .request(
+                                SiteList.parse("observatory,summit"), otherLauncher.toHandle(), Duration.ofSeconds(30)))
                 .isInstanceOf(StackException.class)
-                .hasMessage("the stack's launcher (pid " + otherLauncher.pid() + ") ended before it added observatory,summit");
+                .hasMessage("the stack's launcher (pid " + otherLauncher.pid()
+                        + ") ended before it added observatory,summit");
         try (var left = Files.list(root.resolve("requests"))) {
             assertThat(left).as("the request is withdrawn").isEmpty();
         }

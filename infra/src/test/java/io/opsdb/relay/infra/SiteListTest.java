@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class SiteListTest {
@@ -12,8 +11,16 @@ class SiteListTest {
     @Test
     void theDefaultStackHasTheObservatoryAloneWithTheSingleSiteComponentNames() {
         assertThat(SiteList.DEFAULT.names()).containsExactly("observatory");
-        assertThat(SiteList.DEFAULT.componentNames()).containsExactly("primary", "replica", "kafka-cologne",
-                "kafka-observatory", "mm2-cologne", "mm2-observatory", "cologne-app", "observatory-app");
+        assertThat(SiteList.DEFAULT.componentNames())
+                .containsExactly(
+                        "primary",
+                        "replica",
+                        "kafka-cologne",
+                        "kafka-observatory",
+                        "mm2-cologne",
+                        "mm2-observatory",
+                        "cologne-app",
+                        "observatory-app");
     }
 
     @Test
@@ -28,10 +35,21 @@ class SiteListTest {
 
     @Test
     void componentsStartOneKindAtATimeEverySiteTogether() {
-        assertThat(SiteList.parse("observatory,summit").componentNames()).containsExactly(
-                "primary", "replica", "replica-summit", "kafka-cologne", "kafka-observatory", "kafka-summit",
-                "mm2-cologne", "mm2-observatory", "mm2-cologne-summit", "mm2-summit",
-                "cologne-app", "observatory-app", "summit-app");
+        assertThat(SiteList.parse("observatory,summit").componentNames())
+                .containsExactly(
+                        "primary",
+                        "replica",
+                        "replica-summit",
+                        "kafka-cologne",
+                        "kafka-observatory",
+                        "kafka-summit",
+                        "mm2-cologne",
+                        "mm2-observatory",
+                        "mm2-cologne-summit",
+                        "mm2-summit",
+                        "cologne-app",
+                        "observatory-app",
+                        "summit-app");
     }
 
     @Test
@@ -47,7 +65,8 @@ class SiteListTest {
 
     @Test
     void namesAreTrimmedAndKeepTheirOrder() {
-        assertThat(SiteList.parse(" observatory , summit,lab ").names()).containsExactly("observatory", "summit", "lab");
+        assertThat(SiteList.parse(" observatory , summit,lab ").names())
+                .containsExactly("observatory", "summit", "lab");
         assertThat(SiteList.parse("lab_2,x-ray9").names()).containsExactly("lab_2", "x-ray9");
     }
 
@@ -55,21 +74,24 @@ class SiteListTest {
     void everyBadNameIsReportedAtOnceInOneLine() {
         assertThatThrownBy(() -> SiteList.parse("observatory,Summit,cologne,lab,lab,a.b,9lab,"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("invalid sites 'observatory,Summit,cologne,lab,lab,a.b,9lab,': "
-                        + "'Summit' is not a site name (lower-case letters, digits, '-' or '_', starting with a letter, at most 63); "
-                        + "'cologne' is the main site's name; "
-                        + "'lab' is named twice; "
-                        + "'a.b' is not a site name (lower-case letters, digits, '-' or '_', starting with a letter, at most 63); "
-                        + "'9lab' is not a site name (lower-case letters, digits, '-' or '_', starting with a letter, at most 63); "
-                        + "'' is not a site name (lower-case letters, digits, '-' or '_', starting with a letter, at most 63)")
+                .hasMessage(
+                        "invalid sites 'observatory,Summit,cologne,lab,lab,a.b,9lab,': "
+                                + "'Summit' is not a site name (lower-case letters, digits, '-' or '_', starting with a letter, at most 63); "
+                                + "'cologne' is the main site's name; "
+                                + "'lab' is named twice; "
+                                + "'a.b' is not a site name (lower-case letters, digits, '-' or '_', starting with a letter, at most 63); "
+                                + "'9lab' is not a site name (lower-case letters, digits, '-' or '_', starting with a letter, at most 63); "
+                                + "'' is not a site name (lower-case letters, digits, '-' or '_', starting with a letter, at most 63)")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     @Test
     void noSiteAtAllIsRefused() {
-        assertThatThrownBy(() -> SiteList.parse("")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> SiteList.parse(""))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no site named");
-        assertThatThrownBy(() -> SiteList.of(List.of())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> SiteList.of(List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no site named");
     }
 
@@ -78,7 +100,8 @@ class SiteListTest {
         // lab, not first, has mm2-cologne-lab; so would cologne-lab, as the MirrorMaker into it.
         assertThatThrownBy(() -> SiteList.parse("observatory,lab,cologne-lab"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageEndingWith("sites 'lab' and 'cologne-lab' would both have a component named mm2-cologne-lab");
+                .hasMessageEndingWith(
+                        "sites 'lab' and 'cologne-lab' would both have a component named mm2-cologne-lab");
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +17,9 @@ class StackManifestTest {
 
     @Test
     void keepsThePortsAndTheSitesInTheirOrder() {
-        StackManifest written = new StackManifest(Instant.parse("2026-11-30T10:00:00Z"), StackPorts.defaults().withOffset(700),
+        StackManifest written = new StackManifest(
+                Instant.parse("2026-11-30T10:00:00Z"),
+                StackPorts.defaults().withOffset(700),
                 SiteList.parse("observatory,summit,lab"));
 
         written.writeTo(workDir);
@@ -52,7 +53,8 @@ class StackManifestTest {
     void addedSitesAreWrittenAfterTheOthers() {
         StackManifest made = new StackManifest(Instant.now(), StackPorts.defaults());
 
-        made.withSites(made.sites().extendedBy(SiteList.parse("summit,observatory"))).writeTo(workDir);
+        made.withSites(made.sites().extendedBy(SiteList.parse("summit,observatory")))
+                .writeTo(workDir);
 
         assertThat(StackManifest.read(workDir).orElseThrow().sites().names()).containsExactly("observatory", "summit");
     }
@@ -60,10 +62,14 @@ class StackManifestTest {
     @Test
     void aManifestWithABadSiteIsDamaged() throws IOException {
         new StackManifest(Instant.now(), StackPorts.defaults()).writeTo(workDir);
-        Files.writeString(workDir.resolve(StackManifest.FILE_NAME), "SITES=observatory,cologne\n",
+        Files.writeString(
+                workDir.resolve(StackManifest.FILE_NAME),
+                "SITES=observatory,cologne\n",
                 java.nio.file.StandardOpenOption.APPEND);
 
-        assertThatThrownBy(() -> StackManifest.read(workDir)).isInstanceOf(StackException.class)
-                .hasMessageContaining("is damaged").hasMessageContaining("'cologne' is the main site's name");
+        assertThatThrownBy(() -> StackManifest.read(workDir))
+                .isInstanceOf(StackException.class)
+                .hasMessageContaining("is damaged")
+                .hasMessageContaining("'cologne' is the main site's name");
     }
 }

@@ -1,12 +1,11 @@
 package io.opsdb.relay.infra;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class StackPortsTest {
 
@@ -48,7 +47,8 @@ class StackPortsTest {
 
     @Test
     void theSecondariesFollowTheFirstOnesOverriddenPorts() {
-        StackPorts ports = StackPorts.fromEnvironment(Map.of("OBSERVATORY_API_PORT", "9001", "REPLICA_DB_PORT", "35432"));
+        StackPorts ports =
+                StackPorts.fromEnvironment(Map.of("OBSERVATORY_API_PORT", "9001", "REPLICA_DB_PORT", "35432"));
 
         assertThat(ports.secondary(1)).isEqualTo(new StackPorts.SecondaryPorts(9011, 29102, 35442));
     }
@@ -59,25 +59,48 @@ class StackPortsTest {
 
         List<PortClaim> claims = StackPorts.defaults().claims(sites, true);
 
-        assertThat(claims).extracting(PortClaim::owner).containsExactly(
-                "cologne-app", "observatory-app", "summit-app", "lab-app",
-                "kafka-cologne", "kafka-cologne controller", "kafka-observatory", "kafka-observatory controller",
-                "kafka-summit", "kafka-summit controller", "kafka-lab", "kafka-lab controller",
-                "primary", "replica", "replica-summit", "replica-lab");
-        assertThat(claims).extracting(PortClaim::port).containsExactly(
-                8000, 8001, 8011, 8021, 19092, 19093, 29092, 29093, 29102, 29103, 29112, 29113, 15432, 25432, 25442, 25452);
-        assertThat(claims).filteredOn(claim -> claim.owner().equals("replica-lab")).singleElement()
-                .extracting(PortClaim::environmentVariable).isEqualTo("REPLICA_DB_PORT");
+        assertThat(claims)
+                .extracting(PortClaim::owner)
+                .containsExactly(
+                        "cologne-app",
+                        "observatory-app",
+                        "summit-app",
+                        "lab-app",
+                        "kafka-cologne",
+                        "kafka-cologne controller",
+                        "kafka-observatory",
+                        "kafka-observatory controller",
+                        "kafka-summit",
+                        "kafka-summit controller",
+                        "kafka-lab",
+                        "kafka-lab controller",
+                        "primary",
+                        "replica",
+                        "replica-summit",
+                        "replica-lab");
+        assertThat(claims)
+                .extracting(PortClaim::port)
+                .containsExactly(
+                        8000, 8001, 8011, 8021, 19092, 19093, 29092, 29093, 29102, 29103, 29112, 29113, 15432, 25432,
+                        25442, 25452);
+        assertThat(claims)
+                .filteredOn(claim -> claim.owner().equals("replica-lab"))
+                .singleElement()
+                .extracting(PortClaim::environmentVariable)
+                .isEqualTo("REPLICA_DB_PORT");
     }
 
     @Test
     void tenSecondariesOfAStackStayClearOfAStackOffsetByTheNextHundred() {
         SiteList ten = SiteList.parse("s0,s1,s2,s3,s4,s5,s6,s7,s8,s9");
-        List<Integer> ours = StackPorts.defaults().withOffset(700).claims(ten, true).stream().map(PortClaim::port).toList();
+        List<Integer> ours = StackPorts.defaults().withOffset(700).claims(ten, true).stream()
+                .map(PortClaim::port)
+                .toList();
 
         for (int offset : new int[] {0, 100, 200, 300, 400, 500, 600, 800}) {
             List<Integer> theirs = StackPorts.defaults().withOffset(offset).claims(ten, true).stream()
-                    .map(PortClaim::port).toList();
+                    .map(PortClaim::port)
+                    .toList();
             assertThat(ours).as("offset 700 against " + offset).doesNotContainAnyElementsOf(theirs);
         }
     }
@@ -96,7 +119,8 @@ class StackPortsTest {
     void offsetShiftsEveryPortControllersIncluded() {
         StackPorts ports = StackPorts.defaults().withOffset(1000);
 
-        assertThat(ports.claims(true)).extracting(PortClaim::port)
+        assertThat(ports.claims(true))
+                .extracting(PortClaim::port)
                 .containsExactly(9000, 9001, 20092, 20093, 30092, 30093, 16432, 26432);
         assertThat(ports.claims(false)).extracting(PortClaim::owner).doesNotContain("cologne-app", "observatory-app");
     }

@@ -1,18 +1,16 @@
 package io.opsdb.relay.secondary;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
-
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.role.IdempotencyRecords;
 import io.opsdb.relay.role.KeyRecord;
 import io.opsdb.relay.schema.ClientRequest;
 import io.opsdb.relay.secondary.transaction.IdempotencyEntry;
 import io.opsdb.relay.secondary.transaction.TransactionStateStreams;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
 
 /**
  * A secondary keeps its keys in the transaction state stores ({@code idempotency-keys}, by transaction id): the
@@ -46,8 +44,9 @@ class BufferedIdempotencyRecords implements IdempotencyRecords {
             known = recent.get(transactionId);
         }
         if ((known == null || known.answer() == null) && stores.isEnabled()) {
-            Optional<KeyRecord> stored = stores.idempotencyEntry(transactionId).map(entry -> new KeyRecord(
-                    entry.requestHash(), entry.answer() == null ? null : decode(entry.answer())));
+            Optional<KeyRecord> stored = stores.idempotencyEntry(transactionId)
+                    .map(entry ->
+                            new KeyRecord(entry.requestHash(), entry.answer() == null ? null : decode(entry.answer())));
             if (stored.isPresent()) {
                 return stored;
             }
@@ -75,7 +74,8 @@ class BufferedIdempotencyRecords implements IdempotencyRecords {
     /** As the stores keep a first answer: status, location (length-prefixed, -1 for none), body. */
     static byte[] encode(KeyRecord.FirstAnswer answer) {
         byte[] where = answer.location() == null ? null : answer.location().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer bytes = ByteBuffer.allocate(Integer.BYTES * 2 + (where == null ? 0 : where.length) + answer.body().length);
+        ByteBuffer bytes =
+                ByteBuffer.allocate(Integer.BYTES * 2 + (where == null ? 0 : where.length) + answer.body().length);
         bytes.putInt(answer.status()).putInt(where == null ? -1 : where.length);
         if (where != null) {
             bytes.put(where);

@@ -3,7 +3,6 @@ package io.opsdb.relay.secondary;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -32,18 +31,18 @@ final class ReplicaLag {
     private volatile Reading last;
 
     /** A reading, null seconds when it could not be read, and when it was read. */
-    private record Reading(Double seconds, long readAtNanos) {
-    }
+    private record Reading(Double seconds, long readAtNanos) {}
 
     ReplicaLag(JdbcTemplate replica) {
-        this(() -> {
-            try {
-                return replica.queryForObject(QUERY, Double.class);
-            }
-            catch (DataAccessException e) {
-                return null;
-            }
-        }, System::nanoTime);
+        this(
+                () -> {
+                    try {
+                        return replica.queryForObject(QUERY, Double.class);
+                    } catch (DataAccessException e) {
+                        return null;
+                    }
+                },
+                System::nanoTime);
     }
 
     /** @param reader the lag in seconds as the replica says it now, null when it cannot be read */

@@ -1,10 +1,9 @@
 package io.opsdb.relay.secondary;
 
-import org.springframework.context.annotation.ComponentScan;
-import org.springframework.context.annotation.Configuration;
-
 import io.opsdb.relay.site.SiteType;
 import io.opsdb.relay.site.spring.ConditionalOnSiteType;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * What only a secondary site runs: its {@code SiteRole}, with the command publisher, the transaction tracker and
@@ -15,5 +14,4 @@ import io.opsdb.relay.site.spring.ConditionalOnSiteType;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnSiteType(SiteType.SECONDARY)
 @ComponentScan(basePackageClasses = SecondarySiteConfiguration.class)
-public class SecondarySiteConfiguration {
-}
+public class SecondarySiteConfiguration {}

@@ -1,22 +1,5 @@
 package io.opsdb.relay.secondary;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.BufferFigures;
 import io.opsdb.relay.role.ComponentHealth;
@@ -40,11 +23,26 @@ import io.opsdb.relay.secondary.transaction.ReplicaLsnPoller;
 import io.opsdb.relay.secondary.transaction.TrackedTransaction;
 import io.opsdb.relay.secondary.transaction.TransactionActionRefusedException;
 import io.opsdb.relay.secondary.transaction.TransactionListener;
-import io.opsdb.relay.secondary.transaction.UnreadableRecord;
 import io.opsdb.relay.secondary.transaction.TransactionTracker;
+import io.opsdb.relay.secondary.transaction.UnreadableRecord;
 import io.opsdb.relay.secondary.write.CommandPublisher;
 import io.opsdb.relay.site.SiteConfiguration;
 import io.opsdb.relay.site.spring.SiteBeans;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
 
 /**
  * A secondary site's role. Critical writes are buffered in the site's Kafka cluster when CRITICAL_OPERATIONS_BUFFER
@@ -69,8 +67,14 @@ class SecondarySiteRole implements SiteRole {
     private final BufferFigures trackerFigures;
     private final InFlightOverlay overlay;
 
-    SecondarySiteRole(SiteConfiguration site, TransactionTracker tracker, CommandPublisher publisher, PrimaryWrites primary,
-            BufferedIdempotencyRecords keys, ReplicaLsnPoller poller, SiteProbes probes,
+    SecondarySiteRole(
+            SiteConfiguration site,
+            TransactionTracker tracker,
+            CommandPublisher publisher,
+            PrimaryWrites primary,
+            BufferedIdempotencyRecords keys,
+            ReplicaLsnPoller poller,
+            SiteProbes probes,
             @Qualifier(SiteBeans.LOCAL + "Jdbc") JdbcTemplate replica) {
         this.site = site;
         this.tracker = tracker;
@@ -107,11 +111,9 @@ class SecondarySiteRole implements SiteRole {
         TrackedTransaction tx = tracker.appliedDirectly(transactionId, request.operations(), commitLsn, now);
         try {
             tx = tracker.whenSettled(transactionId).get(site.lsnTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (TimeoutException | ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             tx = tracker.find(transactionId).orElse(tx);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return new WriteResult(transactionId, tx.state(), commitLsn);
@@ -128,19 +130,26 @@ class SecondarySiteRole implements SiteRole {
 
     @Override
     public List<TransactionStatus> list(TransactionState state, String afterTransactionId, int limit) {
-        return tracker.list(state, afterTransactionId, limit).stream().map(SecondarySiteRole::status).toList();
+        return tracker.list(state, afterTransactionId, limit).stream()
+                .map(SecondarySiteRole::status)
+                .toList();
     }
 
     @Override
     public Optional<TransactionStatus> retry(String transactionId, String by) {
-        String reason = tracker.find(transactionId).map(TrackedTransaction::error).orElse(null);
+        String reason =
+                tracker.find(transactionId).map(TrackedTransaction::error).orElse(null);
         try {
             Optional<TrackedTransaction> again = publisher.retry(transactionId, by);
-            again.ifPresent(tx -> LOG.info("Transaction {} retried by {} at {} as attempt {} (it failed: {})", transactionId,
-                    by, tx.retried().at(), tx.attempt(), reason));
+            again.ifPresent(tx -> LOG.info(
+                    "Transaction {} retried by {} at {} as attempt {} (it failed: {})",
+                    transactionId,
+                    by,
+                    tx.retried().at(),
+                    tx.attempt(),
+                    reason));
             return again.map(SecondarySiteRole::status);
-        }
-        catch (TransactionActionRefusedException e) {
+        } catch (TransactionActionRefusedException e) {
             throw new OperatorActionRefusedException(e.getMessage());
         }
     }
@@ -149,11 +158,14 @@ class SecondarySiteRole implements SiteRole {
     public Optional<TransactionStatus> discard(String transactionId, String by) {
         try {
             Optional<TrackedTransaction> discarded = tracker.discard(transactionId, by);
-            discarded.ifPresent(tx -> LOG.info("Transaction {} discarded by {} at {} (it failed: {})", transactionId, by,
-                    tx.discarded().at(), tx.error()));
+            discarded.ifPresent(tx -> LOG.info(
+                    "Transaction {} discarded by {} at {} (it failed: {})",
+                    transactionId,
+                    by,
+                    tx.discarded().at(),
+                    tx.error()));
             return discarded.map(SecondarySiteRole::status);
-        }
-        catch (TransactionActionRefusedException e) {
+        } catch (TransactionActionRefusedException e) {
             throw new OperatorActionRefusedException(e.getMessage());
         }
     }
@@ -212,18 +224,24 @@ class SecondarySiteRole implements SiteRole {
                 switch (tx.state()) {
                     case APPLIED -> events.applied(siteName);
                     case FAILED -> events.failed(siteName);
-                    case VISIBLE -> events.settledAfter(siteName, tx.visibleAt() == null ? Duration.ZERO
-                            : Duration.between(tx.acknowledgedAt(), tx.visibleAt()));
-                    default -> {
-                    }
+                    case VISIBLE ->
+                        events.settledAfter(
+                                siteName,
+                                tx.visibleAt() == null
+                                        ? Duration.ZERO
+                                        : Duration.between(tx.acknowledgedAt(), tx.visibleAt()));
+                    default -> {}
                 }
             }
 
             @Override
             public void unreadable(UnreadableRecord record, UnreadableRecord.Fate fate) {
-                events.unreadable(record.source() == UnreadableRecord.Source.COMMAND ? TransactionEvents.Unreadable.COMMAND
+                events.unreadable(
+                        record.source() == UnreadableRecord.Source.COMMAND
+                                ? TransactionEvents.Unreadable.COMMAND
                                 : TransactionEvents.Unreadable.OUTCOME,
-                        record.site() == null ? "unknown" : record.site(), fate == UnreadableRecord.Fate.TRANSACTION_FAILED);
+                        record.site() == null ? "unknown" : record.site(),
+                        fate == UnreadableRecord.Fate.TRANSACTION_FAILED);
             }
         };
     }
@@ -232,10 +250,21 @@ class SecondarySiteRole implements SiteRole {
     static TransactionStatus status(TrackedTransaction tx) {
         OperatorAction retried = tx.retried();
         OperatorAction discarded = tx.discarded();
-        return new TransactionStatus(tx.transactionId(), tx.state(), null, tx.sequence(), tx.attempt(), tx.commitLsn(),
-                tx.error(), tx.acknowledgedAt(), tx.appliedAt(), tx.visibleAt(),
-                retried == null ? null : retried.by(), retried == null ? null : retried.at(),
-                discarded == null ? null : discarded.by(), discarded == null ? null : discarded.at());
+        return new TransactionStatus(
+                tx.transactionId(),
+                tx.state(),
+                null,
+                tx.sequence(),
+                tx.attempt(),
+                tx.commitLsn(),
+                tx.error(),
+                tx.acknowledgedAt(),
+                tx.appliedAt(),
+                tx.visibleAt(),
+                retried == null ? null : retried.by(),
+                retried == null ? null : retried.at(),
+                discarded == null ? null : discarded.by(),
+                discarded == null ? null : discarded.at());
     }
 
     /** The tracker's in-flight operations. */

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-
-import org.junit.jupiter.api.Test;
-
 import io.opsdb.relay.role.KeyRecord;
 import io.opsdb.relay.schema.ClientRequest;
 import io.opsdb.relay.secondary.transaction.IdempotencyEntry;
 import io.opsdb.relay.secondary.transaction.TransactionStateStreams;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class BufferedIdempotencyRecordsTest {
 
@@ -23,8 +21,13 @@ class BufferedIdempotencyRecordsTest {
     private final BufferedIdempotencyRecords records = new BufferedIdempotencyRecords(stores);
 
     private static ClientRequest request() {
-        return ClientRequest.newBuilder().setPrincipal("observer").setMethod("POST").setPath("/sources")
-                .setIdempotencyKey("key-1").setRequestHash(HASH).build();
+        return ClientRequest.newBuilder()
+                .setPrincipal("observer")
+                .setMethod("POST")
+                .setPath("/sources")
+                .setIdempotencyKey("key-1")
+                .setRequestHash(HASH)
+                .build();
     }
 
     @Test
@@ -36,8 +39,10 @@ class BufferedIdempotencyRecordsTest {
         assertThat(decoded.status()).isEqualTo(201);
         assertThat(decoded.location()).isEqualTo("/sources/abc");
         assertThat(decoded.body()).isEqualTo(answer.body());
-        assertThat(BufferedIdempotencyRecords.decode(BufferedIdempotencyRecords.encode(
-                new KeyRecord.FirstAnswer(201, null, new byte[0]))).location()).isNull();
+        assertThat(BufferedIdempotencyRecords.decode(
+                                BufferedIdempotencyRecords.encode(new KeyRecord.FirstAnswer(201, null, new byte[0])))
+                        .location())
+                .isNull();
     }
 
     @Test
@@ -48,7 +53,10 @@ class BufferedIdempotencyRecordsTest {
 
         records.answered(TX, request(), new KeyRecord.FirstAnswer(201, null, bytes("{}")));
 
-        assertThat(records.find(TX)).get().extracting(record -> record.answer().status()).isEqualTo(201);
+        assertThat(records.find(TX))
+                .get()
+                .extracting(record -> record.answer().status())
+                .isEqualTo(201);
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
 
 class ReplicaLagTest {
@@ -16,10 +15,12 @@ class ReplicaLagTest {
 
     private ReplicaLag lag(Double... readings) {
         Iterator<Double> answers = Arrays.asList(readings).iterator();
-        return new ReplicaLag(() -> {
-            reads.incrementAndGet();
-            return answers.hasNext() ? answers.next() : null;
-        }, nanos::get);
+        return new ReplicaLag(
+                () -> {
+                    reads.incrementAndGet();
+                    return answers.hasNext() ? answers.next() : null;
+                },
+                nanos::get);
     }
 
     @Test

@@ -12,18 +12,6 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
-import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
-import org.mockito.InOrder;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.ComponentHealth;
 import io.opsdb.relay.role.KeyRecord;
@@ -51,6 +39,16 @@ import io.opsdb.relay.secondary.transaction.TransactionStateStreams;
 import io.opsdb.relay.secondary.transaction.TransactionTracker;
 import io.opsdb.relay.secondary.write.CommandPublisher;
 import io.opsdb.relay.site.SiteConfiguration;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 class SecondarySiteRoleTest {
 
@@ -66,29 +64,57 @@ class SecondarySiteRoleTest {
     private final SiteProbes probes = mock(SiteProbes.class);
 
     private SecondarySiteRole role(String... settings) {
-        Map<String, String> values = new HashMap<>(Map.of("SITE_NAME", "observatory", "SITE_TYPE", "secondary",
-                "TRANSACTION_STATE_STORE", "false", "LSN_TIMEOUT", "0.2"));
+        Map<String, String> values = new HashMap<>(Map.of(
+                "SITE_NAME",
+                "observatory",
+                "SITE_TYPE",
+                "secondary",
+                "TRANSACTION_STATE_STORE",
+                "false",
+                "LSN_TIMEOUT",
+                "0.2"));
         for (int i = 0; i < settings.length; i += 2) {
             values.put(settings[i], settings[i + 1]);
         }
-        return new SecondarySiteRole(SiteConfiguration.load(values::get), tracker, publisher, primary, keys, poller,
-                probes, mock(JdbcTemplate.class));
+        return new SecondarySiteRole(
+                SiteConfiguration.load(values::get),
+                tracker,
+                publisher,
+                primary,
+                keys,
+                poller,
+                probes,
+                mock(JdbcTemplate.class));
     }
 
     private static Operation create(String id) {
-        return Operation.newBuilder().setType(OperationType.CREATE).setEntity(EntityType.EXECUTED_OBS_UNIT).setRecordId(id)
-                .setValues(Map.of("status", "running")).build();
+        return Operation.newBuilder()
+                .setType(OperationType.CREATE)
+                .setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId(id)
+                .setValues(Map.of("status", "running"))
+                .build();
     }
 
     private static ClientRequest clientRequest() {
-        return ClientRequest.newBuilder().setPrincipal("observer").setMethod("POST").setPath("/executed_obs_units/start")
-                .setIdempotencyKey("key-1").setRequestHash("ab".repeat(32)).build();
+        return ClientRequest.newBuilder()
+                .setPrincipal("observer")
+                .setMethod("POST")
+                .setPath("/executed_obs_units/start")
+                .setIdempotencyKey("key-1")
+                .setRequestHash("ab".repeat(32))
+                .build();
     }
 
     private static TransactionOutcome outcome(String tx, OutcomeStatus status, String commitLsn) {
-        return TransactionOutcome.newBuilder().setTransactionId(tx).setSite("observatory").setStatus(status)
-                .setCommitLsn(Lsn.valueOf(commitLsn).asLong()).setCommittedAt(NOW)
-                .setError(status == OutcomeStatus.FAILED ? "no such record" : null).build();
+        return TransactionOutcome.newBuilder()
+                .setTransactionId(tx)
+                .setSite("observatory")
+                .setStatus(status)
+                .setCommitLsn(Lsn.valueOf(commitLsn).asLong())
+                .setCommittedAt(NOW)
+                .setError(status == OutcomeStatus.FAILED ? "no such record" : null)
+                .build();
     }
 
     @Test
@@ -110,7 +136,11 @@ class SecondarySiteRoleTest {
         WriteResult result = role().write(new WriteRequest(TX, List.of(create("r1")), WriteKind.NON_CRITICAL, null));
 
         assertThat(result).isEqualTo(new WriteResult(TX, TransactionState.VISIBLE, Lsn.valueOf("0/100")));
-        assertThat(tracker.find(TX)).get().extracting(TrackedTransaction::sequence).as("not buffered").isEqualTo(-1L);
+        assertThat(tracker.find(TX))
+                .get()
+                .extracting(TrackedTransaction::sequence)
+                .as("not buffered")
+                .isEqualTo(-1L);
         verify(publisher, never()).publish(any());
     }
 
@@ -139,7 +169,8 @@ class SecondarySiteRoleTest {
     void aRetriedWriteWithAnIdempotencyKeyIsAnsweredFromItsTransactionNotWrittenAgain() {
         tracker.acknowledged(TX, 7, 1, List.of(create("r1")), NOW);
 
-        WriteResult result = role().write(new WriteRequest(TX, List.of(create("r1")), WriteKind.CRITICAL, clientRequest()));
+        WriteResult result =
+                role().write(new WriteRequest(TX, List.of(create("r1")), WriteKind.CRITICAL, clientRequest()));
 
         assertThat(result).isEqualTo(new WriteResult(TX, TransactionState.BUFFERED, null));
         verifyNoInteractions(publisher, primary);
@@ -160,11 +191,36 @@ class SecondarySiteRoleTest {
 
     @Test
     void aTrackedTransactionIsShownWithItsSequenceAndCommitLsnAndWithoutASite() {
-        TrackedTransaction tx = new TrackedTransaction(TX, 7, 2, List.of(), TransactionState.VISIBLE, NOW,
-                Lsn.valueOf("0/100"), NOW.plusSeconds(1), NOW.plusSeconds(2), null, new OperatorAction("operator", NOW), null);
+        TrackedTransaction tx = new TrackedTransaction(
+                TX,
+                7,
+                2,
+                List.of(),
+                TransactionState.VISIBLE,
+                NOW,
+                Lsn.valueOf("0/100"),
+                NOW.plusSeconds(1),
+                NOW.plusSeconds(2),
+                null,
+                new OperatorAction("operator", NOW),
+                null);
 
-        assertThat(SecondarySiteRole.status(tx)).isEqualTo(new TransactionStatus(TX, TransactionState.VISIBLE, null, 7L, 2,
-                Lsn.valueOf("0/100"), null, NOW, NOW.plusSeconds(1), NOW.plusSeconds(2), "operator", NOW, null, null));
+        assertThat(SecondarySiteRole.status(tx))
+                .isEqualTo(new TransactionStatus(
+                        TX,
+                        TransactionState.VISIBLE,
+                        null,
+                        7L,
+                        2,
+                        Lsn.valueOf("0/100"),
+                        null,
+                        NOW,
+                        NOW.plusSeconds(1),
+                        NOW.plusSeconds(2),
+                        "operator",
+                        NOW,
+                        null,
+                        null));
     }
 
     @Test
@@ -172,9 +228,11 @@ class SecondarySiteRoleTest {
         TrackedTransaction buffered = tracker.acknowledged(TX, 7, 1, List.of(), NOW);
         when(publisher.retry(TX, "admin")).thenThrow(new TransactionActionRefusedException(buffered, "retried"));
 
-        assertThatThrownBy(() -> role().retry(TX, "admin")).isInstanceOf(OperatorActionRefusedException.class)
+        assertThatThrownBy(() -> role().retry(TX, "admin"))
+                .isInstanceOf(OperatorActionRefusedException.class)
                 .hasMessage("Transaction " + TX + " is BUFFERED: only a FAILED transaction can be retried.");
-        assertThatThrownBy(() -> role().discard(TX, "admin")).isInstanceOf(OperatorActionRefusedException.class)
+        assertThatThrownBy(() -> role().discard(TX, "admin"))
+                .isInstanceOf(OperatorActionRefusedException.class)
                 .hasMessage("Transaction " + TX + " is BUFFERED: only a FAILED transaction can be discarded.");
     }
 
@@ -185,7 +243,9 @@ class SecondarySiteRoleTest {
 
         Optional<TransactionStatus> discarded = role().discard(TX, "admin");
 
-        assertThat(discarded).get().extracting(TransactionStatus::state, TransactionStatus::discardedBy)
+        assertThat(discarded)
+                .get()
+                .extracting(TransactionStatus::state, TransactionStatus::discardedBy)
                 .containsExactly(TransactionState.DISCARDED, "admin");
         assertThat(role().buffer().discarded()).isEqualTo(1L);
         assertThat(role().buffer().failed()).isZero();
@@ -198,7 +258,9 @@ class SecondarySiteRoleTest {
         var settled = role.whenSettled(TX);
 
         assertThat(role.reportsUnsettled()).isTrue();
-        assertThat(role.overlay().operations("r1")).extracting(Operation::getRecordId).containsExactly("r1");
+        assertThat(role.overlay().operations("r1"))
+                .extracting(Operation::getRecordId)
+                .containsExactly("r1");
         assertThat(role.overlay().recordIds(EntityType.EXECUTED_OBS_UNIT)).containsExactly("r1");
         assertThat(role.buffer().inFlight()).isEqualTo(1);
         assertThat(settled).isNotDone();
@@ -219,9 +281,12 @@ class SecondarySiteRoleTest {
         when(probes.databaseReachable()).thenReturn(false);
         when(poller.isReplicaReachable()).thenReturn(false);
 
-        assertThat(role().components()).containsExactly(ComponentHealth.of("database", false, false),
-                ComponentHealth.of("kafka", true, true), ComponentHealth.of("outcome_follower", true, true),
-                ComponentHealth.of("replica", false, false));
+        assertThat(role().components())
+                .containsExactly(
+                        ComponentHealth.of("database", false, false),
+                        ComponentHealth.of("kafka", true, true),
+                        ComponentHealth.of("outcome_follower", true, true),
+                        ComponentHealth.of("replica", false, false));
     }
 
     @Test
@@ -251,8 +316,18 @@ class SecondarySiteRoleTest {
     void aVisibleTransactionIsTimedFromItsAcknowledgementToVisible() {
         TransactionEvents events = mock(TransactionEvents.class);
 
-        SecondarySiteRole.events("observatory", events).entered(new TrackedTransaction("t1", 0, 1, List.of(),
-                TransactionState.VISIBLE, NOW.minusMillis(3200), Lsn.valueOf("1/10"), NOW.minusMillis(1000), NOW, null));
+        SecondarySiteRole.events("observatory", events)
+                .entered(new TrackedTransaction(
+                        "t1",
+                        0,
+                        1,
+                        List.of(),
+                        TransactionState.VISIBLE,
+                        NOW.minusMillis(3200),
+                        Lsn.valueOf("1/10"),
+                        NOW.minusMillis(1000),
+                        NOW,
+                        null));
 
         verify(events).settledAfter("observatory", Duration.ofMillis(3200));
     }

@@ -1,13 +1,11 @@
 package io.opsdb.relay.app;
 
+import io.opsdb.relay.app.auth.CreateTokenCommand;
+import io.opsdb.relay.site.spring.SiteBeans;
 import java.util.Arrays;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
-
-import io.opsdb.relay.app.auth.CreateTokenCommand;
-import io.opsdb.relay.site.spring.SiteBeans;
 
 /**
  * ops-db-relay at one site. The operations API is the same at every site; SITE_TYPE decides the role

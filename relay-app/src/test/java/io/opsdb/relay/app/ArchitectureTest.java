@@ -1,15 +1,14 @@
 package io.opsdb.relay.app;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
 
 /**
  * The shape of the code base (issue 11), checked on every build: the deployable talks to the site roles through their
@@ -20,9 +19,15 @@ class ArchitectureTest {
     private static final String APP = "io.opsdb.relay.app..";
     private static final String MAIN_ROLE = "io.opsdb.relay.main..";
     private static final String SECONDARY_ROLE = "io.opsdb.relay.secondary..";
-    private static final String[] CONTRACTS = {"io.opsdb.relay.role..", "io.opsdb.relay.schema..",
-            "io.opsdb.relay.codec..", "io.opsdb.relay.entity..", "io.opsdb.relay.kafka..", "io.opsdb.relay.lsn..",
-            "io.opsdb.relay.site.."};
+    private static final String[] CONTRACTS = {
+        "io.opsdb.relay.role..",
+        "io.opsdb.relay.schema..",
+        "io.opsdb.relay.codec..",
+        "io.opsdb.relay.entity..",
+        "io.opsdb.relay.kafka..",
+        "io.opsdb.relay.lsn..",
+        "io.opsdb.relay.site.."
+    };
 
     /** The one place that names the roles' Spring configurations, so that SITE_TYPE can choose one. */
     private static final String ROLE_SELECTION = "io.opsdb.relay.app.site.SiteRoles";
@@ -33,28 +38,49 @@ class ArchitectureTest {
 
     @Test
     void theApplicationUsesTheRolesOnlyThroughTheirContract() {
-        noClasses().that().resideInAPackage(APP).and().doNotHaveFullyQualifiedName(ROLE_SELECTION)
-                .should().dependOnClassesThat().resideInAnyPackage(MAIN_ROLE, SECONDARY_ROLE)
+        noClasses()
+                .that()
+                .resideInAPackage(APP)
+                .and()
+                .doNotHaveFullyQualifiedName(ROLE_SELECTION)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(MAIN_ROLE, SECONDARY_ROLE)
                 .because("relay-app is written against SiteRole (io.opsdb.relay.role), not the roles' internals")
                 .check(CLASSES);
     }
 
     @Test
     void theMainRoleDoesNotKnowTheSecondaryNorTheApplication() {
-        noClasses().that().resideInAPackage(MAIN_ROLE)
-                .should().dependOnClassesThat().resideInAnyPackage(SECONDARY_ROLE, APP).check(CLASSES);
+        noClasses()
+                .that()
+                .resideInAPackage(MAIN_ROLE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(SECONDARY_ROLE, APP)
+                .check(CLASSES);
     }
 
     @Test
     void theSecondaryRoleDoesNotKnowTheMainNorTheApplication() {
-        noClasses().that().resideInAPackage(SECONDARY_ROLE)
-                .should().dependOnClassesThat().resideInAnyPackage(MAIN_ROLE, APP).check(CLASSES);
+        noClasses()
+                .that()
+                .resideInAPackage(SECONDARY_ROLE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(MAIN_ROLE, APP)
+                .check(CLASSES);
     }
 
     @Test
     void contractsDependOnNoRole() {
-        noClasses().that().resideInAnyPackage(CONTRACTS)
-                .should().dependOnClassesThat().resideInAnyPackage(MAIN_ROLE, SECONDARY_ROLE, APP).check(CLASSES);
+        noClasses()
+                .that()
+                .resideInAnyPackage(CONTRACTS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(MAIN_ROLE, SECONDARY_ROLE, APP)
+                .check(CLASSES);
     }
 
     @Test
@@ -65,7 +91,8 @@ class ArchitectureTest {
     @Test
     void theRulesSeeEveryModule() {
         // A rule over an empty import passes whatever the code does: make sure each module's classes are there.
-        for (String module : new String[] {APP, MAIN_ROLE, SECONDARY_ROLE, "io.opsdb.relay.role..", "io.opsdb.relay.schema.."}) {
+        for (String module :
+                new String[] {APP, MAIN_ROLE, SECONDARY_ROLE, "io.opsdb.relay.role..", "io.opsdb.relay.schema.."}) {
             assertThat(CLASSES.that(resideInAPackage(module))).as(module).isNotEmpty();
         }
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Collection;
-
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -47,8 +46,7 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Me
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             return bytes;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + schema.getName(), e);
         }
     }
@@ -60,8 +58,7 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Me
         }
         try {
             return decoder.decode(bytes);
-        }
-        catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new MessageDecodingException("not a readable " + schema.getName() + ": " + e.getMessage(), e);
         }
     }

@@ -1,15 +1,13 @@
 package io.opsdb.relay.codec;
 
+import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.schema.WriteCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.avro.Schema;
-
-import io.opsdb.relay.schema.TransactionOutcome;
-import io.opsdb.relay.schema.WriteCommand;
 
 /**
  * The codecs of the two relay messages. Released schema versions live as resources under
@@ -20,8 +18,7 @@ public final class RelayCodecs {
 
     static final String HISTORY = "/io/opsdb/relay/schema/history/";
 
-    private RelayCodecs() {
-    }
+    private RelayCodecs() {}
 
     public static MessageCodec<WriteCommand> writeCommands() {
         return new AvroSingleObjectCodec<>(WriteCommand.class, releasedSchemas("WriteCommand"));
@@ -40,8 +37,7 @@ public final class RelayCodecs {
                     return schemas;
                 }
                 schemas.add(new Schema.Parser().parse(in));
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 throw new UncheckedIOException("cannot read released schema " + name + " v" + version, e);
             }
         }

@@ -1,9 +1,8 @@
 package io.opsdb.relay.entity;
 
+import io.opsdb.relay.schema.EntityType;
 import java.util.List;
 import java.util.Objects;
-
-import io.opsdb.relay.schema.EntityType;
 
 /**
  * A column of an entity's table: what the primary's schema says of it (type, {@code NOT NULL}, a {@code CHECK} on its
@@ -25,8 +24,18 @@ import io.opsdb.relay.schema.EntityType;
  *        is unbounded {@code text}
  * @param createDefault what a create stores when the client sends no value, or null for none
  */
-public record Column(String name, ColumnType type, boolean notNull, Origin origin, List<String> allowed, Bound lower,
-        Bound upper, EntityType references, String notBefore, int maxLength, CreateDefault createDefault) {
+public record Column(
+        String name,
+        ColumnType type,
+        boolean notNull,
+        Origin origin,
+        List<String> allowed,
+        Bound lower,
+        Bound upper,
+        EntityType references,
+        String notBefore,
+        int maxLength,
+        CreateDefault createDefault) {
 
     /** Who writes a column. */
     public enum Origin {
@@ -41,8 +50,7 @@ public record Column(String name, ColumnType type, boolean notNull, Origin origi
     }
 
     /** A bound a {@code CHECK} sets on a number. */
-    public record Bound(double value, boolean inclusive) {
-    }
+    public record Bound(double value, boolean inclusive) {}
 
     /** What a create stores in a column the client left out: a fixed value, or the time of the request. */
     public record CreateDefault(String value) {
@@ -167,7 +175,17 @@ public record Column(String name, ColumnType type, boolean notNull, Origin origi
         }
 
         Column build() {
-            return new Column(name, type, notNull, origin, allowed, lower, upper, references, notBefore, maxLength,
+            return new Column(
+                    name,
+                    type,
+                    notNull,
+                    origin,
+                    allowed,
+                    lower,
+                    upper,
+                    references,
+                    notBefore,
+                    maxLength,
                     createDefault);
         }
     }

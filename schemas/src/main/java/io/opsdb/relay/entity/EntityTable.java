@@ -6,6 +6,7 @@ import static io.opsdb.relay.entity.Column.text;
 import static io.opsdb.relay.entity.Column.timestamp;
 import static io.opsdb.relay.entity.Column.uuid;
 
+import io.opsdb.relay.schema.EntityType;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -15,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-
-import io.opsdb.relay.schema.EntityType;
 
 /**
  * The entities the relay writes, each a table of the primary with its columns: the one definition of the domain's
@@ -28,23 +27,32 @@ import io.opsdb.relay.schema.EntityType;
 public final class EntityTable {
 
     /** Every table's primary key. */
-    public static final Column ID = new Column("id", ColumnType.UUID, true, Column.Origin.KEY, List.of(), null, null,
-            null, null, 0, null);
+    public static final Column ID =
+            new Column("id", ColumnType.UUID, true, Column.Origin.KEY, List.of(), null, null, null, null, 0, null);
 
     private static final Map<EntityType, EntityTable> TABLES = new EnumMap<>(EntityType.class);
 
     static {
-        define(EntityType.OBSERVING_PROGRAM, "observing_program", false,
+        define(
+                EntityType.OBSERVING_PROGRAM,
+                "observing_program",
+                false,
                 text("code").notNull().maxLength(64),
                 text("title").maxLength(500),
                 text("pi_name").maxLength(200),
                 timestamp("created_at").notNull().filledByDatabase());
-        define(EntityType.SOURCE, "source", false,
+        define(
+                EntityType.SOURCE,
+                "source",
+                false,
                 text("name").notNull().maxLength(200),
                 doublePrecision("ra_deg").atLeast(0).below(360),
                 doublePrecision("dec_deg").atLeast(-90).atMost(90),
                 timestamp("created_at").notNull().filledByDatabase());
-        define(EntityType.EXECUTED_OBS_UNIT, "executed_obs_unit", true,
+        define(
+                EntityType.EXECUTED_OBS_UNIT,
+                "executed_obs_unit",
+                true,
                 text("obs_unit_id").notNull().maxLength(200),
                 uuid("observing_program_id").references(EntityType.OBSERVING_PROGRAM),
                 uuid("source_id").references(EntityType.SOURCE),
@@ -56,14 +64,22 @@ public final class EntityTable {
                 text("notes").maxLength(4000),
                 timestamp("created_at").notNull().filledByDatabase(),
                 timestamp("updated_at").notNull().filledByDatabase());
-        define(EntityType.RAW_DATA_PACKAGE, "raw_data_package", true,
+        define(
+                EntityType.RAW_DATA_PACKAGE,
+                "raw_data_package",
+                true,
                 uuid("executed_obs_unit_id").notNull().references(EntityType.EXECUTED_OBS_UNIT),
                 text("name").notNull().maxLength(200),
-                text("state").notNull().oneOf("building", "complete", "transferring", "archived", "failed")
+                text("state")
+                        .notNull()
+                        .oneOf("building", "complete", "transferring", "archived", "failed")
                         .createdAs("building"),
                 timestamp("created_at").notNull().filledByDatabase(),
                 timestamp("updated_at").notNull().filledByDatabase());
-        define(EntityType.RAW_DATA_FILE, "raw_data_file", true,
+        define(
+                EntityType.RAW_DATA_FILE,
+                "raw_data_file",
+                true,
                 uuid("raw_data_package_id").notNull().references(EntityType.RAW_DATA_PACKAGE),
                 text("path").notNull().maxLength(1024),
                 bigint("size_bytes").notNull().atLeast(0),

@@ -1,8 +1,7 @@
 package io.opsdb.relay.kafka;
 
-import org.apache.kafka.common.serialization.Deserializer;
-
 import io.opsdb.relay.codec.MessageCodec;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * A Kafka value deserializer backed by a {@link MessageCodec}. Unreadable bytes throw

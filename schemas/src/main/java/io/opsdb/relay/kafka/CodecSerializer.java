@@ -1,8 +1,7 @@
 package io.opsdb.relay.kafka;
 
-import org.apache.kafka.common.serialization.Serializer;
-
 import io.opsdb.relay.codec.MessageCodec;
+import org.apache.kafka.common.serialization.Serializer;
 
 /** A Kafka value serializer backed by a {@link MessageCodec}. */
 public final class CodecSerializer<T> implements Serializer<T> {

@@ -26,6 +26,5 @@ public final class RelayLimits {
      */
     public static final int MAX_RECORD_BYTES = MAX_COMMAND_BYTES + RECORD_OVERHEAD_BYTES;
 
-    private RelayLimits() {
-    }
+    private RelayLimits() {}
 }

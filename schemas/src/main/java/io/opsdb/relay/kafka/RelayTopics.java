@@ -3,7 +3,6 @@ package io.opsdb.relay.kafka;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.regex.Pattern;
-
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -34,8 +33,7 @@ public final class RelayTopics {
     /** Header: what the record is ({@code CREATE EXECUTED_OBS_UNIT, UPDATE ...}, or an outcome status). */
     public static final String HEADER_OPERATION = "operation";
 
-    private RelayTopics() {
-    }
+    private RelayTopics() {}
 
     /** A header's value as UTF-8 text; null when the record has none. */
     public static String header(Headers headers, String name) {
@@ -56,8 +54,7 @@ public final class RelayTopics {
         try {
             String canonical = UUID.fromString(header).toString();
             return canonical.equalsIgnoreCase(header) ? canonical : null;
-        }
-        catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }

@@ -60,7 +60,8 @@ public final class Lsn implements Comparable<Lsn> {
 
     /** PostgreSQL's text form, {@code X/Y} in upper-case hex. */
     public String asString() {
-        return Long.toHexString(value >>> 32).toUpperCase() + "/" + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase();
+        return Long.toHexString(value >>> 32).toUpperCase() + "/"
+                + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase();
     }
 
     public boolean isValid() {

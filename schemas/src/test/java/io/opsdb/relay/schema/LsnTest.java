@@ -3,11 +3,10 @@ package io.opsdb.relay.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opsdb.relay.lsn.Lsn;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-
-import io.opsdb.relay.lsn.Lsn;
 
 class LsnTest {
 
@@ -51,7 +50,21 @@ class LsnTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "/", "16", "16/", "/B3", "1/2/3", "G/0", "0/-1", "123456789/0", "0/123456789", " 0/1", "0x1/0"})
+    @ValueSource(
+            strings = {
+                "",
+                "/",
+                "16",
+                "16/",
+                "/B3",
+                "1/2/3",
+                "G/0",
+                "0/-1",
+                "123456789/0",
+                "0/123456789",
+                " 0/1",
+                "0x1/0"
+            })
     void rejectsWhatIsNotAnLsn(String text) {
         assertThatThrownBy(() -> Lsn.valueOf(text))
                 .isInstanceOf(IllegalArgumentException.class)

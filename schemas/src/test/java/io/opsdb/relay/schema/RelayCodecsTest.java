@@ -3,16 +3,14 @@ package io.opsdb.relay.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.MessageDecodingException;
+import io.opsdb.relay.codec.RelayCodecs;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import io.opsdb.relay.codec.MessageCodec;
-import io.opsdb.relay.codec.MessageDecodingException;
-import io.opsdb.relay.codec.RelayCodecs;
 
 class RelayCodecsTest {
 
@@ -53,8 +51,12 @@ class RelayCodecsTest {
     @Test
     void encodingIsSingleObjectWithTheSchemaFingerprint() {
         TransactionOutcome outcome = TransactionOutcome.newBuilder()
-                .setTransactionId("t").setSite("observatory").setStatus(OutcomeStatus.FAILED)
-                .setCommitLsn(0x16B374D848L).setCommittedAt(Instant.ofEpochMilli(5)).setError("violates fk")
+                .setTransactionId("t")
+                .setSite("observatory")
+                .setStatus(OutcomeStatus.FAILED)
+                .setCommitLsn(0x16B374D848L)
+                .setCommittedAt(Instant.ofEpochMilli(5))
+                .setError("violates fk")
                 .build();
 
         byte[] bytes = outcomes.encode(outcome);
@@ -62,8 +64,11 @@ class RelayCodecsTest {
         // Avro single-object encoding: marker C3 01, then the little-endian CRC-64-AVRO fingerprint.
         assertThat(bytes[0]).isEqualTo((byte) 0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
-        long fingerprint = org.apache.avro.SchemaNormalization.parsingFingerprint64(TransactionOutcome.getClassSchema());
-        long written = java.nio.ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint =
+                org.apache.avro.SchemaNormalization.parsingFingerprint64(TransactionOutcome.getClassSchema());
+        long written = java.nio.ByteBuffer.wrap(bytes, 2, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getLong();
         assertThat(written).isEqualTo(fingerprint);
         assertThat(outcomes.decode(bytes)).isEqualTo(outcome);
     }
@@ -71,10 +76,15 @@ class RelayCodecsTest {
     @Test
     void refusesBytesOfAnotherMessageAsPoison() {
         byte[] outcomeBytes = outcomes.encode(TransactionOutcome.newBuilder()
-                .setTransactionId("t").setSite("s").setStatus(OutcomeStatus.APPLIED)
-                .setCommitLsn(1).setCommittedAt(Instant.EPOCH).build());
+                .setTransactionId("t")
+                .setSite("s")
+                .setStatus(OutcomeStatus.APPLIED)
+                .setCommitLsn(1)
+                .setCommittedAt(Instant.EPOCH)
+                .build());
 
-        assertThatThrownBy(() -> commands.decode(outcomeBytes)).isInstanceOf(MessageDecodingException.class)
+        assertThatThrownBy(() -> commands.decode(outcomeBytes))
+                .isInstanceOf(MessageDecodingException.class)
                 .hasMessageContaining("WriteCommand");
         assertThatThrownBy(() -> commands.decode(new byte[] {1, 2, 3})).isInstanceOf(MessageDecodingException.class);
         assertThatThrownBy(() -> commands.decode(null)).isInstanceOf(MessageDecodingException.class);

@@ -2,9 +2,9 @@ package io.opsdb.relay.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.codec.RelayCodecs;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import io.opsdb.relay.codec.RelayCodecs;
 
 /**
  * Schema evolution, checked in the build with Avro's own checker: the current schema of each message
@@ -52,9 +50,12 @@ class SchemaCompatibilityTest {
 
     @Test
     void checkerRejectsARequiredFieldWithoutDefault() {
-        Schema withNewRequiredField = new Schema.Parser().parse(WriteCommand.getClassSchema().toString()
-                .replace("\"fields\":[", "\"fields\":[{\"name\":\"priority\",\"type\":\"int\"},"));
-        var result = SchemaCompatibility.checkReaderWriterCompatibility(withNewRequiredField, WriteCommand.getClassSchema());
+        Schema withNewRequiredField = new Schema.Parser()
+                .parse(WriteCommand.getClassSchema()
+                        .toString()
+                        .replace("\"fields\":[", "\"fields\":[{\"name\":\"priority\",\"type\":\"int\"},"));
+        var result =
+                SchemaCompatibility.checkReaderWriterCompatibility(withNewRequiredField, WriteCommand.getClassSchema());
         assertThat(result.getType()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
     }
 }

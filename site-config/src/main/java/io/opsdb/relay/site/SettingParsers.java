@@ -8,8 +8,7 @@ import java.util.function.Function;
 /** How a setting's text becomes a value; each throws IllegalArgumentException with what is allowed. */
 final class SettingParsers {
 
-    private SettingParsers() {
-    }
+    private SettingParsers() {}
 
     static Function<String, Object> text() {
         return String::strip;
@@ -28,8 +27,7 @@ final class SettingParsers {
             int value;
             try {
                 value = Integer.parseInt(text.strip());
-            }
-            catch (NumberFormatException e) {
+            } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
             }
             if (value < min || value > max) {
@@ -44,13 +42,15 @@ final class SettingParsers {
         return text -> {
             Duration value;
             try {
-                value = Duration.ofNanos(new BigDecimal(text.strip()).movePointRight(9).longValueExact());
-            }
-            catch (ArithmeticException | NumberFormatException e) {
-                throw new IllegalArgumentException("must be a number of seconds from " + describe(min) + " to " + describe(max));
+                value = Duration.ofNanos(
+                        new BigDecimal(text.strip()).movePointRight(9).longValueExact());
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "must be a number of seconds from " + describe(min) + " to " + describe(max));
             }
             if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException("must be a number of seconds from " + describe(min) + " to " + describe(max));
+                throw new IllegalArgumentException(
+                        "must be a number of seconds from " + describe(min) + " to " + describe(max));
             }
             return value;
         };
@@ -63,8 +63,7 @@ final class SettingParsers {
             Duration value;
             try {
                 value = Duration.parse(text.strip().toUpperCase(Locale.ROOT));
-            }
-            catch (java.time.format.DateTimeParseException e) {
+            } catch (java.time.format.DateTimeParseException e) {
                 throw new IllegalArgumentException(allowed);
             }
             if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
@@ -78,8 +77,7 @@ final class SettingParsers {
         return text -> {
             try {
                 return SiteType.parse(text);
-            }
-            catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("must be main or secondary");
             }
         };
@@ -89,8 +87,7 @@ final class SettingParsers {
         return text -> {
             try {
                 return BufferDurability.parse(text);
-            }
-            catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("must be fsync or page-cache");
             }
         };
@@ -114,7 +111,9 @@ final class SettingParsers {
 
     /** Whole days as days ({@code P3650D}, where {@link Duration#toString()} says {@code PT87600H}). */
     static String iso(Duration d) {
-        return !d.isZero() && d.toSeconds() % 86_400 == 0 && d.toNanosPart() == 0 ? "P" + d.toDays() + "D" : d.toString();
+        return !d.isZero() && d.toSeconds() % 86_400 == 0 && d.toNanosPart() == 0
+                ? "P" + d.toDays() + "D"
+                : d.toString();
     }
 
     static String describe(Duration d) {

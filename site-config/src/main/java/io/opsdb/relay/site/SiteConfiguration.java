@@ -57,8 +57,19 @@ public record SiteConfiguration(
         String secretKey) {
 
     /** Values that mean "nobody set this" and must not sign anything in production. */
-    private static final Set<String> PLACEHOLDERS = Set.of("change-me", "changeme", "change_me", "secret", "placeholder",
-            "your-secret-key", "your_secret_key", "secret-key", "secret_key", "default", "xxx", "todo");
+    private static final Set<String> PLACEHOLDERS = Set.of(
+            "change-me",
+            "changeme",
+            "change_me",
+            "secret",
+            "placeholder",
+            "your-secret-key",
+            "your_secret_key",
+            "secret-key",
+            "secret_key",
+            "default",
+            "xxx",
+            "todo");
 
     public boolean isMainSite() {
         return siteType == SiteType.MAIN;
@@ -91,8 +102,7 @@ public record SiteConfiguration(
             }
             try {
                 values.put(setting, setting.parse(effective));
-            }
-            catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 String shown = setting.isSecret() ? "" : " (was '" + effective + "')";
                 problems.add(setting.variable() + ": " + e.getMessage() + shown);
             }
@@ -110,10 +120,20 @@ public record SiteConfiguration(
         return new SiteConfiguration(
                 (String) values.get(SiteSetting.SITE_NAME),
                 (SiteType) values.get(SiteSetting.SITE_TYPE),
-                database(values, SiteSetting.MAIN_DB_HOST, SiteSetting.MAIN_DB_PORT, SiteSetting.MAIN_DB_USER,
-                        SiteSetting.MAIN_DB_PASSWORD, SiteSetting.MAIN_DB_NAME),
-                database(values, SiteSetting.LOCAL_DB_HOST, SiteSetting.LOCAL_DB_PORT, SiteSetting.LOCAL_DB_USER,
-                        SiteSetting.LOCAL_DB_PASSWORD, SiteSetting.LOCAL_DB_NAME),
+                database(
+                        values,
+                        SiteSetting.MAIN_DB_HOST,
+                        SiteSetting.MAIN_DB_PORT,
+                        SiteSetting.MAIN_DB_USER,
+                        SiteSetting.MAIN_DB_PASSWORD,
+                        SiteSetting.MAIN_DB_NAME),
+                database(
+                        values,
+                        SiteSetting.LOCAL_DB_HOST,
+                        SiteSetting.LOCAL_DB_PORT,
+                        SiteSetting.LOCAL_DB_USER,
+                        SiteSetting.LOCAL_DB_PASSWORD,
+                        SiteSetting.LOCAL_DB_NAME),
                 (String) values.get(SiteSetting.KAFKA_BOOTSTRAP_SERVERS),
                 (Boolean) values.get(SiteSetting.CRITICAL_OPERATIONS_BUFFER),
                 (BufferDurability) values.get(SiteSetting.BUFFER_DURABILITY),
@@ -132,10 +152,19 @@ public record SiteConfiguration(
                 (String) values.get(SiteSetting.SECRET_KEY));
     }
 
-    private static Database database(Map<SiteSetting, Object> values, SiteSetting host, SiteSetting port,
-            SiteSetting user, SiteSetting password, SiteSetting name) {
-        return new Database((String) values.get(host), (Integer) values.get(port), (String) values.get(user),
-                (String) values.get(password), (String) values.get(name));
+    private static Database database(
+            Map<SiteSetting, Object> values,
+            SiteSetting host,
+            SiteSetting port,
+            SiteSetting user,
+            SiteSetting password,
+            SiteSetting name) {
+        return new Database(
+                (String) values.get(host),
+                (Integer) values.get(port),
+                (String) values.get(user),
+                (String) values.get(password),
+                (String) values.get(name));
     }
 
     @Override

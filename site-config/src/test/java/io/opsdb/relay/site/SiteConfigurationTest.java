@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class SiteConfigurationTest {
@@ -62,34 +61,44 @@ class SiteConfigurationTest {
         env.put("MAIN_DB_PORT", "70000");
 
         assertThatThrownBy(() -> load(env))
-                .isInstanceOfSatisfying(InvalidSiteConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
-                        "SITE_NAME: must be lower-case letters, digits, '-' or '_', starting with a letter (it prefixes topic names) (was 'my.site')",
-                        "SITE_TYPE: must be main or secondary (was 'tertiary')",
-                        "MAIN_DB_HOST: must not be empty (default localhost)",
-                        "MAIN_DB_PORT: must be a whole number from 1 to 65535 (was '70000')",
-                        "TRANSACTION_BUFFER_SIZE: must be a whole number from 1 to 100000000 (was 'lots')",
-                        "LSN_CHECK_INTERVAL: must be a number of seconds from 0.001 to 60 (was '-1')"))
+                .isInstanceOfSatisfying(
+                        InvalidSiteConfigurationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "SITE_NAME: must be lower-case letters, digits, '-' or '_', starting with a letter (it prefixes topic names) (was 'my.site')",
+                                        "SITE_TYPE: must be main or secondary (was 'tertiary')",
+                                        "MAIN_DB_HOST: must not be empty (default localhost)",
+                                        "MAIN_DB_PORT: must be a whole number from 1 to 65535 (was '70000')",
+                                        "TRANSACTION_BUFFER_SIZE: must be a whole number from 1 to 100000000 (was 'lots')",
+                                        "LSN_CHECK_INTERVAL: must be a number of seconds from 0.001 to 60 (was '-1')"))
                 .hasMessageNotContaining("oops-not-shown");
     }
 
     @Test
     void bufferDurabilityIsFsyncUnlessThePageCacheIsAskedFor() {
-        assertThat(load(Map.of("BUFFER_DURABILITY", "fsync")).bufferDurability()).isEqualTo(BufferDurability.FSYNC);
-        assertThat(load(Map.of("BUFFER_DURABILITY", "page-cache")).bufferDurability()).isEqualTo(BufferDurability.PAGE_CACHE);
-        assertThat(load(Map.of("BUFFER_DURABILITY", " Page-Cache ")).bufferDurability()).isEqualTo(BufferDurability.PAGE_CACHE);
+        assertThat(load(Map.of("BUFFER_DURABILITY", "fsync")).bufferDurability())
+                .isEqualTo(BufferDurability.FSYNC);
+        assertThat(load(Map.of("BUFFER_DURABILITY", "page-cache")).bufferDurability())
+                .isEqualTo(BufferDurability.PAGE_CACHE);
+        assertThat(load(Map.of("BUFFER_DURABILITY", " Page-Cache ")).bufferDurability())
+                .isEqualTo(BufferDurability.PAGE_CACHE);
         assertThat(BufferDurability.PAGE_CACHE.value()).isEqualTo("page-cache");
     }
 
     @Test
     void anUnknownBufferDurabilityIsRefusedInOneLine() {
         assertThatThrownBy(() -> load(Map.of("BUFFER_DURABILITY", "sync")))
-                .isInstanceOfSatisfying(InvalidSiteConfigurationException.class, e -> assertThat(e.problems())
-                        .containsExactly("BUFFER_DURABILITY: must be fsync or page-cache (was 'sync')"));
+                .isInstanceOfSatisfying(
+                        InvalidSiteConfigurationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly("BUFFER_DURABILITY: must be fsync or page-cache (was 'sync')"));
         assertThatThrownBy(() -> load(Map.of("BUFFER_DURABILITY", "page_cache")))
                 .hasMessageContaining("BUFFER_DURABILITY: must be fsync or page-cache (was 'page_cache')");
         assertThatThrownBy(() -> load(Map.of("BUFFER_DURABILITY", "")))
-                .isInstanceOfSatisfying(InvalidSiteConfigurationException.class, e -> assertThat(e.problems())
-                        .containsExactly("BUFFER_DURABILITY: must not be empty (default fsync)"));
+                .isInstanceOfSatisfying(
+                        InvalidSiteConfigurationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly("BUFFER_DURABILITY: must not be empty (default fsync)"));
     }
 
     @Test
@@ -103,10 +112,12 @@ class SiteConfigurationTest {
 
     @Test
     void aRetentionThatIsNotAnIsoDurationOrOutOfRangeIsRefusedInOneLine() {
-        String allowed = "TRANSACTION_STATUS_RETENTION: must be an ISO-8601 duration (such as P7D or PT12H) from PT1S to P3650D";
+        String allowed =
+                "TRANSACTION_STATUS_RETENTION: must be an ISO-8601 duration (such as P7D or PT12H) from PT1S to P3650D";
         assertThatThrownBy(() -> load(Map.of("TRANSACTION_STATUS_RETENTION", "7 days")))
-                .isInstanceOfSatisfying(InvalidSiteConfigurationException.class, e -> assertThat(e.problems())
-                        .containsExactly(allowed + " (was '7 days')"));
+                .isInstanceOfSatisfying(
+                        InvalidSiteConfigurationException.class,
+                        e -> assertThat(e.problems()).containsExactly(allowed + " (was '7 days')"));
         assertThatThrownBy(() -> load(Map.of("TRANSACTION_STATUS_RETENTION", "PT0S")))
                 .hasMessageContaining(allowed + " (was 'PT0S')");
         assertThatThrownBy(() -> load(Map.of("TRANSACTION_STATUS_RETENTION", "-P1D")))
@@ -119,8 +130,11 @@ class SiteConfigurationTest {
     void aPlaceholderSecretIsRefusedOutsideDevelopment() {
         assertThatThrownBy(() -> load(Map.of("SECRET_KEY", "change-me")))
                 .hasMessage("SECRET_KEY: is a placeholder; set a real secret, or ENVIRONMENT=development");
-        assertThat(load(Map.of("SECRET_KEY", "change-me", "ENVIRONMENT", "development")).development()).isTrue();
-        assertThat(load(Map.of("SECRET_KEY", "9f8a7c6e5d4b3a2f1e0d")).secretKey()).isEqualTo("9f8a7c6e5d4b3a2f1e0d");
+        assertThat(load(Map.of("SECRET_KEY", "change-me", "ENVIRONMENT", "development"))
+                        .development())
+                .isTrue();
+        assertThat(load(Map.of("SECRET_KEY", "9f8a7c6e5d4b3a2f1e0d")).secretKey())
+                .isEqualTo("9f8a7c6e5d4b3a2f1e0d");
     }
 
     @Test
@@ -129,7 +143,8 @@ class SiteConfigurationTest {
         for (SiteSetting setting : SiteSetting.values()) {
             assertThat(table).contains("| `" + setting.variable() + "` |");
         }
-        assertThat(table).contains("| `LSN_CHECK_INTERVAL` | Seconds between polls of the replica's replay LSN. | `0.1` |");
+        assertThat(table)
+                .contains("| `LSN_CHECK_INTERVAL` | Seconds between polls of the replica's replay LSN. | `0.1` |");
         assertThat(table).contains("| `MAIN_DB_PASSWORD` | Password at the primary (secret: never logged). | none |");
     }
 }

@@ -1,8 +1,7 @@
 package io.opsdb.relay.role;
 
-import java.time.Duration;
-
 import io.opsdb.relay.lsn.Lsn;
+import java.time.Duration;
 
 /**
  * What a site has in flight and how far its replica lags, for {@code /api/buffer}, {@code /api/site/info},

@@ -1,8 +1,7 @@
 package io.opsdb.relay.role;
 
-import java.util.Optional;
-
 import io.opsdb.relay.schema.ClientRequest;
+import java.util.Optional;
 
 /**
  * Where a site keeps its Idempotency-Keys, by the transaction id each derives, next to its transactions' status

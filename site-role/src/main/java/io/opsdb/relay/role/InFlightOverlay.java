@@ -1,10 +1,9 @@
 package io.opsdb.relay.role;
 
-import java.util.List;
-import java.util.Set;
-
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
+import java.util.List;
+import java.util.Set;
 
 /**
  * What a site has acknowledged but its database does not show yet: reads replay it on top of the database's rows,

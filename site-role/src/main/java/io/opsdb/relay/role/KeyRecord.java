@@ -14,6 +14,5 @@ public record KeyRecord(String requestHash, FirstAnswer answer) {
      * @param location the Location header, or null
      * @param body the JSON body
      */
-    public record FirstAnswer(int status, String location, byte[] body) {
-    }
+    public record FirstAnswer(int status, String location, byte[] body) {}
 }

@@ -1,8 +1,7 @@
 package io.opsdb.relay.role;
 
-import java.time.Instant;
-
 import io.opsdb.relay.lsn.Lsn;
+import java.time.Instant;
 
 /**
  * Writes a transaction straight to the primary, in one database transaction with its ledger row, as the main

@@ -1,9 +1,8 @@
 package io.opsdb.relay.role;
 
+import io.opsdb.relay.lsn.Lsn;
 import java.time.Instant;
 import java.util.Objects;
-
-import io.opsdb.relay.lsn.Lsn;
 
 /**
  * A transaction's status, as {@code GET /api/transactions/{id}} shows it.

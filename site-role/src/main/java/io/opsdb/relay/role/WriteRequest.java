@@ -1,12 +1,11 @@
 package io.opsdb.relay.role;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Objects;
-
 import io.opsdb.relay.schema.ClientRequest;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * One validated transaction to write.
@@ -18,7 +17,8 @@ import io.opsdb.relay.schema.WriteCommand;
  *        With one, the role answers a transaction it already has under this id instead of writing it again, and
  *        claims the key for this request in its {@link IdempotencyRecords} before it writes.
  */
-public record WriteRequest(String transactionId, List<Operation> operations, WriteKind kind, ClientRequest clientRequest) {
+public record WriteRequest(
+        String transactionId, List<Operation> operations, WriteKind kind, ClientRequest clientRequest) {
 
     public WriteRequest {
         Objects.requireNonNull(transactionId, "transactionId");
@@ -33,7 +33,13 @@ public record WriteRequest(String transactionId, List<Operation> operations, Wri
 
     /** The transaction as its first attempt's command, accepted by {@code site} at {@code acceptedAt}. */
     public WriteCommand command(String site, Instant acceptedAt) {
-        return WriteCommand.newBuilder().setTransactionId(transactionId).setSite(site).setAcceptedAt(acceptedAt)
-                .setAttempt(1).setOperations(operations).setClientRequest(clientRequest).build();
+        return WriteCommand.newBuilder()
+                .setTransactionId(transactionId)
+                .setSite(site)
+                .setAcceptedAt(acceptedAt)
+                .setAttempt(1)
+                .setOperations(operations)
+                .setClientRequest(clientRequest)
+                .build();
     }
 }

@@ -8,7 +8,8 @@ class ComponentHealthTest {
 
     @Test
     void aComponentIsUpOrDownAsItsCheckSaysAndKeepsWhetherItIsEssential() {
-        assertThat(ComponentHealth.of("kafka", true, true)).isEqualTo(new ComponentHealth("kafka", ComponentHealth.State.UP, true));
+        assertThat(ComponentHealth.of("kafka", true, true))
+                .isEqualTo(new ComponentHealth("kafka", ComponentHealth.State.UP, true));
         assertThat(ComponentHealth.of("replica", false, false))
                 .isEqualTo(new ComponentHealth("replica", ComponentHealth.State.DOWN, false));
     }

@@ -3,7 +3,6 @@ package io.opsdb.relay.role;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 
 class TransactionStateTest {

@@ -3,18 +3,16 @@ package io.opsdb.relay.role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.opsdb.relay.schema.ClientRequest;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
 import io.opsdb.relay.schema.WriteCommand;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class WriteRequestTest {
 
@@ -22,18 +20,28 @@ class WriteRequestTest {
     private static final Instant ACCEPTED = Instant.parse("2026-11-21T12:00:00.123Z");
 
     private static Operation create(String id) {
-        return Operation.newBuilder().setType(OperationType.CREATE).setEntity(EntityType.SOURCE).setRecordId(id)
-                .setValues(Map.of("name", "M31")).build();
+        return Operation.newBuilder()
+                .setType(OperationType.CREATE)
+                .setEntity(EntityType.SOURCE)
+                .setRecordId(id)
+                .setValues(Map.of("name", "M31"))
+                .build();
     }
 
     private static ClientRequest clientRequest() {
-        return ClientRequest.newBuilder().setPrincipal("observer").setMethod("POST").setPath("/sources")
-                .setIdempotencyKey("key-1").setRequestHash("ab".repeat(32)).build();
+        return ClientRequest.newBuilder()
+                .setPrincipal("observer")
+                .setMethod("POST")
+                .setPath("/sources")
+                .setIdempotencyKey("key-1")
+                .setRequestHash("ab".repeat(32))
+                .build();
     }
 
     @Test
     void itsCommandIsTheFirstAttemptOfTheTransactionAcceptedAtTheSite() {
-        WriteRequest request = new WriteRequest(TX, List.of(create("r1"), create("r2")), WriteKind.CRITICAL, clientRequest());
+        WriteRequest request =
+                new WriteRequest(TX, List.of(create("r1"), create("r2")), WriteKind.CRITICAL, clientRequest());
 
         WriteCommand command = request.command("observatory", ACCEPTED);
 
@@ -51,7 +59,8 @@ class WriteRequestTest {
 
         assertThat(request.isIdempotent()).isFalse();
         assertThat(request.command("cologne", ACCEPTED).getClientRequest()).isNull();
-        assertThat(new WriteRequest(TX, List.of(), WriteKind.CRITICAL, clientRequest()).isIdempotent()).isTrue();
+        assertThat(new WriteRequest(TX, List.of(), WriteKind.CRITICAL, clientRequest()).isIdempotent())
+                .isTrue();
     }
 
     @Test

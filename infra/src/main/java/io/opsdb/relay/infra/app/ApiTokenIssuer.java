@@ -4,7 +4,6 @@ import io.opsdb.relay.infra.StackException;
 import io.opsdb.relay.infra.process.JavaCommand;
 import io.opsdb.relay.infra.process.LogTail;
 import io.opsdb.relay.infra.process.WorkDirectory;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +28,7 @@ public final class ApiTokenIssuer {
 
     /** The token prefix the application issues; anything else on stdout is not a token. */
     private static final String TOKEN_PREFIX = "ops_api_token_";
+
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String LOG_NAME = "create-token";
 
@@ -57,7 +57,8 @@ public final class ApiTokenIssuer {
         try {
             String token = Files.readString(secret).trim();
             if (!token.startsWith(TOKEN_PREFIX)) {
-                throw new StackException(secret + " holds no API token: delete it to have a new one issued at the next start");
+                throw new StackException(
+                        secret + " holds no API token: delete it to have a new one issued at the next start");
             }
             return Optional.of(token);
         } catch (IOException e) {
@@ -80,7 +81,8 @@ public final class ApiTokenIssuer {
         try {
             Files.deleteIfExists(secret);
             // Created readable by its owner only before anything is written to it.
-            Files.createFile(secret, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    secret, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.to(secret.toFile()))
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -93,8 +95,8 @@ public final class ApiTokenIssuer {
                         + ":\n" + LogTail.of(log, 10));
             }
             if (process.exitValue() != 0) {
-                throw new StackException(what + " failed (exit code " + process.exitValue() + "); end of " + log
-                        + ":\n" + LogTail.of(log, 10));
+                throw new StackException(what + " failed (exit code " + process.exitValue() + "); end of " + log + ":\n"
+                        + LogTail.of(log, 10));
             }
             String token = Files.readString(secret).trim();
             if (!token.startsWith(TOKEN_PREFIX)) {

@@ -4,7 +4,6 @@ import io.opsdb.relay.infra.StackException;
 import io.opsdb.relay.infra.process.JavaCommand;
 import io.opsdb.relay.infra.process.JvmProcessComponent;
 import io.opsdb.relay.infra.process.WorkDirectory;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +35,8 @@ public final class RelayApplicationProcess extends JvmProcessComponent {
     private final String maxHeap;
     private final Map<String, String> environment;
     private final URI baseUri;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HEALTH_TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(HEALTH_TIMEOUT).build();
 
     /**
      * @param jar         the executable jar
@@ -44,8 +44,14 @@ public final class RelayApplicationProcess extends JvmProcessComponent {
      * @param maxHeap     the JVM's {@code -Xmx}
      * @param port        the HTTP port, also passed as {@code SERVER_PORT}
      */
-    public RelayApplicationProcess(String name, Path jar, Map<String, String> environment, String maxHeap, int port,
-                                   WorkDirectory workDir, JavaCommand java) {
+    public RelayApplicationProcess(
+            String name,
+            Path jar,
+            Map<String, String> environment,
+            String maxHeap,
+            int port,
+            WorkDirectory workDir,
+            JavaCommand java) {
         super(name, START_TIMEOUT, workDir, java);
         this.jar = jar;
         this.maxHeap = maxHeap;
@@ -63,7 +69,8 @@ public final class RelayApplicationProcess extends JvmProcessComponent {
     @Override
     protected void beforeStart() {
         if (!Files.isRegularFile(jar)) {
-            throw new StackException(name() + " jar not found at " + jar + ": build it with ./mvnw -DskipTests install");
+            throw new StackException(
+                    name() + " jar not found at " + jar + ": build it with ./mvnw -DskipTests install");
         }
     }
 
@@ -79,7 +86,10 @@ public final class RelayApplicationProcess extends JvmProcessComponent {
 
     @Override
     protected boolean isReady() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(baseUri.resolve("/health")).timeout(HEALTH_TIMEOUT).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(baseUri.resolve("/health"))
+                .timeout(HEALTH_TIMEOUT)
+                .GET()
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     }
 

@@ -1,5 +1,11 @@
 package io.opsdb.relay.infra.bench;
 
+import io.opsdb.relay.infra.StackConfig;
+import io.opsdb.relay.infra.kafka.KafkaBroker;
+import io.opsdb.relay.infra.kafka.KafkaCluster;
+import io.opsdb.relay.infra.process.Await;
+import io.opsdb.relay.infra.process.JavaCommand;
+import io.opsdb.relay.infra.process.WorkDirectory;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,20 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import io.opsdb.relay.infra.StackConfig;
-import io.opsdb.relay.infra.kafka.KafkaBroker;
-import io.opsdb.relay.infra.kafka.KafkaCluster;
-import io.opsdb.relay.infra.process.Await;
-import io.opsdb.relay.infra.process.JavaCommand;
-import io.opsdb.relay.infra.process.WorkDirectory;
 
 /**
  * What BUFFER_DURABILITY costs: one KRaft broker, alone, as a secondary site has it, and two topics shaped like
@@ -37,34 +35,53 @@ public final class AckDurabilityBenchmark {
 
     /** About the size of an encoded executed obs unit start. */
     private static final int RECORD_BYTES = 600;
+
     private static final int ROUNDS = 3;
     private static final List<String> MODES = List.of("fsync", "page-cache");
 
-    private AckDurabilityBenchmark() {
-    }
+    private AckDurabilityBenchmark() {}
 
     /** Runs it under {@code <work dir>-bench} on the observatory's Kafka ports; prints one line per mode. */
     public static int run(StackConfig config, int writes, PrintStream out) {
-        WorkDirectory workDir = new WorkDirectory(config.workDir().resolveSibling(config.workDir().getFileName() + "-bench"));
+        WorkDirectory workDir = new WorkDirectory(
+                config.workDir().resolveSibling(config.workDir().getFileName() + "-bench"));
         workDir.recreate();
         KafkaCluster cluster = new KafkaCluster("bench", config.ports().observatoryKafka());
-        KafkaBroker broker = new KafkaBroker("kafka-bench", cluster,
-                config.ports().secondary(0).kafkaController(), workDir, JavaCommand.forBuild(config.relayHome(), workDir));
+        KafkaBroker broker = new KafkaBroker(
+                "kafka-bench",
+                cluster,
+                config.ports().secondary(0).kafkaController(),
+                workDir,
+                JavaCommand.forBuild(config.relayHome(), workDir));
         broker.start();
         try {
-            Await.until(() -> {
-                cluster.createTopics(MODES.stream().map(AckDurabilityBenchmark::topic).toList());
-                return true;
-            }, Duration.ofSeconds(60), "benchmark topics were created");
-            Map<String, Object> producer = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            Await.until(
+                    () -> {
+                        cluster.createTopics(MODES.stream()
+                                .map(AckDurabilityBenchmark::topic)
+                                .toList());
+                        return true;
+                    },
+                    Duration.ofSeconds(60),
+                    "benchmark topics were created");
+            Map<String, Object> producer = Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    cluster.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    true,
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    0,
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                    "lz4");
             byte[] payload = new byte[RECORD_BYTES];
             new Random(1).nextBytes(payload);
             Map<String, List<Long>> one = Map.of("fsync", new ArrayList<>(), "page-cache", new ArrayList<>());
             Map<String, List<Long>> four = Map.of("fsync", new ArrayList<>(), "page-cache", new ArrayList<>());
             Map<String, long[]> fourNanos = Map.of("fsync", new long[1], "page-cache", new long[1]);
-            try (KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> kafka =
+                    new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer())) {
                 timed(kafka, "bench.page-cache", payload, 200, 1); // warm-up
                 for (int round = 0; round < ROUNDS; round++) {
                     for (String mode : MODES) {
@@ -76,14 +93,19 @@ public final class AckDurabilityBenchmark {
                 }
             }
             for (String mode : MODES) {
-                out.printf(Locale.ROOT, "bench-ack: %-10s 1 client p50 %.2f ms p99 %.2f ms (%.0f/s); 4 clients p50 %.2f ms p99 %.2f ms (%.0f/s)%n",
-                        mode, percentile(one.get(mode), 50), percentile(one.get(mode), 99), rate(one.get(mode)),
-                        percentile(four.get(mode), 50), percentile(four.get(mode), 99),
+                out.printf(
+                        Locale.ROOT,
+                        "bench-ack: %-10s 1 client p50 %.2f ms p99 %.2f ms (%.0f/s); 4 clients p50 %.2f ms p99 %.2f ms (%.0f/s)%n",
+                        mode,
+                        percentile(one.get(mode), 50),
+                        percentile(one.get(mode), 99),
+                        rate(one.get(mode)),
+                        percentile(four.get(mode), 50),
+                        percentile(four.get(mode), 99),
                         four.get(mode).size() / (fourNanos.get(mode)[0] / 1e9));
             }
             return 0;
-        }
-        finally {
+        } finally {
             broker.stop();
         }
     }
@@ -91,12 +113,14 @@ public final class AckDurabilityBenchmark {
     private static NewTopic topic(String mode) {
         NewTopic topic = new NewTopic("bench." + mode, 1, (short) 1);
         return mode.equals("fsync")
-                ? topic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1"))
+                ? topic.configs(
+                        Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1"))
                 : topic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
     }
 
     /** {@code writes} sends from {@code clients} threads, each waiting for its acknowledgement; latencies in ns. */
-    private static List<Long> timed(KafkaProducer<byte[], byte[]> kafka, String topic, byte[] payload, int writes, int clients) {
+    private static List<Long> timed(
+            KafkaProducer<byte[], byte[]> kafka, String topic, byte[] payload, int writes, int clients) {
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         ExecutorService threads = Executors.newFixedThreadPool(clients);
         try {
@@ -107,18 +131,17 @@ public final class AckDurabilityBenchmark {
             for (Future<?> client : done) {
                 client.get();
             }
-        }
-        catch (Exception e) {
+        } catch (Exception e) {
             throw new IllegalStateException("benchmark writes to " + topic + " failed", e);
-        }
-        finally {
+        } finally {
             threads.shutdown();
         }
         return latencies;
     }
 
-    private static Void send(KafkaProducer<byte[], byte[]> kafka, String topic, byte[] payload, int writes,
-            List<Long> latencies) throws Exception {
+    private static Void send(
+            KafkaProducer<byte[], byte[]> kafka, String topic, byte[] payload, int writes, List<Long> latencies)
+            throws Exception {
         for (int i = 0; i < writes; i++) {
             long begin = System.nanoTime();
             kafka.send(new ProducerRecord<>(topic, payload)).get(30, TimeUnit.SECONDS);

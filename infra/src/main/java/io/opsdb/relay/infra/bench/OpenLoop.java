@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
-
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -21,6 +20,7 @@ final class OpenLoop {
 
     /** Requests outstanding at once before the generator itself waits: far above any rate it is run at. */
     private static final int MAX_OUTSTANDING = 20_000;
+
     private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     /** What a run measured: latency from due time to completion, and how many completed with a failure. */
@@ -31,8 +31,7 @@ final class OpenLoop {
         }
     }
 
-    private OpenLoop() {
-    }
+    private OpenLoop() {}
 
     /**
      * Runs {@code request} at {@code perSecond} for {@code duration} and waits for the last one.
@@ -57,8 +56,7 @@ final class OpenLoop {
             CompletableFuture<Boolean> sent;
             try {
                 sent = request.apply(i);
-            }
-            catch (RuntimeException e) {
+            } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
             sent.whenComplete((ok, error) -> {

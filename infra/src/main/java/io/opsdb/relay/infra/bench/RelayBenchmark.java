@@ -1,5 +1,9 @@
 package io.opsdb.relay.infra.bench;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.StackConfig;
+import io.opsdb.relay.infra.demo.ObservatoryClient;
+import io.opsdb.relay.infra.process.Await;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
@@ -35,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -45,11 +48,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.infra.StackConfig;
-import io.opsdb.relay.infra.demo.ObservatoryClient;
-import io.opsdb.relay.infra.process.Await;
 
 /**
  * {@code bin/relay bench}: the whole two-site system measured next to its own parts, in one run on one machine,
@@ -73,6 +71,7 @@ public final class RelayBenchmark {
 
     /** About the size of an encoded executed obs unit start, as the raw producer's record. */
     private static final int RAW_RECORD_BYTES = 600;
+
     private static final int RAW_ROWS_PER_TRANSACTION = 100;
     private static final int RAW_APPLY_THREADS = 2;
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(15);
@@ -90,7 +89,8 @@ public final class RelayBenchmark {
      */
     public record Options(int seconds, double rate, double visibleRate, int clients, int backlog) {
 
-        public static final String USAGE = "relay bench [--seconds S] [--rate R] [--visible-rate V] [--clients C] [--backlog N]";
+        public static final String USAGE =
+                "relay bench [--seconds S] [--rate R] [--visible-rate V] [--clients C] [--backlog N]";
 
         public static Options defaults() {
             return new Options(20, 100, 20, 64, 20_000);
@@ -106,8 +106,7 @@ public final class RelayBenchmark {
                 double value;
                 try {
                     value = Double.parseDouble(args[i + 1]);
-                }
-                catch (NumberFormatException e) {
+                } catch (NumberFormatException e) {
                     value = -1;
                 }
                 if (!(value > 0)) {
@@ -131,10 +130,23 @@ public final class RelayBenchmark {
     }
 
     /** Every figure of one run. */
-    record Figures(OpenLoop.Result ack, OpenLoop.Result rawAck, double rate, Latencies visibleLow, double visibleRate,
-            double sustained, int clients, long inFlightStart, long inFlightEnd, long inFlightMax, Latencies visibleSustained,
-            int backlog, double apply, double rawApply, double drain, long rssMaxMiB) {
-    }
+    record Figures(
+            OpenLoop.Result ack,
+            OpenLoop.Result rawAck,
+            double rate,
+            Latencies visibleLow,
+            double visibleRate,
+            double sustained,
+            int clients,
+            long inFlightStart,
+            long inFlightEnd,
+            long inFlightMax,
+            Latencies visibleSustained,
+            int backlog,
+            double apply,
+            double rawApply,
+            double drain,
+            long rssMaxMiB) {}
 
     /** Acknowledgement-to-VISIBLE latencies in milliseconds, and how many were not VISIBLE. */
     record Latencies(Histogram millis, long notVisible) {
@@ -161,7 +173,8 @@ public final class RelayBenchmark {
 
     /** Starts a fresh stack in {@code <project>/.relay-bench}, measures, stops it; returns the exit code. */
     public static int run(StackConfig config, Options options, PrintStream out) {
-        StackConfig benchConfig = config.withWorkDir(config.relayHome().resolve(".relay-bench")).withApplications(true);
+        StackConfig benchConfig =
+                config.withWorkDir(config.relayHome().resolve(".relay-bench")).withApplications(true);
         out.printf("bench: starting the two-site system in %s ...%n", benchConfig.workDir());
         LocalStack stack = LocalStack.startFresh(benchConfig);
         RelayBenchmark bench = new RelayBenchmark(stack, options, out);
@@ -173,15 +186,12 @@ public final class RelayBenchmark {
             out.println("bench: table written to " + report);
             out.println(line);
             return 0;
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
-        }
-        catch (IOException | SQLException e) {
+        } catch (IOException | SQLException e) {
             throw new IllegalStateException("benchmark failed: " + e.getMessage(), e);
-        }
-        finally {
+        } finally {
             bench.http.shutdownNow();
             stack.stop();
         }
@@ -194,7 +204,8 @@ public final class RelayBenchmark {
             closedLoop(8, Duration.ofMinutes(5), 500, new ArrayList<>());
             awaitDrained();
 
-            progress("raw Kafka: %.0f records/s for %d s on the observatory's broker (acks=all, idempotent, flush.messages=1)",
+            progress(
+                    "raw Kafka: %.0f records/s for %d s on the observatory's broker (acks=all, idempotent, flush.messages=1)",
                     options.rate, options.seconds);
             OpenLoop.Result rawAck = rawAck();
             progress("raw Kafka: p50 %.1f ms p99 %.1f ms", rawAck.millis(50), rawAck.millis(99));
@@ -202,7 +213,9 @@ public final class RelayBenchmark {
             progress("acknowledgement: %.0f writes/s for %d s (open loop)", options.rate, options.seconds);
             List<String> ackIds = Collections.synchronizedList(new ArrayList<>());
             OpenLoop.Result ack = openLoop(options.rate, ackIds);
-            progress("acknowledgement: p50 %.1f ms p99 %.1f ms, %d failed", ack.millis(50), ack.millis(99), ack.failures());
+            progress(
+                    "acknowledgement: p50 %.1f ms p99 %.1f ms, %d failed",
+                    ack.millis(50), ack.millis(99), ack.failures());
             awaitDrained();
 
             progress("ack to VISIBLE: %.0f writes/s for %d s (open loop)", options.visibleRate, options.seconds);
@@ -217,22 +230,27 @@ public final class RelayBenchmark {
             AtomicLong inFlightMax = new AtomicLong(inFlightStart);
             List<String> sustainedIds = Collections.synchronizedList(new ArrayList<>());
             long begin = System.nanoTime();
-            ScheduledExecutorService sampler = every(Duration.ofSeconds(1), () -> inFlightMax.accumulateAndGet(inFlight(), Math::max));
+            ScheduledExecutorService sampler =
+                    every(Duration.ofSeconds(1), () -> inFlightMax.accumulateAndGet(inFlight(), Math::max));
             try {
                 closedLoop(options.clients, options.phase(), Integer.MAX_VALUE, sustainedIds);
-            }
-            finally {
+            } finally {
                 sampler.shutdownNow();
             }
             double sustained = sustainedIds.size() / seconds(System.nanoTime() - begin);
             long inFlightEnd = inFlight();
-            progress("sustained: %.0f writes/s; in flight %d at the start, %d at the end, %d at most", sustained,
-                    inFlightStart, inFlightEnd, inFlightMax.get());
+            progress(
+                    "sustained: %.0f writes/s; in flight %d at the start, %d at the end, %d at most",
+                    sustained, inFlightStart, inFlightEnd, inFlightMax.get());
             awaitDrained();
             Latencies visibleSustained = visibleLatencies(everyTenth(sustainedIds));
-            progress("ack to VISIBLE at the sustained rate: p50 %.0f ms p99 %.0f ms", visibleSustained.p(50), visibleSustained.p(99));
+            progress(
+                    "ack to VISIBLE at the sustained rate: p50 %.0f ms p99 %.0f ms",
+                    visibleSustained.p(50), visibleSustained.p(99));
 
-            progress("backlog: MirrorMaker 2 into Cologne stopped, %d writes from %d clients", options.backlog, options.clients);
+            progress(
+                    "backlog: MirrorMaker 2 into Cologne stopped, %d writes from %d clients",
+                    options.backlog, options.clients);
             stack.stop(LocalStack.MM2_COLOGNE);
             List<String> backlogIds = Collections.synchronizedList(new ArrayList<>());
             closedLoop(options.clients, Duration.ofHours(1), options.backlog, backlogIds);
@@ -244,23 +262,39 @@ public final class RelayBenchmark {
             double drain = backlogIds.size() / (drainedAt / 1e9 - applied[2]);
             progress("backlog: applied at %.0f/s at Cologne, VISIBLE at %.0f/s at the observatory", apply, drain);
 
-            progress("raw apply: JDBC batches of %d rows on the primary, %d threads, %d s", RAW_ROWS_PER_TRANSACTION,
-                    RAW_APPLY_THREADS, options.seconds);
+            progress(
+                    "raw apply: JDBC batches of %d rows on the primary, %d threads, %d s",
+                    RAW_ROWS_PER_TRANSACTION, RAW_APPLY_THREADS, options.seconds);
             double rawApply = rawApply();
             progress("raw apply: %.0f rows/s", rawApply);
 
-            return new Figures(ack, rawAck, options.rate, visibleLow, options.visibleRate, sustained, options.clients,
-                    inFlightStart, inFlightEnd, inFlightMax.get(), visibleSustained, backlogIds.size(), apply, rawApply, drain,
+            return new Figures(
+                    ack,
+                    rawAck,
+                    options.rate,
+                    visibleLow,
+                    options.visibleRate,
+                    sustained,
+                    options.clients,
+                    inFlightStart,
+                    inFlightEnd,
+                    inFlightMax.get(),
+                    visibleSustained,
+                    backlogIds.size(),
+                    apply,
+                    rawApply,
+                    drain,
                     rss.maxMiB());
-        }
-        finally {
+        } finally {
             rss.close();
         }
     }
 
     private OpenLoop.Result openLoop(double rate, List<String> ids) throws InterruptedException {
-        return OpenLoop.run(rate, options.phase(), i -> client.startObsUnitAsync(nextObsUnit(), "bench-camera")
-                .thenApply(accepted -> {
+        return OpenLoop.run(
+                rate,
+                options.phase(),
+                i -> client.startObsUnitAsync(nextObsUnit(), "bench-camera").thenApply(accepted -> {
                     if (accepted.ok()) {
                         ids.add(accepted.transactionId());
                     }
@@ -281,17 +315,14 @@ public final class RelayBenchmark {
                         ObservatoryClient.Accepted accepted = client.startObsUnit(nextObsUnit(), "bench-camera");
                         if (accepted.ok()) {
                             ids.add(accepted.transactionId());
-                        }
-                        else {
+                        } else {
                             failures.incrementAndGet();
                             remaining.incrementAndGet();
                         }
-                    }
-                    catch (IOException e) {
+                    } catch (IOException e) {
                         failures.incrementAndGet();
                         remaining.incrementAndGet();
-                    }
-                    catch (InterruptedException e) {
+                    } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
                     }
@@ -313,21 +344,36 @@ public final class RelayBenchmark {
 
     private OpenLoop.Result rawAck() throws InterruptedException {
         String topic = "bench.raw-ack";
-        Map<String, Object> admin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.observatoryBootstrapServers());
+        Map<String, Object> admin =
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.observatoryBootstrapServers());
         try (Admin kafka = Admin.create(admin)) {
-            kafka.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of(
-                    TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1", TopicConfig.RETENTION_MS_CONFIG, "-1")))).all().get(30, TimeUnit.SECONDS);
-        }
-        catch (Exception e) {
+            kafka.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                            .configs(Map.of(
+                                    TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG,
+                                    "1",
+                                    TopicConfig.RETENTION_MS_CONFIG,
+                                    "-1"))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
             throw new IllegalStateException("cannot create " + topic + ": " + Await.oneLine(e), e);
         }
         // As producer-secondary's command producer is configured (CommandPublisher).
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.observatoryBootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.observatoryBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                0,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4");
         byte[] payload = new byte[RAW_RECORD_BYTES];
         new Random(1).nextBytes(payload);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < 200; i++) {
                 producer.send(new ProducerRecord<>(topic, payload));
             }
@@ -342,9 +388,11 @@ public final class RelayBenchmark {
 
     /** Rows per second of JDBC batch inserts into a scratch copy of executed_obs_unit on the primary. */
     private double rawApply() throws SQLException, InterruptedException {
-        try (Connection db = primary(); Statement ddl = db.createStatement()) {
+        try (Connection db = primary();
+                Statement ddl = db.createStatement()) {
             ddl.execute("DROP TABLE IF EXISTS bench_raw_obs_unit");
-            ddl.execute("CREATE TABLE bench_raw_obs_unit (LIKE executed_obs_unit INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
+            ddl.execute(
+                    "CREATE TABLE bench_raw_obs_unit (LIKE executed_obs_unit INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
         }
         long deadline = System.nanoTime() + options.phase().toNanos();
         AtomicLong rows = new AtomicLong();
@@ -353,7 +401,8 @@ public final class RelayBenchmark {
         long begin = System.nanoTime();
         for (int t = 0; t < RAW_APPLY_THREADS; t++) {
             done.add(threads.submit(() -> {
-                try (Connection db = primary(); PreparedStatement insert = db.prepareStatement("""
+                try (Connection db = primary();
+                        PreparedStatement insert = db.prepareStatement("""
                         INSERT INTO bench_raw_obs_unit (id, obs_unit_id, site, instrument, status, start_time)
                         VALUES (?, ?, 'observatory', 'bench-camera', 'running', ?)""")) {
                     db.setAutoCommit(false);
@@ -377,12 +426,12 @@ public final class RelayBenchmark {
             for (Future<?> thread : done) {
                 thread.get();
             }
-        }
-        catch (ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("raw apply failed: " + Await.oneLine(e.getCause()), e.getCause());
         }
         double rate = rows.get() / seconds(System.nanoTime() - begin);
-        try (Connection db = primary(); Statement ddl = db.createStatement()) {
+        try (Connection db = primary();
+                Statement ddl = db.createStatement()) {
             ddl.execute("DROP TABLE bench_raw_obs_unit");
         }
         return rate;
@@ -390,10 +439,12 @@ public final class RelayBenchmark {
 
     /** {count, seconds between the first and the last commit, epoch seconds of the first} of these transactions at Cologne. */
     private double[] appliedWindow(List<String> transactionIds) throws SQLException {
-        try (Connection db = primary(); PreparedStatement window = db.prepareStatement("""
+        try (Connection db = primary();
+                PreparedStatement window = db.prepareStatement("""
                 SELECT count(*), extract(epoch FROM max(applied_at) - min(applied_at)), extract(epoch FROM min(applied_at))
                 FROM relay_ledger WHERE transaction_id = ANY (?) AND status = 'APPLIED'""")) {
-            Array ids = db.createArrayOf("uuid", transactionIds.stream().map(UUID::fromString).toArray());
+            Array ids = db.createArrayOf(
+                    "uuid", transactionIds.stream().map(UUID::fromString).toArray());
             window.setArray(1, ids);
             try (ResultSet row = window.executeQuery()) {
                 row.next();
@@ -421,11 +472,9 @@ public final class RelayBenchmark {
                 throw new IllegalStateException("/api/buffer answered " + buffer.statusCode() + ": " + buffer.body());
             }
             return (long) inFlight;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("/api/buffer: " + e.getMessage(), e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
@@ -441,10 +490,12 @@ public final class RelayBenchmark {
                 ObservatoryClient.Status status = client.status(id);
                 if (status.visibleAt() == null || status.acknowledgedAt() == null) {
                     notVisible.incrementAndGet();
-                }
-                else {
+                } else {
                     synchronized (millis) {
-                        millis.recordValue(Math.max(0, Duration.between(status.acknowledgedAt(), status.visibleAt()).toMillis()));
+                        millis.recordValue(Math.max(
+                                0,
+                                Duration.between(status.acknowledgedAt(), status.visibleAt())
+                                        .toMillis()));
                     }
                 }
                 return null;
@@ -453,8 +504,7 @@ public final class RelayBenchmark {
         for (Future<?> read : reads) {
             try {
                 read.get();
-            }
-            catch (ExecutionException e) {
+            } catch (ExecutionException e) {
                 notVisible.incrementAndGet();
             }
         }
@@ -470,7 +520,11 @@ public final class RelayBenchmark {
     }
 
     private void progress(String format, Object... args) {
-        out.printf(Locale.ROOT, "bench: [%4.0f s] %s%n", seconds(System.nanoTime() - began), String.format(Locale.ROOT, format, args));
+        out.printf(
+                Locale.ROOT,
+                "bench: [%4.0f s] %s%n",
+                seconds(System.nanoTime() - began),
+                String.format(Locale.ROOT, format, args));
     }
 
     private static double seconds(long nanos) {
@@ -506,8 +560,7 @@ public final class RelayBenchmark {
                             maxKiB.accumulateAndGet(Long.parseLong(line.replaceAll("[^0-9]", "")), Math::max);
                         }
                     }
-                }
-                catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     readable.set(false);
                 }
             });
@@ -524,36 +577,90 @@ public final class RelayBenchmark {
     }
 
     static String line(Figures f) {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "bench: ack p50 %.1f p99 %.1f ms (raw p50 %.1f p99 %.1f ms at %.0f/s); sustained %.0f/s; apply %.0f/s (raw %.0f rows/s); "
                         + "visible p50 %.0f p99 %.0f ms; drain %.0f/s; rss %d MiB",
-                f.ack.millis(50), f.ack.millis(99), f.rawAck.millis(50), f.rawAck.millis(99), f.rate, f.sustained, f.apply,
-                f.rawApply, f.visibleLow.p(50), f.visibleLow.p(99), f.drain, f.rssMaxMiB);
+                f.ack.millis(50),
+                f.ack.millis(99),
+                f.rawAck.millis(50),
+                f.rawAck.millis(99),
+                f.rate,
+                f.sustained,
+                f.apply,
+                f.rawApply,
+                f.visibleLow.p(50),
+                f.visibleLow.p(99),
+                f.drain,
+                f.rssMaxMiB);
     }
 
     static String table(Figures f, Options o) {
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "Run of %s, `bin/relay bench --seconds %d --rate %.0f --visible-rate %.0f --clients %d --backlog %d`:%n%n",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), o.seconds, o.rate, o.visibleRate, o.clients, o.backlog));
+        t.append(String.format(
+                Locale.ROOT,
+                "Run of %s, `bin/relay bench --seconds %d --rate %.0f --visible-rate %.0f --clients %d --backlog %d`:%n%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                o.seconds,
+                o.rate,
+                o.visibleRate,
+                o.clients,
+                o.backlog));
         t.append("| path | ops-db-relay | raw, same run, same machine | ratio |\n|---|---|---|---|\n");
-        t.append(String.format(Locale.ROOT, "| ack at the observatory, %.0f writes/s open loop, %d s | HTTP p50 %.1f ms, p99 %.1f ms (%d failed) "
+        t.append(String.format(
+                Locale.ROOT,
+                "| ack at the observatory, %.0f writes/s open loop, %d s | HTTP p50 %.1f ms, p99 %.1f ms (%d failed) "
                         + "| Kafka producer as observatory-app's, same broker, same rate, %d B, acks=all, idempotent, `flush.messages=1`: p50 %.1f ms, p99 %.1f ms "
                         + "| p99 %+.1f ms |%n",
-                f.rate, o.seconds, f.ack.millis(50), f.ack.millis(99), f.ack.failures(), RAW_RECORD_BYTES, f.rawAck.millis(50),
-                f.rawAck.millis(99), f.ack.millis(99) - f.rawAck.millis(99)));
-        t.append(String.format(Locale.ROOT, "| sustained writes, %d clients closed loop, %d s | %.0f/s; in flight %d at the start, %d at the end, %d at most | | |%n",
-                f.clients, o.seconds, f.sustained, f.inFlightStart, f.inFlightEnd, f.inFlightMax));
-        t.append(String.format(Locale.ROOT, "| apply at Cologne, %d-command backlog | %.0f commands/s (ledger `applied_at`) "
+                f.rate,
+                o.seconds,
+                f.ack.millis(50),
+                f.ack.millis(99),
+                f.ack.failures(),
+                RAW_RECORD_BYTES,
+                f.rawAck.millis(50),
+                f.rawAck.millis(99),
+                f.ack.millis(99) - f.rawAck.millis(99)));
+        t.append(String.format(
+                Locale.ROOT,
+                "| sustained writes, %d clients closed loop, %d s | %.0f/s; in flight %d at the start, %d at the end, %d at most | | |%n",
+                f.clients,
+                o.seconds,
+                f.sustained,
+                f.inFlightStart,
+                f.inFlightEnd,
+                f.inFlightMax));
+        t.append(String.format(
+                Locale.ROOT,
+                "| apply at Cologne, %d-command backlog | %.0f commands/s (ledger `applied_at`) "
                         + "| JDBC batches of %d rows into a copy of `executed_obs_unit`, %d threads: %.0f rows/s | %.1f %% |%n",
-                f.backlog, f.apply, RAW_ROWS_PER_TRANSACTION, RAW_APPLY_THREADS, f.rawApply, 100 * f.apply / f.rawApply));
-        t.append(String.format(Locale.ROOT, "| drain to VISIBLE at the observatory | %.0f/s | apply %.0f/s | %.0f %% |%n",
-                f.drain, f.apply, 100 * f.drain / f.apply));
-        t.append(String.format(Locale.ROOT, "| ack to VISIBLE, %.0f writes/s open loop | p50 %.0f ms, p99 %.0f ms (%d not VISIBLE) "
+                f.backlog,
+                f.apply,
+                RAW_ROWS_PER_TRANSACTION,
+                RAW_APPLY_THREADS,
+                f.rawApply,
+                100 * f.apply / f.rawApply));
+        t.append(String.format(
+                Locale.ROOT,
+                "| drain to VISIBLE at the observatory | %.0f/s | apply %.0f/s | %.0f %% |%n",
+                f.drain,
+                f.apply,
+                100 * f.drain / f.apply));
+        t.append(String.format(
+                Locale.ROOT,
+                "| ack to VISIBLE, %.0f writes/s open loop | p50 %.0f ms, p99 %.0f ms (%d not VISIBLE) "
                         + "| floor: two MirrorMaker 2 hops, apply, replay, replay-position poll | |%n",
-                f.visibleRate, f.visibleLow.p(50), f.visibleLow.p(99), f.visibleLow.notVisible()));
-        t.append(String.format(Locale.ROOT, "| ack to VISIBLE at the sustained rate (every tenth write) | p50 %.0f ms, p99 %.0f ms | | |%n",
-                f.visibleSustained.p(50), f.visibleSustained.p(99)));
-        t.append(String.format(Locale.ROOT, "| observatory application RSS, largest sample | %d MiB | | |%n%n", f.rssMaxMiB));
+                f.visibleRate,
+                f.visibleLow.p(50),
+                f.visibleLow.p(99),
+                f.visibleLow.notVisible()));
+        t.append(String.format(
+                Locale.ROOT,
+                "| ack to VISIBLE at the sustained rate (every tenth write) | p50 %.0f ms, p99 %.0f ms | | |%n",
+                f.visibleSustained.p(50),
+                f.visibleSustained.p(99)));
+        t.append(String.format(
+                Locale.ROOT, "| observatory application RSS, largest sample | %d MiB | | |%n%n", f.rssMaxMiB));
         t.append("```\n").append(line(f)).append("\n```\n");
         return t.toString();
     }
@@ -573,8 +680,7 @@ public final class RelayBenchmark {
         int end = text.indexOf(END_MARKER);
         if (begin < 0 || end < begin) {
             text = text + "\n## Latest run\n\n" + section + "\n";
-        }
-        else {
+        } else {
             text = text.substring(0, begin) + section + text.substring(end + END_MARKER.length());
         }
         Files.createDirectories(report.getParent());

@@ -1,5 +1,7 @@
 package io.opsdb.relay.infra.demo;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.SecondarySite;
 import java.io.PrintStream;
 import java.sql.Array;
 import java.sql.Connection;
@@ -15,12 +17,8 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.infra.SecondarySite;
 
 /**
  * {@code bin/relay demo}: a workload at a secondary site, or at every secondary at once, then the count of what became
@@ -31,8 +29,7 @@ public final class DemoCommand {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
     private static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(120);
 
-    private DemoCommand() {
-    }
+    private DemoCommand() {}
 
     /**
      * Runs {@code writes} writes from {@code clients} concurrent clients at the stack's first secondary; prints one
@@ -43,8 +40,7 @@ public final class DemoCommand {
             SiteCount count = runAt(stack, stack.sites().first().name(), writes, clients);
             out.println(count.line());
             return count.clean(writes) ? 0 : 1;
-        }
-        catch (DemoFailure e) {
+        } catch (DemoFailure e) {
             LOG.error(e.getMessage());
             return 1;
         }
@@ -69,8 +65,7 @@ public final class DemoCommand {
         for (CompletableFuture<SiteCount> run : runs) {
             try {
                 counts.add(run.join());
-            }
-            catch (CompletionException e) {
+            } catch (CompletionException e) {
                 LOG.error(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
                 clean = false;
             }
@@ -79,9 +74,13 @@ public final class DemoCommand {
             out.println(count.site() + " " + count.line());
             clean &= count.clean(writes);
         }
-        out.println(String.format(Locale.ROOT, "demo total: acknowledged %d, applied %d, visible %d, failed %d, lost %d",
-                counts.stream().mapToLong(SiteCount::acknowledged).sum(), counts.stream().mapToLong(SiteCount::applied).sum(),
-                counts.stream().mapToLong(SiteCount::visible).sum(), counts.stream().mapToLong(SiteCount::failed).sum(),
+        out.println(String.format(
+                Locale.ROOT,
+                "demo total: acknowledged %d, applied %d, visible %d, failed %d, lost %d",
+                counts.stream().mapToLong(SiteCount::acknowledged).sum(),
+                counts.stream().mapToLong(SiteCount::applied).sum(),
+                counts.stream().mapToLong(SiteCount::visible).sum(),
+                counts.stream().mapToLong(SiteCount::failed).sum(),
                 counts.stream().mapToLong(SiteCount::lost).sum()));
         return clean && counts.size() == runs.size() ? 0 : 1;
     }
@@ -92,30 +91,47 @@ public final class DemoCommand {
         try {
             String runId = "demo-" + site + "-" + UUID.randomUUID().toString().substring(0, 8);
             LOG.info("Demo {}: {} writes from {} clients at {} ({})", runId, writes, clients, site, stack.api(site));
-            ObservatoryWorkload.Result result = workload.run(runId, writes, clients, VISIBLE_TIMEOUT, (write, status) -> {
-            });
+            ObservatoryWorkload.Result result =
+                    workload.run(runId, writes, clients, VISIBLE_TIMEOUT, (write, status) -> {});
             result.refusals().stream().limit(5).forEach(r -> LOG.warn("Refused at {}: {}", site, r));
-            Ledger ledger = Ledger.count(stack, result.acknowledged().stream().map(ObservatoryWorkload.Write::transactionId).toList());
-            long visible = result.settled().stream().filter(s -> "VISIBLE".equals(s.state())).count();
-            long[] ack = result.acknowledged().stream().mapToLong(ObservatoryWorkload.Write::ackNanos).sorted().toArray();
-            long[] toVisible = result.settled().stream().filter(s -> s.visibleAt() != null)
-                    .mapToLong(s -> Duration.between(s.acknowledgedAt(), s.visibleAt()).toNanos()).sorted().toArray();
-            return new SiteCount(site, result.acknowledged().size(), ledger.applied, visible, ledger.failed, ack, toVisible);
-        }
-        catch (InterruptedException e) {
+            Ledger ledger = Ledger.count(
+                    stack,
+                    result.acknowledged().stream()
+                            .map(ObservatoryWorkload.Write::transactionId)
+                            .toList());
+            long visible = result.settled().stream()
+                    .filter(s -> "VISIBLE".equals(s.state()))
+                    .count();
+            long[] ack = result.acknowledged().stream()
+                    .mapToLong(ObservatoryWorkload.Write::ackNanos)
+                    .sorted()
+                    .toArray();
+            long[] toVisible = result.settled().stream()
+                    .filter(s -> s.visibleAt() != null)
+                    .mapToLong(s ->
+                            Duration.between(s.acknowledgedAt(), s.visibleAt()).toNanos())
+                    .sorted()
+                    .toArray();
+            return new SiteCount(
+                    site, result.acknowledged().size(), ledger.applied, visible, ledger.failed, ack, toVisible);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DemoFailure("the demo at " + site + " was interrupted", e);
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             throw new DemoFailure("cannot count the main database's ledger for " + site + ": " + e.getMessage(), e);
-        }
-        finally {
+        } finally {
             workload.close();
         }
     }
 
     /** What became of one site's writes; {@code lost} is what was acknowledged and is neither applied nor failed. */
-    private record SiteCount(String site, long acknowledged, long applied, long visible, long failed, long[] ackNanos,
+    private record SiteCount(
+            String site,
+            long acknowledged,
+            long applied,
+            long visible,
+            long failed,
+            long[] ackNanos,
             long[] toVisibleNanos) {
 
         long lost() {
@@ -127,10 +143,18 @@ public final class DemoCommand {
         }
 
         String line() {
-            return String.format(Locale.ROOT,
+            return String.format(
+                    Locale.ROOT,
                     "demo: acknowledged %d, applied %d, visible %d, failed %d, lost %d; ack p50 %s ms p99 %s ms; visible p50 %s ms p99 %s ms",
-                    acknowledged, applied, visible, failed, lost(), millis(ackNanos, 50), millis(ackNanos, 99),
-                    millis(toVisibleNanos, 50), millis(toVisibleNanos, 99));
+                    acknowledged,
+                    applied,
+                    visible,
+                    failed,
+                    lost(),
+                    millis(ackNanos, 50),
+                    millis(ackNanos, 99),
+                    millis(toVisibleNanos, 50),
+                    millis(toVisibleNanos, 99));
         }
     }
 
@@ -152,11 +176,17 @@ public final class DemoCommand {
     record Ledger(long applied, long failed) {
 
         static Ledger count(LocalStack stack, List<String> transactionIds) throws SQLException {
-            try (Connection db = DriverManager.getConnection(stack.primaryJdbcUrl(), stack.dbUser(), stack.dbPassword());
+            try (Connection db =
+                            DriverManager.getConnection(stack.primaryJdbcUrl(), stack.dbUser(), stack.dbPassword());
                     PreparedStatement count = db.prepareStatement("""
                             SELECT count(*) FILTER (WHERE status = 'APPLIED'), count(*) FILTER (WHERE status = 'FAILED')
                             FROM relay_ledger WHERE transaction_id = ANY (?)""")) {
-                Array ids = db.createArrayOf("uuid", transactionIds.stream().filter(Objects::nonNull).map(UUID::fromString).toArray());
+                Array ids = db.createArrayOf(
+                        "uuid",
+                        transactionIds.stream()
+                                .filter(Objects::nonNull)
+                                .map(UUID::fromString)
+                                .toArray());
                 count.setArray(1, ids);
                 try (ResultSet rows = count.executeQuery()) {
                     rows.next();

@@ -34,8 +34,11 @@ public final class ObservatoryClient {
     public ObservatoryClient(URI api, String token, Executor executor) {
         this.api = api;
         this.authorization = "Bearer " + Objects.requireNonNull(token, "token");
-        this.http = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(5))
-                .version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder()
+                .executor(executor)
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
     }
 
     /** What a write was answered. */
@@ -46,9 +49,14 @@ public final class ObservatoryClient {
     }
 
     /** A transaction's status as {@code GET /api/transactions/{id}} reports it. */
-    public record Status(int httpStatus, String state, String commitLsn, Instant acknowledgedAt, Instant visibleAt,
-            String error, String body) {
-    }
+    public record Status(
+            int httpStatus,
+            String state,
+            String commitLsn,
+            Instant acknowledgedAt,
+            Instant visibleAt,
+            String error,
+            String body) {}
 
     public Accepted startObsUnit(String obsUnitId, String instrument) throws IOException, InterruptedException {
         return accepted(send(startRequest(obsUnitId, instrument)));
@@ -62,7 +70,8 @@ public final class ObservatoryClient {
 
     private HttpRequest.Builder startRequest(String obsUnitId, String instrument) {
         String json = "{\"obs_unit_id\":\"" + obsUnitId + "\",\"instrument\":\"" + instrument + "\"}";
-        return HttpRequest.newBuilder(api.resolve("/executed_obs_units/start")).POST(HttpRequest.BodyPublishers.ofString(json));
+        return HttpRequest.newBuilder(api.resolve("/executed_obs_units/start"))
+                .POST(HttpRequest.BodyPublishers.ofString(json));
     }
 
     public Accepted finishObsUnit(String id, String status) throws IOException, InterruptedException {
@@ -87,18 +96,23 @@ public final class ObservatoryClient {
     }
 
     public HttpResponse<String> getObsUnit(String id) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(api.resolve("/executed_obs_units/" + id)).GET());
+        return send(
+                HttpRequest.newBuilder(api.resolve("/executed_obs_units/" + id)).GET());
     }
 
     public Status status(String transactionId) throws IOException, InterruptedException {
-        return status(send(HttpRequest.newBuilder(api.resolve("/api/transactions/" + transactionId)).GET()));
+        return status(send(HttpRequest.newBuilder(api.resolve("/api/transactions/" + transactionId))
+                .GET()));
     }
 
     /** Long-polls until the transaction is VISIBLE or FAILED, or {@code timeout} passes. */
     public CompletableFuture<Status> whenVisible(String transactionId, Duration timeout) {
         URI uri = api.resolve("/api/transactions/" + transactionId + "?wait=visible&timeout=" + timeout.toSeconds());
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout.plus(REQUEST_TIMEOUT))
-                .header("Authorization", authorization).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(timeout.plus(REQUEST_TIMEOUT))
+                .header("Authorization", authorization)
+                .GET()
+                .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(ObservatoryClient::status);
     }
 
@@ -112,19 +126,30 @@ public final class ObservatoryClient {
     }
 
     private HttpRequest authorized(HttpRequest.Builder request) {
-        return request.timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
-                .header("Authorization", authorization).build();
+        return request.timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header("Authorization", authorization)
+                .build();
     }
 
     private static Accepted accepted(HttpResponse<String> response) {
-        return new Accepted(response.statusCode(), field(response.body(), "transaction_id"), field(response.body(), "id"),
+        return new Accepted(
+                response.statusCode(),
+                field(response.body(), "transaction_id"),
+                field(response.body(), "id"),
                 response.body());
     }
 
     private static Status status(HttpResponse<String> response) {
         String body = response.body();
-        return new Status(response.statusCode(), field(body, "state"), field(body, "commit_lsn"),
-                instant(field(body, "acknowledged_at")), instant(field(body, "visible_at")), field(body, "error"), body);
+        return new Status(
+                response.statusCode(),
+                field(body, "state"),
+                field(body, "commit_lsn"),
+                instant(field(body, "acknowledged_at")),
+                instant(field(body, "visible_at")),
+                field(body, "error"),
+                body);
     }
 
     private static Instant instant(String text) {
@@ -133,7 +158,8 @@ public final class ObservatoryClient {
 
     /** The numeric value of a top-level field of a flat JSON object, or NaN. */
     public static double number(String json, String name) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)").matcher(json == null ? "" : json);
+        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)")
+                .matcher(json == null ? "" : json);
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
@@ -142,7 +168,8 @@ public final class ObservatoryClient {
         if (json == null) {
             return null;
         }
-        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(json);
         return m.find() ? m.group(1) : null;
     }
 }

@@ -24,13 +24,16 @@ public final class ObservatoryWorkload {
     }
 
     /** One acknowledged write. */
-    public record Write(String transactionId, String recordId, long ackNanos) {
-    }
+    public record Write(String transactionId, String recordId, long ackNanos) {}
 
     /** Everything that happened. */
-    public record Result(int attempted, List<Write> acknowledged, List<String> refusals,
-            List<ObservatoryClient.Status> settled, List<String> waitFailures, int unsettled) {
-    }
+    public record Result(
+            int attempted,
+            List<Write> acknowledged,
+            List<String> refusals,
+            List<ObservatoryClient.Status> settled,
+            List<String> waitFailures,
+            int unsettled) {}
 
     private static final int MAX_WAITS_IN_FLIGHT = 256;
 
@@ -87,12 +90,10 @@ public final class ObservatoryWorkload {
                                         waitFailures.add(write.transactionId() + ": " + error);
                                     }
                                 }));
-                    }
-                    catch (InterruptedException e) {
+                    } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
-                    }
-                    catch (Exception e) {
+                    } catch (Exception e) {
                         refusals.add(e.getClass().getSimpleName() + ": " + e.getMessage());
                     }
                 }
@@ -106,12 +107,18 @@ public final class ObservatoryWorkload {
         }
         try {
             CompletableFuture.allOf(all).get(visibleTimeout.toMillis() + 120_000, TimeUnit.MILLISECONDS);
-        }
-        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // Counted below as unsettled.
         }
-        int unsettled = acknowledged.size() - (int) settled.stream().filter(s -> isSettled(s.state())).count();
-        return new Result(writes, List.copyOf(acknowledged), List.copyOf(refusals), List.copyOf(settled), List.copyOf(waitFailures), unsettled);
+        int unsettled = acknowledged.size()
+                - (int) settled.stream().filter(s -> isSettled(s.state())).count();
+        return new Result(
+                writes,
+                List.copyOf(acknowledged),
+                List.copyOf(refusals),
+                List.copyOf(settled),
+                List.copyOf(waitFailures),
+                unsettled);
     }
 
     static boolean isSettled(String state) {

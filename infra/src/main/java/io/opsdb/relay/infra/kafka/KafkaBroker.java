@@ -5,8 +5,6 @@ import io.opsdb.relay.infra.process.JavaCommand;
 import io.opsdb.relay.infra.process.JvmProcessComponent;
 import io.opsdb.relay.infra.process.WorkDirectory;
 import io.opsdb.relay.kafka.RelayLimits;
-import org.apache.kafka.common.Uuid;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -18,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A single-node KRaft cluster (combined broker and controller) as its own JVM, data under
@@ -88,8 +87,8 @@ public final class KafkaBroker extends JvmProcessComponent {
         }
         String id = meta.getProperty("cluster.id");
         if (id == null || id.isBlank()) {
-            throw new StackException(logDir().resolve(META_PROPERTIES) + " has no cluster.id: run 'bin/relay reset --yes'"
-                    + " to start afresh");
+            throw new StackException(logDir().resolve(META_PROPERTIES)
+                    + " has no cluster.id: run 'bin/relay reset --yes'" + " to start afresh");
         }
         return id;
     }
@@ -102,9 +101,11 @@ public final class KafkaBroker extends JvmProcessComponent {
         }
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, serverProperties().entrySet().stream()
-                    .map(entry -> entry.getKey() + "=" + entry.getValue())
-                    .collect(Collectors.joining("\n", "", "\n")));
+            Files.writeString(
+                    file,
+                    serverProperties().entrySet().stream()
+                            .map(entry -> entry.getKey() + "=" + entry.getValue())
+                            .collect(Collectors.joining("\n", "", "\n")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -115,7 +116,8 @@ public final class KafkaBroker extends JvmProcessComponent {
         properties.put("process.roles", "broker,controller");
         properties.put("node.id", "1");
         properties.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        properties.put("listeners", "PLAINTEXT://127.0.0.1:" + cluster.port() + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        properties.put(
+                "listeners", "PLAINTEXT://127.0.0.1:" + cluster.port() + ",CONTROLLER://127.0.0.1:" + controllerPort);
         properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + cluster.port());
         properties.put("controller.listener.names", "CONTROLLER");
         properties.put("inter.broker.listener.name", "PLAINTEXT");
@@ -155,7 +157,10 @@ public final class KafkaBroker extends JvmProcessComponent {
 
     @Override
     protected List<String> command() {
-        return java.mainClass("256m", KafkaBrokerMain.class.getName(), List.of(propertiesFile().toString(), clusterId()));
+        return java.mainClass(
+                "256m",
+                KafkaBrokerMain.class.getName(),
+                List.of(propertiesFile().toString(), clusterId()));
     }
 
     @Override

@@ -12,8 +12,7 @@ import kafka.tools.StorageTool;
  */
 public final class KafkaBrokerMain {
 
-    private KafkaBrokerMain() {
-    }
+    private KafkaBrokerMain() {}
 
     public static void main(String[] args) {
         if (args.length != 2) {

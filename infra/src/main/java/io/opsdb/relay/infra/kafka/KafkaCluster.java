@@ -1,10 +1,5 @@
 package io.opsdb.relay.infra.kafka;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -12,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /** One of the stack's Kafka clusters as a client sees it: a single broker on 127.0.0.1. */
 public record KafkaCluster(String alias, int port) {
@@ -25,10 +24,14 @@ public record KafkaCluster(String alias, int port) {
     /** An admin client that gives up quickly, so that the caller's own timeout decides. */
     public Admin admin() {
         return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, "localstack-" + alias,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS));
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "localstack-" + alias,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                REQUEST_TIMEOUT_MS,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                REQUEST_TIMEOUT_MS));
     }
 
     /**
@@ -42,13 +45,19 @@ public record KafkaCluster(String alias, int port) {
             return false;
         }
         try (Admin admin = admin()) {
-            return !admin.describeCluster().nodes().get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).isEmpty();
+            return !admin.describeCluster()
+                    .nodes()
+                    .get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .isEmpty();
         }
     }
 
     public boolean topicExists(String topic) throws Exception {
         try (Admin admin = admin()) {
-            return admin.listTopics().names().get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).contains(topic);
+            return admin.listTopics()
+                    .names()
+                    .get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .contains(topic);
         }
     }
 

@@ -4,7 +4,6 @@ import io.opsdb.relay.infra.kafka.KafkaCluster;
 import io.opsdb.relay.infra.process.JavaCommand;
 import io.opsdb.relay.infra.process.JvmProcessComponent;
 import io.opsdb.relay.infra.process.WorkDirectory;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,8 +28,13 @@ public final class MirrorMakerProcess extends JvmProcessComponent {
      * @param propertiesFile the shared {@code mm2.properties}, written before the first start
      * @param mirroredTopic  the topic whose appearance on {@code target} shows the flow runs
      */
-    public MirrorMakerProcess(String name, Path propertiesFile, KafkaCluster target, String mirroredTopic,
-                              WorkDirectory workDir, JavaCommand java) {
+    public MirrorMakerProcess(
+            String name,
+            Path propertiesFile,
+            KafkaCluster target,
+            String mirroredTopic,
+            WorkDirectory workDir,
+            JavaCommand java) {
         super(name, START_TIMEOUT, workDir, java);
         this.propertiesFile = propertiesFile;
         this.target = target;

@@ -2,7 +2,6 @@ package io.opsdb.relay.infra.mirror;
 
 import io.opsdb.relay.infra.kafka.KafkaCluster;
 import io.opsdb.relay.kafka.RelayLimits;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,7 +55,9 @@ public final class MirrorMakerProperties {
         properties.put(cluster.alias() + ".producer.linger.ms", "0");
         // A command is one record, up to the size the brokers accept (RelayLimits): read and written whole.
         properties.put(cluster.alias() + ".producer.max.request.size", Integer.toString(RelayLimits.MAX_RECORD_BYTES));
-        properties.put(cluster.alias() + ".consumer.max.partition.fetch.bytes", Integer.toString(RelayLimits.MAX_RECORD_BYTES));
+        properties.put(
+                cluster.alias() + ".consumer.max.partition.fetch.bytes",
+                Integer.toString(RelayLimits.MAX_RECORD_BYTES));
         // Each flow's worker reads its settings from its target cluster's prefix, not from the top level.
         properties.put(cluster.alias() + "." + PLUGIN_DISCOVERY, SERVICE_LOAD);
         return this;
@@ -71,9 +72,12 @@ public final class MirrorMakerProperties {
     }
 
     public void writeTo(Path file) {
-        StringBuilder text = new StringBuilder("clusters=").append(String.join(", ", aliases)).append('\n');
+        StringBuilder text = new StringBuilder("clusters=")
+                .append(String.join(", ", aliases))
+                .append('\n');
         // Properties syntax: a backslash (as in the topic regex ops\.commands) must be doubled.
-        properties.forEach((key, value) -> text.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
+        properties.forEach((key, value) ->
+                text.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, text);

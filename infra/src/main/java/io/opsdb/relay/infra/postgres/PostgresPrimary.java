@@ -2,7 +2,6 @@ package io.opsdb.relay.infra.postgres;
 
 import io.opsdb.relay.infra.StackException;
 import io.opsdb.relay.infra.process.WorkDirectory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +22,8 @@ import java.util.Map;
  */
 public final class PostgresPrimary extends PostgresServer {
 
-    public PostgresPrimary(String name, int port, PostgresCredentials credentials, PostgresTools tools,
-                           WorkDirectory workDir) {
+    public PostgresPrimary(
+            String name, int port, PostgresCredentials credentials, PostgresTools tools, WorkDirectory workDir) {
         super(name, port, credentials, tools, workDir);
     }
 
@@ -33,13 +32,28 @@ public final class PostgresPrimary extends PostgresServer {
         // initdb reads the password from a file the postgres user can read; it exists only for that moment.
         Path passwordFile = workDir.data("postgres").resolve(".initdb-password");
         try {
-            Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(passwordFile, credentials.password());
             tools.ownFile(passwordFile);
-            tools.run("initdb", List.of("-D", dataDir().toString(), "-U", credentials.user(),
-                    "--pwfile=" + passwordFile, "--auth-host=scram-sha-256", "--auth-local=trust",
-                    // Synced (no --no-sync): the cluster is kept across restarts, so it must survive a power loss too.
-                    "-E", "UTF8", "--locale=C"), Map.of(), logFile(), Duration.ofSeconds(120));
+            tools.run(
+                    "initdb",
+                    List.of(
+                            "-D",
+                            dataDir().toString(),
+                            "-U",
+                            credentials.user(),
+                            "--pwfile=" + passwordFile,
+                            "--auth-host=scram-sha-256",
+                            "--auth-local=trust",
+                            // Synced (no --no-sync): the cluster is kept across restarts, so it must survive a power
+                            // loss too.
+                            "-E",
+                            "UTF8",
+                            "--locale=C"),
+                    Map.of(),
+                    logFile(),
+                    Duration.ofSeconds(120));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -63,8 +77,8 @@ public final class PostgresPrimary extends PostgresServer {
      */
     public void dropInactiveSlot(String slot) {
         try (Connection connection = connect("postgres");
-             PreparedStatement drop = connection.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
-                     + " FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+                PreparedStatement drop = connection.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
+                        + " FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
             drop.setString(1, slot);
             drop.execute();
         } catch (SQLException e) {
@@ -75,7 +89,7 @@ public final class PostgresPrimary extends PostgresServer {
     @Override
     protected void afterStart() {
         try (Connection connection = connect("postgres");
-             PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, DATABASE);
             try (ResultSet result = exists.executeQuery()) {
                 if (result.next()) {

@@ -3,7 +3,6 @@ package io.opsdb.relay.infra.postgres;
 import io.opsdb.relay.infra.StackException;
 import io.opsdb.relay.infra.process.Await;
 import io.opsdb.relay.infra.process.WorkDirectory;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,8 +22,13 @@ public final class PostgresReplica extends PostgresServer {
 
     private final PostgresPrimary primary;
 
-    public PostgresReplica(String name, int port, PostgresPrimary primary, PostgresCredentials credentials,
-                           PostgresTools tools, WorkDirectory workDir) {
+    public PostgresReplica(
+            String name,
+            int port,
+            PostgresPrimary primary,
+            PostgresCredentials credentials,
+            PostgresTools tools,
+            WorkDirectory workDir) {
         super(name, port, credentials, tools, workDir);
         this.primary = primary;
     }
@@ -42,11 +46,29 @@ public final class PostgresReplica extends PostgresServer {
     protected void initialize() {
         // -C -S: the slot is created with the backup, and -R writes primary_slot_name next to primary_conninfo.
         // Synced like the primary's initdb: the replica is kept across restarts.
-        tools.run("pg_basebackup", List.of("-h", "127.0.0.1", "-p", String.valueOf(primary.port()),
-                        "-U", credentials.user(), "-D", dataDir().toString(), "-R", "-X", "stream", "-c", "fast",
-                        "-C", "-S", slotName()),
+        tools.run(
+                "pg_basebackup",
+                List.of(
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(primary.port()),
+                        "-U",
+                        credentials.user(),
+                        "-D",
+                        dataDir().toString(),
+                        "-R",
+                        "-X",
+                        "stream",
+                        "-c",
+                        "fast",
+                        "-C",
+                        "-S",
+                        slotName()),
                 // The environment, not the command line, so that ps does not show it.
-                Map.of("PGPASSWORD", credentials.password()), logFile(), Duration.ofSeconds(120));
+                Map.of("PGPASSWORD", credentials.password()),
+                logFile(),
+                Duration.ofSeconds(120));
     }
 
     @Override
@@ -68,29 +90,34 @@ public final class PostgresReplica extends PostgresServer {
      */
     public void awaitCaughtUp(Duration timeout) {
         String target;
-        try (Connection connection = primary.connect(); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+        try (Connection connection = primary.connect();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
             result.next();
             target = result.getString(1);
         } catch (SQLException e) {
             throw new StackException("cannot read the WAL position of " + primary.name() + ": " + e.getMessage(), e);
         }
-        Await.until(() -> {
-            try (Connection connection = connect();
-                 PreparedStatement statement = connection.prepareStatement(
-                         "SELECT pg_last_wal_replay_lsn() >= CAST(? AS pg_lsn)")) {
-                statement.setString(1, target);
-                try (ResultSet result = statement.executeQuery()) {
-                    return result.next() && result.getBoolean(1);
-                }
-            }
-        }, timeout, name() + " replayed " + primary.name() + " up to " + target);
+        Await.until(
+                () -> {
+                    try (Connection connection = connect();
+                            PreparedStatement statement = connection.prepareStatement(
+                                    "SELECT pg_last_wal_replay_lsn() >= CAST(? AS pg_lsn)")) {
+                        statement.setString(1, target);
+                        try (ResultSet result = statement.executeQuery()) {
+                            return result.next() && result.getBoolean(1);
+                        }
+                    }
+                },
+                timeout,
+                name() + " replayed " + primary.name() + " up to " + target);
     }
 
     private boolean isStreaming() throws Exception {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT pg_is_in_recovery(), "
-                     + "(SELECT status FROM pg_stat_wal_receiver) = 'streaming'")) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(
+                        "SELECT pg_is_in_recovery(), " + "(SELECT status FROM pg_stat_wal_receiver) = 'streaming'")) {
             return result.next() && result.getBoolean(1) && result.getBoolean(2);
         }
     }

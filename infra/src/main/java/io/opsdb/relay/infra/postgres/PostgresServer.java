@@ -5,9 +5,6 @@ import io.opsdb.relay.infra.StackException;
 import io.opsdb.relay.infra.process.PidFiles;
 import io.opsdb.relay.infra.process.Processes;
 import io.opsdb.relay.infra.process.WorkDirectory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL server of the stack, run by {@code pg_ctl}: data in {@code <workdir>/postgres/<name>}, its Unix
@@ -49,8 +48,8 @@ public abstract class PostgresServer implements StackComponent {
     protected final int port;
     protected final PostgresCredentials credentials;
 
-    protected PostgresServer(String name, int port, PostgresCredentials credentials, PostgresTools tools,
-                             WorkDirectory workDir) {
+    protected PostgresServer(
+            String name, int port, PostgresCredentials credentials, PostgresTools tools, WorkDirectory workDir) {
         this.name = name;
         this.port = port;
         this.credentials = credentials;
@@ -120,8 +119,7 @@ public abstract class PostgresServer implements StackComponent {
     protected abstract Map<String, String> settings();
 
     /** Waits until the started server serves what the next components need; pg_ctl has already seen it accept connections. */
-    protected void afterStart() {
-    }
+    protected void afterStart() {}
 
     @Override
     public synchronized void start() {
@@ -143,13 +141,29 @@ public abstract class PostgresServer implements StackComponent {
             markInitialized();
         }
         writeSettings();
-        tools.run("pg_ctl", List.of("start", "-D", dataDir().toString(), "-l", logFile().toString(), "-w",
-                "-t", String.valueOf(PG_CTL_TIMEOUT.toSeconds())), Map.of(), logFile(), PG_CTL_TIMEOUT.plusSeconds(10));
+        tools.run(
+                "pg_ctl",
+                List.of(
+                        "start",
+                        "-D",
+                        dataDir().toString(),
+                        "-l",
+                        logFile().toString(),
+                        "-w",
+                        "-t",
+                        String.valueOf(PG_CTL_TIMEOUT.toSeconds())),
+                Map.of(),
+                logFile(),
+                PG_CTL_TIMEOUT.plusSeconds(10));
         long pid = postmasterPid().orElseThrow(() -> new StackException(name + " started but wrote no postmaster.pid"));
         PidFiles.write(workDir.pidFile(name), pid);
         afterStart();
-        LOG.info("{} ready in {} ms (pid {}, port {})", name, Duration.ofNanos(System.nanoTime() - started).toMillis(),
-                pid, port);
+        LOG.info(
+                "{} ready in {} ms (pid {}, port {})",
+                name,
+                Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                pid,
+                port);
     }
 
     @Override
@@ -158,10 +172,17 @@ public abstract class PostgresServer implements StackComponent {
             return;
         }
         try {
-            tools.run("pg_ctl", List.of("stop", "-D", dataDir().toString(), "-m", "fast", "-w", "-t", "30"), Map.of(),
-                    logFile(), Duration.ofSeconds(40));
+            tools.run(
+                    "pg_ctl",
+                    List.of("stop", "-D", dataDir().toString(), "-m", "fast", "-w", "-t", "30"),
+                    Map.of(),
+                    logFile(),
+                    Duration.ofSeconds(40));
         } catch (StackException e) {
-            LOG.warn("{} did not stop in time, killing it: {}", name, e.getMessage().lines().findFirst().orElse(""));
+            LOG.warn(
+                    "{} did not stop in time, killing it: {}",
+                    name,
+                    e.getMessage().lines().findFirst().orElse(""));
             kill();
         }
     }
@@ -187,7 +208,10 @@ public abstract class PostgresServer implements StackComponent {
             if (!Files.exists(pidFile)) {
                 return Optional.empty();
             }
-            return Files.readAllLines(pidFile).stream().findFirst().map(String::trim).map(Long::parseLong);
+            return Files.readAllLines(pidFile).stream()
+                    .findFirst()
+                    .map(String::trim)
+                    .map(Long::parseLong);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -227,7 +251,9 @@ public abstract class PostgresServer implements StackComponent {
 
     private void includeSettingsFile() {
         try {
-            Files.writeString(dataDir().resolve("postgresql.conf"), "\ninclude '" + SETTINGS_FILE + "'\n",
+            Files.writeString(
+                    dataDir().resolve("postgresql.conf"),
+                    "\ninclude '" + SETTINGS_FILE + "'\n",
                     java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -251,8 +277,11 @@ public abstract class PostgresServer implements StackComponent {
         all.putAll(settings());
         Path file = dataDir().resolve(SETTINGS_FILE);
         try {
-            Files.writeString(file, all.entrySet().stream().map(entry -> entry.getKey() + " = " + entry.getValue())
-                    .collect(Collectors.joining("\n", "# Written by the local stack at each start.\n", "\n")));
+            Files.writeString(
+                    file,
+                    all.entrySet().stream()
+                            .map(entry -> entry.getKey() + " = " + entry.getValue())
+                            .collect(Collectors.joining("\n", "# Written by the local stack at each start.\n", "\n")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

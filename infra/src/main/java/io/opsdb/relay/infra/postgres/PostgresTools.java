@@ -3,7 +3,6 @@ package io.opsdb.relay.infra.postgres;
 import com.sun.security.auth.module.UnixSystem;
 import io.opsdb.relay.infra.StackException;
 import io.opsdb.relay.infra.process.SupervisedProcess;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,9 +49,12 @@ public final class PostgresTools {
     public static PostgresTools locate(Map<String, String> environment) {
         String configured = environment.get(PG_BIN);
         if (configured != null && !configured.isBlank() && !Files.isExecutable(Path.of(configured, "initdb"))) {
-            throw new StackException(PG_BIN + "=" + configured + " has no initdb: point it at the PostgreSQL server binaries");
+            throw new StackException(
+                    PG_BIN + "=" + configured + " has no initdb: point it at the PostgreSQL server binaries");
         }
-        Path binDir = Optional.ofNullable(configured).filter(dir -> !dir.isBlank()).map(Path::of)
+        Path binDir = Optional.ofNullable(configured)
+                .filter(dir -> !dir.isBlank())
+                .map(Path::of)
                 .or(PostgresTools::highestDebianInstallation)
                 .or(() -> onPath(environment.getOrDefault("PATH", "")))
                 .filter(dir -> Files.isExecutable(dir.resolve("initdb")))
@@ -69,7 +71,8 @@ public final class PostgresTools {
         try (Stream<Path> versions = Files.list(DEBIAN_INSTALLATIONS)) {
             return versions.filter(dir -> dir.getFileName().toString().matches("\\d+(\\.\\d+)?"))
                     .filter(dir -> Files.isExecutable(dir.resolve("bin/initdb")))
-                    .max(Comparator.comparingDouble(dir -> Double.parseDouble(dir.getFileName().toString())))
+                    .max(Comparator.comparingDouble(
+                            dir -> Double.parseDouble(dir.getFileName().toString())))
                     .map(dir -> dir.resolve("bin"));
         } catch (IOException e) {
             return Optional.empty();
@@ -77,8 +80,11 @@ public final class PostgresTools {
     }
 
     private static Optional<Path> onPath(String path) {
-        return Arrays.stream(path.split(":")).filter(dir -> !dir.isBlank()).map(Path::of)
-                .filter(dir -> Files.isExecutable(dir.resolve("initdb"))).findFirst();
+        return Arrays.stream(path.split(":"))
+                .filter(dir -> !dir.isBlank())
+                .map(Path::of)
+                .filter(dir -> Files.isExecutable(dir.resolve("initdb")))
+                .findFirst();
     }
 
     public Path binDir() {
@@ -153,7 +159,9 @@ public final class PostgresTools {
     private static boolean postgresCanWrite(Path directory) {
         try {
             Process test = new ProcessBuilder("runuser", "-u", OS_USER, "--", "test", "-w", directory.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return test.waitFor() == 0;
         } catch (IOException e) {
             return false;

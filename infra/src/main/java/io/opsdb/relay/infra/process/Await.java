@@ -1,7 +1,6 @@
 package io.opsdb.relay.infra.process;
 
 import io.opsdb.relay.infra.StackException;
-
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -11,8 +10,7 @@ public final class Await {
     private static final Duration FIRST_POLL = Duration.ofMillis(50);
     private static final Duration MAX_POLL = Duration.ofMillis(500);
 
-    private Await() {
-    }
+    private Await() {}
 
     /**
      * Waits until {@code condition} returns true. An exception from the condition counts as "not yet" and is
@@ -41,8 +39,8 @@ public final class Await {
             }
             if (System.nanoTime() - deadline >= 0) {
                 String cause = lastFailure == null ? "" : " (last error: " + oneLine(lastFailure) + ")";
-                throw new StackException("timed out after " + timeout.toSeconds() + " s waiting until " + what + cause,
-                        lastFailure);
+                throw new StackException(
+                        "timed out after " + timeout.toSeconds() + " s waiting until " + what + cause, lastFailure);
             }
             sleep(poll);
             poll = poll.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : poll.multipliedBy(2);
@@ -61,10 +59,13 @@ public final class Await {
     /** An exception as one line: its class and message, or its cause's when it only wraps one. */
     public static String oneLine(Throwable failure) {
         Throwable shown = failure;
-        while (shown.getCause() != null && (shown.getMessage() == null || shown.getMessage().equals(shown.getCause().toString()))) {
+        while (shown.getCause() != null
+                && (shown.getMessage() == null
+                        || shown.getMessage().equals(shown.getCause().toString()))) {
             shown = shown.getCause();
         }
-        String message = shown.getMessage() == null ? shown.getClass().getSimpleName()
+        String message = shown.getMessage() == null
+                ? shown.getClass().getSimpleName()
                 : shown.getClass().getSimpleName() + ": " + shown.getMessage();
         return message.replaceAll("\\s*\\R\\s*", " ");
     }

@@ -1,7 +1,6 @@
 package io.opsdb.relay.infra.process;
 
 import io.opsdb.relay.infra.StackException;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,7 +89,9 @@ public final class JavaCommand {
     }
 
     private static String javaBinary() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

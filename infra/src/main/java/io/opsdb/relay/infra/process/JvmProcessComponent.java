@@ -2,12 +2,11 @@ package io.opsdb.relay.infra.process;
 
 import io.opsdb.relay.infra.StackComponent;
 import io.opsdb.relay.infra.StackException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A component that is a JVM started by the stack: a broker, a MirrorMaker 2 instance or an application.
@@ -43,8 +42,7 @@ public abstract class JvmProcessComponent implements StackComponent {
     }
 
     /** Prepares configuration files or checks prerequisites before the process is started. */
-    protected void beforeStart() {
-    }
+    protected void beforeStart() {}
 
     /** Whether the running process serves what the next components need; polled until true. */
     protected abstract boolean isReady() throws Exception;
@@ -67,20 +65,27 @@ public abstract class JvmProcessComponent implements StackComponent {
         SupervisedProcess starting = SupervisedProcess.start(name, command(), environment(), workDir);
         process = starting;
         try {
-            Await.until(() -> {
-                if (!starting.isAlive()) {
-                    throw starting.exitedWhileStarting();
-                }
-                return isReady();
-            }, startTimeout, readiness());
+            Await.until(
+                    () -> {
+                        if (!starting.isAlive()) {
+                            throw starting.exitedWhileStarting();
+                        }
+                        return isReady();
+                    },
+                    startTimeout,
+                    readiness());
         } catch (StackException e) {
             if (starting.isAlive()) {
-                throw new StackException(e.getMessage() + "; end of " + starting.logFile() + ":\n"
-                        + LogTail.of(starting.logFile(), 20), e);
+                throw new StackException(
+                        e.getMessage() + "; end of " + starting.logFile() + ":\n" + LogTail.of(starting.logFile(), 20),
+                        e);
             }
             throw e;
         }
-        LOG.info("{} ready in {} ms (pid {})", name, Duration.ofNanos(System.nanoTime() - started).toMillis(),
+        LOG.info(
+                "{} ready in {} ms (pid {})",
+                name,
+                Duration.ofNanos(System.nanoTime() - started).toMillis(),
                 starting.pid());
     }
 

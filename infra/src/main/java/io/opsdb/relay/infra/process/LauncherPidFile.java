@@ -35,7 +35,9 @@ public record LauncherPidFile(Path file) {
 
     /** Deletes the file if it names the current JVM; a file another launcher wrote meanwhile is left alone. */
     public void deleteIfCurrent() {
-        if (running().filter(process -> process.pid() == ProcessHandle.current().pid()).isPresent()) {
+        if (running()
+                .filter(process -> process.pid() == ProcessHandle.current().pid())
+                .isPresent()) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
@@ -60,8 +62,10 @@ public record LauncherPidFile(Path file) {
         }
         try {
             long pid = Long.parseLong(fields[0]);
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(process -> fields[1].equals(process.info().startInstant().map(Instant::toString).orElse("-")));
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(process -> fields[1].equals(
+                            process.info().startInstant().map(Instant::toString).orElse("-")));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -69,6 +73,7 @@ public record LauncherPidFile(Path file) {
 
     /** The launcher recorded in the file if it is a process other than the current JVM and still runs. */
     public Optional<ProcessHandle> other() {
-        return running().filter(process -> process.pid() != ProcessHandle.current().pid());
+        return running()
+                .filter(process -> process.pid() != ProcessHandle.current().pid());
     }
 }

@@ -14,8 +14,7 @@ public final class LogTail {
     // Broker and application logs grow large: read only their end.
     private static final int MAX_BYTES = 64 * 1024;
 
-    private LogTail() {
-    }
+    private LogTail() {}
 
     /** The last {@code lines} lines of {@code logFile}, each indented, or a note if it cannot be read. */
     public static String of(Path logFile, int lines) {

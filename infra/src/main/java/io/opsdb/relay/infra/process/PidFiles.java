@@ -1,14 +1,13 @@
 package io.opsdb.relay.infra.process;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code <workdir>/pids/<component>.pid} files. They let a new run clean up after one that died without
@@ -18,8 +17,7 @@ public final class PidFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(PidFiles.class);
 
-    private PidFiles() {
-    }
+    private PidFiles() {}
 
     public static void write(Path pidFile, long pid) {
         try {
@@ -56,7 +54,8 @@ public final class PidFiles {
      * OS has reused for something else does not count).
      */
     public static Optional<ProcessHandle> running(Path pidFile, Path workDir) {
-        return read(pidFile).flatMap(ProcessHandle::of)
+        return read(pidFile)
+                .flatMap(ProcessHandle::of)
                 .filter(ProcessHandle::isAlive)
                 .filter(process -> process.info().commandLine().orElse("").contains(workDir.toString()));
     }

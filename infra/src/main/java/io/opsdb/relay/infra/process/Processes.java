@@ -11,8 +11,7 @@ public final class Processes {
 
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
-    private Processes() {
-    }
+    private Processes() {}
 
     /**
      * SIGKILL to a process and every descendant, as a machine crash would: PostgreSQL's backends otherwise linger

@@ -1,7 +1,6 @@
 package io.opsdb.relay.infra.process;
 
 import io.opsdb.relay.infra.StackException;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,8 +33,8 @@ public final class SupervisedProcess {
     /**
      * Starts {@code command} with {@code environment} added to this JVM's environment.
      */
-    public static SupervisedProcess start(String name, List<String> command, Map<String, String> environment,
-                                          WorkDirectory workDir) {
+    public static SupervisedProcess start(
+            String name, List<String> command, Map<String, String> environment, WorkDirectory workDir) {
         Path logFile = workDir.logFile(name);
         ProcessBuilder builder = builder(command, environment, logFile);
         try {
@@ -52,8 +51,8 @@ public final class SupervisedProcess {
      *
      * @throws StackException if it fails or outlasts {@code timeout}, with the end of the log
      */
-    public static void run(String what, List<String> command, Map<String, String> environment, Path logFile,
-                           Duration timeout) {
+    public static void run(
+            String what, List<String> command, Map<String, String> environment, Path logFile, Duration timeout) {
         ProcessBuilder builder = builder(command, environment, logFile);
         try {
             Process process = builder.start();

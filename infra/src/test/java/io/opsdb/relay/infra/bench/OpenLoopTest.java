@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 class OpenLoopTest {
@@ -17,8 +16,7 @@ class OpenLoopTest {
             if (i == 10) {
                 try {
                     TimeUnit.MILLISECONDS.sleep(300);
-                }
-                catch (InterruptedException e) {
+                } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
@@ -28,7 +26,8 @@ class OpenLoopTest {
         assertThat(result.latencies().getTotalCount()).isEqualTo(100);
         assertThat(result.failures()).isZero();
         // Requests 11 to 30 were due while the sender was blocked: each waited at least 100 ms past its due time.
-        long slow = result.latencies().getCountBetweenValues(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(1));
+        long slow = result.latencies()
+                .getCountBetweenValues(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(1));
         assertThat(slow).as("requests at least 100 ms late").isGreaterThanOrEqualTo(19);
         assertThat(result.millis(50)).isLessThan(100);
     }

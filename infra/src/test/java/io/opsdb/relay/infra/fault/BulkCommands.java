@@ -2,6 +2,13 @@ package io.opsdb.relay.infra.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.kafka.RelayTopics;
+import io.opsdb.relay.schema.Operation;
+import io.opsdb.relay.schema.OperationType;
+import io.opsdb.relay.schema.WriteCommand;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,14 +29,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import io.opsdb.relay.codec.MessageCodec;
-import io.opsdb.relay.codec.RelayCodecs;
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.kafka.RelayTopics;
-import io.opsdb.relay.schema.Operation;
-import io.opsdb.relay.schema.OperationType;
-import io.opsdb.relay.schema.WriteCommand;
-
 /**
  * Many transactions at the observatory without many HTTP requests (a million would take hours on two cores): start
  * commands produced straight to its buffer topic, each a copy of a real one producer-secondary made, with fresh
@@ -38,8 +36,7 @@ import io.opsdb.relay.schema.WriteCommand;
  */
 final class BulkCommands {
 
-    private BulkCommands() {
-    }
+    private BulkCommands() {}
 
     /**
      * Produces {@code count} start commands, copies of the newest start in the buffer topic (so a workload must have
@@ -58,22 +55,31 @@ final class BulkCommands {
         producer.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         List<FaultWorkload.Ack> acked = new ArrayList<>(count);
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<byte[], byte[]> bulk = new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> bulk =
+                new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
                 String transactionId = UUID.randomUUID().toString();
                 String recordId = UUID.randomUUID().toString();
                 String obsUnitId = run + "-bulk-" + i;
-                Operation op = Operation.newBuilder(original.getOperations().get(0)).setRecordId(recordId).build();
+                Operation op = Operation.newBuilder(original.getOperations().get(0))
+                        .setRecordId(recordId)
+                        .build();
                 var values = new HashMap<>(op.getValues());
                 values.put("obs_unit_id", obsUnitId);
                 op.setValues(values);
-                WriteCommand command = WriteCommand.newBuilder(original).setTransactionId(transactionId)
-                        .setOperations(List.of(op)).build();
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(RelayTopics.COMMANDS,
-                        transactionId.getBytes(StandardCharsets.UTF_8), codec.encode(command));
+                WriteCommand command = WriteCommand.newBuilder(original)
+                        .setTransactionId(transactionId)
+                        .setOperations(List.of(op))
+                        .build();
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                        RelayTopics.COMMANDS, transactionId.getBytes(StandardCharsets.UTF_8), codec.encode(command));
                 for (Header header : template.headers()) {
-                    record.headers().add(header.key(), header.key().equals(RelayTopics.HEADER_TRANSACTION_ID)
-                            ? transactionId.getBytes(StandardCharsets.UTF_8) : header.value());
+                    record.headers()
+                            .add(
+                                    header.key(),
+                                    header.key().equals(RelayTopics.HEADER_TRANSACTION_ID)
+                                            ? transactionId.getBytes(StandardCharsets.UTF_8)
+                                            : header.value());
                 }
                 bulk.send(record, (metadata, error) -> {
                     if (error != null) {
@@ -92,9 +98,13 @@ final class BulkCommands {
 
     /** The newest start command in the observatory's buffer topic. */
     private static ConsumerRecord<byte[], byte[]> lastStart(LocalStack stack) {
-        Map<String, Object> consumer = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.observatoryBootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> commands = new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> consumer = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.observatoryBootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false);
+        try (KafkaConsumer<byte[], byte[]> commands =
+                new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition partition = new TopicPartition(RelayTopics.COMMANDS, 0);
             commands.assign(List.of(partition));
             long end = commands.endOffsets(List.of(partition)).get(partition);

@@ -2,18 +2,16 @@ package io.opsdb.relay.infra.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.flow.TwoSiteStack;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.infra.flow.TwoSiteStack;
 
 /**
  * Scenario 2: kill -9 of each component in turn while several clients write at the observatory, then a restart
@@ -31,9 +29,15 @@ class ComponentKillFaultIT {
 
     static Stream<String> components() {
         return FaultScenario.FULL
-                ? Stream.of(LocalStack.OBSERVATORY_APP, LocalStack.COLOGNE_APP, LocalStack.MM2_COLOGNE,
-                        LocalStack.MM2_OBSERVATORY, LocalStack.KAFKA_OBSERVATORY, LocalStack.KAFKA_COLOGNE,
-                        LocalStack.PRIMARY, LocalStack.REPLICA)
+                ? Stream.of(
+                        LocalStack.OBSERVATORY_APP,
+                        LocalStack.COLOGNE_APP,
+                        LocalStack.MM2_COLOGNE,
+                        LocalStack.MM2_OBSERVATORY,
+                        LocalStack.KAFKA_OBSERVATORY,
+                        LocalStack.KAFKA_COLOGNE,
+                        LocalStack.PRIMARY,
+                        LocalStack.REPLICA)
                 : Stream.of(LocalStack.COLOGNE_APP);
     }
 
@@ -49,8 +53,11 @@ class ComponentKillFaultIT {
 
             long killed = System.nanoTime();
             stack.kill(component);
-            assertThat(stack.component(component).isRunning()).as("%s after kill -9", component).isFalse();
-            // Down for a set time while the clients go on writing (buffered, or refused while the part they need is down).
+            assertThat(stack.component(component).isRunning())
+                    .as("%s after kill -9", component)
+                    .isFalse();
+            // Down for a set time while the clients go on writing (buffered, or refused while the part they need is
+            // down).
             FaultScenario.holdFor(DOWN);
 
             long restartBegin = System.nanoTime();
@@ -64,8 +71,7 @@ class ComponentKillFaultIT {
                     + FaultScenario.ms(workload.ackPercentileMs(99, killed, healed)) + " while down"
                     + "; refused while down " + workload.refusalCount();
             scenario.auditAndRecord(workload, recovered, notes, ComponentKillFaultIT.class);
-        }
-        finally {
+        } finally {
             if (!stack.component(component).isRunning()) {
                 stack.component(component).start();
             }

@@ -2,6 +2,10 @@ package io.opsdb.relay.infra.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.demo.ObservatoryClient;
+import io.opsdb.relay.infra.flow.Conditions;
+import io.opsdb.relay.infra.flow.SiteHttp;
+import io.opsdb.relay.infra.flow.TwoSiteStack;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -9,11 +13,6 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import io.opsdb.relay.infra.demo.ObservatoryClient;
-import io.opsdb.relay.infra.flow.Conditions;
-import io.opsdb.relay.infra.flow.SiteHttp;
-import io.opsdb.relay.infra.flow.TwoSiteStack;
 
 /**
  * What every fault scenario does around its fault: name the run, hold a fault while the clients keep writing,
@@ -73,38 +72,46 @@ final class FaultScenario {
             return CompletableFuture.completedFuture(Duration.ZERO);
         }
         String newest = acked.get(acked.size() - 1).transactionId();
-        return CompletableFuture.supplyAsync(() -> {
-            long deadline = healedNanos + DRAIN_TIMEOUT.toNanos();
-            ObservatoryClient.Status status = null;
-            // Long polls of at most LONG_POLL each (the API's bound), one after the other, until the deadline.
-            while (System.nanoTime() < deadline && (status == null || !"VISIBLE".equals(status.state()))) {
-                try {
-                    status = workload.client().whenVisible(newest, LONG_POLL).join();
-                }
-                catch (java.util.concurrent.CompletionException unanswered) {
-                    status = null; // the site is still coming back
-                }
-                if (status == null || status.httpStatus() != 200) {
-                    pollPause(); // not answering yet, or its state stores are still being restored
-                    continue;
-                }
-                assertThat(status.state()).as("the newest write before the heal, %s", newest).isNotEqualTo("FAILED");
-            }
-            assertThat(status).as("no answer about %s within %s", newest, DRAIN_TIMEOUT).isNotNull();
-            assertThat(status.state()).as("the newest write before the heal, %s: %s", newest, status.body()).isEqualTo("VISIBLE");
-            return Duration.ofNanos(System.nanoTime() - healedNanos);
-        }, task -> {
-            Thread waiter = new Thread(task, "recovery-" + newest);
-            waiter.setDaemon(true);
-            waiter.start();
-        });
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    long deadline = healedNanos + DRAIN_TIMEOUT.toNanos();
+                    ObservatoryClient.Status status = null;
+                    // Long polls of at most LONG_POLL each (the API's bound), one after the other, until the deadline.
+                    while (System.nanoTime() < deadline && (status == null || !"VISIBLE".equals(status.state()))) {
+                        try {
+                            status = workload.client()
+                                    .whenVisible(newest, LONG_POLL)
+                                    .join();
+                        } catch (java.util.concurrent.CompletionException unanswered) {
+                            status = null; // the site is still coming back
+                        }
+                        if (status == null || status.httpStatus() != 200) {
+                            pollPause(); // not answering yet, or its state stores are still being restored
+                            continue;
+                        }
+                        assertThat(status.state())
+                                .as("the newest write before the heal, %s", newest)
+                                .isNotEqualTo("FAILED");
+                    }
+                    assertThat(status)
+                            .as("no answer about %s within %s", newest, DRAIN_TIMEOUT)
+                            .isNotNull();
+                    assertThat(status.state())
+                            .as("the newest write before the heal, %s: %s", newest, status.body())
+                            .isEqualTo("VISIBLE");
+                    return Duration.ofNanos(System.nanoTime() - healedNanos);
+                },
+                task -> {
+                    Thread waiter = new Thread(task, "recovery-" + newest);
+                    waiter.setDaemon(true);
+                    waiter.start();
+                });
     }
 
     private static void pollPause() {
         try {
             Thread.sleep(500); // poll interval, not a wait for an outcome
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
@@ -138,23 +145,45 @@ final class FaultScenario {
 
     /** Waits until nothing is in flight at the observatory: every acknowledged write is VISIBLE or FAILED. */
     void awaitDrained() throws Exception {
-        Conditions.waitFor(() -> observatory.get("/api/buffer").json().get("in_flight").asInt() == 0, DRAIN_TIMEOUT,
-                POLL, "the observatory's backlog did not drain");
+        Conditions.waitFor(
+                () -> observatory.get("/api/buffer").json().get("in_flight").asInt() == 0,
+                DRAIN_TIMEOUT,
+                POLL,
+                "the observatory's backlog did not drain");
     }
 
     /** Audits the run, records its row, and fails on any violation. */
-    RelayAudit.Findings auditAndRecord(FaultWorkload workload, Duration longestRecovery, String notes,
-            Class<?> test) throws Exception {
-        return auditAndRecord(workload.acked(), workload.client(), List.of(), longestRecovery,
-                notes + "; live I4 probes " + workload.probed() + ", misses " + workload.probeMisses(), test,
+    RelayAudit.Findings auditAndRecord(FaultWorkload workload, Duration longestRecovery, String notes, Class<?> test)
+            throws Exception {
+        return auditAndRecord(
+                workload.acked(),
+                workload.client(),
+                List.of(),
+                longestRecovery,
+                notes + "; live I4 probes " + workload.probed() + ", misses " + workload.probeMisses(),
+                test,
                 workload.probeMissDetails());
     }
 
-    RelayAudit.Findings auditAndRecord(List<FaultWorkload.Ack> acked, ObservatoryClient client, Collection<String> poison,
-            Duration longestRecovery, String notes, Class<?> test, List<String> probeMisses) throws Exception {
+    RelayAudit.Findings auditAndRecord(
+            List<FaultWorkload.Ack> acked,
+            ObservatoryClient client,
+            Collection<String> poison,
+            Duration longestRecovery,
+            String notes,
+            Class<?> test,
+            List<String> probeMisses)
+            throws Exception {
         RelayAudit.Findings findings = RelayAudit.audit(run, acked, client, poison);
-        ReliabilityReport.record(new ReliabilityReport.Row(name, findings.acknowledged(), findings.lost(),
-                findings.duplicated(), findings.failed() + poison.size(), longestRecovery, notes, ReliabilityReport.command(test)));
+        ReliabilityReport.record(new ReliabilityReport.Row(
+                name,
+                findings.acknowledged(),
+                findings.lost(),
+                findings.duplicated(),
+                findings.failed() + poison.size(),
+                longestRecovery,
+                notes,
+                ReliabilityReport.command(test)));
         assertThat(findings.clean()).as("%s: %s", name, findings).isTrue();
         assertThat(probeMisses).as("I4 misses at the moment of VISIBLE").isEmpty();
         return findings;
@@ -177,8 +206,7 @@ final class FaultScenario {
         for (FaultWorkload.Ack ack : acked) {
             if (ack.isStart()) {
                 expected.put(ack.recordId(), "running");
-            }
-            else if (expected.containsKey(ack.recordId())) {
+            } else if (expected.containsKey(ack.recordId())) {
                 expected.put(ack.recordId(), "completed");
             }
         }
@@ -188,7 +216,8 @@ final class FaultScenario {
         for (String unit : units.subList(0, Math.min(READ_BACK_COUNT, units.size()))) {
             SiteHttp.Answer read = observatory.get("/executed_obs_units/" + unit);
             // A unit finished after this snapshot of the acknowledgements may already read completed.
-            if (read.status() != 200 || !(expected.get(unit).equals(read.text("status")) || "completed".equals(read.text("status")))) {
+            if (read.status() != 200
+                    || !(expected.get(unit).equals(read.text("status")) || "completed".equals(read.text("status")))) {
                 unreadable++;
             }
         }

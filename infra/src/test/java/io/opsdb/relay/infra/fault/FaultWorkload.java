@@ -1,5 +1,8 @@
 package io.opsdb.relay.infra.fault;
 
+import io.opsdb.relay.infra.demo.ObservatoryClient;
+import io.opsdb.relay.infra.flow.Conditions;
+import io.opsdb.relay.infra.flow.TwoSiteStack;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,10 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.opsdb.relay.infra.demo.ObservatoryClient;
-import io.opsdb.relay.infra.flow.Conditions;
-import io.opsdb.relay.infra.flow.TwoSiteStack;
 
 /**
  * A continuous write workload at the observatory, as its clients produce it: each client starts an executed obs
@@ -34,20 +33,41 @@ final class FaultWorkload implements AutoCloseable {
 
     /** The notes a unit is given while it is observed, and when it is finished. */
     static final String NOTE_WHILE_OBSERVING = "observing";
+
     static final String NOTE_AT_FINISH = "finished";
 
     /** What a write does to its unit. */
     enum Kind {
-        START, NOTE, FINISH
+        START,
+        NOTE,
+        FINISH
     }
 
     /** One acknowledged write; a note or a finish knows the start of its unit. */
-    record Ack(String transactionId, String recordId, String obsUnitId, String startTransactionId, long ackNanos,
-            long ackedAtNanos, Kind kind) {
+    record Ack(
+            String transactionId,
+            String recordId,
+            String obsUnitId,
+            String startTransactionId,
+            long ackNanos,
+            long ackedAtNanos,
+            Kind kind) {
 
         /** A start ({@code startTransactionId} null) or a finish. */
-        Ack(String transactionId, String recordId, String obsUnitId, String startTransactionId, long ackNanos, long ackedAtNanos) {
-            this(transactionId, recordId, obsUnitId, startTransactionId, ackNanos, ackedAtNanos,
+        Ack(
+                String transactionId,
+                String recordId,
+                String obsUnitId,
+                String startTransactionId,
+                long ackNanos,
+                long ackedAtNanos) {
+            this(
+                    transactionId,
+                    recordId,
+                    obsUnitId,
+                    startTransactionId,
+                    ackNanos,
+                    ackedAtNanos,
                     startTransactionId == null ? Kind.START : Kind.FINISH);
         }
 
@@ -123,8 +143,7 @@ final class FaultWorkload implements AutoCloseable {
                         // write() paused after the refusal already.
                     }
                 }
-            }
-            catch (InterruptedException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
@@ -132,7 +151,8 @@ final class FaultWorkload implements AutoCloseable {
     }
 
     /** One write; the acknowledgement, or null after a refusal (counted, then a short pause). */
-    private Ack write(Kind kind, String obsUnitId, String recordId, String startTransactionId) throws InterruptedException {
+    private Ack write(Kind kind, String obsUnitId, String recordId, String startTransactionId)
+            throws InterruptedException {
         long begin = System.nanoTime();
         try {
             ObservatoryClient.Accepted answer = switch (kind) {
@@ -142,14 +162,19 @@ final class FaultWorkload implements AutoCloseable {
             };
             long now = System.nanoTime();
             if (answer.ok()) {
-                Ack ack = new Ack(answer.transactionId(), recordId == null ? answer.recordId() : recordId, obsUnitId,
-                        startTransactionId, now - begin, now, kind);
+                Ack ack = new Ack(
+                        answer.transactionId(),
+                        recordId == null ? answer.recordId() : recordId,
+                        obsUnitId,
+                        startTransactionId,
+                        now - begin,
+                        now,
+                        kind);
                 acked.add(ack);
                 return ack;
             }
             refusals.add(answer.status() + " " + answer.body());
-        }
-        catch (java.io.IOException e) {
+        } catch (java.io.IOException e) {
             refusals.add(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         // A client backs off after a refusal instead of hammering a site that is recovering.
@@ -168,11 +193,11 @@ final class FaultWorkload implements AutoCloseable {
                     probed.incrementAndGet();
                     if (!onReplica(start.recordId())) {
                         probeMisses.incrementAndGet();
-                        probeMissDetails.add(start.transactionId() + " VISIBLE at " + status.commitLsn() + " but not on the replica");
+                        probeMissDetails.add(start.transactionId() + " VISIBLE at " + status.commitLsn()
+                                + " but not on the replica");
                     }
                 }
-            }
-            finally {
+            } finally {
                 probes.release();
             }
         });
@@ -180,14 +205,13 @@ final class FaultWorkload implements AutoCloseable {
 
     private static boolean onReplica(String recordId) {
         try (Connection replica = TwoSiteStack.replica();
-                PreparedStatement select = replica.prepareStatement(
-                        "SELECT 1 FROM executed_obs_unit WHERE id = CAST(? AS uuid)")) {
+                PreparedStatement select =
+                        replica.prepareStatement("SELECT 1 FROM executed_obs_unit WHERE id = CAST(? AS uuid)")) {
             select.setString(1, recordId);
             try (ResultSet row = select.executeQuery()) {
                 return row.next();
             }
-        }
-        catch (java.sql.SQLException e) {
+        } catch (java.sql.SQLException e) {
             // The replica itself is down (a fault under test): this probe says nothing.
             return true;
         }
@@ -196,13 +220,17 @@ final class FaultWorkload implements AutoCloseable {
     /** Waits until {@code count} more writes than now are acknowledged. */
     void awaitMoreAcked(int count, Duration timeout) throws Exception {
         int target = acked.size() + count;
-        Conditions.waitFor(() -> acked.size() >= target, timeout,
+        Conditions.waitFor(
+                () -> acked.size() >= target,
+                timeout,
                 "the workload did not get " + count + " more writes acknowledged (refusals: " + lastRefusal() + ")");
     }
 
     /** Waits until {@code count} writes in all are acknowledged. */
     void awaitAcked(int count, Duration timeout) throws Exception {
-        Conditions.waitFor(() -> acked.size() >= count, timeout,
+        Conditions.waitFor(
+                () -> acked.size() >= count,
+                timeout,
                 "the workload did not reach " + count + " acknowledged writes (refusals: " + lastRefusal() + ")");
     }
 
@@ -254,8 +282,11 @@ final class FaultWorkload implements AutoCloseable {
 
     /** Acknowledgement latency percentile (0..100) in ms of the writes acknowledged between the two instants. */
     double ackPercentileMs(double percentile, long fromNanos, long toNanos) {
-        long[] latencies = acked().stream().filter(a -> a.ackedAtNanos() >= fromNanos && a.ackedAtNanos() <= toNanos)
-                .mapToLong(Ack::ackNanos).sorted().toArray();
+        long[] latencies = acked().stream()
+                .filter(a -> a.ackedAtNanos() >= fromNanos && a.ackedAtNanos() <= toNanos)
+                .mapToLong(Ack::ackNanos)
+                .sorted()
+                .toArray();
         if (latencies.length == 0) {
             return Double.NaN;
         }

@@ -2,13 +2,16 @@ package io.opsdb.relay.infra.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.flow.Conditions;
+import io.opsdb.relay.infra.flow.TwoSiteStack;
+import io.opsdb.relay.kafka.RelayLimits;
+import io.opsdb.relay.kafka.RelayTopics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,11 +27,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.flow.Conditions;
-import io.opsdb.relay.infra.flow.TwoSiteStack;
-import io.opsdb.relay.kafka.RelayLimits;
-import io.opsdb.relay.kafka.RelayTopics;
 
 /**
  * Scenario 8: commands delivered to Cologne again while the clients write on, as MirrorMaker 2 does after a restart
@@ -49,7 +47,8 @@ class MirrorRedeliveryFaultIT {
     @Test
     void commandsDeliveredAgainAreSkippedWhileTheClientsWriteOn() throws Exception {
         FaultScenario scenario = new FaultScenario("commands delivered again");
-        try (KafkaConsumer<String, byte[]> mirrored = consumer(); KafkaProducer<String, byte[]> cologne = producer()) {
+        try (KafkaConsumer<String, byte[]> mirrored = consumer();
+                KafkaProducer<String, byte[]> cologne = producer()) {
             long from = mirrored.endOffsets(List.of(MIRRORED)).get(MIRRORED);
             try (FaultWorkload workload = new FaultWorkload(scenario.run(), CLIENTS).start()) {
                 workload.awaitAcked(FaultScenario.FULL ? 3_000 : 300, Duration.ofMinutes(5));
@@ -69,40 +68,53 @@ class MirrorRedeliveryFaultIT {
     }
 
     /** Appends a copy of every record of the mirrored topic from {@code from} to its end now; returns how many. */
-    private static int deliverAgain(KafkaConsumer<String, byte[]> mirrored, KafkaProducer<String, byte[]> cologne, long from)
-            throws Exception {
+    private static int deliverAgain(
+            KafkaConsumer<String, byte[]> mirrored, KafkaProducer<String, byte[]> cologne, long from) throws Exception {
         long end = mirrored.endOffsets(List.of(MIRRORED)).get(MIRRORED);
         mirrored.assign(List.of(MIRRORED));
         mirrored.seek(MIRRORED, from);
         int[] copied = {0};
-        Conditions.waitFor(() -> {
-            for (ConsumerRecord<String, byte[]> record : mirrored.poll(Duration.ofMillis(200))) {
-                if (record.offset() < end) {
-                    cologne.send(new ProducerRecord<>(MIRRORED_COMMANDS, null, record.key(), record.value(), record.headers()));
-                    copied[0]++;
-                }
-            }
-            return mirrored.position(MIRRORED) >= end;
-        }, Duration.ofMinutes(2), "the mirrored commands up to offset " + end + " were not read back");
+        Conditions.waitFor(
+                () -> {
+                    for (ConsumerRecord<String, byte[]> record : mirrored.poll(Duration.ofMillis(200))) {
+                        if (record.offset() < end) {
+                            cologne.send(new ProducerRecord<>(
+                                    MIRRORED_COMMANDS, null, record.key(), record.value(), record.headers()));
+                            copied[0]++;
+                        }
+                    }
+                    return mirrored.position(MIRRORED) >= end;
+                },
+                Duration.ofMinutes(2),
+                "the mirrored commands up to offset " + end + " were not read back");
         cologne.flush();
         return copied[0];
     }
 
     private static KafkaConsumer<String, byte[]> consumer() {
         Properties config = new Properties();
-        config.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TwoSiteStack.stack().mainBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "fault-redelivery-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        config.putAll(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TwoSiteStack.stack().mainBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "fault-redelivery-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
                 // Read what MirrorMaker 2 wrote, as the applier does.
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"));
         return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private static KafkaProducer<String, byte[]> producer() {
         Properties config = new Properties();
-        config.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TwoSiteStack.stack().mainBootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RelayLimits.MAX_RECORD_BYTES));
+        config.putAll(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TwoSiteStack.stack().mainBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                RelayLimits.MAX_RECORD_BYTES));
         return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 }

@@ -2,21 +2,19 @@ package io.opsdb.relay.infra.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import io.opsdb.relay.infra.LocalStack;
 import io.opsdb.relay.infra.flow.Conditions;
 import io.opsdb.relay.infra.flow.SiteHttp;
 import io.opsdb.relay.infra.flow.TwoSiteStack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Scenario 6: overload. More than a million transactions in flight at the observatory, far more than the main
@@ -58,15 +56,23 @@ class OverloadFaultIT {
                 long produceBegin = System.nanoTime();
                 bulk = BulkCommands.produce(stack, scenario.run(), BULK);
                 Duration produced = Duration.ofNanos(System.nanoTime() - produceBegin);
-                Conditions.waitFor(() -> observatory.get("/api/buffer").json().get("in_flight").asInt() >= BULK,
-                        Duration.ofMinutes(30), FaultScenario.POLL, "the observatory did not take the bulk in");
+                Conditions.waitFor(
+                        () -> observatory
+                                        .get("/api/buffer")
+                                        .json()
+                                        .get("in_flight")
+                                        .asInt()
+                                >= BULK,
+                        Duration.ofMinutes(30),
+                        FaultScenario.POLL,
+                        "the observatory did not take the bulk in");
                 loadedAt = System.nanoTime();
-                peakInFlight = observatory.get("/api/buffer").json().get("in_flight").asInt();
+                peakInFlight =
+                        observatory.get("/api/buffer").json().get("in_flight").asInt();
                 loaded = ObservatoryFootprint.read(stack, observatory);
                 workload.awaitMoreAcked(200, Duration.ofMinutes(5));
                 System.out.printf("overload: %d produced in %s, in flight %d%n", BULK, produced, peakInFlight);
-            }
-            finally {
+            } finally {
                 stack.component(LocalStack.MM2_COLOGNE).start();
             }
             long healed = System.nanoTime();
@@ -78,8 +84,11 @@ class OverloadFaultIT {
             double p99Draining = workload.ackPercentileMs(99, healed, System.nanoTime());
             workload.stop();
 
-            Conditions.waitFor(() -> observatory.get("/api/buffer").json().get("in_flight").asInt() == 0, DRAIN,
-                    FaultScenario.POLL, "the backlog did not drain");
+            Conditions.waitFor(
+                    () -> observatory.get("/api/buffer").json().get("in_flight").asInt() == 0,
+                    DRAIN,
+                    FaultScenario.POLL,
+                    "the backlog did not drain");
             Duration drained = Duration.ofNanos(System.nanoTime() - healed);
             ObservatoryFootprint after = ObservatoryFootprint.read(stack, observatory);
 
@@ -87,22 +96,47 @@ class OverloadFaultIT {
             // FAILED is among them, which the audit shows from the ledger for all of them).
             List<FaultWorkload.Ack> all = new ArrayList<>(workload.acked());
             java.util.Collections.shuffle(bulk, new java.util.Random(11));
-            RelayAudit.Findings sampled = RelayAudit.audit(scenario.run(), bulk.subList(0, STATUS_SAMPLE), workload.client(), List.of());
+            RelayAudit.Findings sampled =
+                    RelayAudit.audit(scenario.run(), bulk.subList(0, STATUS_SAMPLE), workload.client(), List.of());
             assertThat(sampled.clean()).as("sampled bulk: %s", sampled).isTrue();
             all.addAll(bulk);
-            RelayAudit.Findings findings = RelayAudit.audit(scenario.run(), all, workload.client(), List.of(), workload.acked().size());
+            RelayAudit.Findings findings = RelayAudit.audit(
+                    scenario.run(),
+                    all,
+                    workload.client(),
+                    List.of(),
+                    workload.acked().size());
 
-            String notes = String.format(java.util.Locale.ROOT,
+            String notes = String.format(
+                    java.util.Locale.ROOT,
                     "%,d in flight at the peak (%,d produced to the buffer topic, %d HTTP clients on top); observatory-app"
                             + " (-Xmx512m) heap used %s idle, %s at the peak, %s after; RSS %s, %s, %s; HTTP ack p50/p99 %s/%s before,"
                             + " %s/%s at the peak, p99 %s while draining; drained in %s; statuses asked: every HTTP write and %,d"
                             + " of the bulk",
-                    peakInFlight, BULK, CLIENTS, ObservatoryFootprint.mib(idle.heap()), ObservatoryFootprint.mib(loaded.heap()), ObservatoryFootprint.mib(after.heap()), ObservatoryFootprint.mib(idle.rss()),
-                    ObservatoryFootprint.mib(loaded.rss()), ObservatoryFootprint.mib(after.rss()), FaultScenario.ms(p50Before), FaultScenario.ms(p99Before),
-                    FaultScenario.ms(p50Loaded), FaultScenario.ms(p99Loaded), FaultScenario.ms(p99Draining),
-                    FaultScenario.seconds(drained), STATUS_SAMPLE);
-            ReliabilityReport.record(new ReliabilityReport.Row("overload: 1,000,000 in flight", findings.acknowledged(),
-                    findings.lost(), findings.duplicated(), findings.failed(), drained, notes,
+                    peakInFlight,
+                    BULK,
+                    CLIENTS,
+                    ObservatoryFootprint.mib(idle.heap()),
+                    ObservatoryFootprint.mib(loaded.heap()),
+                    ObservatoryFootprint.mib(after.heap()),
+                    ObservatoryFootprint.mib(idle.rss()),
+                    ObservatoryFootprint.mib(loaded.rss()),
+                    ObservatoryFootprint.mib(after.rss()),
+                    FaultScenario.ms(p50Before),
+                    FaultScenario.ms(p99Before),
+                    FaultScenario.ms(p50Loaded),
+                    FaultScenario.ms(p99Loaded),
+                    FaultScenario.ms(p99Draining),
+                    FaultScenario.seconds(drained),
+                    STATUS_SAMPLE);
+            ReliabilityReport.record(new ReliabilityReport.Row(
+                    "overload: 1,000,000 in flight",
+                    findings.acknowledged(),
+                    findings.lost(),
+                    findings.duplicated(),
+                    findings.failed(),
+                    drained,
+                    notes,
                     ReliabilityReport.command(OverloadFaultIT.class)));
             assertThat(findings.clean()).as("%s", findings).isTrue();
             assertThat(peakInFlight).isGreaterThanOrEqualTo(BULK);

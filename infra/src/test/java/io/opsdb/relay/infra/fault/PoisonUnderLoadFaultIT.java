@@ -2,6 +2,10 @@ package io.opsdb.relay.infra.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.flow.Conditions;
+import io.opsdb.relay.infra.flow.SiteHttp;
+import io.opsdb.relay.infra.flow.TwoSiteStack;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -10,17 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.infra.flow.Conditions;
-import io.opsdb.relay.infra.flow.SiteHttp;
-import io.opsdb.relay.infra.flow.TwoSiteStack;
 
 /**
  * Scenario 5: poison commands mixed into a running workload. Starts referring to an observing program are
@@ -44,7 +42,9 @@ class PoisonUnderLoadFaultIT {
         SiteHttp observatory = scenario.observatory();
         String program = UUID.randomUUID().toString();
         programAtMain(program, true);
-        Conditions.waitFor(() -> observatory.get("/observing_programs/" + program).status() == 200, Duration.ofMinutes(2),
+        Conditions.waitFor(
+                () -> observatory.get("/observing_programs/" + program).status() == 200,
+                Duration.ofMinutes(2),
                 "the program did not reach the observatory");
 
         try (FaultWorkload workload = new FaultWorkload(scenario.run(), CLIENTS).start()) {
@@ -54,17 +54,28 @@ class PoisonUnderLoadFaultIT {
             try {
                 for (int i = 0; i < POISON; i++) {
                     String obsUnitId = scenario.run() + "-poison-" + i;
-                    SiteHttp.Answer accepted = observatory.post("/executed_obs_units/start", SiteHttp.map("obs_unit_id", obsUnitId,
-                            "instrument", "fault-camera", "observing_program_id", program));
+                    SiteHttp.Answer accepted = observatory.post(
+                            "/executed_obs_units/start",
+                            SiteHttp.map(
+                                    "obs_unit_id",
+                                    obsUnitId,
+                                    "instrument",
+                                    "fault-camera",
+                                    "observing_program_id",
+                                    program));
                     assertThat(accepted.status()).as(accepted.body()).isEqualTo(201);
-                    poison.add(new FaultWorkload.Ack(accepted.text("transaction_id"), accepted.text("id"), obsUnitId, null, 0,
+                    poison.add(new FaultWorkload.Ack(
+                            accepted.text("transaction_id"),
+                            accepted.text("id"),
+                            obsUnitId,
+                            null,
+                            0,
                             System.nanoTime()));
                     workload.awaitMoreAcked(10, Duration.ofMinutes(1));
                 }
                 // The cause, made at Cologne while the commands wait in the observatory's buffer.
                 programAtMain(program, false);
-            }
-            finally {
+            } finally {
                 stack.component(LocalStack.MM2_COLOGNE).start();
             }
             long healed = System.nanoTime();
@@ -80,31 +91,42 @@ class PoisonUnderLoadFaultIT {
             programAtMain(program, true);
             long retried = System.nanoTime();
             for (FaultWorkload.Ack ack : poison) {
-                SiteHttp.Answer retry = observatory.post("/api/transactions/" + ack.transactionId() + "/retry", Map.of());
+                SiteHttp.Answer retry =
+                        observatory.post("/api/transactions/" + ack.transactionId() + "/retry", Map.of());
                 assertThat(retry.status()).as(retry.body()).isEqualTo(200);
             }
             for (FaultWorkload.Ack ack : poison) {
-                assertThat(observatory.whenSettled(ack.transactionId()).text("state")).isEqualTo("VISIBLE");
+                assertThat(observatory.whenSettled(ack.transactionId()).text("state"))
+                        .isEqualTo("VISIBLE");
             }
             Duration retryToVisible = Duration.ofNanos(System.nanoTime() - retried);
 
             List<FaultWorkload.Ack> all = new ArrayList<>(workload.acked());
             all.addAll(poison);
-            String notes = POISON + " poison starts among " + workload.ackedCount() + " workload writes: all FAILED with"
-                    + " 23503 and the rest VISIBLE " + FaultScenario.seconds(flowedPast) + " after the heal; retried after the"
-                    + " fix, all VISIBLE in " + FaultScenario.seconds(retryToVisible) + "; live I4 probes " + workload.probed()
-                    + ", misses " + workload.probeMisses();
-            scenario.auditAndRecord(all, workload.client(), poison.stream().map(FaultWorkload.Ack::transactionId).toList(),
-                    flowedPast.compareTo(retryToVisible) > 0 ? flowedPast : retryToVisible, notes, PoisonUnderLoadFaultIT.class,
+            String notes =
+                    POISON + " poison starts among " + workload.ackedCount() + " workload writes: all FAILED with"
+                            + " 23503 and the rest VISIBLE " + FaultScenario.seconds(flowedPast)
+                            + " after the heal; retried after the"
+                            + " fix, all VISIBLE in " + FaultScenario.seconds(retryToVisible) + "; live I4 probes "
+                            + workload.probed()
+                            + ", misses " + workload.probeMisses();
+            scenario.auditAndRecord(
+                    all,
+                    workload.client(),
+                    poison.stream().map(FaultWorkload.Ack::transactionId).toList(),
+                    flowedPast.compareTo(retryToVisible) > 0 ? flowedPast : retryToVisible,
+                    notes,
+                    PoisonUnderLoadFaultIT.class,
                     workload.probeMissDetails());
         }
     }
 
     private static void programAtMain(String id, boolean exists) throws Exception {
         try (Connection primary = TwoSiteStack.primary();
-                PreparedStatement change = primary.prepareStatement(exists
-                        ? "INSERT INTO observing_program (id, code, title) VALUES (CAST(? AS uuid), 'poison-' || ?, 'fault suite')"
-                        : "DELETE FROM observing_program WHERE id = CAST(? AS uuid)")) {
+                PreparedStatement change = primary.prepareStatement(
+                        exists
+                                ? "INSERT INTO observing_program (id, code, title) VALUES (CAST(? AS uuid), 'poison-' || ?, 'fault suite')"
+                                : "DELETE FROM observing_program WHERE id = CAST(? AS uuid)")) {
             change.setString(1, id);
             if (exists) {
                 change.setString(2, id);

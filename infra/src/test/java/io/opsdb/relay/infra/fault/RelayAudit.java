@@ -1,5 +1,7 @@
 package io.opsdb.relay.infra.fault;
 
+import io.opsdb.relay.infra.demo.ObservatoryClient;
+import io.opsdb.relay.infra.flow.TwoSiteStack;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,9 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import io.opsdb.relay.infra.demo.ObservatoryClient;
-import io.opsdb.relay.infra.flow.TwoSiteStack;
-
 /**
  * Checks every acknowledged write against the databases and the observatory's status API, never against the
  * workload's own counters: I1 (in the main database's ledger, APPLIED), I2 (applied exactly once: one row per
@@ -32,38 +31,53 @@ final class RelayAudit {
     private static final int EXAMPLES = 5;
 
     /** What the audit found; each list holds a few examples of its kind of violation. */
-    record Findings(int acknowledged, int lost, int duplicated, int failed, int outOfOrder, int notVisible,
-            int notOnReplica, List<String> examples) {
+    record Findings(
+            int acknowledged,
+            int lost,
+            int duplicated,
+            int failed,
+            int outOfOrder,
+            int notVisible,
+            int notOnReplica,
+            List<String> examples) {
 
         boolean clean() {
-            return lost == 0 && duplicated == 0 && failed == 0 && outOfOrder == 0 && notVisible == 0 && notOnReplica == 0;
+            return lost == 0
+                    && duplicated == 0
+                    && failed == 0
+                    && outOfOrder == 0
+                    && notVisible == 0
+                    && notOnReplica == 0;
         }
 
         @Override
         public String toString() {
-            return "acknowledged " + acknowledged + ", lost " + lost + ", duplicated " + duplicated + ", failed " + failed
-                    + ", out of order " + outOfOrder + ", not visible " + notVisible + ", not on the replica " + notOnReplica
+            return "acknowledged " + acknowledged + ", lost " + lost + ", duplicated " + duplicated + ", failed "
+                    + failed
+                    + ", out of order " + outOfOrder + ", not visible " + notVisible + ", not on the replica "
+                    + notOnReplica
                     + (examples.isEmpty() ? "" : "; e.g. " + examples);
         }
     }
 
-    private record LedgerRow(String status, int attempt, long sourceOffset, String error) {
-    }
+    private record LedgerRow(String status, int attempt, long sourceOffset, String error) {}
 
     /** An executed obs unit's row. */
-    private record Unit(String status, String notes) {
-    }
+    private record Unit(String status, String notes) {}
 
-    private RelayAudit() {
-    }
+    private RelayAudit() {}
 
     /**
      * Audits {@code acked}, all written by the workload run {@code run}.
      *
      * @param allowedFailures transactions expected to end FAILED (poison), not counted as failed
      */
-    static Findings audit(String run, List<FaultWorkload.Ack> acked, ObservatoryClient observatory,
-            Collection<String> allowedFailures) throws Exception {
+    static Findings audit(
+            String run,
+            List<FaultWorkload.Ack> acked,
+            ObservatoryClient observatory,
+            Collection<String> allowedFailures)
+            throws Exception {
         return audit(run, acked, observatory, allowedFailures, acked.size());
     }
 
@@ -71,8 +85,13 @@ final class RelayAudit {
      * The same, asking the observatory for the status of only the first {@code statusesAsked} of {@code acked} (the
      * databases are checked for all of them).
      */
-    static Findings audit(String run, List<FaultWorkload.Ack> acked, ObservatoryClient observatory,
-            Collection<String> allowedFailures, int statusesAsked) throws Exception {
+    static Findings audit(
+            String run,
+            List<FaultWorkload.Ack> acked,
+            ObservatoryClient observatory,
+            Collection<String> allowedFailures,
+            int statusesAsked)
+            throws Exception {
         List<String> examples = new ArrayList<>();
         List<String> ids = acked.stream().map(FaultWorkload.Ack::transactionId).toList();
         Map<String, LedgerRow> ledger = ledger(ids);
@@ -84,8 +103,7 @@ final class RelayAudit {
             if (row == null) {
                 lost++;
                 example(examples, "lost " + id);
-            }
-            else if (!"APPLIED".equals(row.status()) && !allowedFailures.contains(id)) {
+            } else if (!"APPLIED".equals(row.status()) && !allowedFailures.contains(id)) {
                 failed++;
                 example(examples, "failed " + id + ": " + row.error());
             }
@@ -111,17 +129,23 @@ final class RelayAudit {
             LedgerRow finish = ledger.get(ack.transactionId());
             if (start != null && finish != null && finish.sourceOffset() <= start.sourceOffset()) {
                 outOfOrder++;
-                example(examples, "finish " + ack.transactionId() + " applied at offset " + finish.sourceOffset()
-                        + ", not after its start at " + start.sourceOffset());
+                example(
+                        examples,
+                        "finish " + ack.transactionId() + " applied at offset " + finish.sourceOffset()
+                                + ", not after its start at " + start.sourceOffset());
             }
         }
 
-        List<String> units = acked.stream().filter(FaultWorkload.Ack::isStart).map(FaultWorkload.Ack::recordId).toList();
+        List<String> units = acked.stream()
+                .filter(FaultWorkload.Ack::isStart)
+                .map(FaultWorkload.Ack::recordId)
+                .toList();
         Map<String, Unit> atPrimary;
         Map<String, Unit> atReplica;
         int extraRows;
         Map<String, String> deadLetters;
-        try (Connection primary = TwoSiteStack.primary(); Connection replica = TwoSiteStack.replica()) {
+        try (Connection primary = TwoSiteStack.primary();
+                Connection replica = TwoSiteStack.replica()) {
             atPrimary = units(primary, units);
             atReplica = units(replica, units);
             extraRows = duplicates(primary, run);
@@ -137,8 +161,10 @@ final class RelayAudit {
             LedgerRow row = ledger.get(deadLetter.getKey());
             if (row != null && "APPLIED".equals(row.status()) && !allowedFailures.contains(deadLetter.getKey())) {
                 duplicated++;
-                example(examples, "APPLIED transaction " + deadLetter.getKey() + " has a dead letter: "
-                        + deadLetter.getValue().lines().findFirst().orElse(""));
+                example(
+                        examples,
+                        "APPLIED transaction " + deadLetter.getKey() + " has a dead letter: "
+                                + deadLetter.getValue().lines().findFirst().orElse(""));
             }
         }
         for (String unit : finishedUnits) {
@@ -146,11 +172,12 @@ final class RelayAudit {
             if (row == null || !"completed".equals(row.status())) {
                 outOfOrder++;
                 example(examples, "unit " + unit + " is " + row + " at the primary after its finish");
-            }
-            else if (!FaultWorkload.NOTE_AT_FINISH.equals(row.notes())) {
+            } else if (!FaultWorkload.NOTE_AT_FINISH.equals(row.notes())) {
                 duplicated++;
-                example(examples, "unit " + unit + " is completed with notes '" + row.notes() + "', not its finish's: "
-                        + "a note applied again after the finish");
+                example(
+                        examples,
+                        "unit " + unit + " is completed with notes '" + row.notes() + "', not its finish's: "
+                                + "a note applied again after the finish");
             }
         }
 
@@ -159,12 +186,17 @@ final class RelayAudit {
             Unit atThePrimary = atPrimary.get(unit);
             if (atThePrimary != null && !atThePrimary.equals(atReplica.get(unit))) {
                 notOnReplica++;
-                example(examples, "unit " + unit + " is " + atThePrimary + " at the primary, " + atReplica.get(unit) + " on the replica");
+                example(
+                        examples,
+                        "unit " + unit + " is " + atThePrimary + " at the primary, " + atReplica.get(unit)
+                                + " on the replica");
             }
         }
 
         int notVisible = 0;
-        for (Map.Entry<String, String> state : observatoryStates(observatory, ids.subList(0, Math.min(statusesAsked, ids.size()))).entrySet()) {
+        for (Map.Entry<String, String> state : observatoryStates(
+                        observatory, ids.subList(0, Math.min(statusesAsked, ids.size())))
+                .entrySet()) {
             boolean expected = "VISIBLE".equals(state.getValue())
                     || allowedFailures.contains(state.getKey()) && "FAILED".equals(state.getValue());
             if (!expected) {
@@ -172,7 +204,8 @@ final class RelayAudit {
                 example(examples, "transaction " + state.getKey() + " is " + state.getValue() + " at the observatory");
             }
         }
-        return new Findings(ids.size(), lost, duplicated, failed, outOfOrder, notVisible, notOnReplica, List.copyOf(examples));
+        return new Findings(
+                ids.size(), lost, duplicated, failed, outOfOrder, notVisible, notOnReplica, List.copyOf(examples));
     }
 
     private static void example(List<String> examples, String example) {
@@ -183,23 +216,33 @@ final class RelayAudit {
 
     private static Map<String, LedgerRow> ledger(List<String> transactionIds) throws SQLException {
         try (Connection primary = TwoSiteStack.primary()) {
-            return byId(primary, """
+            return byId(
+                    primary,
+                    """
                     SELECT transaction_id::text, status, attempt, source_offset, error FROM relay_ledger
-                    WHERE transaction_id = ANY (?)""", transactionIds,
+                    WHERE transaction_id = ANY (?)""",
+                    transactionIds,
                     row -> new LedgerRow(row.getString(2), row.getInt(3), row.getLong(4), row.getString(5)));
         }
     }
 
     /** Each of {@code units} in {@code db}'s executed_obs_unit (absent: not there). */
     private static Map<String, Unit> units(Connection db, List<String> units) throws SQLException {
-        return byId(db, "SELECT id::text, status, notes FROM executed_obs_unit WHERE id = ANY (?)", units,
+        return byId(
+                db,
+                "SELECT id::text, status, notes FROM executed_obs_unit WHERE id = ANY (?)",
+                units,
                 row -> new Unit(row.getString(2), row.getString(3)));
     }
 
     /** The reason of each dead letter kept for one of {@code transactionIds}, by transaction id. */
-    private static Map<String, String> deadLetters(Connection primary, List<String> transactionIds) throws SQLException {
-        return byId(primary, "SELECT transaction_id::text, error FROM relay_dead_letter WHERE transaction_id = ANY (?)",
-                transactionIds, row -> row.getString(2));
+    private static Map<String, String> deadLetters(Connection primary, List<String> transactionIds)
+            throws SQLException {
+        return byId(
+                primary,
+                "SELECT transaction_id::text, error FROM relay_dead_letter WHERE transaction_id = ANY (?)",
+                transactionIds,
+                row -> row.getString(2));
     }
 
     /** A row of a query read as a value. */
@@ -244,19 +287,21 @@ final class RelayAudit {
         try {
             List<CompletableFuture<Void>> asked = new ArrayList<>();
             for (String id : transactionIds) {
-                asked.add(CompletableFuture.runAsync(() -> {
-                    try {
-                        ObservatoryClient.Status status = observatory.status(id);
-                        states.put(id, status.httpStatus() == 200 ? status.state() : "HTTP " + status.httpStatus());
-                    }
-                    catch (Exception e) {
-                        states.put(id, "unanswered: " + e);
-                    }
-                }, askers));
+                asked.add(CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                ObservatoryClient.Status status = observatory.status(id);
+                                states.put(
+                                        id,
+                                        status.httpStatus() == 200 ? status.state() : "HTTP " + status.httpStatus());
+                            } catch (Exception e) {
+                                states.put(id, "unanswered: " + e);
+                            }
+                        },
+                        askers));
             }
             CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).join();
-        }
-        finally {
+        } finally {
             askers.shutdown();
             askers.awaitTermination(1, TimeUnit.MINUTES);
         }

@@ -22,18 +22,32 @@ final class ReliabilityReport {
     private static final Path TABLE = DIR.resolve("reliability.md");
 
     /** One scenario's figures. */
-    record Row(String scenario, int acknowledged, int lost, int duplicated, int failed, Duration longestRecovery,
-            String notes, String command) {
-    }
+    record Row(
+            String scenario,
+            int acknowledged,
+            int lost,
+            int duplicated,
+            int failed,
+            Duration longestRecovery,
+            String notes,
+            String command) {}
 
-    private ReliabilityReport() {
-    }
+    private ReliabilityReport() {}
 
     static synchronized void record(Row row) throws IOException {
         Files.createDirectories(DIR);
-        String line = String.join("\t", row.scenario(), String.valueOf(row.acknowledged()), String.valueOf(row.lost()),
-                String.valueOf(row.duplicated()), String.valueOf(row.failed()), String.valueOf(row.longestRecovery().toMillis()),
-                row.notes().replace('\t', ' ').replace('\n', ' '), row.command(), Instant.now().toString()) + "\n";
+        String line = String.join(
+                        "\t",
+                        row.scenario(),
+                        String.valueOf(row.acknowledged()),
+                        String.valueOf(row.lost()),
+                        String.valueOf(row.duplicated()),
+                        String.valueOf(row.failed()),
+                        String.valueOf(row.longestRecovery().toMillis()),
+                        row.notes().replace('\t', ' ').replace('\n', ' '),
+                        row.command(),
+                        Instant.now().toString())
+                + "\n";
         Files.writeString(ROWS, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Files.writeString(TABLE, render(), StandardCharsets.UTF_8);
     }
@@ -50,10 +64,23 @@ final class ReliabilityReport {
                 |---|---:|---:|---:|---:|---:|---|---|
                 """);
         for (String[] cells : latest.values()) {
-            table.append("| ").append(cells[0]).append(" | ").append(cells[1]).append(" | ").append(cells[2]).append(" | ")
-                    .append(cells[3]).append(" | ").append(cells[4]).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.1f s", Long.parseLong(cells[5]) / 1000.0)).append(" | ")
-                    .append(cells[6]).append(" | `").append(cells[7]).append("` |\n");
+            table.append("| ")
+                    .append(cells[0])
+                    .append(" | ")
+                    .append(cells[1])
+                    .append(" | ")
+                    .append(cells[2])
+                    .append(" | ")
+                    .append(cells[3])
+                    .append(" | ")
+                    .append(cells[4])
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f s", Long.parseLong(cells[5]) / 1000.0))
+                    .append(" | ")
+                    .append(cells[6])
+                    .append(" | `")
+                    .append(cells[7])
+                    .append("` |\n");
         }
         return table.toString();
     }

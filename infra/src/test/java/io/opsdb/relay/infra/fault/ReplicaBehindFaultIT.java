@@ -2,21 +2,19 @@ package io.opsdb.relay.infra.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.Statement;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import io.opsdb.relay.infra.LocalStack;
 import io.opsdb.relay.infra.flow.Conditions;
 import io.opsdb.relay.infra.flow.SiteHttp;
 import io.opsdb.relay.infra.flow.TwoSiteStack;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Scenario 4: the observatory's replica is stopped, then started but far behind (its replay paused while the
@@ -46,9 +44,18 @@ class ReplicaBehindFaultIT {
             int from = workload.ackedCount();
             workload.awaitMoreAcked(PER_PHASE, Duration.ofMinutes(10));
             assertThat(scenario.readBack(workload.acked().subList(from, workload.ackedCount())))
-                    .as("writes unreadable at the observatory while its replica is down").isZero();
-            Conditions.waitFor(() -> "DOWN".equals(observatory.get("/health").json().get("components").get("replica").asText()),
-                    Duration.ofSeconds(30), "health did not report the replica DOWN");
+                    .as("writes unreadable at the observatory while its replica is down")
+                    .isZero();
+            Conditions.waitFor(
+                    () -> "DOWN"
+                            .equals(observatory
+                                    .get("/health")
+                                    .json()
+                                    .get("components")
+                                    .get("replica")
+                                    .asText()),
+                    Duration.ofSeconds(30),
+                    "health did not report the replica DOWN");
             String healthWhileDown = observatory.get("/health").text("status");
             assertThat(healthWhileDown).isEqualTo("DEGRADED");
 
@@ -59,27 +66,49 @@ class ReplicaBehindFaultIT {
             from = workload.ackedCount();
             workload.awaitMoreAcked(PER_PHASE, Duration.ofMinutes(10));
             assertThat(scenario.readBack(workload.acked().subList(from, workload.ackedCount())))
-                    .as("writes unreadable at the observatory while its replica is far behind").isZero();
-            Conditions.waitFor(() -> observatory.get("/api/buffer").json().get("replica_lag_bytes").asLong() > 0,
-                    Duration.ofMinutes(2), "the buffer did not report the replica's lag in bytes");
-            long lagBytes = observatory.get("/api/buffer").json().get("replica_lag_bytes").asLong();
-            double lagSeconds = observatory.get("/api/buffer").json().get("replica_lag_seconds").asDouble();
+                    .as("writes unreadable at the observatory while its replica is far behind")
+                    .isZero();
+            Conditions.waitFor(
+                    () -> observatory
+                                    .get("/api/buffer")
+                                    .json()
+                                    .get("replica_lag_bytes")
+                                    .asLong()
+                            > 0,
+                    Duration.ofMinutes(2),
+                    "the buffer did not report the replica's lag in bytes");
+            long lagBytes = observatory
+                    .get("/api/buffer")
+                    .json()
+                    .get("replica_lag_bytes")
+                    .asLong();
+            double lagSeconds = observatory
+                    .get("/api/buffer")
+                    .json()
+                    .get("replica_lag_seconds")
+                    .asDouble();
             String metrics = observatory.get("/actuator/prometheus").body();
-            assertThat(metricValue(metrics, "relay_replica_lag_bytes")).as(metrics).isGreaterThan(0);
+            assertThat(metricValue(metrics, "relay_replica_lag_bytes"))
+                    .as(metrics)
+                    .isGreaterThan(0);
             assertThat(metricValue(metrics, "relay_replica_lag_seconds")).isGreaterThan(0);
-            int inFlight = observatory.get("/api/buffer").json().get("in_flight").asInt();
+            int inFlight =
+                    observatory.get("/api/buffer").json().get("in_flight").asInt();
 
             replay(true);
             long healed = System.nanoTime();
             Duration recovered = scenario.healedAndDrained(workload, healed);
 
-            String notes = "stopped " + FaultScenario.seconds(Duration.ofNanos(behind - stopped)) + " (health " + healthWhileDown
-                    + "), then replay paused " + FaultScenario.seconds(Duration.ofNanos(healed - behind)) + ": lag reported "
-                    + lagBytes + " bytes, " + String.format(java.util.Locale.ROOT, "%.1f", lagSeconds) + " s, " + inFlight
-                    + " in flight; " + 2 * FaultScenario.READ_BACK_COUNT + " reads during it all answered with the write";
+            String notes = "stopped " + FaultScenario.seconds(Duration.ofNanos(behind - stopped)) + " (health "
+                    + healthWhileDown
+                    + "), then replay paused " + FaultScenario.seconds(Duration.ofNanos(healed - behind))
+                    + ": lag reported "
+                    + lagBytes + " bytes, " + String.format(java.util.Locale.ROOT, "%.1f", lagSeconds) + " s, "
+                    + inFlight
+                    + " in flight; " + 2 * FaultScenario.READ_BACK_COUNT
+                    + " reads during it all answered with the write";
             scenario.auditAndRecord(workload, recovered, notes, ReplicaBehindFaultIT.class);
-        }
-        finally {
+        } finally {
             if (!stack.component(LocalStack.REPLICA).isRunning()) {
                 stack.component(LocalStack.REPLICA).start();
             }
@@ -88,15 +117,18 @@ class ReplicaBehindFaultIT {
     }
 
     private static void replay(boolean on) throws Exception {
-        try (Connection replica = TwoSiteStack.replica(); Statement statement = replica.createStatement()) {
+        try (Connection replica = TwoSiteStack.replica();
+                Statement statement = replica.createStatement()) {
             statement.execute(on ? "SELECT pg_wal_replay_resume()" : "SELECT pg_wal_replay_pause()");
         }
     }
 
     /** The value of an unlabelled gauge in Prometheus text (first sample of that name). */
     static double metricValue(String metrics, String name) {
-        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        return metrics.lines()
+                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
                 .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no metric " + name));
     }
 }

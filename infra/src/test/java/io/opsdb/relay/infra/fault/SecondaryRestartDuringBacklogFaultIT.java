@@ -2,20 +2,18 @@ package io.opsdb.relay.infra.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.flow.TwoSiteStack;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.infra.flow.TwoSiteStack;
 
 /**
  * Scenario 7: producer-secondary restarted while thousands of its transactions wait for the WAN. Every status
@@ -25,7 +23,9 @@ import io.opsdb.relay.infra.flow.TwoSiteStack;
 @ExtendWith(TwoSiteStack.class)
 @Order(FaultScenario.AFTER_THE_FLOW_TESTS + 6)
 @EnabledIfSystemProperty(named = "relay.faults", matches = "full")
-@DisabledIfSystemProperty(named = LocalStack.TRANSACTION_STATE_STORE_PROPERTY, matches = "false",
+@DisabledIfSystemProperty(
+        named = LocalStack.TRANSACTION_STATE_STORE_PROPERTY,
+        matches = "false",
         disabledReason = "the heap tracker does not survive a restart")
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class SecondaryRestartDuringBacklogFaultIT {
@@ -49,7 +49,8 @@ class SecondaryRestartDuringBacklogFaultIT {
                 workload.awaitMoreAcked(BACKLOG, Duration.ofMinutes(15));
                 workload.stop();
                 backlog = workload.acked().subList(from, workload.ackedCount());
-                List<String> ids = backlog.stream().map(FaultWorkload.Ack::transactionId).toList();
+                List<String> ids =
+                        backlog.stream().map(FaultWorkload.Ack::transactionId).toList();
                 before = RelayAudit.observatoryStates(workload.client(), ids);
                 assertThat(before.values()).as("the backlog waits for the WAN").containsOnly("BUFFERED");
 
@@ -57,13 +58,19 @@ class SecondaryRestartDuringBacklogFaultIT {
                 stack.restart(LocalStack.OBSERVATORY_APP);
                 restarted = System.nanoTime();
 
-                assertThat(RelayAudit.observatoryStates(workload.client(), ids)).as("statuses after the restart").isEqualTo(before);
+                assertThat(RelayAudit.observatoryStates(workload.client(), ids))
+                        .as("statuses after the restart")
+                        .isEqualTo(before);
                 assertThat(scenario.readBack(backlog))
-                        .as("writes unreadable at the observatory after the restart").isZero();
-                assertThat(scenario.observatory().get("/api/buffer").json().get("in_flight").asInt())
+                        .as("writes unreadable at the observatory after the restart")
+                        .isZero();
+                assertThat(scenario.observatory()
+                                .get("/api/buffer")
+                                .json()
+                                .get("in_flight")
+                                .asInt())
                         .isGreaterThanOrEqualTo(backlog.size());
-            }
-            finally {
+            } finally {
                 stack.component(LocalStack.MM2_COLOGNE).start();
             }
             long healed = System.nanoTime();

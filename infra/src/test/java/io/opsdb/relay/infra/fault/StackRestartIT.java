@@ -2,6 +2,12 @@ package io.opsdb.relay.infra.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.StackComponent;
+import io.opsdb.relay.infra.StackConfig;
+import io.opsdb.relay.infra.demo.ObservatoryClient;
+import io.opsdb.relay.infra.flow.Conditions;
+import io.opsdb.relay.infra.flow.SiteHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -21,7 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -29,13 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.infra.StackComponent;
-import io.opsdb.relay.infra.StackConfig;
-import io.opsdb.relay.infra.demo.ObservatoryClient;
-import io.opsdb.relay.infra.flow.Conditions;
-import io.opsdb.relay.infra.flow.SiteHttp;
 
 /**
  * Issue 7, finding 1: the whole stack stopped while writes wait for the WAN, and started again on the same work
@@ -58,6 +56,7 @@ class StackRestartIT {
     private static final int SETTLED = 20;
     /** Acknowledged while the WAN is down: BUFFERED at the observatory when the stack stops. */
     private static final int BACKLOG = 300;
+
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
 
@@ -88,8 +87,11 @@ class StackRestartIT {
 
         List<ObservatoryClient.Accepted> settled = write(run + "-settled", SETTLED);
         for (ObservatoryClient.Accepted write : settled) {
-            assertThat(client().whenVisible(write.transactionId(), SETTLE_TIMEOUT).join().state())
-                    .as("%s before the stop", write.transactionId()).isEqualTo("VISIBLE");
+            assertThat(client().whenVisible(write.transactionId(), SETTLE_TIMEOUT)
+                            .join()
+                            .state())
+                    .as("%s before the stop", write.transactionId())
+                    .isEqualTo("VISIBLE");
         }
 
         // The WAN is down both ways: what is acknowledged now waits in the observatory's Kafka.
@@ -106,17 +108,25 @@ class StackRestartIT {
         Duration start = Duration.ofNanos(System.nanoTime() - startBegin);
 
         assertThat(unitsAt(stack.primaryJdbcUrl(), run + "-settled-%"))
-                .as("units in the primary after the start, of %d settled before the stop", SETTLED).isEqualTo(SETTLED);
-        assertThat(Identity.of(stack)).as("the stack's password, tokens and Kafka cluster ids").isEqualTo(before);
+                .as("units in the primary after the start, of %d settled before the stop", SETTLED)
+                .isEqualTo(SETTLED);
+        assertThat(Identity.of(stack))
+                .as("the stack's password, tokens and Kafka cluster ids")
+                .isEqualTo(before);
 
         SiteHttp observatory = new SiteHttp(stack.observatoryApi(), stack.serviceToken());
-        Conditions.waitFor(() -> observatory.get("/api/buffer").json().get("in_flight").asInt() == 0, DRAIN_TIMEOUT,
-                Duration.ofSeconds(1), "the backlog acknowledged before the stop did not drain after the start");
+        Conditions.waitFor(
+                () -> observatory.get("/api/buffer").json().get("in_flight").asInt() == 0,
+                DRAIN_TIMEOUT,
+                Duration.ofSeconds(1),
+                "the backlog acknowledged before the stop did not drain after the start");
         Duration drained = Duration.ofNanos(System.nanoTime() - startBegin);
 
         List<ObservatoryClient.Accepted> acknowledged = new ArrayList<>(settled);
         acknowledged.addAll(backlog);
-        assertThat(states(acknowledged).values()).as("every acknowledged write after the drain").containsOnly("VISIBLE");
+        assertThat(states(acknowledged).values())
+                .as("every acknowledged write after the drain")
+                .containsOnly("VISIBLE");
         Map<String, Integer> ledger = ledgerStatuses(acknowledged);
         int applied = ledger.getOrDefault("APPLIED", 0);
         int failed = ledger.getOrDefault("FAILED", 0);
@@ -127,15 +137,30 @@ class StackRestartIT {
         String notes = BACKLOG + " BUFFERED at the stop (both MirrorMaker 2 stopped), " + SETTLED
                 + " VISIBLE before it; start " + FaultScenario.seconds(start) + ", everything VISIBLE "
                 + FaultScenario.seconds(drained) + " after the start began; password, tokens and cluster ids unchanged";
-        LOG.info("Restart with a backlog: acknowledged {}, applied {}, failed {}, lost {}, duplicated {}; {}",
-                acknowledged.size(), applied, failed, lost, duplicated, notes);
-        ReliabilityReport.record(new ReliabilityReport.Row("restart of the whole stack with a backlog", acknowledged.size(),
-                lost, duplicated, failed, drained, notes, "./mvnw verify -Dit.test=" + StackRestartIT.class.getSimpleName()));
+        LOG.info(
+                "Restart with a backlog: acknowledged {}, applied {}, failed {}, lost {}, duplicated {}; {}",
+                acknowledged.size(),
+                applied,
+                failed,
+                lost,
+                duplicated,
+                notes);
+        ReliabilityReport.record(new ReliabilityReport.Row(
+                "restart of the whole stack with a backlog",
+                acknowledged.size(),
+                lost,
+                duplicated,
+                failed,
+                drained,
+                notes,
+                "./mvnw verify -Dit.test=" + StackRestartIT.class.getSimpleName()));
 
         assertThat(ledger).as("ledger rows at the primary by status").isEqualTo(Map.of("APPLIED", acknowledged.size()));
         assertThat(units).as("obs unit rows at the primary, one per unit").isEqualTo(acknowledged.size());
         assertThat(distinctUnits).as("distinct obs units at the primary").isEqualTo(acknowledged.size());
-        Conditions.waitFor(() -> unitsAt(stack.replicaJdbcUrl(), run + "-%") == acknowledged.size(), SETTLE_TIMEOUT,
+        Conditions.waitFor(
+                () -> unitsAt(stack.replicaJdbcUrl(), run + "-%") == acknowledged.size(),
+                SETTLE_TIMEOUT,
                 "the replica did not serve every unit the primary has");
     }
 
@@ -152,12 +177,13 @@ class StackRestartIT {
             List<ObservatoryClient.Accepted> accepted = new ArrayList<>();
             for (Future<ObservatoryClient.Accepted> write : writes) {
                 ObservatoryClient.Accepted answer = write.get(2, TimeUnit.MINUTES);
-                assertThat(answer.ok()).as("%d %s", answer.status(), answer.body()).isTrue();
+                assertThat(answer.ok())
+                        .as("%d %s", answer.status(), answer.body())
+                        .isTrue();
                 accepted.add(answer);
             }
             return accepted;
-        }
-        finally {
+        } finally {
             clients.shutdownNow();
         }
     }
@@ -172,7 +198,8 @@ class StackRestartIT {
         Map<String, String> states = new TreeMap<>();
         for (ObservatoryClient.Accepted write : writes) {
             ObservatoryClient.Status status = client.status(write.transactionId());
-            states.put(write.transactionId(), status.httpStatus() == 200 ? status.state() : "HTTP " + status.httpStatus());
+            states.put(
+                    write.transactionId(), status.httpStatus() == 200 ? status.state() : "HTTP " + status.httpStatus());
         }
         return states;
     }
@@ -182,8 +209,13 @@ class StackRestartIT {
         try (Connection primary = connect(stack.primaryJdbcUrl());
                 PreparedStatement select = primary.prepareStatement(
                         "SELECT status, count(*) FROM relay_ledger WHERE transaction_id = ANY (?) GROUP BY status")) {
-            select.setArray(1, primary.createArrayOf("uuid",
-                    writes.stream().map(ObservatoryClient.Accepted::transactionId).toArray()));
+            select.setArray(
+                    1,
+                    primary.createArrayOf(
+                            "uuid",
+                            writes.stream()
+                                    .map(ObservatoryClient.Accepted::transactionId)
+                                    .toArray()));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     statuses.put(rows.getString(1), rows.getInt(2));
@@ -198,12 +230,15 @@ class StackRestartIT {
     }
 
     private int distinctUnitsAt(String jdbcUrl, String obsUnitIdPattern) throws SQLException {
-        return count(jdbcUrl, "SELECT count(DISTINCT obs_unit_id) FROM executed_obs_unit WHERE obs_unit_id LIKE ?",
+        return count(
+                jdbcUrl,
+                "SELECT count(DISTINCT obs_unit_id) FROM executed_obs_unit WHERE obs_unit_id LIKE ?",
                 obsUnitIdPattern);
     }
 
     private int count(String jdbcUrl, String sql, String parameter) throws SQLException {
-        try (Connection db = connect(jdbcUrl); PreparedStatement count = db.prepareStatement(sql)) {
+        try (Connection db = connect(jdbcUrl);
+                PreparedStatement count = db.prepareStatement(sql)) {
             count.setString(1, parameter);
             try (ResultSet row = count.executeQuery()) {
                 row.next();
@@ -220,12 +255,19 @@ class StackRestartIT {
      * What makes the stack the same stack to its users and its parts; secrets as fingerprints, so that a failed
      * comparison can be printed.
      */
-    private record Identity(String dbPassword, String serviceToken, String adminToken, String cologneClusterId,
+    private record Identity(
+            String dbPassword,
+            String serviceToken,
+            String adminToken,
+            String cologneClusterId,
             String observatoryClusterId) {
 
         static Identity of(LocalStack stack) throws Exception {
-            return new Identity(fingerprint(stack.dbPassword()), fingerprint(stack.serviceToken()),
-                    fingerprint(stack.adminToken()), clusterId(stack.mainBootstrapServers()),
+            return new Identity(
+                    fingerprint(stack.dbPassword()),
+                    fingerprint(stack.serviceToken()),
+                    fingerprint(stack.adminToken()),
+                    clusterId(stack.mainBootstrapServers()),
                     clusterId(stack.observatoryBootstrapServers()));
         }
 

@@ -2,17 +2,15 @@ package io.opsdb.relay.infra.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.flow.TwoSiteStack;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.infra.flow.TwoSiteStack;
 
 /**
  * Scenario 1: the WAN is down (both MirrorMaker 2 instances stopped) while the observatory acknowledges
@@ -45,7 +43,9 @@ class WanOutageFaultIT {
                 workload.awaitMoreAcked(DURING_OUTAGE, Duration.ofMinutes(30));
                 long readsAt = System.nanoTime();
                 int unreadable = scenario.readBack(workload.acked().subList(ackedBefore, workload.ackedCount()));
-                assertThat(unreadable).as("writes unreadable at the observatory during the outage").isZero();
+                assertThat(unreadable)
+                        .as("writes unreadable at the observatory during the outage")
+                        .isZero();
                 long healing = System.nanoTime();
                 double p50During = workload.ackPercentileMs(50, cut, readsAt);
                 double p99During = workload.ackPercentileMs(99, cut, readsAt);
@@ -56,14 +56,15 @@ class WanOutageFaultIT {
                 long healed = System.nanoTime();
                 Duration recovered = scenario.healedAndDrained(workload, healed);
 
-                String notes = "outage " + FaultScenario.seconds(Duration.ofNanos(healing - cut)) + " with " + ackedDuring
-                        + " acknowledged in it; ack p50/p99 " + FaultScenario.ms(p50Before) + "/" + FaultScenario.ms(p99Before)
+                String notes = "outage " + FaultScenario.seconds(Duration.ofNanos(healing - cut)) + " with "
+                        + ackedDuring
+                        + " acknowledged in it; ack p50/p99 " + FaultScenario.ms(p50Before) + "/"
+                        + FaultScenario.ms(p99Before)
                         + " before, " + FaultScenario.ms(p50During) + "/" + FaultScenario.ms(p99During) + " during; "
                         + FaultScenario.READ_BACK_COUNT + " reads during it all answered with the write; MM2 restart "
                         + FaultScenario.seconds(Duration.ofNanos(healed - healing));
                 scenario.auditAndRecord(workload, recovered, notes, WanOutageFaultIT.class);
-            }
-            finally {
+            } finally {
                 for (String mm2 : List.of(LocalStack.MM2_COLOGNE, LocalStack.MM2_OBSERVATORY)) {
                     if (!stack.component(mm2).isRunning()) {
                         stack.component(mm2).start();

@@ -3,11 +3,12 @@ package io.opsdb.relay.infra.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.kafka.RelayTopics;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -17,9 +18,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.kafka.RelayTopics;
 
 /**
  * What "acknowledged" means at the observatory (BUFFER_DURABILITY), as its own broker has {@code ops.commands}
@@ -36,14 +34,19 @@ class BufferDurabilityIT {
     void byDefaultTheObservatorysBrokerFsyncsEveryCommandBeforeItAcknowledges() throws Exception {
         assumeTrue(DURABILITY.equals("fsync"), "the stack runs with BUFFER_DURABILITY=" + DURABILITY);
         try (Admin admin = observatoryAdmin()) {
-            Config config = admin.describeConfigs(List.of(COMMANDS)).all().get(30, TimeUnit.SECONDS).get(COMMANDS);
+            Config config = admin.describeConfigs(List.of(COMMANDS))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(COMMANDS);
 
             ConfigEntry flush = config.get(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG);
             assertThat(flush.value()).as(flush.toString()).isEqualTo("1");
             assertThat(flush.source()).as(flush.toString()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
             assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("-1");
-            TopicDescription topic = admin.describeTopics(List.of(RelayTopics.COMMANDS)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(RelayTopics.COMMANDS);
+            TopicDescription topic = admin.describeTopics(List.of(RelayTopics.COMMANDS))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(RelayTopics.COMMANDS);
             assertThat(topic.partitions()).hasSize(1);
         }
     }
@@ -55,7 +58,8 @@ class BufferDurabilityIT {
         // starts), so the observatory's application finds it so at its first start.
         String log = Files.readString(TwoSiteStack.stack().logDir().resolve(LocalStack.OBSERVATORY_APP + ".log"));
         assertThat(log.lines().filter(line -> line.contains("CommandTopic")))
-                .anySatisfy(line -> assertThat(line).contains("INFO")
+                .anySatisfy(line -> assertThat(line)
+                        .contains("INFO")
                         .contains("ops.commands: set flush.messages=1 (was " + Long.MAX_VALUE + " from DEFAULT_CONFIG)")
                         .contains("BUFFER_DURABILITY=fsync"));
     }
@@ -64,7 +68,10 @@ class BufferDurabilityIT {
     void withThePageCacheTheTopicHasNoFlushOfItsOwn() throws Exception {
         assumeTrue(DURABILITY.equals("page-cache"), "the stack runs with BUFFER_DURABILITY=" + DURABILITY);
         try (Admin admin = observatoryAdmin()) {
-            Config config = admin.describeConfigs(List.of(COMMANDS)).all().get(30, TimeUnit.SECONDS).get(COMMANDS);
+            Config config = admin.describeConfigs(List.of(COMMANDS))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(COMMANDS);
 
             ConfigEntry flush = config.get(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG);
             assertThat(flush.source()).as(flush.toString()).isNotEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
@@ -72,7 +79,7 @@ class BufferDurabilityIT {
     }
 
     private static Admin observatoryAdmin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TwoSiteStack.stack().observatoryBootstrapServers()));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TwoSiteStack.stack().observatoryBootstrapServers()));
     }
 }

@@ -6,8 +6,7 @@ import java.util.concurrent.Callable;
 /** Waiting on a condition with a timeout and a message, never on a fixed sleep. */
 public final class Conditions {
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     public static void waitFor(Callable<Boolean> condition, Duration timeout, String message) throws Exception {
         waitFor(condition, timeout, Duration.ofMillis(50), message);
@@ -23,8 +22,7 @@ public final class Conditions {
                 if (Boolean.TRUE.equals(condition.call())) {
                     return;
                 }
-            }
-            catch (Exception e) {
+            } catch (Exception e) {
                 last = e;
             }
             Thread.onSpinWait();

@@ -2,6 +2,8 @@ package io.opsdb.relay.infra.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.entity.Column;
+import io.opsdb.relay.entity.EntityTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,14 +13,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import io.opsdb.relay.entity.Column;
-import io.opsdb.relay.entity.EntityTable;
 
 /**
  * The entity registry ({@link EntityTable}) says of the primary's tables what the Flyway migrations made of them, on
@@ -30,12 +28,17 @@ import io.opsdb.relay.entity.EntityTable;
 class EntityRegistrySchemaIT {
 
     /** Tables of the schema that are not entities the relay writes: its own bookkeeping, tokens, Flyway's history. */
-    private static final Set<String> NOT_ENTITIES = Set.of("relay_ledger", "relay_dead_letter", "relay_heartbeat",
-            "relay_idempotency_key", "app_user", "api_token", "flyway_schema_history");
+    private static final Set<String> NOT_ENTITIES = Set.of(
+            "relay_ledger",
+            "relay_dead_letter",
+            "relay_heartbeat",
+            "relay_idempotency_key",
+            "app_user",
+            "api_token",
+            "flyway_schema_history");
 
     /** One column as {@code information_schema.columns} describes it. */
-    record ColumnShape(String name, String dataType, boolean notNull, Integer maxLength, boolean hasDefault) {
-    }
+    record ColumnShape(String name, String dataType, boolean notNull, Integer maxLength, boolean hasDefault) {}
 
     static Stream<EntityTable> entities() {
         return EntityTable.all().stream();
@@ -43,15 +46,23 @@ class EntityRegistrySchemaIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("entities")
-    void theTableHasTheRegistrysColumnsInOrderWithTheirTypesNullabilityLengthsAndDefaults(EntityTable entity) throws Exception {
+    void theTableHasTheRegistrysColumnsInOrderWithTheirTypesNullabilityLengthsAndDefaults(EntityTable entity)
+            throws Exception {
         List<ColumnShape> expected = entity.schemaColumns().stream()
                 // Text is unbounded in SQL (the API's maxLength is the API's); the database fills only its own columns.
-                .map(c -> new ColumnShape(c.name(), c.type().dataType(), c.notNull(), null, c.origin() == Column.Origin.DATABASE))
+                .map(c -> new ColumnShape(
+                        c.name(), c.type().dataType(), c.notNull(), null, c.origin() == Column.Origin.DATABASE))
                 .toList();
-        List<ColumnShape> actual = rows("SELECT column_name, data_type, is_nullable, character_maximum_length, column_default"
-                + " FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position",
-                entity.table()).stream()
-                .map(row -> new ColumnShape((String) row.get(0), (String) row.get(1), row.get(2).equals("NO"), (Integer) row.get(3),
+        List<ColumnShape> actual = rows(
+                        "SELECT column_name, data_type, is_nullable, character_maximum_length, column_default"
+                                + " FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position",
+                        entity.table())
+                .stream()
+                .map(row -> new ColumnShape(
+                        (String) row.get(0),
+                        (String) row.get(1),
+                        row.get(2).equals("NO"),
+                        (Integer) row.get(3),
                         row.get(4) != null))
                 .toList();
         assertThat(actual).as("columns of " + entity.table()).containsExactlyElementsOf(expected);
@@ -67,10 +78,14 @@ class EntityRegistrySchemaIT {
             }
             List<String> bounds = new ArrayList<>();
             if (column.lower() != null) {
-                bounds.add(column.name() + (column.lower().inclusive() ? " >= " : " > ") + number(column.lower().value()));
+                bounds.add(column.name()
+                        + (column.lower().inclusive() ? " >= " : " > ")
+                        + number(column.lower().value()));
             }
             if (column.upper() != null) {
-                bounds.add(column.name() + (column.upper().inclusive() ? " <= " : " < ") + number(column.upper().value()));
+                bounds.add(column.name()
+                        + (column.upper().inclusive() ? " <= " : " < ")
+                        + number(column.upper().value()));
             }
             if (!bounds.isEmpty()) {
                 expected.add("CHECK " + String.join(" AND ", bounds));
@@ -92,11 +107,14 @@ class EntityRegistrySchemaIT {
         Set<String> expected = new TreeSet<>();
         for (Column column : entity.schemaColumns()) {
             if (column.references() != null) {
-                String referenced = EntityTable.of(column.references()).orElseThrow().table();
+                String referenced =
+                        EntityTable.of(column.references()).orElseThrow().table();
                 expected.add("FOREIGN KEY (" + column.name() + ") REFERENCES " + referenced + "(id)");
             }
         }
-        assertThat(new TreeSet<>(constraints(entity.table(), "f"))).as("foreign keys of " + entity.table()).isEqualTo(expected);
+        assertThat(new TreeSet<>(constraints(entity.table(), "f")))
+                .as("foreign keys of " + entity.table())
+                .isEqualTo(expected);
     }
 
     @Test
@@ -106,20 +124,28 @@ class EntityRegistrySchemaIT {
                 .forEach(row -> tables.add((String) row.get(0)));
         Set<String> known = new TreeSet<>(NOT_ENTITIES);
         EntityTable.all().forEach(t -> known.add(t.table()));
-        assertThat(tables).as("tables of the primary's schema").isSubsetOf(known)
+        assertThat(tables)
+                .as("tables of the primary's schema")
+                .isSubsetOf(known)
                 .containsAll(EntityTable.all().stream().map(EntityTable::table).toList());
     }
 
     /** The definitions of {@code table}'s constraints of one kind ({@code c} check, {@code f} foreign key). */
     private static List<String> constraints(String table, String type) throws SQLException {
-        return rows("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(? AS regclass) AND contype = ?",
-                "public." + table, type).stream().map(row -> (String) row.get(0)).toList();
+        return rows(
+                        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(? AS regclass) AND contype = ?",
+                        "public." + table,
+                        type)
+                .stream()
+                .map(row -> (String) row.get(0))
+                .toList();
     }
 
     /** The rows of a query at the primary, each as its columns' values. */
     private static List<List<Object>> rows(String sql, String... parameters) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
-        try (Connection primary = TwoSiteStack.primary(); PreparedStatement query = primary.prepareStatement(sql)) {
+        try (Connection primary = TwoSiteStack.primary();
+                PreparedStatement query = primary.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 query.setString(i + 1, parameters[i]);
             }
@@ -141,7 +167,8 @@ class EntityRegistrySchemaIT {
      * {@code CHECK (((ra_deg >= (0)::double precision) AND ...))} becomes {@code CHECK ra_deg >= 0 AND ...}.
      */
     static String normalized(String definition) {
-        return definition.replaceAll("::(text|integer|bigint|numeric|double precision)(\\[\\])?", "")
+        return definition
+                .replaceAll("::(text|integer|bigint|numeric|double precision)(\\[\\])?", "")
                 .replaceAll("[()']", "")
                 .replaceAll("\\s+", " ")
                 .trim();

@@ -2,6 +2,7 @@ package io.opsdb.relay.infra.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,8 +23,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * I9 for values: what the observatory acknowledges, the primary stores. A seeded generator, biased toward the edges
@@ -54,46 +52,85 @@ class HostileValuesIT {
     private static ExecutorService clients;
 
     /** One write of one generated value (or pair of values) to one field; {@code fields} maps name to JSON literal. */
-    record Probe(String target, String method, String path, String body, String readPath, Map<String, EdgeValues.Literal> fields) {
+    record Probe(
+            String target,
+            String method,
+            String path,
+            String body,
+            String readPath,
+            Map<String, EdgeValues.Literal> fields) {
         @Override
         public String toString() {
-            return method + " " + path + " " + fields.entrySet().stream().map(f -> f.getKey() + "=" + f.getValue().description())
-                    .collect(Collectors.joining(", "));
+            return method + " " + path + " "
+                    + fields.entrySet().stream()
+                            .map(f -> f.getKey() + "=" + f.getValue().description())
+                            .collect(Collectors.joining(", "));
         }
     }
 
     /** What became of a probe: refused, or accepted and then settled. */
-    record Outcome(Probe probe, SiteHttp.Answer answer, SiteHttp.Answer settled, String recordId) {
-    }
+    record Outcome(Probe probe, SiteHttp.Answer answer, SiteHttp.Answer settled, String recordId) {}
 
     @BeforeAll
     static void referencedRecords() throws Exception {
         observatory = new SiteHttp(TwoSiteStack.stack().observatoryApi(), TwoSiteStack.token());
         clients = Executors.newFixedThreadPool(8);
-        SiteHttp.Answer program = observatory.post("/observing_programs", SiteHttp.map("code", "values-" + UUID.randomUUID()));
+        SiteHttp.Answer program =
+                observatory.post("/observing_programs", SiteHttp.map("code", "values-" + UUID.randomUUID()));
         assertThat(program.status()).as(program.body()).isEqualTo(201);
         programId = program.text("id");
 
         List<Object> operations = new ArrayList<>();
-        operations.add(SiteHttp.map("op", "create", "entity", "executed_obs_unit", "ref", "unit", "values",
+        operations.add(SiteHttp.map(
+                "op",
+                "create",
+                "entity",
+                "executed_obs_unit",
+                "ref",
+                "unit",
+                "values",
                 SiteHttp.map("obs_unit_id", "uid://values")));
-        operations.add(SiteHttp.map("op", "create", "entity", "raw_data_package", "ref", "pkg", "values",
+        operations.add(SiteHttp.map(
+                "op",
+                "create",
+                "entity",
+                "raw_data_package",
+                "ref",
+                "pkg",
+                "values",
                 SiteHttp.map("executed_obs_unit_id", "$unit", "name", "values")));
         for (int i = 0; i < UNITS; i++) {
-            operations.add(SiteHttp.map("op", "create", "entity", "executed_obs_unit", "ref", "finish" + i, "values",
+            operations.add(SiteHttp.map(
+                    "op",
+                    "create",
+                    "entity",
+                    "executed_obs_unit",
+                    "ref",
+                    "finish" + i,
+                    "values",
                     SiteHttp.map("obs_unit_id", "uid://values/finish", "start_time", EARLIEST_START)));
-            operations.add(SiteHttp.map("op", "create", "entity", "executed_obs_unit", "ref", "update" + i, "values",
+            operations.add(SiteHttp.map(
+                    "op",
+                    "create",
+                    "entity",
+                    "executed_obs_unit",
+                    "ref",
+                    "update" + i,
+                    "values",
                     SiteHttp.map("obs_unit_id", "uid://values/update", "start_time", "2026-01-01T00:00:00Z")));
         }
         SiteHttp.Answer created = observatory.post("/api/transactions", SiteHttp.map("operations", operations));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        assertThat(observatory.whenSettled(created.text("transaction_id")).text("state")).isEqualTo("VISIBLE");
+        assertThat(observatory.whenSettled(created.text("transaction_id")).text("state"))
+                .isEqualTo("VISIBLE");
         packageId = created.json().get("ids").get("pkg").asText();
         for (int i = 0; i < UNITS; i++) {
             unitsToFinish.add(created.json().get("ids").get("finish" + i).asText());
             unitsToUpdate.add(created.json().get("ids").get("update" + i).asText());
         }
-        Conditions.waitFor(() -> observatory.get("/observing_programs/" + programId).status() == 200, Duration.ofSeconds(30),
+        Conditions.waitFor(
+                () -> observatory.get("/observing_programs/" + programId).status() == 200,
+                Duration.ofSeconds(30),
                 "the observing program did not reach the observatory's replica");
     }
 
@@ -120,18 +157,23 @@ class HostileValuesIT {
             String violation = violation(outcome);
             if (violation != null) {
                 violations.add(outcome.probe() + ": " + violation);
-            }
-            else if (outcome.answer().status() == 400) {
+            } else if (outcome.answer().status() == 400) {
                 refused++;
-            }
-            else {
+            } else {
                 visible++;
             }
         }
-        LOG.info("Tried {} generated values (seed {}): {} refused with 400 naming the field, {} VISIBLE as sent, {} violations",
-                probes.size(), SEED, refused, visible, violations.size());
+        LOG.info(
+                "Tried {} generated values (seed {}): {} refused with 400 naming the field, {} VISIBLE as sent, {} violations",
+                probes.size(),
+                SEED,
+                refused,
+                visible,
+                violations.size());
 
-        assertThat(violations).as("values acknowledged but not stored as sent, or refused without naming the field").isEmpty();
+        assertThat(violations)
+                .as("values acknowledged but not stored as sent, or refused without naming the field")
+                .isEmpty();
         assertThat(probes).hasSizeGreaterThanOrEqualTo(300);
         assertThat(refused).as("values refused").isPositive();
         assertThat(visible).as("values stored").isPositive();
@@ -142,7 +184,8 @@ class HostileValuesIT {
         for (EdgeValues.Literal text : values.text(200, 12)) {
             probes.add(unitCreate(Map.of("obs_unit_id", text)));
         }
-        EdgeValues.Literal someId = new EdgeValues.Literal("\"uid://values/probe\"", "uid://values/probe", "uid://values/probe");
+        EdgeValues.Literal someId =
+                new EdgeValues.Literal("\"uid://values/probe\"", "uid://values/probe", "uid://values/probe");
         for (EdgeValues.Literal text : values.text(4000, 6)) {
             probes.add(unitCreate(Map.of("obs_unit_id", someId, "notes", text)));
         }
@@ -152,8 +195,13 @@ class HostileValuesIT {
         List<EdgeValues.Literal> starts = values.instants(15);
         List<EdgeValues.Literal> ends = values.instants(15);
         for (int i = 0; i < 15; i++) {
-            probes.add(unitCreate(Map.of("obs_unit_id", someId, "start_time", starts.get(starts.size() - 1 - i),
-                    "end_time", ends.get(ends.size() - 1 - i))));
+            probes.add(unitCreate(Map.of(
+                    "obs_unit_id",
+                    someId,
+                    "start_time",
+                    starts.get(starts.size() - 1 - i),
+                    "end_time",
+                    ends.get(ends.size() - 1 - i))));
         }
         for (EdgeValues.Literal reference : values.references(programId)) {
             probes.add(unitCreate(Map.of("obs_unit_id", someId, "observing_program_id", reference)));
@@ -175,7 +223,8 @@ class HostileValuesIT {
             probes.add(fileCreate(Map.of("raw_data_package_id", pkg, "path", text, "size_bytes", size)));
         }
         for (EdgeValues.Literal text : values.text(128, 5)) {
-            probes.add(fileCreate(Map.of("raw_data_package_id", pkg, "path", path, "size_bytes", size, "checksum", text)));
+            probes.add(
+                    fileCreate(Map.of("raw_data_package_id", pkg, "path", path, "size_bytes", size, "checksum", text)));
         }
         for (EdgeValues.Literal whole : values.wholeNumbers(20)) {
             probes.add(fileCreate(Map.of("raw_data_package_id", pkg, "path", path, "size_bytes", whole)));
@@ -194,20 +243,27 @@ class HostileValuesIT {
     }
 
     private static Probe unitCreate(Map<String, EdgeValues.Literal> fields) {
-        String body = "{\"operations\":[{\"op\":\"create\",\"entity\":\"executed_obs_unit\",\"ref\":\"probe\",\"values\":"
-                + object(fields) + "}]}";
+        String body =
+                "{\"operations\":[{\"op\":\"create\",\"entity\":\"executed_obs_unit\",\"ref\":\"probe\",\"values\":"
+                        + object(fields) + "}]}";
         return new Probe("unit", "POST", "/api/transactions", body, "/executed_obs_units/", fields);
     }
 
     private static Probe unitUpdate(String unitId, Map<String, EdgeValues.Literal> fields) {
-        String body = "{\"operations\":[{\"op\":\"update\",\"entity\":\"executed_obs_unit\",\"id\":\"" + unitId + "\",\"values\":"
-                + object(fields) + "}]}";
+        String body = "{\"operations\":[{\"op\":\"update\",\"entity\":\"executed_obs_unit\",\"id\":\"" + unitId
+                + "\",\"values\":" + object(fields) + "}]}";
         return new Probe(unitId, "POST", "/api/transactions", body, "/executed_obs_units/", fields);
     }
 
     private static Probe finish(String unitId, EdgeValues.Literal end) {
         Map<String, EdgeValues.Literal> fields = Map.of("end_time", end);
-        return new Probe(unitId, "PUT", "/executed_obs_units/" + unitId + "/finish", object(fields), "/executed_obs_units/", fields);
+        return new Probe(
+                unitId,
+                "PUT",
+                "/executed_obs_units/" + unitId + "/finish",
+                object(fields),
+                "/executed_obs_units/",
+                fields);
     }
 
     private static Probe fileCreate(Map<String, EdgeValues.Literal> fields) {
@@ -219,12 +275,15 @@ class HostileValuesIT {
     }
 
     private static String object(Map<String, EdgeValues.Literal> fields) {
-        return fields.entrySet().stream().map(f -> EdgeValues.jsonString(f.getKey(), false) + ":" + f.getValue().json())
+        return fields.entrySet().stream()
+                .map(f -> EdgeValues.jsonString(f.getKey(), false) + ":"
+                        + f.getValue().json())
                 .collect(Collectors.joining(",", "{", "}"));
     }
 
     private static Outcome submitAndSettle(Probe probe) throws Exception {
-        SiteHttp.Answer answer = probe.method().equals("PUT") ? observatory.put(probe.path(), probe.body())
+        SiteHttp.Answer answer = probe.method().equals("PUT")
+                ? observatory.put(probe.path(), probe.body())
                 : observatory.postRaw(probe.path(), probe.body());
         if (answer.status() != 201) {
             return new Outcome(probe, answer, null, null);
@@ -246,13 +305,15 @@ class HostileValuesIT {
         SiteHttp.Answer answer = outcome.answer();
         Set<String> names = outcome.probe().fields().keySet();
         if (answer.status() == 400) {
-            if (!answer.contentType().contains("application/problem+json") || answer.json() == null
+            if (!answer.contentType().contains("application/problem+json")
+                    || answer.json() == null
                     || !answer.json().has("errors")) {
                 return "400 without field errors: " + answer.body();
             }
             boolean named = StreamSupport.stream(answer.json().get("errors").spliterator(), false)
                     .map(error -> error.path("field").asText())
-                    .anyMatch(field -> names.stream().anyMatch(name -> field.equals(name) || field.endsWith("." + name)));
+                    .anyMatch(
+                            field -> names.stream().anyMatch(name -> field.equals(name) || field.endsWith("." + name)));
             return named ? null : "400 naming none of " + names + ": " + answer.body();
         }
         if (answer.status() != 201) {
@@ -262,10 +323,13 @@ class HostileValuesIT {
             return "acknowledged with 201, then " + outcome.settled().body();
         }
         String readPath = outcome.probe().readPath() + outcome.recordId();
-        Conditions.waitFor(() -> observatory.get(readPath).status() == 200, Duration.ofSeconds(30),
+        Conditions.waitFor(
+                () -> observatory.get(readPath).status() == 200,
+                Duration.ofSeconds(30),
                 readPath + " is not readable at the observatory");
         JsonNode stored = observatory.get(readPath).json();
-        for (Map.Entry<String, EdgeValues.Literal> field : outcome.probe().fields().entrySet()) {
+        for (Map.Entry<String, EdgeValues.Literal> field :
+                outcome.probe().fields().entrySet()) {
             Object expected = field.getValue().readsBackAs();
             JsonNode actual = stored.get(field.getKey());
             if (!readsBackAs(actual, expected)) {

@@ -7,8 +7,7 @@ import java.sql.ResultSet;
 /** The primary's {@code relay_ledger}, as the tests read it. */
 final class Ledger {
 
-    private Ledger() {
-    }
+    private Ledger() {}
 
     /** {@code status/attempt: error} of the transaction's ledger row at the primary; null while there is none. */
     static String row(String transactionId) throws Exception {

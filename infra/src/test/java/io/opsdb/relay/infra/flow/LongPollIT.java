@@ -3,14 +3,12 @@ package io.opsdb.relay.infra.flow;
 import static io.opsdb.relay.infra.flow.SiteHttp.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.LocalStack;
 
 /**
  * {@code GET /api/transactions/{id}?wait=visible&timeout=s} keeps its word past the servlet container's own async
@@ -31,31 +29,32 @@ class LongPollIT {
         // The WAN is down for commands: the write stays BUFFERED until MirrorMaker 2 runs again.
         stack.stop(LocalStack.MM2_COLOGNE);
         try {
-            SiteHttp.Answer accepted = observatory.post("/executed_obs_units/start",
-                    map("obs_unit_id", "uid://long-poll/1", "instrument", "camera"));
+            SiteHttp.Answer accepted = observatory.post(
+                    "/executed_obs_units/start", map("obs_unit_id", "uid://long-poll/1", "instrument", "camera"));
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(201);
             String tx = accepted.text("transaction_id");
 
             long begin = System.nanoTime();
-            CompletableFuture<SiteHttp.Answer> shortWait = CompletableFuture.supplyAsync(() -> get(
-                    "/api/transactions/" + tx + "?wait=visible&timeout=" + SHORT_WAIT_SECONDS));
-            CompletableFuture<SiteHttp.Answer> longWait = CompletableFuture.supplyAsync(() -> get(
-                    "/api/transactions/" + tx + "?wait=visible&timeout=120"));
+            CompletableFuture<SiteHttp.Answer> shortWait = CompletableFuture.supplyAsync(
+                    () -> get("/api/transactions/" + tx + "?wait=visible&timeout=" + SHORT_WAIT_SECONDS));
+            CompletableFuture<SiteHttp.Answer> longWait =
+                    CompletableFuture.supplyAsync(() -> get("/api/transactions/" + tx + "?wait=visible&timeout=120"));
 
             SiteHttp.Answer timedOut = shortWait.get(SHORT_WAIT_SECONDS + 30, TimeUnit.SECONDS);
             Duration waited = Duration.ofNanos(System.nanoTime() - begin);
             assertThat(timedOut.status()).as(timedOut.body()).isEqualTo(200);
             assertThat(timedOut.text("state")).isEqualTo("BUFFERED");
             assertThat(waited).isGreaterThanOrEqualTo(Duration.ofSeconds(SHORT_WAIT_SECONDS));
-            assertThat(longWait).as("the 120 s wait is still open after %s", waited).isNotDone();
+            assertThat(longWait)
+                    .as("the 120 s wait is still open after %s", waited)
+                    .isNotDone();
 
             stack.component(LocalStack.MM2_COLOGNE).start();
             SiteHttp.Answer settled = longWait.get(90, TimeUnit.SECONDS);
             assertThat(settled.status()).as(settled.body()).isEqualTo(200);
             assertThat(settled.text("state")).isEqualTo("VISIBLE");
             assertThat(Duration.ofNanos(System.nanoTime() - begin)).isGreaterThan(Duration.ofSeconds(30));
-        }
-        finally {
+        } finally {
             if (!stack.component(LocalStack.MM2_COLOGNE).isRunning()) {
                 stack.component(LocalStack.MM2_COLOGNE).start();
             }
@@ -65,8 +64,7 @@ class LongPollIT {
     private SiteHttp.Answer get(String path) {
         try {
             return observatory.get(path);
-        }
-        catch (Exception e) {
+        } catch (Exception e) {
             throw new IllegalStateException(path + ": " + e, e);
         }
     }

@@ -2,6 +2,7 @@ package io.opsdb.relay.infra.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.kafka.RelayLimits;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,15 +13,12 @@ import java.util.List;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.opsdb.relay.kafka.RelayLimits;
 
 /**
  * I9 for sizes: the largest write the API accepts flows through every hop (the observatory's producer and broker,
@@ -48,12 +46,32 @@ class MaximalWriteIT {
     @BeforeAll
     static void aPackage() throws Exception {
         observatory = new SiteHttp(TwoSiteStack.stack().observatoryApi(), TwoSiteStack.token());
-        SiteHttp.Answer created = observatory.post("/api/transactions", SiteHttp.map("operations", List.of(
-                SiteHttp.map("op", "create", "entity", "executed_obs_unit", "ref", "unit", "values", SiteHttp.map("obs_unit_id", "uid://maximal")),
-                SiteHttp.map("op", "create", "entity", "raw_data_package", "ref", "pkg", "values",
-                        SiteHttp.map("executed_obs_unit_id", "$unit", "name", "maximal")))));
+        SiteHttp.Answer created = observatory.post(
+                "/api/transactions",
+                SiteHttp.map(
+                        "operations",
+                        List.of(
+                                SiteHttp.map(
+                                        "op",
+                                        "create",
+                                        "entity",
+                                        "executed_obs_unit",
+                                        "ref",
+                                        "unit",
+                                        "values",
+                                        SiteHttp.map("obs_unit_id", "uid://maximal")),
+                                SiteHttp.map(
+                                        "op",
+                                        "create",
+                                        "entity",
+                                        "raw_data_package",
+                                        "ref",
+                                        "pkg",
+                                        "values",
+                                        SiteHttp.map("executed_obs_unit_id", "$unit", "name", "maximal")))));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        assertThat(observatory.whenSettled(created.text("transaction_id")).text("state")).isEqualTo("VISIBLE");
+        assertThat(observatory.whenSettled(created.text("transaction_id")).text("state"))
+                .isEqualTo("VISIBLE");
         unitId = created.json().get("ids").get("unit").asText();
         packageId = created.json().get("ids").get("pkg").asText();
     }
@@ -62,16 +80,22 @@ class MaximalWriteIT {
     void theLargestBulkTheApiAcceptsBecomesVisibleAndTheSiteKeepsSettling() throws Exception {
         // 10,000 files, each path as long as the body limit lets it be (within 1,024 characters).
         int pathBytes = 16 + (RelayLimits.MAX_COMMAND_BYTES - 1024 - utf8(bulk(MAX_FILES, 16))) / MAX_FILES;
-        String accepted = acceptedAtTheLimit(bytes -> bulk(MAX_FILES, bytes), pathBytes, MAX_FILES, "/raw_data_files/bulk");
+        String accepted =
+                acceptedAtTheLimit(bytes -> bulk(MAX_FILES, bytes), pathBytes, MAX_FILES, "/raw_data_files/bulk");
 
-        try (Connection primary = TwoSiteStack.primary(); PreparedStatement files = primary.prepareStatement(
-                "SELECT count(*), max(char_length(path)), max(octet_length(path)) FROM raw_data_file WHERE raw_data_package_id = CAST(? AS uuid)")) {
+        try (Connection primary = TwoSiteStack.primary();
+                PreparedStatement files = primary.prepareStatement(
+                        "SELECT count(*), max(char_length(path)), max(octet_length(path)) FROM raw_data_file WHERE raw_data_package_id = CAST(? AS uuid)")) {
             files.setString(1, packageId);
             try (ResultSet row = files.executeQuery()) {
                 row.next();
-                assertThat(row.getLong(1)).as("files of the maximal bulk at the primary").isEqualTo(MAX_FILES);
+                assertThat(row.getLong(1))
+                        .as("files of the maximal bulk at the primary")
+                        .isEqualTo(MAX_FILES);
                 assertThat(row.getInt(2)).as("longest path, characters").isLessThanOrEqualTo(MAX_PATH);
-                assertThat(row.getInt(3)).as("longest path in bytes: stored as 4-byte characters").isGreaterThan(3 * row.getInt(2));
+                assertThat(row.getInt(3))
+                        .as("longest path in bytes: stored as 4-byte characters")
+                        .isGreaterThan(3 * row.getInt(2));
             }
         }
         theSiteStillSettlesASmallWrite(accepted);
@@ -79,7 +103,8 @@ class MaximalWriteIT {
 
     @Test
     void theLargestAtomicTransactionTheApiAcceptsBecomesVisibleAndTheSiteKeepsSettling() throws Exception {
-        // A unit and a package with every field at its longest, then as many files of 1,024 four-byte characters as fit.
+        // A unit and a package with every field at its longest, then as many files of 1,024 four-byte characters as
+        // fit.
         String fixed = atomic(0);
         int perFile = utf8(atomic(1)) - utf8(fixed);
         int files = Math.min(MAX_OPERATIONS - 2, (RelayLimits.MAX_COMMAND_BYTES - 1024 - utf8(fixed)) / perFile);
@@ -92,25 +117,37 @@ class MaximalWriteIT {
      * refusal names (in units of {@code bytesPerUnit}), so the write that is accepted is the largest legal one. Waits
      * until it is VISIBLE and returns its transaction id.
      */
-    private String acceptedAtTheLimit(IntFunction<String> body, int size, int bytesPerUnit, String path) throws Exception {
+    private String acceptedAtTheLimit(IntFunction<String> body, int size, int bytesPerUnit, String path)
+            throws Exception {
         for (int attempt = 0; attempt < 3; attempt++) {
             String json = body.apply(size);
             long started = System.nanoTime();
             SiteHttp.Answer answer = observatory.postRaw(path, json);
             if (answer.status() == 413) {
                 Matcher excess = TOO_LARGE.matcher(answer.body());
-                assertThat(excess.find()).as("413 names the command size and the limit: " + answer.body()).isTrue();
+                assertThat(excess.find())
+                        .as("413 names the command size and the limit: " + answer.body())
+                        .isTrue();
                 long over = Long.parseLong(excess.group(1)) - Long.parseLong(excess.group(2));
                 LOG.info("{} of {} bytes refused: {}", path, utf8(json), answer.body());
                 size -= (int) ((over + bytesPerUnit - 1) / bytesPerUnit) + 1;
                 continue;
             }
-            assertThat(answer.status()).as("the largest legal write is acknowledged: " + abbreviated(answer.body())).isEqualTo(201);
+            assertThat(answer.status())
+                    .as("the largest legal write is acknowledged: " + abbreviated(answer.body()))
+                    .isEqualTo(201);
             String transactionId = answer.text("transaction_id");
             String state = settled(transactionId);
-            LOG.info("{} of {} bytes ({} at the largest legal size): {} after {} ms", path, utf8(json), size, state,
+            LOG.info(
+                    "{} of {} bytes ({} at the largest legal size): {} after {} ms",
+                    path,
+                    utf8(json),
+                    size,
+                    state,
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
-            assertThat(state).as("the largest legal write, " + utf8(json) + " bytes, settles VISIBLE").isEqualTo("VISIBLE");
+            assertThat(state)
+                    .as("the largest legal write, " + utf8(json) + " bytes, settles VISIBLE")
+                    .isEqualTo("VISIBLE");
             return transactionId;
         }
         throw new AssertionError(path + ": no write near the limit was accepted in 3 attempts");
@@ -118,17 +155,24 @@ class MaximalWriteIT {
 
     private static String settled(String transactionId) throws Exception {
         String[] state = new String[1];
-        Conditions.waitFor(() -> {
-            state[0] = observatory.whenSettled(transactionId).text("state");
-            return "VISIBLE".equals(state[0]) || "FAILED".equals(state[0]);
-        }, SETTLE_TIMEOUT, Duration.ofSeconds(1), "transaction " + transactionId + " did not settle; last state " + state[0]);
+        Conditions.waitFor(
+                () -> {
+                    state[0] = observatory.whenSettled(transactionId).text("state");
+                    return "VISIBLE".equals(state[0]) || "FAILED".equals(state[0]);
+                },
+                SETTLE_TIMEOUT,
+                Duration.ofSeconds(1),
+                "transaction " + transactionId + " did not settle; last state " + state[0]);
         return state[0];
     }
 
     private static void theSiteStillSettlesASmallWrite(String after) throws Exception {
-        SiteHttp.Answer small = observatory.post("/executed_obs_units/start", SiteHttp.map("obs_unit_id", "uid://after-maximal-" + after));
+        SiteHttp.Answer small = observatory.post(
+                "/executed_obs_units/start", SiteHttp.map("obs_unit_id", "uid://after-maximal-" + after));
         assertThat(small.status()).as(small.body()).isEqualTo(201);
-        assertThat(settled(small.text("transaction_id"))).as("a small write after the maximal one").isEqualTo("VISIBLE");
+        assertThat(settled(small.text("transaction_id")))
+                .as("a small write after the maximal one")
+                .isEqualTo("VISIBLE");
     }
 
     /** A bulk of {@code files} files whose paths are {@code pathBytes} bytes of UTF-8, at most 1,024 characters. */
@@ -151,15 +195,27 @@ class MaximalWriteIT {
     private String atomic(int files) {
         StringBuilder ops = new StringBuilder("{\"operations\":[");
         ops.append("{\"op\":\"create\",\"entity\":\"executed_obs_unit\",\"ref\":\"u\",\"values\":{\"obs_unit_id\":\"")
-                .append(EMOJI.repeat(200)).append("\",\"instrument\":\"").append(EMOJI.repeat(100))
-                .append("\",\"status\":\"completed\",\"start_time\":\"2026-01-01T00:00:00.123456Z\",\"end_time\":\"9999-12-31T23:59:59.999999Z\",")
-                .append("\"notes\":\"").append(EMOJI.repeat(4000)).append("\"}},");
-        ops.append("{\"op\":\"create\",\"entity\":\"raw_data_package\",\"ref\":\"p\",\"values\":{\"executed_obs_unit_id\":\"$u\",")
-                .append("\"name\":\"").append(EMOJI.repeat(200)).append("\",\"state\":\"transferring\"}}");
+                .append(EMOJI.repeat(200))
+                .append("\",\"instrument\":\"")
+                .append(EMOJI.repeat(100))
+                .append(
+                        "\",\"status\":\"completed\",\"start_time\":\"2026-01-01T00:00:00.123456Z\",\"end_time\":\"9999-12-31T23:59:59.999999Z\",")
+                .append("\"notes\":\"")
+                .append(EMOJI.repeat(4000))
+                .append("\"}},");
+        ops.append(
+                        "{\"op\":\"create\",\"entity\":\"raw_data_package\",\"ref\":\"p\",\"values\":{\"executed_obs_unit_id\":\"$u\",")
+                .append("\"name\":\"")
+                .append(EMOJI.repeat(200))
+                .append("\",\"state\":\"transferring\"}}");
         for (int i = 0; i < files; i++) {
-            ops.append(",{\"op\":\"create\",\"entity\":\"raw_data_file\",\"values\":{\"raw_data_package_id\":\"$p\",\"path\":\"")
-                    .append(String.format("%06d", i)).append(EMOJI.repeat(MAX_PATH - 6))
-                    .append("\",\"size_bytes\":9223372036854775807,\"checksum\":\"").append(CHECKSUM).append("\"}}");
+            ops.append(
+                            ",{\"op\":\"create\",\"entity\":\"raw_data_file\",\"values\":{\"raw_data_package_id\":\"$p\",\"path\":\"")
+                    .append(String.format("%06d", i))
+                    .append(EMOJI.repeat(MAX_PATH - 6))
+                    .append("\",\"size_bytes\":9223372036854775807,\"checksum\":\"")
+                    .append(CHECKSUM)
+                    .append("\"}}");
         }
         return ops.append("]}").toString();
     }

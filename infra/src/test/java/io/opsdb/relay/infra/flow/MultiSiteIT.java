@@ -2,6 +2,13 @@ package io.opsdb.relay.infra.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.SecondarySite;
+import io.opsdb.relay.infra.SiteList;
+import io.opsdb.relay.infra.StackComponent;
+import io.opsdb.relay.infra.StackManifest;
+import io.opsdb.relay.infra.demo.ObservatoryClient;
+import io.opsdb.relay.kafka.RelayTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -21,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -31,14 +37,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.infra.SecondarySite;
-import io.opsdb.relay.infra.SiteList;
-import io.opsdb.relay.infra.StackComponent;
-import io.opsdb.relay.infra.StackManifest;
-import io.opsdb.relay.infra.demo.ObservatoryClient;
-import io.opsdb.relay.kafka.RelayTopics;
 
 /**
  * Several secondary sites into one main site, each with its own Kafka cluster, replica, application and MirrorMaker 2
@@ -61,14 +59,14 @@ class MultiSiteIT {
     private static final String ADDED = TwoSiteStack.SITES.find("lab").isEmpty() ? "lab" : "outpost";
     /** Each site writes this many obs units, each a start, some notes and a finish, one right behind the other. */
     private static final int UNITS_PER_SITE = 3;
+
     private static final int NOTES_PER_UNIT = 4;
     private static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(120);
 
     private static final ExecutorService HTTP = Executors.newFixedThreadPool(8);
 
     /** One acknowledged write: its transaction and what it did to which unit. */
-    record Write(String site, String transactionId, String unitId, String what) {
-    }
+    record Write(String site, String transactionId, String unitId, String what) {}
 
     @AfterAll
     static void stopClients() {
@@ -86,7 +84,8 @@ class MultiSiteIT {
 
         assertThat(added).extracting(SecondarySite::name).containsExactly(ADDED);
         assertThat(stack.sites().names()).containsExactlyElementsOf(append(before.names(), ADDED));
-        assertThat(pids(stack)).as("every component of the stack before runs on, in the same process")
+        assertThat(pids(stack))
+                .as("every component of the stack before runs on, in the same process")
                 .containsAllEntriesOf(pidsBefore);
         assertThat(stack.components()).allMatch(StackComponent::isRunning);
         assertThat(StackManifest.read(stack.workDir()).orElseThrow().sites()).isEqualTo(stack.sites());
@@ -126,13 +125,19 @@ class MultiSiteIT {
         for (String site : sites) {
             ObservatoryClient client = client(stack, site);
             for (Write write : written.get(site)) {
-                ObservatoryClient.Status status = client.whenVisible(write.transactionId(), VISIBLE_TIMEOUT).get();
-                assertThat(status.state()).as("%s at %s: %s", write.what(), site, status.body()).isEqualTo("VISIBLE");
+                ObservatoryClient.Status status = client.whenVisible(write.transactionId(), VISIBLE_TIMEOUT)
+                        .get();
+                assertThat(status.state())
+                        .as("%s at %s: %s", write.what(), site, status.body())
+                        .isEqualTo("VISIBLE");
             }
             // Another site never heard of them: each secondary follows only its own transactions.
             String other = sites.get((sites.indexOf(site) + 1) % sites.size());
-            assertThat(client(stack, other).status(written.get(site).get(0).transactionId()).httpStatus())
-                    .as("%s's transaction asked at %s", site, other).isEqualTo(404);
+            assertThat(client(stack, other)
+                            .status(written.get(site).get(0).transactionId())
+                            .httpStatus())
+                    .as("%s's transaction asked at %s", site, other)
+                    .isEqualTo(404);
         }
 
         try (Connection primary = TwoSiteStack.primary()) {
@@ -160,12 +165,12 @@ class MultiSiteIT {
                     assertThat(note.status()).as(note.body()).isEqualTo(201);
                     writes.add(new Write(site, note.transactionId(), start.recordId(), "step-" + n));
                 }
-                ObservatoryClient.Accepted finish = client.finishObsUnit(start.recordId(), "completed", "finished-" + site);
+                ObservatoryClient.Accepted finish =
+                        client.finishObsUnit(start.recordId(), "completed", "finished-" + site);
                 assertThat(finish.status()).as(finish.body()).isEqualTo(201);
                 writes.add(new Write(site, finish.transactionId(), start.recordId(), "finish"));
             }
-        }
-        catch (Exception e) {
+        } catch (Exception e) {
             throw new IllegalStateException("writing at " + site + ": " + e.getMessage(), e);
         }
         return writes;
@@ -180,12 +185,15 @@ class MultiSiteIT {
         try (PreparedStatement select = primary.prepareStatement("""
                 SELECT transaction_id::text, site, status, source_topic, source_offset, applied_at
                 FROM relay_ledger WHERE transaction_id = ANY (?)""")) {
-            Array ids = primary.createArrayOf("uuid", writes.stream().map(w -> UUID.fromString(w.transactionId())).toArray());
+            Array ids = primary.createArrayOf(
+                    "uuid",
+                    writes.stream().map(w -> UUID.fromString(w.transactionId())).toArray());
             select.setArray(1, ids);
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
-                    rows.put(row.getString(1), new Object[] {row.getString(2), row.getString(3), row.getString(4),
-                            row.getLong(5), row.getTimestamp(6)});
+                    rows.put(row.getString(1), new Object[] {
+                        row.getString(2), row.getString(3), row.getString(4), row.getLong(5), row.getTimestamp(6)
+                    });
                 }
             }
         }
@@ -197,10 +205,14 @@ class MultiSiteIT {
             assertThat(row[0]).as("site of %s", write).isEqualTo(site);
             assertThat(row[1]).as("status of %s", write).isEqualTo("APPLIED");
             assertThat(row[2]).as("topic of %s", write).isEqualTo(site + "." + RelayTopics.COMMANDS);
-            assertThat((long) row[3]).as("offset of %s after the write before it", write).isGreaterThan(lastOffset);
+            assertThat((long) row[3])
+                    .as("offset of %s after the write before it", write)
+                    .isGreaterThan(lastOffset);
             Timestamp applied = (Timestamp) row[4];
             if (lastApplied != null) {
-                assertThat(applied).as("%s applied no earlier than the write before it", write).isAfterOrEqualTo(lastApplied);
+                assertThat(applied)
+                        .as("%s applied no earlier than the write before it", write)
+                        .isAfterOrEqualTo(lastApplied);
             }
             lastOffset = (long) row[3];
             lastApplied = applied;
@@ -208,18 +220,24 @@ class MultiSiteIT {
     }
 
     /** The last write of each unit is what the site's own replica shows: later writes were not overtaken. */
-    private static void assertFinalStateOnItsReplica(LocalStack stack, String site, List<Write> writes) throws Exception {
-        try (Connection replica = DriverManager.getConnection(stack.replicaJdbcUrl(site), stack.dbUser(), stack.dbPassword());
+    private static void assertFinalStateOnItsReplica(LocalStack stack, String site, List<Write> writes)
+            throws Exception {
+        try (Connection replica =
+                        DriverManager.getConnection(stack.replicaJdbcUrl(site), stack.dbUser(), stack.dbPassword());
                 PreparedStatement select = replica.prepareStatement(
                         "SELECT status, notes, instrument, site FROM executed_obs_unit WHERE id = CAST(? AS uuid)")) {
             for (String unit : writes.stream().map(Write::unitId).distinct().toList()) {
                 select.setString(1, unit);
                 try (ResultSet row = select.executeQuery()) {
-                    assertThat(row.next()).as("unit %s of %s on its replica", unit, site).isTrue();
+                    assertThat(row.next())
+                            .as("unit %s of %s on its replica", unit, site)
+                            .isTrue();
                     assertThat(row.getString(1)).isEqualTo("completed");
                     assertThat(row.getString(2)).isEqualTo("finished-" + site);
                     assertThat(row.getString(3)).isEqualTo(site + "-camera");
-                    assertThat(row.getString(4)).as("the site that accepted it (its SITE_NAME)").isEqualTo(site);
+                    assertThat(row.getString(4))
+                            .as("the site that accepted it (its SITE_NAME)")
+                            .isEqualTo(site);
                 }
             }
         }

@@ -3,6 +3,11 @@ package io.opsdb.relay.infra.flow;
 import static io.opsdb.relay.infra.flow.SiteHttp.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.schema.OperationType;
+import io.opsdb.relay.schema.WriteCommand;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,16 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.opsdb.relay.codec.RelayCodecs;
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.schema.OperationType;
-import io.opsdb.relay.schema.WriteCommand;
 
 /**
  * I6 and the operator's side of it: poison commands end FAILED with their reasons while the good ones behind
@@ -38,6 +35,7 @@ class PoisonAndRetryIT {
 
     /** The user of the stack's service token, the one these requests are made with. */
     private static final String SERVICE_USER = "relay-service";
+
     private static final Duration SETTLE = Duration.ofSeconds(90);
 
     private final SiteHttp observatory = new SiteHttp(TwoSiteStack.stack().observatoryApi(), TwoSiteStack.token());
@@ -47,10 +45,17 @@ class PoisonAndRetryIT {
     void poisonCommandsFailWithTheirReasonsWhileTheRestIsAppliedAndOperatorsRetryOrDiscardThem() throws Exception {
         String program = UUID.randomUUID().toString();
         createProgram(program);
-        Conditions.waitFor(() -> count(TwoSiteStack.replica(), "SELECT count(*) FROM observing_program WHERE id = CAST(? AS uuid)",
-                program) == 1, SETTLE, "program did not reach the replica");
+        Conditions.waitFor(
+                () -> count(
+                                TwoSiteStack.replica(),
+                                "SELECT count(*) FROM observing_program WHERE id = CAST(? AS uuid)",
+                                program)
+                        == 1,
+                SETTLE,
+                "program did not reach the replica");
         SiteHttp.Answer warmUp = startUnit("poison/warm-up", null);
-        assertThat(observatory.whenSettled(warmUp.text("transaction_id")).text("state")).isEqualTo("VISIBLE");
+        assertThat(observatory.whenSettled(warmUp.text("transaction_id")).text("state"))
+                .isEqualTo("VISIBLE");
 
         // The WAN is down for commands: everything below waits in the observatory's buffer.
         LocalStack stack = TwoSiteStack.stack();
@@ -64,8 +69,8 @@ class PoisonAndRetryIT {
         String p1 = badStart.text("transaction_id");
         String p2 = badFinish.text("transaction_id");
         String p3 = badStart2.text("transaction_id");
-        List<String> good = List.of(goodStart.text("transaction_id"), goodStart2.text("transaction_id"),
-                goodFinish.text("transaction_id"));
+        List<String> good = List.of(
+                goodStart.text("transaction_id"), goodStart2.text("transaction_id"), goodFinish.text("transaction_id"));
         Set<String> ours = new HashSet<>(good);
         ours.addAll(List.of(p1, p2, p3));
         // Meanwhile at Cologne the program is deleted, so the first and third commands can no longer apply.
@@ -73,13 +78,15 @@ class PoisonAndRetryIT {
         stack.component(LocalStack.MM2_COLOGNE).start();
 
         for (String tx : good) {
-            assertThat(observatory.whenSettled(tx).text("state")).as("good transaction %s behind the poison", tx)
+            assertThat(observatory.whenSettled(tx).text("state"))
+                    .as("good transaction %s behind the poison", tx)
                     .isEqualTo("VISIBLE");
         }
         SiteHttp.Answer failed1 = observatory.whenSettled(p1);
         assertThat(failed1.text("state")).isEqualTo("FAILED");
         assertThat(failed1.text("error")).contains("23503").contains("observing_program");
-        assertThat(observatory.whenSettled(p2).text("error")).contains("executed_obs_unit " + badStart.text("id") + " does not exist");
+        assertThat(observatory.whenSettled(p2).text("error"))
+                .contains("executed_obs_unit " + badStart.text("id") + " does not exist");
         assertThat(observatory.whenSettled(p3).text("state")).isEqualTo("FAILED");
 
         // The dead letter keeps the command as the observatory produced it, with the reason.
@@ -107,16 +114,23 @@ class PoisonAndRetryIT {
         SiteHttp.Answer visible = observatory.whenSettled(p1);
         assertThat(visible.text("state")).isEqualTo("VISIBLE");
         assertThat(visible.text("retried_by")).isEqualTo(SERVICE_USER);
-        assertThat(observatory.get("/executed_obs_units/" + badStart.text("id")).text("observing_program_id")).isEqualTo(program);
+        assertThat(observatory.get("/executed_obs_units/" + badStart.text("id")).text("observing_program_id"))
+                .isEqualTo(program);
 
         SiteHttp.Answer retriedAtMain = main.post("/api/transactions/" + p2 + "/retry", map());
         assertThat(retriedAtMain.status()).as(retriedAtMain.body()).isEqualTo(200);
-        assertThat(retriedAtMain.text("state")).as("applied straight to the primary").isEqualTo("VISIBLE");
+        assertThat(retriedAtMain.text("state"))
+                .as("applied straight to the primary")
+                .isEqualTo("VISIBLE");
         assertThat(retriedAtMain.json().get("attempt").asInt()).isEqualTo(2);
         assertThat(retriedAtMain.text("retried_by")).isEqualTo(SERVICE_USER);
-        Conditions.waitFor(() -> "VISIBLE".equals(observatory.get("/api/transactions/" + p2).text("state")), SETTLE,
+        Conditions.waitFor(
+                () -> "VISIBLE"
+                        .equals(observatory.get("/api/transactions/" + p2).text("state")),
+                SETTLE,
                 "the observatory did not follow the retry made at the main site");
-        assertThat(observatory.get("/executed_obs_units/" + badStart.text("id")).text("status")).isEqualTo("completed");
+        assertThat(observatory.get("/executed_obs_units/" + badStart.text("id")).text("status"))
+                .isEqualTo("completed");
 
         // The third is set aside.
         SiteHttp.Answer discarded = observatory.post("/api/transactions/" + p3 + "/discard", map());
@@ -125,13 +139,17 @@ class PoisonAndRetryIT {
         assertThat(discarded.text("discarded_by")).isEqualTo(SERVICE_USER);
         assertThat(discarded.text("discarded_at")).isNotNull();
         assertThat(discarded.text("error")).as("the reason stays").contains("23503");
-        assertThat(observatory.get("/api/transactions/" + p3).text("discarded_by")).isEqualTo(SERVICE_USER);
+        assertThat(observatory.get("/api/transactions/" + p3).text("discarded_by"))
+                .isEqualTo(SERVICE_USER);
 
         assertThat(listed(observatory, "FAILED", ours)).isEmpty();
         assertThat(listed(observatory, "DISCARDED", ours)).containsExactly(p3);
-        assertThat(observatory.get("/api/buffer").json().get("discarded").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(observatory.get("/api/buffer").json().get("discarded").asInt())
+                .isGreaterThanOrEqualTo(1);
         for (String tx : List.of(p1, p2)) {
-            assertThat(main.get("/api/transactions/" + tx).text("state")).as("applied at the main site").isEqualTo("VISIBLE");
+            assertThat(main.get("/api/transactions/" + tx).text("state"))
+                    .as("applied at the main site")
+                    .isEqualTo("VISIBLE");
         }
     }
 
@@ -148,9 +166,12 @@ class PoisonAndRetryIT {
                 assertThat(refused.contentType()).startsWith("application/problem+json");
                 assertThat(refused.text("detail")).contains("is VISIBLE").contains("only a FAILED transaction");
             }
-            assertThat(site.post("/api/transactions/" + UUID.randomUUID() + "/retry", map()).status()).isEqualTo(404);
+            assertThat(site.post("/api/transactions/" + UUID.randomUUID() + "/retry", map())
+                            .status())
+                    .isEqualTo(404);
         }
-        assertThat(observatory.get("/api/transactions/" + tx).text("retried_by")).isNull();
+        assertThat(observatory.get("/api/transactions/" + tx).text("retried_by"))
+                .isNull();
     }
 
     @Test
@@ -163,15 +184,24 @@ class PoisonAndRetryIT {
             assertThat(first.status()).as(first.body()).isEqualTo(200);
             assertThat(first.json().get("transactions")).hasSize(2);
             String cursor = first.text("next_cursor");
-            assertThat(cursor).isEqualTo(first.json().get("transactions").get(1).get("transaction_id").asText());
+            assertThat(cursor)
+                    .isEqualTo(first.json()
+                            .get("transactions")
+                            .get(1)
+                            .get("transaction_id")
+                            .asText());
             SiteHttp.Answer next = site.get("/api/transactions?state=visible&limit=2&cursor=" + cursor);
-            assertThat(next.json().get("transactions")).isNotEmpty()
-                    .allSatisfy(t -> assertThat(t.get("transaction_id").asText()).isGreaterThan(cursor));
+            assertThat(next.json().get("transactions"))
+                    .isNotEmpty()
+                    .allSatisfy(
+                            t -> assertThat(t.get("transaction_id").asText()).isGreaterThan(cursor));
 
             SiteHttp.Answer invalid = site.get("/api/transactions?state=LOST&limit=5000");
             assertThat(invalid.status()).isEqualTo(400);
             assertThat(invalid.contentType()).startsWith("application/problem+json");
-            assertThat(invalid.json().get("errors")).extracting(e -> e.get("field").asText()).containsExactlyInAnyOrder("state", "limit");
+            assertThat(invalid.json().get("errors"))
+                    .extracting(e -> e.get("field").asText())
+                    .containsExactlyInAnyOrder("state", "limit");
         }
     }
 
@@ -196,7 +226,8 @@ class PoisonAndRetryIT {
         List<String> found = new ArrayList<>();
         String cursor = null;
         do {
-            SiteHttp.Answer page = site.get("/api/transactions?state=" + state + "&limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
+            SiteHttp.Answer page = site.get(
+                    "/api/transactions?state=" + state + "&limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
             assertThat(page.status()).as(page.body()).isEqualTo(200);
             for (JsonNode tx : page.json().get("transactions")) {
                 assertThat(tx.get("state").asText()).isEqualTo(state);
@@ -205,8 +236,7 @@ class PoisonAndRetryIT {
                 }
             }
             cursor = page.text("next_cursor");
-        }
-        while (cursor != null);
+        } while (cursor != null);
         return found;
     }
 
@@ -222,7 +252,8 @@ class PoisonAndRetryIT {
 
     private static void deleteProgram(String id) throws Exception {
         try (Connection primary = TwoSiteStack.primary();
-                PreparedStatement delete = primary.prepareStatement("DELETE FROM observing_program WHERE id = CAST(? AS uuid)")) {
+                PreparedStatement delete =
+                        primary.prepareStatement("DELETE FROM observing_program WHERE id = CAST(? AS uuid)")) {
             delete.setString(1, id);
             assertThat(delete.executeUpdate()).isEqualTo(1);
         }
@@ -245,7 +276,8 @@ class PoisonAndRetryIT {
     }
 
     private static long count(Connection connection, String sql, String id) throws Exception {
-        try (connection; PreparedStatement count = connection.prepareStatement(sql)) {
+        try (connection;
+                PreparedStatement count = connection.prepareStatement(sql)) {
             count.setString(1, id);
             try (ResultSet row = count.executeQuery()) {
                 row.next();

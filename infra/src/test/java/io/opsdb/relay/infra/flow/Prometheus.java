@@ -16,14 +16,20 @@ final class Prometheus {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private Prometheus() {
-    }
+    private Prometheus() {}
 
     static String scrape(URI api) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(api.resolve("/actuator/prometheus"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(api.resolve("/actuator/prometheus"))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
+        assertThat(response.headers().firstValue("Content-Type"))
+                .get()
+                .asString()
+                .startsWith("text/plain");
         return response.body();
     }
 
@@ -36,7 +42,9 @@ final class Prometheus {
 
     /** The sum of the samples of {@code name} whose labels contain {@code labels}; 0 when there is none. */
     static double sum(String scrape, String name, String labels) {
-        return samples(scrape, name, labels).stream().mapToDouble(Double::doubleValue).sum();
+        return samples(scrape, name, labels).stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
     }
 
     /** Samples of the text exposition format: {@code name{label="value",...} value}, comments skipped. */

@@ -2,26 +2,25 @@ package io.opsdb.relay.infra.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.demo.ObservatoryClient;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.Executors;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.infra.demo.ObservatoryClient;
 
 /** I5: at the observatory a write reads back at once, the same before and after it reaches the replica. */
 @ExtendWith(TwoSiteStack.class)
 class ReadYourWritesIT {
 
-    private final ObservatoryClient client =
-            new ObservatoryClient(TwoSiteStack.stack().observatoryApi(), TwoSiteStack.stack().serviceToken(),
-                    Executors.newFixedThreadPool(2));
+    private final ObservatoryClient client = new ObservatoryClient(
+            TwoSiteStack.stack().observatoryApi(),
+            TwoSiteStack.stack().serviceToken(),
+            Executors.newFixedThreadPool(2));
 
     @Test
     void startedAndFinishedUnitReadsCompletedBeforeAndAfterItIsVisible() throws Exception {
@@ -46,13 +45,15 @@ class ReadYourWritesIT {
             whileBuffered = completed.body();
 
             assertThat(client.status(finish.transactionId()).state()).isEqualTo("BUFFERED");
-            assertThat(replicaStatus(start.recordId())).as("not on the replica yet").isNull();
-        }
-        finally {
+            assertThat(replicaStatus(start.recordId()))
+                    .as("not on the replica yet")
+                    .isNull();
+        } finally {
             stack.restart(LocalStack.MM2_COLOGNE);
         }
 
-        ObservatoryClient.Status visible = client.whenVisible(finish.transactionId(), Duration.ofSeconds(90)).get();
+        ObservatoryClient.Status visible = client.whenVisible(finish.transactionId(), Duration.ofSeconds(90))
+                .get();
         assertThat(visible.state()).as(visible.body()).isEqualTo("VISIBLE");
         assertThat(replicaStatus(start.recordId())).isEqualTo("completed");
         HttpResponse<String> afterwards = client.getObsUnit(start.recordId());
@@ -62,16 +63,19 @@ class ReadYourWritesIT {
 
     @Test
     void unknownUnitIsNotFoundAndABadIdIsRefused() throws Exception {
-        assertThat(client.getObsUnit("00000000-0000-4000-8000-000000000000").statusCode()).isEqualTo(404);
+        assertThat(client.getObsUnit("00000000-0000-4000-8000-000000000000").statusCode())
+                .isEqualTo(404);
         HttpResponse<String> bad = client.getObsUnit("not-a-uuid");
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("application/problem+json"));
+        assertThat(bad.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("application/problem+json"));
         assertThat(bad.body()).contains("must be a UUID");
     }
 
     private static String replicaStatus(String id) throws Exception {
         try (Connection replica = TwoSiteStack.replica();
-                PreparedStatement select = replica.prepareStatement("SELECT status FROM executed_obs_unit WHERE id = CAST(? AS uuid)")) {
+                PreparedStatement select =
+                        replica.prepareStatement("SELECT status FROM executed_obs_unit WHERE id = CAST(? AS uuid)")) {
             select.setString(1, id);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? rows.getString(1) : null;

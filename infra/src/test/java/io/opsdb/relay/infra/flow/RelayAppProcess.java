@@ -26,7 +26,8 @@ final class RelayAppProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         int port = freePort();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().clear();
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         builder.environment().put("SERVER_PORT", Integer.toString(port));

@@ -3,15 +3,13 @@ package io.opsdb.relay.infra.flow;
 import static io.opsdb.relay.infra.flow.SiteHttp.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.LocalStack;
 
 /**
  * The in-flight state of a secondary survives a restart of its application: with TRANSACTION_STATE_STORE on,
@@ -20,7 +18,9 @@ import io.opsdb.relay.infra.LocalStack;
  * {@code -Drelay.transaction-state-store=false} (the heap tracker).
  */
 @ExtendWith(TwoSiteStack.class)
-@DisabledIfSystemProperty(named = LocalStack.TRANSACTION_STATE_STORE_PROPERTY, matches = "false",
+@DisabledIfSystemProperty(
+        named = LocalStack.TRANSACTION_STATE_STORE_PROPERTY,
+        matches = "false",
         disabledReason = "the stack runs with the heap tracker, which does not survive a restart")
 class RestartSurvivalIT {
 
@@ -30,7 +30,8 @@ class RestartSurvivalIT {
     void bufferedTransactionsAndTheirOverlaySurviveARestartAndEndVisible() throws Exception {
         LocalStack stack = TwoSiteStack.stack();
         SiteHttp.Answer warmUp = startUnit("restart/warm-up");
-        assertThat(observatory.whenSettled(warmUp.text("transaction_id")).text("state")).isEqualTo("VISIBLE");
+        assertThat(observatory.whenSettled(warmUp.text("transaction_id")).text("state"))
+                .isEqualTo("VISIBLE");
 
         // The WAN is down for commands: everything below waits in the observatory's buffer.
         stack.stop(LocalStack.MM2_COLOGNE);
@@ -41,8 +42,8 @@ class RestartSurvivalIT {
             transactions.add(started.text("transaction_id"));
             units.add(started.text("id"));
         }
-        SiteHttp.Answer finished = observatory.put("/executed_obs_units/" + units.get(0) + "/finish",
-                map("status", "completed"));
+        SiteHttp.Answer finished =
+                observatory.put("/executed_obs_units/" + units.get(0) + "/finish", map("status", "completed"));
         assertThat(finished.status()).as(finished.body()).isEqualTo(201);
         transactions.add(finished.text("transaction_id"));
 
@@ -50,20 +51,26 @@ class RestartSurvivalIT {
 
         for (String tx : transactions) {
             SiteHttp.Answer status = observatory.get("/api/transactions/" + tx);
-            assertThat(status.status()).as("%s after the restart: %s", tx, status.body()).isEqualTo(200);
+            assertThat(status.status())
+                    .as("%s after the restart: %s", tx, status.body())
+                    .isEqualTo(200);
             assertThat(status.text("state")).as(tx).isEqualTo("BUFFERED");
         }
         for (String unit : units) {
             SiteHttp.Answer read = observatory.get("/executed_obs_units/" + unit);
-            assertThat(read.status()).as("%s from the overlay: %s", unit, read.body()).isEqualTo(200);
+            assertThat(read.status())
+                    .as("%s from the overlay: %s", unit, read.body())
+                    .isEqualTo(200);
         }
-        assertThat(observatory.get("/executed_obs_units/" + units.get(0)).text("status")).isEqualTo("completed");
+        assertThat(observatory.get("/executed_obs_units/" + units.get(0)).text("status"))
+                .isEqualTo("completed");
 
         stack.component(LocalStack.MM2_COLOGNE).start();
         for (String tx : transactions) {
             assertThat(observatory.whenSettled(tx).text("state")).as(tx).isEqualTo("VISIBLE");
         }
-        assertThat(observatory.get("/executed_obs_units/" + units.get(0)).text("status")).isEqualTo("completed");
+        assertThat(observatory.get("/executed_obs_units/" + units.get(0)).text("status"))
+                .isEqualTo("completed");
     }
 
     private SiteHttp.Answer startUnit(String obsUnitId) throws Exception {

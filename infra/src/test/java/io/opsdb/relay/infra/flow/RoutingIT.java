@@ -3,22 +3,20 @@ package io.opsdb.relay.infra.flow;
 import static io.opsdb.relay.infra.flow.SiteHttp.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.kafka.RelayTopics;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.kafka.RelayTopics;
 
 /** Routing as the seed system did it: buffered critical writes, direct non-critical ones, and the switch off. */
 @ExtendWith(TwoSiteStack.class)
@@ -35,17 +33,22 @@ class RoutingIT {
             SiteHttp.Answer refused = observatory.post("/sources", map("name", "while the primary is down"));
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
             assertThat(refused.contentType()).contains("application/problem+json");
-            assertThat(refused.body()).contains("main database is not reachable").contains("Nothing was written");
+            assertThat(refused.body())
+                    .contains("main database is not reachable")
+                    .contains("Nothing was written");
 
             buffered = observatory.post("/executed_obs_units/start", map("obs_unit_id", "uid://routing/primary-down"));
             assertThat(buffered.status()).as(buffered.body()).isEqualTo(201);
             assertThat(buffered.text("state")).isEqualTo("BUFFERED");
-            assertThat(observatory.get("/executed_obs_units/" + buffered.text("id")).text("status")).isEqualTo("running");
-        }
-        finally {
+            assertThat(observatory
+                            .get("/executed_obs_units/" + buffered.text("id"))
+                            .text("status"))
+                    .isEqualTo("running");
+        } finally {
             stack.component(LocalStack.PRIMARY).start();
         }
-        assertThat(observatory.whenSettled(buffered.text("transaction_id")).text("state")).isEqualTo("VISIBLE");
+        assertThat(observatory.whenSettled(buffered.text("transaction_id")).text("state"))
+                .isEqualTo("VISIBLE");
     }
 
     @Test
@@ -59,19 +62,32 @@ class RoutingIT {
         database(env, "MAIN_DB_", stack.primaryJdbcUrl());
         database(env, "LOCAL_DB_", stack.replicaJdbcUrl());
         Path log = stack.logDir().resolve("observatory-direct.log");
-        try (Admin admin = admin(stack); RelayAppProcess app = RelayAppProcess.start(env, log)) {
+        try (Admin admin = admin(stack);
+                RelayAppProcess app = RelayAppProcess.start(env, log)) {
             SiteHttp direct = new SiteHttp(URI.create("http://127.0.0.1:" + app.port), TwoSiteStack.token());
-            Conditions.waitFor(() -> direct.get("/health").status() == 200, Duration.ofSeconds(120),
+            Conditions.waitFor(
+                    () -> direct.get("/health").status() == 200,
+                    Duration.ofSeconds(120),
                     "the unbuffered secondary did not become healthy");
             long buffered = endOffset(admin);
 
-            SiteHttp.Answer started = direct.post("/executed_obs_units/start", map("obs_unit_id", "uid://routing/direct"));
+            SiteHttp.Answer started =
+                    direct.post("/executed_obs_units/start", map("obs_unit_id", "uid://routing/direct"));
 
             assertThat(started.status()).as(started.body()).isEqualTo(201);
-            assertThat(started.text("state")).as("answered once its own replica shows it").isEqualTo("VISIBLE");
-            assertThat(direct.get("/executed_obs_units/" + started.text("id")).text("site")).isEqualTo("observatory-direct");
-            assertThat(endOffset(admin)).as("nothing went through the Kafka buffer").isEqualTo(buffered);
-            assertThat(direct.get("/api/site/info").json().get("critical_operations_buffer").asBoolean()).isFalse();
+            assertThat(started.text("state"))
+                    .as("answered once its own replica shows it")
+                    .isEqualTo("VISIBLE");
+            assertThat(direct.get("/executed_obs_units/" + started.text("id")).text("site"))
+                    .isEqualTo("observatory-direct");
+            assertThat(endOffset(admin))
+                    .as("nothing went through the Kafka buffer")
+                    .isEqualTo(buffered);
+            assertThat(direct.get("/api/site/info")
+                            .json()
+                            .get("critical_operations_buffer")
+                            .asBoolean())
+                    .isFalse();
         }
     }
 
@@ -92,6 +108,9 @@ class RoutingIT {
 
     private static long endOffset(Admin admin) throws Exception {
         TopicPartition partition = new TopicPartition(RelayTopics.COMMANDS, 0);
-        return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
+        return admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+                .partitionResult(partition)
+                .get()
+                .offset();
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /** Invalid settings stop start-up, with one line per problem naming the setting and what is allowed. */
@@ -14,13 +13,17 @@ class SiteConfigurationIT {
     @Test
     void invalidSettingsStopStartUpReportingEveryProblemAtOnce() throws Exception {
         Path log = Path.of(System.getProperty("relay.home", "."), "infra", "target", "it-config", "relay-app.log");
-        try (RelayAppProcess app = RelayAppProcess.start(Map.of(
-                "SITE_TYPE", "tertiary",
-                "LSN_CHECK_INTERVAL", "-1",
-                "MAIN_DB_HOST", "",
-                "TRANSACTION_BUFFER_SIZE", "lots",
-                "MAIN_DB_PASSWORD", "never-printed-7f3a"), log)) {
-            assertThat(app.process.waitFor(90, TimeUnit.SECONDS)).as("start-up stopped").isTrue();
+        try (RelayAppProcess app = RelayAppProcess.start(
+                Map.of(
+                        "SITE_TYPE", "tertiary",
+                        "LSN_CHECK_INTERVAL", "-1",
+                        "MAIN_DB_HOST", "",
+                        "TRANSACTION_BUFFER_SIZE", "lots",
+                        "MAIN_DB_PASSWORD", "never-printed-7f3a"),
+                log)) {
+            assertThat(app.process.waitFor(90, TimeUnit.SECONDS))
+                    .as("start-up stopped")
+                    .isTrue();
             assertThat(app.process.exitValue()).isNotZero();
             assertThat(app.output())
                     .contains("SITE_TYPE: must be main or secondary (was 'tertiary')")
@@ -33,11 +36,13 @@ class SiteConfigurationIT {
 
     @Test
     void aPlaceholderSecretKeyIsRefusedOutsideDevelopment() throws Exception {
-        Path log = Path.of(System.getProperty("relay.home", "."), "infra", "target", "it-config", "relay-app-secret.log");
+        Path log =
+                Path.of(System.getProperty("relay.home", "."), "infra", "target", "it-config", "relay-app-secret.log");
         try (RelayAppProcess app = RelayAppProcess.start(Map.of("SECRET_KEY", "change-me"), log)) {
             assertThat(app.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
             assertThat(app.process.exitValue()).isNotZero();
-            assertThat(app.output()).contains("SECRET_KEY: is a placeholder; set a real secret, or ENVIRONMENT=development")
+            assertThat(app.output())
+                    .contains("SECRET_KEY: is a placeholder; set a real secret, or ENVIRONMENT=development")
                     .doesNotContain("change-me'");
         }
     }

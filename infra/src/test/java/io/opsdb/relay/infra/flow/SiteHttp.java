@@ -1,5 +1,7 @@
 package io.opsdb.relay.infra.flow;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,9 +10,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /** A JSON client of one site's API for the flow tests. */
 public final class SiteHttp {
 
@@ -18,7 +17,8 @@ public final class SiteHttp {
 
     private final URI api;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public SiteHttp(URI api, String token) {
         this.api = api;
@@ -26,7 +26,8 @@ public final class SiteHttp {
     }
 
     /** A response with its body parsed (null when it is not JSON). */
-    public record Answer(int status, String contentType, String body, JsonNode json, java.net.http.HttpHeaders headers) {
+    public record Answer(
+            int status, String contentType, String body, JsonNode json, java.net.http.HttpHeaders headers) {
         /** A response header's first value, or null. */
         public String header(String name) {
             return headers.firstValue(name).orElse(null);
@@ -71,8 +72,7 @@ public final class SiteHttp {
     static String json(Object body) {
         try {
             return body instanceof String s ? s : JSON.writeValueAsString(body);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException(e);
         }
     }
@@ -94,10 +94,14 @@ public final class SiteHttp {
         JsonNode json = null;
         try {
             json = response.body().isBlank() ? null : JSON.readTree(response.body());
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // not JSON
         }
-        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body(), json, response.headers());
+        return new Answer(
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""),
+                response.body(),
+                json,
+                response.headers());
     }
 }

@@ -2,6 +2,22 @@ package io.opsdb.relay.infra.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.opsdb.relay.infra.postgres.PostgresCredentials;
+import io.opsdb.relay.infra.postgres.PostgresPrimary;
+import io.opsdb.relay.infra.postgres.PostgresTools;
+import io.opsdb.relay.infra.process.PidFiles;
+import io.opsdb.relay.infra.process.WorkDirectory;
+import io.opsdb.relay.main.internal.apply.ApplyListener;
+import io.opsdb.relay.main.internal.apply.CommandApplier;
+import io.opsdb.relay.main.internal.apply.FailureKind;
+import io.opsdb.relay.main.internal.apply.IncomingCommand;
+import io.opsdb.relay.main.internal.apply.SqlFailureClassifier;
+import io.opsdb.relay.schema.EntityType;
+import io.opsdb.relay.schema.Operation;
+import io.opsdb.relay.schema.OperationType;
+import io.opsdb.relay.schema.WriteCommand;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.assertj.core.api.SoftAssertions;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -33,24 +48,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-
-import io.opsdb.relay.infra.postgres.PostgresCredentials;
-import io.opsdb.relay.infra.postgres.PostgresPrimary;
-import io.opsdb.relay.infra.postgres.PostgresTools;
-import io.opsdb.relay.infra.process.PidFiles;
-import io.opsdb.relay.infra.process.WorkDirectory;
-import io.opsdb.relay.main.internal.apply.ApplyListener;
-import io.opsdb.relay.main.internal.apply.CommandApplier;
-import io.opsdb.relay.main.internal.apply.FailureKind;
-import io.opsdb.relay.main.internal.apply.IncomingCommand;
-import io.opsdb.relay.main.internal.apply.SqlFailureClassifier;
-import io.opsdb.relay.schema.EntityType;
-import io.opsdb.relay.schema.Operation;
-import io.opsdb.relay.schema.OperationType;
-import io.opsdb.relay.schema.WriteCommand;
 
 /**
  * I2 when two appliers hold the same commands at once, as after a rebalance or with a zombie applier after a
@@ -87,11 +84,19 @@ class TwoAppliersIT {
         WorkDirectory work = new WorkDirectory(home.resolve("infra/target/two-appliers-it"));
         PidFiles.killLeftovers(work.pids(), work.root());
         work.recreate();
-        PostgresCredentials credentials = PostgresCredentials.generate(work.secrets().resolve("db-password"));
-        primary = new PostgresPrimary("two-appliers-primary", 15432 + TwoSiteStack.PORT_OFFSET + 77, credentials,
-                PostgresTools.locate(System.getenv()), work);
+        PostgresCredentials credentials =
+                PostgresCredentials.generate(work.secrets().resolve("db-password"));
+        primary = new PostgresPrimary(
+                "two-appliers-primary",
+                15432 + TwoSiteStack.PORT_OFFSET + 77,
+                credentials,
+                PostgresTools.locate(System.getenv()),
+                work);
         primary.start();
-        Flyway.configure().dataSource(primary.jdbcUrl(), credentials.user(), credentials.password()).load().migrate();
+        Flyway.configure()
+                .dataSource(primary.jdbcUrl(), credentials.user(), credentials.password())
+                .load()
+                .migrate();
         first = pool("first", credentials);
         second = pool("second", credentials);
     }
@@ -120,8 +125,10 @@ class TwoAppliersIT {
 
     @BeforeEach
     void emptyTables() throws Exception {
-        try (Connection db = primary.connect(); var truncate = db.createStatement()) {
-            truncate.execute("TRUNCATE relay_ledger, relay_dead_letter, raw_data_file, raw_data_package, executed_obs_unit");
+        try (Connection db = primary.connect();
+                var truncate = db.createStatement()) {
+            truncate.execute(
+                    "TRUNCATE relay_ledger, relay_dead_letter, raw_data_file, raw_data_package, executed_obs_unit");
         }
     }
 
@@ -137,17 +144,34 @@ class TwoAppliersIT {
 
         List<String> ids = all.stream().map(IncomingCommand::transactionId).toList();
         SoftAssertions.assertSoftly(softly -> {
-            softly.assertThat(failuresByReason()).as("commands the appliers recorded FAILED, by reason").isEmpty();
-            softly.assertThat(timesApplied(ids)).as("times each command was applied, by transaction id, where not once").isEmpty();
-            softly.assertThat(ledger(ids)).as("ledger rows by status and attempt").containsExactly(Map.entry("APPLIED/1", ids.size()));
-            softly.assertThat(count("SELECT count(*) FROM relay_dead_letter")).as("dead letters").isZero();
-            softly.assertThat(count("SELECT count(*) FROM executed_obs_unit WHERE site = '" + SITE + "'")).as("units")
+            softly.assertThat(failuresByReason())
+                    .as("commands the appliers recorded FAILED, by reason")
+                    .isEmpty();
+            softly.assertThat(timesApplied(ids))
+                    .as("times each command was applied, by transaction id, where not once")
+                    .isEmpty();
+            softly.assertThat(ledger(ids))
+                    .as("ledger rows by status and attempt")
+                    .containsExactly(Map.entry("APPLIED/1", ids.size()));
+            softly.assertThat(count("SELECT count(*) FROM relay_dead_letter"))
+                    .as("dead letters")
+                    .isZero();
+            softly.assertThat(count("SELECT count(*) FROM executed_obs_unit WHERE site = '" + SITE + "'"))
+                    .as("units")
                     .isEqualTo(units.size());
-            softly.assertThat(count("SELECT count(*) FROM executed_obs_unit WHERE site = '" + SITE + "' AND notes = 'second'"))
-                    .as("units whose later note stands (a first note applied again puts 'first' back)").isEqualTo(units.size());
-            softly.assertThat(count("SELECT count(*) FROM raw_data_package")).as("packages, one per unit").isEqualTo(units.size());
+            softly.assertThat(count(
+                            "SELECT count(*) FROM executed_obs_unit WHERE site = '" + SITE + "' AND notes = 'second'"))
+                    .as("units whose later note stands (a first note applied again puts 'first' back)")
+                    .isEqualTo(units.size());
+            softly.assertThat(count("SELECT count(*) FROM raw_data_package"))
+                    .as("packages, one per unit")
+                    .isEqualTo(units.size());
         });
-        LOG.info("Two appliers: {} commands in {} rounds, {} transient retries", ids.size(), ROUNDS, transientRetries.get());
+        LOG.info(
+                "Two appliers: {} commands in {} rounds, {} transient retries",
+                ids.size(),
+                ROUNDS,
+                transientRetries.get());
     }
 
     @Test
@@ -163,28 +187,40 @@ class TwoAppliersIT {
         // The notes come before their units exist: each is FAILED at attempt 1 with its dead letter.
         assertThat(one.apply(notes).failed()).isEqualTo(notes.size());
         failed.clear();
-        one.apply(units.stream().map(unit -> incoming(command(create(unit, "retry")))).toList());
+        one.apply(units.stream()
+                .map(unit -> incoming(command(create(unit, "retry"))))
+                .toList());
 
         List<IncomingCommand> retries = notes.stream()
-                .map(n -> incoming(WriteCommand.newBuilder(n.command()).setAttempt(2).build())).toList();
+                .map(n -> incoming(
+                        WriteCommand.newBuilder(n.command()).setAttempt(2).build()))
+                .toList();
         applied.clear();
         bothApply(retries, 99);
 
         List<String> ids = notes.stream().map(IncomingCommand::transactionId).toList();
         SoftAssertions.assertSoftly(softly -> {
-            softly.assertThat(failuresByReason()).as("retries the appliers recorded FAILED, by reason").isEmpty();
-            softly.assertThat(timesApplied(ids)).as("times each retry was applied, by transaction id, where not once").isEmpty();
-            softly.assertThat(ledger(ids)).as("ledger rows by status and attempt").containsExactly(Map.entry("APPLIED/2", ids.size()));
-            softly.assertThat(count("SELECT count(*) FROM executed_obs_unit WHERE notes LIKE 'retried %'")).as("units with their note")
+            softly.assertThat(failuresByReason())
+                    .as("retries the appliers recorded FAILED, by reason")
+                    .isEmpty();
+            softly.assertThat(timesApplied(ids))
+                    .as("times each retry was applied, by transaction id, where not once")
+                    .isEmpty();
+            softly.assertThat(ledger(ids))
+                    .as("ledger rows by status and attempt")
+                    .containsExactly(Map.entry("APPLIED/2", ids.size()));
+            softly.assertThat(count("SELECT count(*) FROM executed_obs_unit WHERE notes LIKE 'retried %'"))
+                    .as("units with their note")
                     .isEqualTo(units.size());
         });
     }
 
     /** How many commands were recorded FAILED, by the first line of their reason. */
     private Map<String, Long> failuresByReason() {
-        return failed.values().stream().map(reason -> reason.lines().findFirst().orElse(reason))
-                .collect(java.util.stream.Collectors.groupingBy(reason -> reason, java.util.TreeMap::new,
-                        java.util.stream.Collectors.counting()));
+        return failed.values().stream()
+                .map(reason -> reason.lines().findFirst().orElse(reason))
+                .collect(java.util.stream.Collectors.groupingBy(
+                        reason -> reason, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
     }
 
     /**
@@ -205,9 +241,12 @@ class TwoAppliersIT {
             stream.add(incoming(command(update(unit, "notes", "first"))));
         }
         for (String unit : started) {
-            stream.add(incoming(command(Operation.newBuilder().setType(OperationType.CREATE).setEntity(EntityType.RAW_DATA_PACKAGE)
+            stream.add(incoming(command(Operation.newBuilder()
+                    .setType(OperationType.CREATE)
+                    .setEntity(EntityType.RAW_DATA_PACKAGE)
                     .setRecordId(UUID.randomUUID().toString())
-                    .setValues(Map.of("executed_obs_unit_id", unit, "name", "package of " + unit, "state", "building")).build())));
+                    .setValues(Map.of("executed_obs_unit_id", unit, "name", "package of " + unit, "state", "building"))
+                    .build())));
         }
         for (String unit : started) {
             stream.add(incoming(command(update(unit, "notes", "second"))));
@@ -226,7 +265,7 @@ class TwoAppliersIT {
                 Random random = new Random(31L * round + pool.getPoolName().hashCode());
                 walks.add(appliers.submit(() -> {
                     start.await();
-                    for (int from = 0; from < stream.size();) {
+                    for (int from = 0; from < stream.size(); ) {
                         int to = Math.min(stream.size(), from + 1 + random.nextInt(MAX_BATCH));
                         applyRetryingTransients(applier, stream.subList(from, to));
                         from = to;
@@ -237,20 +276,18 @@ class TwoAppliersIT {
             for (Future<?> walk : walks) {
                 walk.get(2, TimeUnit.MINUTES);
             }
-        }
-        finally {
+        } finally {
             appliers.shutdownNow();
         }
     }
 
     /** As the listener container does: a transient failure retries the same batch, a permanent one would not get here. */
     private void applyRetryingTransients(CommandApplier applier, List<IncomingCommand> batch) {
-        for (int tries = 1;; tries++) {
+        for (int tries = 1; ; tries++) {
             try {
                 applier.apply(batch);
                 return;
-            }
-            catch (RuntimeException e) {
+            } catch (RuntimeException e) {
                 if (SqlFailureClassifier.classify(e) != FailureKind.TRANSIENT || tries == TRANSIENT_TRIES) {
                     throw e;
                 }
@@ -260,11 +297,14 @@ class TwoAppliersIT {
     }
 
     private CommandApplier applier(HikariDataSource pool) {
-        return new CommandApplier(new JdbcTemplate(pool), new TransactionTemplate(new DataSourceTransactionManager(pool)),
+        return new CommandApplier(
+                new JdbcTemplate(pool),
+                new TransactionTemplate(new DataSourceTransactionManager(pool)),
                 new ApplyListener() {
                     @Override
                     public void applied(IncomingCommand command) {
-                        applied.computeIfAbsent(command.transactionId(), id -> new AtomicInteger()).incrementAndGet();
+                        applied.computeIfAbsent(command.transactionId(), id -> new AtomicInteger())
+                                .incrementAndGet();
                     }
 
                     @Override
@@ -299,20 +339,19 @@ class TwoAppliersIT {
                     rows.put(row.getString(1), row.getInt(2));
                 }
             }
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         return rows;
     }
 
     private static long count(String sql) {
-        try (Connection db = primary.connect(); PreparedStatement select = db.prepareStatement(sql);
+        try (Connection db = primary.connect();
+                PreparedStatement select = db.prepareStatement(sql);
                 ResultSet row = select.executeQuery()) {
             row.next();
             return row.getLong(1);
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
     }
@@ -331,14 +370,28 @@ class TwoAppliersIT {
     }
 
     private static Operation create(String unit, String obsUnitId) {
-        return Operation.newBuilder().setType(OperationType.CREATE).setEntity(EntityType.EXECUTED_OBS_UNIT).setRecordId(unit)
-                .setValues(Map.of("obs_unit_id", obsUnitId, "site", SITE, "status", "running",
-                        "start_time", Instant.now().toString()))
+        return Operation.newBuilder()
+                .setType(OperationType.CREATE)
+                .setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId(unit)
+                .setValues(Map.of(
+                        "obs_unit_id",
+                        obsUnitId,
+                        "site",
+                        SITE,
+                        "status",
+                        "running",
+                        "start_time",
+                        Instant.now().toString()))
                 .build();
     }
 
     private static Operation update(String unit, String column, String value) {
-        return Operation.newBuilder().setType(OperationType.UPDATE).setEntity(EntityType.EXECUTED_OBS_UNIT).setRecordId(unit)
-                .setValues(Map.of(column, value)).build();
+        return Operation.newBuilder()
+                .setType(OperationType.UPDATE)
+                .setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId(unit)
+                .setValues(Map.of(column, value))
+                .build();
     }
 }

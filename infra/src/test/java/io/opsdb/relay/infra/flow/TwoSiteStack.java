@@ -1,16 +1,14 @@
 package io.opsdb.relay.infra.flow;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.SiteList;
+import io.opsdb.relay.infra.StackConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.infra.SiteList;
-import io.opsdb.relay.infra.StackConfig;
 
 /**
  * The whole system, started once per test run by the same launcher as {@code bin/relay} and shared by every flow
@@ -28,20 +26,21 @@ public final class TwoSiteStack implements BeforeAllCallback {
 
     /** The system property naming the stack's secondary sites. */
     public static final String SITES_PROPERTY = "relay.it.sites";
+
     static final SiteList SITES = SiteList.parse(System.getProperty(SITES_PROPERTY, SiteList.DEFAULT.toString()));
 
     private static volatile LocalStack stack;
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(TwoSiteStack.class, key -> new Running(start()), Running.class);
     }
 
     private static LocalStack start() {
         StackConfig defaults = StackConfig.fromEnvironment();
-        StackConfig config = defaults
-                .withWorkDir(defaults.relayHome().resolve(Path.of(WORK_DIR)))
+        StackConfig config = defaults.withWorkDir(defaults.relayHome().resolve(Path.of(WORK_DIR)))
                 .withPorts(defaults.ports().withOffset(PORT_OFFSET))
                 .withApplications(true)
                 .withSites(SITES);

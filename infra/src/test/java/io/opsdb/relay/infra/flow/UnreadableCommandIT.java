@@ -1,10 +1,12 @@
 package io.opsdb.relay.infra.flow;
 
-import static io.opsdb.relay.infra.flow.SiteHttp.map;
 import static io.opsdb.relay.infra.flow.Prometheus.scrape;
 import static io.opsdb.relay.infra.flow.Prometheus.sum;
+import static io.opsdb.relay.infra.flow.SiteHttp.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.kafka.RelayTopics;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,12 +14,8 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.kafka.RelayTopics;
 
 /**
  * A record on a mirrored commands topic that the main site cannot read (damaged on the way, or written by a version
@@ -41,36 +39,48 @@ class UnreadableCommandIT {
         // The command's own copy is held back (no mirroring to Cologne), so the damaged copy reaches the applier first.
         stack.stop(LocalStack.MM2_COLOGNE);
         try {
-            SiteHttp.Answer started = observatory.post("/executed_obs_units/start", map("obs_unit_id", "uid://unreadable"));
+            SiteHttp.Answer started =
+                    observatory.post("/executed_obs_units/start", map("obs_unit_id", "uid://unreadable"));
             assertThat(started.status()).as(started.body()).isEqualTo(201);
             transactionId = started.text("transaction_id");
             unit = started.text("id");
             produceToCologne(garbage, transactionId);
 
-            Conditions.waitFor(() -> "FAILED".equals(observatory.get("/api/transactions/" + transactionId).text("state")),
-                    SETTLE, "the observatory was not told that its unreadable transaction FAILED");
+            Conditions.waitFor(
+                    () -> "FAILED"
+                            .equals(observatory
+                                    .get("/api/transactions/" + transactionId)
+                                    .text("state")),
+                    SETTLE,
+                    "the observatory was not told that its unreadable transaction FAILED");
             SiteHttp.Answer failed = observatory.get("/api/transactions/" + transactionId);
             assertThat(failed.text("error")).as(failed.body()).startsWith("unreadable command: ");
             assertThat(Ledger.row(transactionId)).isEqualTo("FAILED/1: " + failed.text("error"));
-            assertThat(deadLetter(transactionId)).as("the dead letter keeps the bytes as read").isEqualTo(garbage);
-        }
-        finally {
+            assertThat(deadLetter(transactionId))
+                    .as("the dead letter keeps the bytes as read")
+                    .isEqualTo(garbage);
+        } finally {
             if (!stack.component(LocalStack.MM2_COLOGNE).isRunning()) {
                 stack.component(LocalStack.MM2_COLOGNE).start();
             }
         }
 
-        // The intact copy arrives now: the transaction is FAILED at attempt 1 already, so it is not applied behind its site's back.
-        SiteHttp.Answer later = observatory.post("/executed_obs_units/start", map("obs_unit_id", "uid://after-unreadable"));
-        assertThat(observatory.whenSettled(later.text("transaction_id")).text("state")).isEqualTo("VISIBLE");
+        // The intact copy arrives now: the transaction is FAILED at attempt 1 already, so it is not applied behind its
+        // site's back.
+        SiteHttp.Answer later =
+                observatory.post("/executed_obs_units/start", map("obs_unit_id", "uid://after-unreadable"));
+        assertThat(observatory.whenSettled(later.text("transaction_id")).text("state"))
+                .isEqualTo("VISIBLE");
         assertThat(Ledger.row(transactionId)).startsWith("FAILED/1: unreadable command: ");
-        assertThat(observatory.get("/api/transactions/" + transactionId).text("state")).isEqualTo("FAILED");
+        assertThat(observatory.get("/api/transactions/" + transactionId).text("state"))
+                .isEqualTo("FAILED");
 
         SiteHttp.Answer retried = observatory.post("/api/transactions/" + transactionId + "/retry", map());
         assertThat(retried.status()).as(retried.body()).isEqualTo(200);
         assertThat(observatory.whenSettled(transactionId).text("state")).isEqualTo("VISIBLE");
         assertThat(Ledger.row(transactionId)).isEqualTo("APPLIED/2: null");
-        assertThat(observatory.get("/executed_obs_units/" + unit).text("obs_unit_id")).isEqualTo("uid://unreadable");
+        assertThat(observatory.get("/executed_obs_units/" + unit).text("obs_unit_id"))
+                .isEqualTo("uid://unreadable");
     }
 
     @Test
@@ -82,14 +92,18 @@ class UnreadableCommandIT {
 
         produceToCologne(garbage, null);
 
-        Conditions.waitFor(() -> sum(scrape(stack.mainApi()), metric, labels) == before + 1, SETTLE,
+        Conditions.waitFor(
+                () -> sum(scrape(stack.mainApi()), metric, labels) == before + 1,
+                SETTLE,
                 metric + "{" + labels + "} at the main site did not count the record");
         try (Connection primary = TwoSiteStack.primary();
                 PreparedStatement select = primary.prepareStatement(
                         "SELECT transaction_id, source_topic, error FROM relay_dead_letter WHERE payload = ?")) {
             select.setBytes(1, garbage);
             try (ResultSet row = select.executeQuery()) {
-                assertThat(row.next()).as("a dead letter with the record's bytes").isTrue();
+                assertThat(row.next())
+                        .as("a dead letter with the record's bytes")
+                        .isTrue();
                 assertThat(row.getString(1)).isNull();
                 assertThat(row.getString(2)).isEqualTo(MIRRORED_COMMANDS);
                 assertThat(row.getString(3)).startsWith("unreadable command: ");
@@ -103,10 +117,20 @@ class UnreadableCommandIT {
      * {@code transactionId} is null).
      */
     private void produceToCologne(byte[] value, String transactionId) throws Exception {
-        RawRecords.produce(stack.mainBootstrapServers(), MIRRORED_COMMANDS, transactionId, value, transactionId == null
-                ? Map.of()
-                : Map.of(RelayTopics.HEADER_TRANSACTION_ID, transactionId, RelayTopics.HEADER_SITE, "observatory",
-                        RelayTopics.HEADER_OPERATION, "CREATE EXECUTED_OBS_UNIT"));
+        RawRecords.produce(
+                stack.mainBootstrapServers(),
+                MIRRORED_COMMANDS,
+                transactionId,
+                value,
+                transactionId == null
+                        ? Map.of()
+                        : Map.of(
+                                RelayTopics.HEADER_TRANSACTION_ID,
+                                transactionId,
+                                RelayTopics.HEADER_SITE,
+                                "observatory",
+                                RelayTopics.HEADER_OPERATION,
+                                "CREATE EXECUTED_OBS_UNIT"));
     }
 
     private static byte[] deadLetter(String transactionId) throws Exception {

@@ -3,19 +3,17 @@ package io.opsdb.relay.infra.flow;
 import static io.opsdb.relay.infra.flow.SiteHttp.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.kafka.RelayTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.LocalStack;
-import io.opsdb.relay.kafka.RelayTopics;
 
 /**
  * A record on the observatory's own {@code ops.commands} that it cannot read is not skipped: it is set aside on the
@@ -25,7 +23,9 @@ import io.opsdb.relay.kafka.RelayTopics;
  * {@code ops.commands} at all.
  */
 @ExtendWith(TwoSiteStack.class)
-@DisabledIfSystemProperty(named = LocalStack.TRANSACTION_STATE_STORE_PROPERTY, matches = "false",
+@DisabledIfSystemProperty(
+        named = LocalStack.TRANSACTION_STATE_STORE_PROPERTY,
+        matches = "false",
         disabledReason = "the heap tracker does not read ops.commands")
 class UnreadableOwnCommandIT {
 
@@ -43,28 +43,47 @@ class UnreadableOwnCommandIT {
         String transactionId = UUID.randomUUID().toString();
         byte[] garbage = ("not a command " + transactionId).getBytes(StandardCharsets.UTF_8);
 
-        RawRecords.produce(stack.observatoryBootstrapServers(), RelayTopics.COMMANDS, transactionId, garbage, Map.of(
-                RelayTopics.HEADER_TRANSACTION_ID, transactionId, RelayTopics.HEADER_SITE, "observatory",
-                RelayTopics.HEADER_OPERATION, "CREATE EXECUTED_OBS_UNIT"));
+        RawRecords.produce(
+                stack.observatoryBootstrapServers(),
+                RelayTopics.COMMANDS,
+                transactionId,
+                garbage,
+                Map.of(
+                        RelayTopics.HEADER_TRANSACTION_ID,
+                        transactionId,
+                        RelayTopics.HEADER_SITE,
+                        "observatory",
+                        RelayTopics.HEADER_OPERATION,
+                        "CREATE EXECUTED_OBS_UNIT"));
 
-        Conditions.waitFor(() -> observatory.get("/api/transactions/" + transactionId).status() == 200, SETTLE,
+        Conditions.waitFor(
+                () -> observatory.get("/api/transactions/" + transactionId).status() == 200,
+                SETTLE,
                 "the transaction named by the unreadable command is unknown at the observatory");
         SiteHttp.Answer failed = observatory.get("/api/transactions/" + transactionId);
         assertThat(failed.text("state")).as(failed.body()).isEqualTo("FAILED");
         assertThat(failed.text("error")).startsWith("unreadable command: ");
         assertThat(failed.text("attempt")).isEqualTo("1");
-        Conditions.waitFor(() -> Prometheus.sum(Prometheus.scrape(stack.observatoryApi()), METRIC, labels) == before + 1,
-                SETTLE, METRIC + "{" + labels + "} at the observatory did not count it");
-        ConsumerRecord<String, byte[]> deadLetter = RawRecords.find(stack.observatoryBootstrapServers(), DEAD_LETTERS,
-                record -> Arrays.equals(record.value(), garbage), SETTLE);
-        assertThat(RawRecords.header(deadLetter, RelayTopics.HEADER_TRANSACTION_ID)).isEqualTo(transactionId);
+        Conditions.waitFor(
+                () -> Prometheus.sum(Prometheus.scrape(stack.observatoryApi()), METRIC, labels) == before + 1,
+                SETTLE,
+                METRIC + "{" + labels + "} at the observatory did not count it");
+        ConsumerRecord<String, byte[]> deadLetter = RawRecords.find(
+                stack.observatoryBootstrapServers(),
+                DEAD_LETTERS,
+                record -> Arrays.equals(record.value(), garbage),
+                SETTLE);
+        assertThat(RawRecords.header(deadLetter, RelayTopics.HEADER_TRANSACTION_ID))
+                .isEqualTo(transactionId);
         assertThat(RawRecords.header(deadLetter, "source-topic")).isEqualTo(RelayTopics.COMMANDS);
         assertThat(RawRecords.header(deadLetter, "error")).isEqualTo(failed.text("error"));
 
         // The same bytes reach Cologne, which fails the transaction too; the observatory keeps what it said.
-        Conditions.waitFor(() -> Ledger.row(transactionId) != null, SETTLE, "Cologne did not record the unreadable command");
+        Conditions.waitFor(
+                () -> Ledger.row(transactionId) != null, SETTLE, "Cologne did not record the unreadable command");
         assertThat(Ledger.row(transactionId)).startsWith("FAILED/1: unreadable command: ");
-        assertThat(observatory.get("/api/transactions/" + transactionId).text("error")).isEqualTo(failed.text("error"));
+        assertThat(observatory.get("/api/transactions/" + transactionId).text("error"))
+                .isEqualTo(failed.text("error"));
 
         SiteHttp.Answer retried = observatory.post("/api/transactions/" + transactionId + "/retry", map());
         assertThat(retried.status()).as(retried.body()).isEqualTo(409);
@@ -82,14 +101,21 @@ class UnreadableOwnCommandIT {
 
         RawRecords.produce(stack.observatoryBootstrapServers(), RelayTopics.COMMANDS, null, garbage, Map.of());
 
-        Conditions.waitFor(() -> Prometheus.sum(Prometheus.scrape(stack.observatoryApi()), METRIC, labels) == before + 1,
-                SETTLE, METRIC + "{" + labels + "} at the observatory did not count it");
-        ConsumerRecord<String, byte[]> deadLetter = RawRecords.find(stack.observatoryBootstrapServers(), DEAD_LETTERS,
-                record -> Arrays.equals(record.value(), garbage), SETTLE);
+        Conditions.waitFor(
+                () -> Prometheus.sum(Prometheus.scrape(stack.observatoryApi()), METRIC, labels) == before + 1,
+                SETTLE,
+                METRIC + "{" + labels + "} at the observatory did not count it");
+        ConsumerRecord<String, byte[]> deadLetter = RawRecords.find(
+                stack.observatoryBootstrapServers(),
+                DEAD_LETTERS,
+                record -> Arrays.equals(record.value(), garbage),
+                SETTLE);
         assertThat(RawRecords.header(deadLetter, "source-topic")).isEqualTo(RelayTopics.COMMANDS);
         assertThat(RawRecords.header(deadLetter, "error")).startsWith("unreadable command: ");
-        SiteHttp.Answer after = observatory.post("/executed_obs_units/start", map("obs_unit_id", "uid://after-garbage"));
+        SiteHttp.Answer after =
+                observatory.post("/executed_obs_units/start", map("obs_unit_id", "uid://after-garbage"));
         assertThat(after.status()).as(after.body()).isEqualTo(201);
-        assertThat(observatory.whenSettled(after.text("transaction_id")).text("state")).isEqualTo("VISIBLE");
+        assertThat(observatory.whenSettled(after.text("transaction_id")).text("state"))
+                .isEqualTo("VISIBLE");
     }
 }

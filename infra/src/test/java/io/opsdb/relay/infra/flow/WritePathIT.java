@@ -2,6 +2,8 @@ package io.opsdb.relay.infra.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.infra.demo.ObservatoryWorkload;
+import io.opsdb.relay.infra.demo.ObservatoryWorkload.Write;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,12 +17,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.opsdb.relay.infra.demo.ObservatoryWorkload;
-import io.opsdb.relay.infra.demo.ObservatoryWorkload.Write;
 
 /**
  * The write path end to end on real parts: observatory API, its Kafka cluster, MirrorMaker 2, the
@@ -42,40 +40,39 @@ class WritePathIT {
         for (int i = 0; i < PROBE_CONNECTIONS; i++) {
             replicaConnections.add(TwoSiteStack.replica());
         }
-        ObservatoryWorkload workload = new ObservatoryWorkload(TwoSiteStack.stack().observatoryApi(), TwoSiteStack.stack().serviceToken());
+        ObservatoryWorkload workload = new ObservatoryWorkload(
+                TwoSiteStack.stack().observatoryApi(), TwoSiteStack.stack().serviceToken());
         ObservatoryWorkload.Result result;
         try {
-            result = workload.run("it-" + UUID.randomUUID(), WRITES, CLIENTS, Duration.ofSeconds(120), (write, status) -> {
-                if (!"VISIBLE".equals(status.state())) {
-                    return;
-                }
-                // I4: the moment it is reported VISIBLE, a fresh read of the replica finds it.
-                probed.incrementAndGet();
-                Connection replica = null;
-                try {
-                    replica = replicaConnections.take();
-                    try (PreparedStatement select = replica.prepareStatement(
-                            "SELECT count(*) FROM executed_obs_unit WHERE id = CAST(? AS uuid)")) {
-                        select.setString(1, write.recordId());
-                        try (ResultSet rows = select.executeQuery()) {
-                            rows.next();
-                            if (rows.getInt(1) != 1) {
-                                misses.put(write.transactionId(), write.recordId());
+            result = workload.run(
+                    "it-" + UUID.randomUUID(), WRITES, CLIENTS, Duration.ofSeconds(120), (write, status) -> {
+                        if (!"VISIBLE".equals(status.state())) {
+                            return;
+                        }
+                        // I4: the moment it is reported VISIBLE, a fresh read of the replica finds it.
+                        probed.incrementAndGet();
+                        Connection replica = null;
+                        try {
+                            replica = replicaConnections.take();
+                            try (PreparedStatement select = replica.prepareStatement(
+                                    "SELECT count(*) FROM executed_obs_unit WHERE id = CAST(? AS uuid)")) {
+                                select.setString(1, write.recordId());
+                                try (ResultSet rows = select.executeQuery()) {
+                                    rows.next();
+                                    if (rows.getInt(1) != 1) {
+                                        misses.put(write.transactionId(), write.recordId());
+                                    }
+                                }
+                            }
+                        } catch (SQLException | InterruptedException e) {
+                            misses.put(write.transactionId(), "error " + e.getMessage());
+                        } finally {
+                            if (replica != null) {
+                                replicaConnections.add(replica);
                             }
                         }
-                    }
-                }
-                catch (SQLException | InterruptedException e) {
-                    misses.put(write.transactionId(), "error " + e.getMessage());
-                }
-                finally {
-                    if (replica != null) {
-                        replicaConnections.add(replica);
-                    }
-                }
-            });
-        }
-        finally {
+                    });
+        } finally {
             workload.close();
             for (Connection c : replicaConnections) {
                 c.close();
@@ -85,26 +82,40 @@ class WritePathIT {
         assertThat(result.refusals()).as("refused writes").isEmpty();
         assertThat(result.acknowledged()).hasSize(WRITES);
         assertThat(result.waitFailures()).as("failed waits for visibility").isEmpty();
-        assertThat(result.settled()).as("settled").hasSize(WRITES)
+        assertThat(result.settled())
+                .as("settled")
+                .hasSize(WRITES)
                 .allSatisfy(s -> assertThat(s.state()).as(s.body()).isEqualTo("VISIBLE"));
         assertThat(probed).hasValue(WRITES);
         assertThat(misses).as("VISIBLE but not on the replica (I4)").isEmpty();
 
-        List<String> transactions = result.acknowledged().stream().map(Write::transactionId).toList();
-        List<String> records = result.acknowledged().stream().map(Write::recordId).toList();
+        List<String> transactions =
+                result.acknowledged().stream().map(Write::transactionId).toList();
+        List<String> records =
+                result.acknowledged().stream().map(Write::recordId).toList();
         try (Connection primary = TwoSiteStack.primary()) {
-            assertThat(count(primary, "SELECT count(*) FROM relay_ledger WHERE status = 'APPLIED' AND transaction_id = ANY (?)", transactions))
-                    .as("APPLIED ledger rows").isEqualTo(WRITES);
+            assertThat(count(
+                            primary,
+                            "SELECT count(*) FROM relay_ledger WHERE status = 'APPLIED' AND transaction_id = ANY (?)",
+                            transactions))
+                    .as("APPLIED ledger rows")
+                    .isEqualTo(WRITES);
             assertThat(count(primary, "SELECT count(*) FROM executed_obs_unit WHERE id = ANY (?)", records))
-                    .as("rows at main").isEqualTo(WRITES);
-            assertThat(count(primary, "SELECT count(DISTINCT obs_unit_id) FROM executed_obs_unit WHERE id = ANY (?)", records))
-                    .as("distinct obs units at main").isEqualTo(WRITES);
+                    .as("rows at main")
+                    .isEqualTo(WRITES);
+            assertThat(count(
+                            primary,
+                            "SELECT count(DISTINCT obs_unit_id) FROM executed_obs_unit WHERE id = ANY (?)",
+                            records))
+                    .as("distinct obs units at main")
+                    .isEqualTo(WRITES);
         }
     }
 
     static long count(Connection db, String sql, List<String> uuids) throws SQLException {
         try (PreparedStatement statement = db.prepareStatement(sql)) {
-            Array array = db.createArrayOf("uuid", uuids.stream().map(UUID::fromString).toArray());
+            Array array = db.createArrayOf(
+                    "uuid", uuids.stream().map(UUID::fromString).toArray());
             statement.setArray(1, array);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();

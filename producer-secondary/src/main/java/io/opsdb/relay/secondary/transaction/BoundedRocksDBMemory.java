@@ -2,7 +2,6 @@ package io.opsdb.relay.secondary.transaction;
 
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
@@ -32,6 +31,7 @@ public final class BoundedRocksDBMemory implements RocksDBConfigSetter {
     static final long TOTAL_MEMTABLE_BYTES = 16L * 1024 * 1024;
     /** One memtable: a store receiving a burst flushes every 4 MiB instead of the default 16 MiB. */
     static final long MEMTABLE_BYTES = 4L * 1024 * 1024;
+
     static final int MEMTABLES_PER_STORE = 2;
     /** Larger than RocksDB's 4 KiB: a smaller index for the same data, the point reads here are few. */
     static final long BLOCK_BYTES = 16L * 1024;
@@ -43,6 +43,7 @@ public final class BoundedRocksDBMemory implements RocksDBConfigSetter {
      * whole runs of old keys, and without this their space comes back only when later writes reach that level.
      */
     static final long DELETION_WINDOW = 10_000;
+
     static final long DELETION_TRIGGER = 5_000;
 
     // Shared by every store of this process (Kafka Streams makes one setter per store); never closed per store.

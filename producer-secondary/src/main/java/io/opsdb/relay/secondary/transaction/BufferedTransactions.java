@@ -1,11 +1,10 @@
 package io.opsdb.relay.secondary.transaction;
 
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.schema.TransactionOutcome;
 import io.opsdb.relay.secondary.transaction.TransactionEvent.Buffered;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Where a secondary keeps the transactions it buffers. Two implementations run the same {@link TransactionStore}: the

@@ -1,5 +1,7 @@
 package io.opsdb.relay.secondary.transaction;
 
+import io.opsdb.relay.kafka.RelayLimits;
+import io.opsdb.relay.site.SiteConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -8,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -26,9 +27,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-
-import io.opsdb.relay.kafka.RelayLimits;
-import io.opsdb.relay.site.SiteConfiguration;
 
 /**
  * This site's dead letters: {@code relay.<site>.dead-letter} in its own cluster, where every record the secondary
@@ -114,23 +112,27 @@ public class DeadLetterTopic implements SmartLifecycle {
             return;
         }
         String topic = name(settings.siteName());
-        NewTopic wanted = new NewTopic(topic, 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
-                // A dead letter is the record as it was read: as large as the largest the site's topics hold.
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(RelayLimits.MAX_RECORD_BYTES)));
+        NewTopic wanted = new NewTopic(topic, 1, (short) 1)
+                .configs(Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        "-1",
+                        // A dead letter is the record as it was read: as large as the largest the site's topics hold.
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(RelayLimits.MAX_RECORD_BYTES)));
         try (Admin admin = Admin.create(adminConfig)) {
             admin.createTopics(List.of(wanted)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("Created {}", topic);
-        }
-        catch (ExecutionException e) {
+        } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create " + topic + ": " + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException(
+                        "cannot create " + topic + ": " + e.getCause().getMessage(), e.getCause());
             }
-        }
-        catch (TimeoutException e) {
-            throw new IllegalStateException("cannot create " + topic + ": the local cluster did not answer within "
-                    + TIMEOUT.toSeconds() + " s", e);
-        }
-        catch (InterruptedException e) {
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot create " + topic + ": the local cluster did not answer within " + TIMEOUT.toSeconds()
+                            + " s",
+                    e);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating " + topic, e);
         }
@@ -145,16 +147,21 @@ public class DeadLetterTopic implements SmartLifecycle {
      */
     void publish(UnreadableRecord record) {
         ensure();
-        ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(name(settings.siteName()), null,
-                record.timestamp().toEpochMilli(), record.key(), record.payload(), headers(record));
+        ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(
+                name(settings.siteName()),
+                null,
+                record.timestamp().toEpochMilli(),
+                record.key(),
+                record.payload(),
+                headers(record));
         try {
             producer().send(deadLetter).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot set aside " + record.topic() + "-" + record.partition() + "@"
-                    + record.offset() + " on " + name(settings.siteName()), e);
-        }
-        catch (InterruptedException e) {
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot set aside " + record.topic() + "-" + record.partition() + "@" + record.offset() + " on "
+                            + name(settings.siteName()),
+                    e);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while setting aside " + record.topic(), e);
         }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentSkipListMap;
-
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -42,16 +41,18 @@ final class HeapKeyValueStore<K extends Comparable<K>, V> implements KeyValueSto
     HeapKeyValueStore(String name, Serde<K> keys, int capacity) {
         this.name = name;
         this.keys = keys;
-        this.insertionOrder = capacity <= 0 ? null : new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, Boolean> eldest) {
-                boolean full = size() > capacity;
-                if (full) {
-                    entries.remove(eldest.getKey());
-                }
-                return full;
-            }
-        };
+        this.insertionOrder = capacity <= 0
+                ? null
+                : new LinkedHashMap<>(16, 0.75f, false) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<K, Boolean> eldest) {
+                        boolean full = size() > capacity;
+                        if (full) {
+                            entries.remove(eldest.getKey());
+                        }
+                        return full;
+                    }
+                };
     }
 
     @Override
@@ -104,7 +105,8 @@ final class HeapKeyValueStore<K extends Comparable<K>, V> implements KeyValueSto
             return iterator(List.<Map.Entry<K, V>>of().iterator());
         }
         NavigableMap<K, V> range = from == null ? entries : entries.tailMap(from, true);
-        return iterator((to == null ? range : range.headMap(to, true)).entrySet().iterator());
+        return iterator(
+                (to == null ? range : range.headMap(to, true)).entrySet().iterator());
     }
 
     @Override
@@ -127,7 +129,8 @@ final class HeapKeyValueStore<K extends Comparable<K>, V> implements KeyValueSto
                 Map.Entry<K, V> candidate = tail.next();
                 byte[] key = keys.serializer().serialize(name, candidate.getKey());
                 return key.length >= start.length && Arrays.equals(key, 0, start.length, start, 0, start.length)
-                        ? candidate : null;
+                        ? candidate
+                        : null;
             }
 
             @Override

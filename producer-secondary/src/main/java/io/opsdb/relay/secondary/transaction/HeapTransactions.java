@@ -1,20 +1,18 @@
 package io.opsdb.relay.secondary.transaction;
 
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.secondary.transaction.TransactionEvent.AppliedDirectly;
+import io.opsdb.relay.secondary.transaction.TransactionEvent.Buffered;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.opsdb.relay.lsn.Lsn;
-import io.opsdb.relay.schema.TransactionOutcome;
-import io.opsdb.relay.secondary.transaction.TransactionEvent.AppliedDirectly;
-import io.opsdb.relay.secondary.transaction.TransactionEvent.Buffered;
 
 /**
  * Transactions on the heap: {@link TransactionStore} on {@link HeapKeyValueStore}s, applying each input at once on the
@@ -33,8 +31,8 @@ final class HeapTransactions implements BufferedTransactions {
     private final TransactionStore store;
     private final TransactionStateView view;
     private final Consumer<UnreadableRecord> deadLetters;
-    private volatile Consumer<TrackedTransaction> entered = tx -> { };
-    private volatile BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable = (record, fate) -> { };
+    private volatile Consumer<TrackedTransaction> entered = tx -> {};
+    private volatile BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable = (record, fate) -> {};
 
     /**
      * @param site this site's name (null: every site's outcomes are taken, for trackers made in tests)
@@ -42,17 +40,25 @@ final class HeapTransactions implements BufferedTransactions {
      */
     HeapTransactions(String site, Clock clock, Consumer<UnreadableRecord> deadLetters) {
         this.deadLetters = deadLetters;
-        for (String name : new String[] {TransactionStateTopology.TRANSACTIONS, TransactionStateTopology.IDEMPOTENCY_KEYS}) {
+        for (String name :
+                new String[] {TransactionStateTopology.TRANSACTIONS, TransactionStateTopology.IDEMPOTENCY_KEYS}) {
             stores.put(name, new HeapKeyValueStore<>(name, Serdes.String()));
         }
-        for (String name : new String[] {TransactionStateTopology.OVERLAY, TransactionStateTopology.APPLIED_BY_LSN,
-                TransactionStateTopology.BY_STATE, TransactionStateTopology.SETTLED_BY_TIME}) {
+        for (String name : new String[] {
+            TransactionStateTopology.OVERLAY,
+            TransactionStateTopology.APPLIED_BY_LSN,
+            TransactionStateTopology.BY_STATE,
+            TransactionStateTopology.SETTLED_BY_TIME
+        }) {
             stores.put(name, new HeapKeyValueStore<>(name, Serdes.Bytes()));
         }
-        stores.put(TransactionStateTopology.POSITIONS, new HeapKeyValueStore<String, Long>(TransactionStateTopology.POSITIONS,
-                Serdes.String()));
-        stores.put(TransactionStateTopology.EARLY_OUTCOMES, new HeapKeyValueStore<String, byte[]>(
-                TransactionStateTopology.EARLY_OUTCOMES, Serdes.String(), EARLY_OUTCOMES));
+        stores.put(
+                TransactionStateTopology.POSITIONS,
+                new HeapKeyValueStore<String, Long>(TransactionStateTopology.POSITIONS, Serdes.String()));
+        stores.put(
+                TransactionStateTopology.EARLY_OUTCOMES,
+                new HeapKeyValueStore<String, byte[]>(
+                        TransactionStateTopology.EARLY_OUTCOMES, Serdes.String(), EARLY_OUTCOMES));
         store = new TransactionStore(site, this::store, clock::instant, tx -> entered.accept(tx));
         view = new TransactionStateView(this::store);
     }
@@ -63,7 +69,8 @@ final class HeapTransactions implements BufferedTransactions {
     }
 
     @Override
-    public void listen(Consumer<TrackedTransaction> entered, BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable) {
+    public void listen(
+            Consumer<TrackedTransaction> entered, BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable) {
         this.entered = entered;
         this.unreadable = unreadable;
     }
@@ -93,8 +100,13 @@ final class HeapTransactions implements BufferedTransactions {
         // Set aside first: if that fails nothing has changed, and the record is delivered again.
         deadLetters.accept(record);
         UnreadableRecord.Fate fate = store.unreadable(record);
-        LOG.error("Unreadable record {}-{}@{} (transaction {}, {}) set aside: {}", record.topic(), record.partition(),
-                record.offset(), record.transactionId() == null ? "unknown" : record.transactionId(), fate.label(),
+        LOG.error(
+                "Unreadable record {}-{}@{} (transaction {}, {}) set aside: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.transactionId() == null ? "unknown" : record.transactionId(),
+                fate.label(),
                 record.reason());
         unreadable.accept(record, fate);
     }

@@ -20,8 +20,12 @@ public record IdempotencyEntry(String requestHash, byte[] answer) {
     byte[] encode() {
         byte[] hash = requestHash.getBytes(StandardCharsets.UTF_8);
         byte[] first = answer == null ? new byte[0] : answer;
-        return ByteBuffer.allocate(Integer.BYTES * 2 + hash.length + first.length).putInt(hash.length).put(hash)
-                .putInt(answer == null ? -1 : first.length).put(first).array();
+        return ByteBuffer.allocate(Integer.BYTES * 2 + hash.length + first.length)
+                .putInt(hash.length)
+                .put(hash)
+                .putInt(answer == null ? -1 : first.length)
+                .put(first)
+                .array();
     }
 
     static IdempotencyEntry decode(byte[] bytes) {

@@ -1,5 +1,9 @@
 package io.opsdb.relay.secondary.transaction;
 
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
+import io.opsdb.relay.schema.OutcomeStatus;
+import io.opsdb.relay.schema.TransactionOutcome;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,16 +11,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import io.opsdb.relay.lsn.Lsn;
-import io.opsdb.relay.role.TransactionState;
-import io.opsdb.relay.schema.OutcomeStatus;
-import io.opsdb.relay.schema.TransactionOutcome;
 
 /**
  * Settles transactions whose outcome never came: every {@link #INTERVAL} it asks this site's replica's
@@ -42,12 +40,14 @@ final class LedgerReconciler {
     static final Duration BUFFERED_FOR = Duration.ofSeconds(30);
     /** Ids per ledger query; {@link #PAGES_PER_PASS} of them per pass walk a large backlog round by round. */
     static final int PAGE = 1_000;
+
     static final int PAGES_PER_PASS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerReconciler.class);
 
     // The replay position is read per row, after the statement's snapshot was taken: at or after each row's commit.
-    // On a database that is not a standby (a site without a replica of its own) the current WAL position plays its role.
+    // On a database that is not a standby (a site without a replica of its own) the current WAL position plays its
+    // role.
     private static final String LEDGER_ROWS = """
             SELECT transaction_id::text, attempt, status, error, applied_at,
                    (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text
@@ -74,23 +74,28 @@ final class LedgerReconciler {
             int settled = 0;
             for (int page = 0; page < PAGES_PER_PASS; page++) {
                 List<TrackedTransaction> buffered = tracker.list(TransactionState.BUFFERED, cursor, PAGE);
-                cursor = buffered.size() < PAGE ? null : buffered.get(buffered.size() - 1).transactionId();
-                settled += reconcile(buffered.stream().filter(tx -> tx.acknowledgedAt().isBefore(before)).toList());
+                cursor = buffered.size() < PAGE
+                        ? null
+                        : buffered.get(buffered.size() - 1).transactionId();
+                settled += reconcile(buffered.stream()
+                        .filter(tx -> tx.acknowledgedAt().isBefore(before))
+                        .toList());
                 if (cursor == null) {
                     break;
                 }
             }
             if (settled > 0) {
-                LOG.info("{} transactions BUFFERED for over {} s found in the replica's ledger: their outcomes had not"
-                        + " arrived", settled, BUFFERED_FOR.toSeconds());
+                LOG.info(
+                        "{} transactions BUFFERED for over {} s found in the replica's ledger: their outcomes had not"
+                                + " arrived",
+                        settled,
+                        BUFFERED_FOR.toSeconds());
             }
-        }
-        catch (DataAccessException e) {
+        } catch (DataAccessException e) {
             // Transient (the replica is down or restarting), and ReplicaLsnPoller already reports it: the next pass
             // asks again.
             LOG.debug("Ledger reconciliation skipped: {}", e.getMessage());
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             // Must not end the schedule: the transactions it is there for would stay BUFFERED.
             LOG.error("Ledger reconciliation failed; the next pass tries again", e);
         }
@@ -100,28 +105,33 @@ final class LedgerReconciler {
     private int reconcile(List<TrackedTransaction> buffered) {
         // The ledger's uuid comes back in lower case; the id is the one this site tracks.
         java.util.Map<String, String> byLedgerId = new java.util.HashMap<>();
-        buffered.stream().map(TrackedTransaction::transactionId).filter(LedgerReconciler::isUuid)
+        buffered.stream()
+                .map(TrackedTransaction::transactionId)
+                .filter(LedgerReconciler::isUuid)
                 .forEach(id -> byLedgerId.put(id.toLowerCase(java.util.Locale.ROOT), id));
         String[] ids = byLedgerId.keySet().toArray(String[]::new);
         if (ids.length == 0) {
             return 0;
         }
         List<TransactionOutcome> found = new ArrayList<>();
-        replica.query(LEDGER_ROWS, statement -> {
-            statement.setString(1, site);
-            statement.setArray(2, statement.getConnection().createArrayOf("text", ids));
-        }, row -> {
-            Timestamp appliedAt = row.getTimestamp(5);
-            found.add(TransactionOutcome.newBuilder()
-                    .setTransactionId(byLedgerId.getOrDefault(row.getString(1), row.getString(1)))
-                    .setSite(site)
-                    .setAttempt(row.getInt(2))
-                    .setStatus(OutcomeStatus.valueOf(row.getString(3)))
-                    .setError(row.getString(4))
-                    .setCommittedAt(appliedAt.toInstant())
-                    .setCommitLsn(Lsn.valueOf(row.getString(6)).asLong())
-                    .build());
-        });
+        replica.query(
+                LEDGER_ROWS,
+                statement -> {
+                    statement.setString(1, site);
+                    statement.setArray(2, statement.getConnection().createArrayOf("text", ids));
+                },
+                row -> {
+                    Timestamp appliedAt = row.getTimestamp(5);
+                    found.add(TransactionOutcome.newBuilder()
+                            .setTransactionId(byLedgerId.getOrDefault(row.getString(1), row.getString(1)))
+                            .setSite(site)
+                            .setAttempt(row.getInt(2))
+                            .setStatus(OutcomeStatus.valueOf(row.getString(3)))
+                            .setError(row.getString(4))
+                            .setCommittedAt(appliedAt.toInstant())
+                            .setCommitLsn(Lsn.valueOf(row.getString(6)).asLong())
+                            .build());
+                });
         found.forEach(tracker::reconciled);
         return found.size();
     }
@@ -130,8 +140,7 @@ final class LedgerReconciler {
     private static boolean isUuid(String id) {
         try {
             return UUID.fromString(id).toString().equalsIgnoreCase(id);
-        }
-        catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }

@@ -8,5 +8,4 @@ import java.time.Instant;
  * @param by the user's name
  * @param at when it was done
  */
-public record OperatorAction(String by, Instant at) {
-}
+public record OperatorAction(String by, Instant at) {}

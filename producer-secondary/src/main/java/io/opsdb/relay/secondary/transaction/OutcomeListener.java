@@ -1,13 +1,12 @@
 package io.opsdb.relay.secondary.transaction;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.MessageDecodingException;
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.schema.TransactionOutcome;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
 
 /**
  * Follows the main site's outcomes as MirrorMaker 2 mirrors them here ({@code <main site>.ops.outcomes}). A record it
@@ -26,18 +25,27 @@ public class OutcomeListener {
         this.tracker = tracker;
     }
 
-    @KafkaListener(id = ID, groupId = "relay-#{@siteConfiguration.siteName()}-outcomes",
+    @KafkaListener(
+            id = ID,
+            groupId = "relay-#{@siteConfiguration.siteName()}-outcomes",
             topicPattern = "#{T(io.opsdb.relay.kafka.RelayTopics).MIRRORED_OUTCOMES.pattern()}")
     void onOutcome(ConsumerRecord<String, byte[]> record) {
         TransactionOutcome outcome;
         try {
             outcome = codec.decode(record.value());
-        }
-        catch (MessageDecodingException e) {
+        } catch (MessageDecodingException e) {
             // Whose it is only its headers can say; the topic names the main site, not the transaction's.
-            tracker.unreadableOutcome(UnreadableRecord.of(UnreadableRecord.Source.OUTCOME, record.topic(),
-                    record.partition(), record.offset(), record.timestamp(), record.key(), record.value(),
-                    record.headers(), null, e.getMessage()));
+            tracker.unreadableOutcome(UnreadableRecord.of(
+                    UnreadableRecord.Source.OUTCOME,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    record.timestamp(),
+                    record.key(),
+                    record.value(),
+                    record.headers(),
+                    null,
+                    e.getMessage()));
             return;
         }
         tracker.outcome(outcome);

@@ -1,20 +1,18 @@
 package io.opsdb.relay.secondary.transaction;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.site.SiteConfiguration;
 import io.opsdb.relay.site.spring.SiteBeans;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
 
 /**
  * Reads how far this site's replica has replayed the main site's WAL, every LSN_CHECK_INTERVAL, and
@@ -38,7 +36,9 @@ public class ReplicaLsnPoller implements SmartLifecycle {
     private volatile boolean reachable = true;
     private ScheduledExecutorService scheduler;
 
-    ReplicaLsnPoller(@Qualifier(SiteBeans.LOCAL + "Jdbc") JdbcTemplate replica, TransactionTracker tracker,
+    ReplicaLsnPoller(
+            @Qualifier(SiteBeans.LOCAL + "Jdbc") JdbcTemplate replica,
+            TransactionTracker tracker,
             SiteConfiguration settings) {
         this.replica = replica;
         this.tracker = tracker;
@@ -88,15 +88,13 @@ public class ReplicaLsnPoller implements SmartLifecycle {
                 LOG.info("Replica reachable again");
                 reachable = true;
             }
-        }
-        catch (DataAccessException e) {
+        } catch (DataAccessException e) {
             // Transient: the replica is down or restarting; transactions wait in APPLIED meanwhile.
             if (reachable) {
                 LOG.warn("Cannot read the replica's replay position: {}", e.getMessage());
                 reachable = false;
             }
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             // Anything else must not end the schedule: a poller that stops would leave everything APPLIED.
             LOG.error("Reading the replica's replay position failed", e);
         }

@@ -1,5 +1,11 @@
 package io.opsdb.relay.secondary.transaction;
 
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
+import io.opsdb.relay.schema.Operation;
+import io.opsdb.relay.schema.WriteCommand;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,13 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
-import io.opsdb.relay.codec.MessageCodec;
-import io.opsdb.relay.codec.RelayCodecs;
-import io.opsdb.relay.lsn.Lsn;
-import io.opsdb.relay.role.TransactionState;
-import io.opsdb.relay.schema.Operation;
-import io.opsdb.relay.schema.WriteCommand;
-
 /**
  * The bytes of a {@link TrackedTransaction} in a state store. Its operations travel as a {@link WriteCommand},
  * the schema that already has a compatibility contract; the rest is a fixed layout behind a version byte.
@@ -26,8 +25,7 @@ final class TrackedTransactionCodec {
     private static final byte VERSION = 1;
     private static final MessageCodec<WriteCommand> COMMANDS = RelayCodecs.writeCommands();
 
-    private TrackedTransactionCodec() {
-    }
+    private TrackedTransactionCodec() {}
 
     static byte[] encode(TrackedTransaction tx) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
@@ -50,8 +48,7 @@ final class TrackedTransactionCodec {
             byte[] operations = operations(tx.transactionId(), tx.operations());
             out.writeInt(operations.length);
             out.write(operations);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
@@ -76,10 +73,20 @@ final class TrackedTransactionCodec {
             OperatorAction discarded = readAction(in);
             byte[] operations = new byte[in.readInt()];
             in.readFully(operations);
-            return new TrackedTransaction(id, sequence, attempt, operations(operations), state, acknowledgedAt,
-                    commitLsn, appliedAt, visibleAt, error, retried, discarded);
-        }
-        catch (IOException e) {
+            return new TrackedTransaction(
+                    id,
+                    sequence,
+                    attempt,
+                    operations(operations),
+                    state,
+                    acknowledgedAt,
+                    commitLsn,
+                    appliedAt,
+                    visibleAt,
+                    error,
+                    retried,
+                    discarded);
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -94,8 +101,13 @@ final class TrackedTransactionCodec {
     }
 
     private static byte[] operations(String transactionId, List<Operation> operations) {
-        return COMMANDS.encode(WriteCommand.newBuilder().setTransactionId(transactionId).setSite("")
-                .setAcceptedAt(Instant.EPOCH).setAttempt(1).setOperations(operations).build());
+        return COMMANDS.encode(WriteCommand.newBuilder()
+                .setTransactionId(transactionId)
+                .setSite("")
+                .setAcceptedAt(Instant.EPOCH)
+                .setAttempt(1)
+                .setOperations(operations)
+                .build());
     }
 
     private static List<Operation> operations(byte[] bytes) {

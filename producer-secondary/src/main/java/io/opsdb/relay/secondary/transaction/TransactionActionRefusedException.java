@@ -13,7 +13,8 @@ public class TransactionActionRefusedException extends RuntimeException {
     }
 
     /** @param refusal why the state machine refused it */
-    public TransactionActionRefusedException(TrackedTransaction transaction, String action, Transition.Refusal refusal) {
+    public TransactionActionRefusedException(
+            TrackedTransaction transaction, String action, Transition.Refusal refusal) {
         super(message(transaction, action, refusal));
         this.transaction = transaction;
     }

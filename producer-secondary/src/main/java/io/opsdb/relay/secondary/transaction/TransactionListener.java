@@ -17,6 +17,5 @@ public interface TransactionListener {
      * {@code record} could not be read and was set aside on the dead-letter topic; {@code fate} says whether the
      * transaction its headers name is now FAILED (it is then also told to {@link #entered}).
      */
-    default void unreadable(UnreadableRecord record, UnreadableRecord.Fate fate) {
-    }
+    default void unreadable(UnreadableRecord record, UnreadableRecord.Fate fate) {}
 }

@@ -1,8 +1,5 @@
 package io.opsdb.relay.secondary.transaction;
 
-import java.time.Instant;
-import java.util.List;
-
 import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.secondary.transaction.TransactionEvent.AppliedDirectly;
@@ -14,6 +11,8 @@ import io.opsdb.relay.secondary.transaction.TransactionEvent.Replayed;
 import io.opsdb.relay.secondary.transaction.TransactionEvent.RetryRequested;
 import io.opsdb.relay.secondary.transaction.TransactionEvent.Unreadable;
 import io.opsdb.relay.secondary.transaction.Transition.Refusal;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * The one state machine of a secondary's transactions:
@@ -31,8 +30,7 @@ import io.opsdb.relay.secondary.transaction.Transition.Refusal;
  */
 public final class TransactionStateMachine {
 
-    private TransactionStateMachine() {
-    }
+    private TransactionStateMachine() {}
 
     /**
      * What {@code event} does to {@code current} at {@code now}.
@@ -47,9 +45,19 @@ public final class TransactionStateMachine {
             return outcome(current, outcome, now);
         }
         if (event instanceof AppliedDirectly direct) {
-            return current != null ? Transition.refused(Refusal.ALREADY_TRACKED)
-                    : Transition.enters(new TrackedTransaction(direct.transactionId(), -1, 1, direct.operations(),
-                            TransactionState.BUFFERED, direct.acceptedAt(), null, null, null, null)
+            return current != null
+                    ? Transition.refused(Refusal.ALREADY_TRACKED)
+                    : Transition.enters(new TrackedTransaction(
+                                    direct.transactionId(),
+                                    -1,
+                                    1,
+                                    direct.operations(),
+                                    TransactionState.BUFFERED,
+                                    direct.acceptedAt(),
+                                    null,
+                                    null,
+                                    null,
+                                    null)
                             .applied(direct.commitLsn(), now));
         }
         if (event instanceof Replayed replayed) {
@@ -60,7 +68,8 @@ public final class TransactionStateMachine {
         }
         if (event instanceof Discarded discarded) {
             Refusal refusal = refusesOperatorAction(current);
-            return refusal != null ? Transition.refused(refusal)
+            return refusal != null
+                    ? Transition.refused(refusal)
                     : Transition.enters(current.setAside(new OperatorAction(discarded.by(), now)));
         }
         if (event instanceof Unreadable unreadable) {
@@ -71,10 +80,21 @@ public final class TransactionStateMachine {
 
     private static Transition buffered(TrackedTransaction current, Buffered command, Instant now) {
         if (current == null) {
-            return Transition.enters(new TrackedTransaction(command.transactionId(), command.sequence(), command.attempt(),
-                    command.operations(), TransactionState.BUFFERED, command.acceptedAt(), null, null, null, null));
+            return Transition.enters(new TrackedTransaction(
+                    command.transactionId(),
+                    command.sequence(),
+                    command.attempt(),
+                    command.operations(),
+                    TransactionState.BUFFERED,
+                    command.acceptedAt(),
+                    null,
+                    null,
+                    null,
+                    null));
         }
-        if (command.attempt() == current.attempt() && command.retriedBy() != null && current.retried() == null
+        if (command.attempt() == current.attempt()
+                && command.retriedBy() != null
+                && current.retried() == null
                 && current.state() != TransactionState.BUFFERED) {
             // An operator's retry whose outcome got here first (the transaction follows that attempt already): who
             // retried it is all there is to add.
@@ -87,7 +107,10 @@ public final class TransactionStateMachine {
             return Transition.refused(Refusal.NOT_FAILED);
         }
         // The command's operations, not the stored ones: a transaction FAILED for an unreadable command has none.
-        return Transition.enters(current.retryAs(command.sequence(), command.attempt(), command.operations(),
+        return Transition.enters(current.retryAs(
+                command.sequence(),
+                command.attempt(),
+                command.operations(),
                 new OperatorAction(command.retriedBy(), now)));
     }
 
@@ -100,11 +123,9 @@ public final class TransactionStateMachine {
             // Retried elsewhere (by an operator at the main site) after this attempt failed: the later attempt's
             // outcome is the truth.
             deciding = current.following(outcome.attempt());
-        }
-        else if (current.state() != TransactionState.BUFFERED) {
+        } else if (current.state() != TransactionState.BUFFERED) {
             return Transition.refused(Refusal.NOT_BUFFERED);
-        }
-        else if (outcome.attempt() < current.attempt() && outcome.status() != OutcomeStatus.APPLIED) {
+        } else if (outcome.attempt() < current.attempt() && outcome.status() != OutcomeStatus.APPLIED) {
             return Transition.refused(Refusal.STALE_ATTEMPT);
         }
         // An earlier attempt APPLIED settles a later one too: the main site applies a transaction once and skips any
@@ -121,7 +142,8 @@ public final class TransactionStateMachine {
         if (current.state() != TransactionState.APPLIED) {
             return Transition.refused(Refusal.NOT_APPLIED);
         }
-        return current.commitLsn().isAtOrBefore(replayed.position()) ? Transition.enters(current.visible(now))
+        return current.commitLsn().isAtOrBefore(replayed.position())
+                ? Transition.enters(current.visible(now))
                 : Transition.refused(Refusal.NOT_REPLAYED);
     }
 
@@ -133,8 +155,8 @@ public final class TransactionStateMachine {
         if (current.operations().isEmpty()) {
             return Transition.refused(Refusal.NOTHING_TO_RETRY);
         }
-        return Transition.enters(current.retryAs(current.sequence(), current.attempt() + 1, current.operations(),
-                new OperatorAction(retry.by(), now)));
+        return Transition.enters(current.retryAs(
+                current.sequence(), current.attempt() + 1, current.operations(), new OperatorAction(retry.by(), now)));
     }
 
     private static Refusal refusesOperatorAction(TrackedTransaction current) {
@@ -149,16 +171,26 @@ public final class TransactionStateMachine {
             // As the main site does: a record that names a transaction already buffered is set aside without touching
             // it (the site's order puts that transaction's own command first); one that names a new transaction is its
             // first and only attempt, FAILED with the reason, so its status is not a 404.
-            return current != null ? Transition.refused(Refusal.ALREADY_TRACKED)
-                    : Transition.enters(new TrackedTransaction(unreadable.transactionId(), unreadable.sequence(), 1,
-                            List.of(), TransactionState.FAILED, unreadable.recordedAt(), null, now, null,
+            return current != null
+                    ? Transition.refused(Refusal.ALREADY_TRACKED)
+                    : Transition.enters(new TrackedTransaction(
+                            unreadable.transactionId(),
+                            unreadable.sequence(),
+                            1,
+                            List.of(),
+                            TransactionState.FAILED,
+                            unreadable.recordedAt(),
+                            null,
+                            now,
+                            null,
                             unreadable.reason()));
         }
         if (current == null) {
             // Its command has not been read yet: the ledger reconciliation settles it once it is BUFFERED.
             return Transition.refused(Refusal.UNKNOWN);
         }
-        return current.state() == TransactionState.BUFFERED ? Transition.enters(current.failed(now, unreadable.reason()))
+        return current.state() == TransactionState.BUFFERED
+                ? Transition.enters(current.failed(now, unreadable.reason()))
                 : Transition.refused(Refusal.NOT_BUFFERED);
     }
 
@@ -170,12 +202,15 @@ public final class TransactionStateMachine {
             return Transition.refused(Refusal.NOT_EXPIRABLE);
         }
         // Compared in epoch milliseconds, as the settled-by-time index keys are.
-        return settledAt(current).toEpochMilli() < expiry.settledBefore().toEpochMilli() ? Transition.forgets(current)
+        return settledAt(current).toEpochMilli() < expiry.settledBefore().toEpochMilli()
+                ? Transition.forgets(current)
                 : Transition.refused(Refusal.NOT_DUE);
     }
 
     /** When a VISIBLE or DISCARDED transaction settled for good: what its retention counts from. */
     static Instant settledAt(TrackedTransaction tx) {
-        return tx.state() == TransactionState.VISIBLE ? tx.visibleAt() : tx.discarded().at();
+        return tx.state() == TransactionState.VISIBLE
+                ? tx.visibleAt()
+                : tx.discarded().at();
     }
 }

@@ -1,12 +1,19 @@
 package io.opsdb.relay.secondary.transaction;
 
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.MessageDecodingException;
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.kafka.RelayTopics;
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.schema.WriteCommand;
+import io.opsdb.relay.secondary.transaction.TransactionEvent.Buffered;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -15,18 +22,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.opsdb.relay.codec.MessageCodec;
-import io.opsdb.relay.codec.MessageDecodingException;
-import io.opsdb.relay.codec.RelayCodecs;
-import io.opsdb.relay.kafka.RelayTopics;
-import io.opsdb.relay.lsn.Lsn;
-import io.opsdb.relay.role.TransactionState;
-import io.opsdb.relay.schema.Operation;
-import io.opsdb.relay.schema.OutcomeStatus;
-import io.opsdb.relay.schema.TransactionOutcome;
-import io.opsdb.relay.schema.WriteCommand;
-import io.opsdb.relay.secondary.transaction.TransactionEvent.Buffered;
 
 /**
  * Runs {@link TransactionStore} on the state stores: reads the topology's inputs (commands at their offsets, outcomes,
@@ -88,8 +83,13 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
      * @param expiryChunk the most transactions one sweep forgets
      * @param unreadable told of each record set aside, after its dead letter is forwarded
      */
-    TransactionStateProcessor(String site, String replayTopic, Duration retention, int expiryChunk,
-            Consumer<TrackedTransaction> entered, BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable) {
+    TransactionStateProcessor(
+            String site,
+            String replayTopic,
+            Duration retention,
+            int expiryChunk,
+            Consumer<TrackedTransaction> entered,
+            BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable) {
         this.site = site;
         this.replayTopic = replayTopic;
         this.retention = retention;
@@ -103,7 +103,9 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
         this.context = context;
         store = new TransactionStore(site, context::getStateStore, this::now, entered);
         // Wall-clock time: settled transactions must leave even when no input arrives at all.
-        context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
+        context.schedule(
+                EXPIRY_INTERVAL,
+                PunctuationType.WALL_CLOCK_TIME,
                 wallClockMs -> store.expireSettled(wallClockMs, retention, expiryChunk));
     }
 
@@ -119,20 +121,15 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
             if (command != null) {
                 command(command, metadata.offset(), RelayTopics.header(record.headers(), HEADER_RETRIED_BY));
             }
-        }
-        else if (metadata.topic().equals(replayTopic) && key != null && key.startsWith(LEDGER_OUTCOME_PREFIX)) {
+        } else if (metadata.topic().equals(replayTopic) && key != null && key.startsWith(LEDGER_OUTCOME_PREFIX)) {
             outcome(record, metadata);
-        }
-        else if (metadata.topic().equals(replayTopic) && key != null && key.startsWith(DISCARD_PREFIX)) {
+        } else if (metadata.topic().equals(replayTopic) && key != null && key.startsWith(DISCARD_PREFIX)) {
             store.discard(key.substring(DISCARD_PREFIX.length()), new String(record.value(), StandardCharsets.UTF_8));
-        }
-        else if (metadata.topic().equals(replayTopic) && key != null && key.startsWith(ANSWER_PREFIX)) {
+        } else if (metadata.topic().equals(replayTopic) && key != null && key.startsWith(ANSWER_PREFIX)) {
             store.answered(key.substring(ANSWER_PREFIX.length()), record.value());
-        }
-        else if (metadata.topic().equals(replayTopic)) {
+        } else if (metadata.topic().equals(replayTopic)) {
             store.replayedUpTo(Lsn.valueOf(longs.deserialize(replayTopic, record.value())));
-        }
-        else {
+        } else {
             outcome(record, metadata);
         }
     }
@@ -141,9 +138,17 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
         if (!store.isOurs(command.getSite())) {
             return;
         }
-        store.buffered(new Buffered(command.getTransactionId(), sequence, command.getAttempt(),
-                List.copyOf(command.getOperations()), command.getAcceptedAt(), retriedBy),
-                command.getClientRequest() == null ? null : command.getClientRequest().getRequestHash());
+        store.buffered(
+                new Buffered(
+                        command.getTransactionId(),
+                        sequence,
+                        command.getAttempt(),
+                        List.copyOf(command.getOperations()),
+                        command.getAcceptedAt(),
+                        retriedBy),
+                command.getClientRequest() == null
+                        ? null
+                        : command.getClientRequest().getRequestHash());
     }
 
     private void outcome(Record<String, byte[]> record, RecordMetadata metadata) {
@@ -155,26 +160,48 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
     }
 
     /** The record's value decoded; null when it cannot be, and the record was set aside. */
-    private <T> T read(MessageCodec<T> codec, UnreadableRecord.Source source, String fromSite, Record<String, byte[]> record,
+    private <T> T read(
+            MessageCodec<T> codec,
+            UnreadableRecord.Source source,
+            String fromSite,
+            Record<String, byte[]> record,
             RecordMetadata metadata) {
         try {
             return codec.decode(record.value());
-        }
-        catch (MessageDecodingException e) {
+        } catch (MessageDecodingException e) {
             setAside(source, fromSite, record, metadata, e);
             return null;
         }
     }
 
     /** Forwards {@code record} to the dead-letter topic with why, and lets the store fail the transaction it names. */
-    private void setAside(UnreadableRecord.Source source, String fromSite, Record<String, byte[]> record,
-            RecordMetadata metadata, MessageDecodingException problem) {
-        UnreadableRecord set = UnreadableRecord.of(source, metadata.topic(), metadata.partition(), metadata.offset(),
-                record.timestamp(), record.key(), record.value(), record.headers(), fromSite, problem.getMessage());
+    private void setAside(
+            UnreadableRecord.Source source,
+            String fromSite,
+            Record<String, byte[]> record,
+            RecordMetadata metadata,
+            MessageDecodingException problem) {
+        UnreadableRecord set = UnreadableRecord.of(
+                source,
+                metadata.topic(),
+                metadata.partition(),
+                metadata.offset(),
+                record.timestamp(),
+                record.key(),
+                record.value(),
+                record.headers(),
+                fromSite,
+                problem.getMessage());
         UnreadableRecord.Fate fate = store.unreadable(set);
-        LOG.error("Unreadable record {}-{}@{} (transaction {}, {}) set aside on {}: {}", set.topic(), set.partition(),
-                set.offset(), set.transactionId() == null ? "unknown" : set.transactionId(), fate.label(),
-                DeadLetterTopic.name(site), set.reason());
+        LOG.error(
+                "Unreadable record {}-{}@{} (transaction {}, {}) set aside on {}: {}",
+                set.topic(),
+                set.partition(),
+                set.offset(),
+                set.transactionId() == null ? "unknown" : set.transactionId(),
+                fate.label(),
+                DeadLetterTopic.name(site),
+                set.reason());
         context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetterTopic.headers(set)));
         unreadable.accept(set, fate);
     }

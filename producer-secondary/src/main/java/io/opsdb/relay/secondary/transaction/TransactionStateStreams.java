@@ -1,5 +1,10 @@
 package io.opsdb.relay.secondary.transaction;
 
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.kafka.RelayLimits;
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.site.SiteConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -37,12 +41,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import io.opsdb.relay.codec.RelayCodecs;
-import io.opsdb.relay.kafka.RelayLimits;
-import io.opsdb.relay.lsn.Lsn;
-import io.opsdb.relay.schema.TransactionOutcome;
-import io.opsdb.relay.site.SiteConfiguration;
-
 /**
  * Runs {@link TransactionStateTopology} when TRANSACTION_STATE_STORE is on: the site's transactions live in
  * RocksDB stores under STATE_DIR, changelogged to the local cluster, and are rebuilt from Kafka on a restart.
@@ -55,8 +53,8 @@ public class TransactionStateStreams implements SmartLifecycle {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
     private final SiteConfiguration settings;
-    private volatile Consumer<TrackedTransaction> entered = tx -> { };
-    private volatile BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable = (record, fate) -> { };
+    private volatile Consumer<TrackedTransaction> entered = tx -> {};
+    private volatile BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable = (record, fate) -> {};
     private volatile KafkaStreams streams;
     private volatile KafkaProducer<String, byte[]> positions;
     private final TransactionStateView view = new TransactionStateView(this::store);
@@ -77,7 +75,8 @@ public class TransactionStateStreams implements SmartLifecycle {
     BufferedTransactions transactions() {
         return new BufferedTransactions() {
             @Override
-            public void listen(Consumer<TrackedTransaction> enteredCallback,
+            public void listen(
+                    Consumer<TrackedTransaction> enteredCallback,
                     BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadableCallback) {
                 entered = enteredCallback;
                 unreadable = unreadableCallback;
@@ -128,13 +127,16 @@ public class TransactionStateStreams implements SmartLifecycle {
 
     /** Hands the replica's replay position to the processor (the single writer of the stores). */
     void replayedUpTo(Lsn position) {
-        positions.send(new ProducerRecord<>(TransactionStateTopology.replayTopic(settings.siteName()),
-                settings.siteName(), new LongSerializer().serialize(null, position.asLong())));
+        positions.send(new ProducerRecord<>(
+                TransactionStateTopology.replayTopic(settings.siteName()),
+                settings.siteName(),
+                new LongSerializer().serialize(null, position.asLong())));
     }
 
     /** Hands the processor an outcome read from the replica's ledger (the outcome stream did not bring it). */
     void reconciled(TransactionOutcome outcome) {
-        positions.send(new ProducerRecord<>(TransactionStateTopology.replayTopic(settings.siteName()),
+        positions.send(new ProducerRecord<>(
+                TransactionStateTopology.replayTopic(settings.siteName()),
                 TransactionStateProcessor.LEDGER_OUTCOME_PREFIX + outcome.getTransactionId(),
                 RelayCodecs.transactionOutcomes().encode(outcome)));
     }
@@ -146,14 +148,18 @@ public class TransactionStateStreams implements SmartLifecycle {
 
     /** Hands the first answer to an Idempotency-Key's write to the processor, which keeps it with the key. */
     public void rememberAnswer(String transactionId, IdempotencyEntry entry) {
-        positions.send(new ProducerRecord<>(TransactionStateTopology.replayTopic(settings.siteName()),
-                TransactionStateProcessor.ANSWER_PREFIX + transactionId, entry.encode()));
+        positions.send(new ProducerRecord<>(
+                TransactionStateTopology.replayTopic(settings.siteName()),
+                TransactionStateProcessor.ANSWER_PREFIX + transactionId,
+                entry.encode()));
     }
 
     /** Asks the processor to set a FAILED transaction aside. */
     void discard(String transactionId, String by) {
-        positions.send(new ProducerRecord<>(TransactionStateTopology.replayTopic(settings.siteName()),
-                TransactionStateProcessor.DISCARD_PREFIX + transactionId, by.getBytes(StandardCharsets.UTF_8)));
+        positions.send(new ProducerRecord<>(
+                TransactionStateTopology.replayTopic(settings.siteName()),
+                TransactionStateProcessor.DISCARD_PREFIX + transactionId,
+                by.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
@@ -169,15 +175,23 @@ public class TransactionStateStreams implements SmartLifecycle {
         }
         String site = settings.siteName();
         createReplayTopic(site);
-        Map<String, Object> producer = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.CLIENT_ID_CONFIG, "relay-" + site + "-replay-positions");
+        Map<String, Object> producer = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                settings.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                0,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "relay-" + site + "-replay-positions");
         positions = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
 
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, TransactionStateTopology.applicationId(site));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
-        config.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(settings.stateDir()).resolve(site).toAbsolutePath().toString());
+        config.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Path.of(settings.stateDir()).resolve(site).toAbsolutePath().toString());
         // Each broker keeps its transaction log with replication factor 1 and min ISR 1: EOS v2 works on one broker.
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
@@ -195,19 +209,28 @@ public class TransactionStateStreams implements SmartLifecycle {
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 5_000);
         // A tracked transaction holds its whole command: the stores' changelogs carry records as large as the
         // largest transaction (the Streams producer's own default is 1 MiB, and a record over it stops the processor).
-        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), RelayLimits.MAX_RECORD_BYTES);
+        config.put(
+                StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                RelayLimits.MAX_RECORD_BYTES);
         config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), RelayLimits.MAX_RECORD_BYTES);
-        config.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(RelayLimits.MAX_RECORD_BYTES));
-        KafkaStreams started = new KafkaStreams(TransactionStateTopology.build(site,
-                settings.transactionStatusRetention(), tx -> entered.accept(tx),
-                (record, fate) -> unreadable.accept(record, fate)), config);
+        config.put(
+                StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+                Integer.toString(RelayLimits.MAX_RECORD_BYTES));
+        KafkaStreams started = new KafkaStreams(
+                TransactionStateTopology.build(
+                        site,
+                        settings.transactionStatusRetention(),
+                        tx -> entered.accept(tx),
+                        (record, fate) -> unreadable.accept(record, fate)),
+                config);
         started.setUncaughtExceptionHandler(e -> {
             LOG.error("Transaction state processing failed; replacing the stream thread", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         CompletableFuture<KafkaStreams.State> running = new CompletableFuture<>();
         started.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
+            if (now == KafkaStreams.State.RUNNING
+                    || now == KafkaStreams.State.ERROR
                     || now == KafkaStreams.State.NOT_RUNNING) {
                 running.complete(now);
             }
@@ -216,38 +239,40 @@ public class TransactionStateStreams implements SmartLifecycle {
         KafkaStreams.State reached;
         try {
             reached = running.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             reached = started.state();
-        }
-        catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             reached = started.state();
         }
         if (reached != KafkaStreams.State.RUNNING) {
             started.close(Duration.ofSeconds(10));
-            throw new IllegalStateException("transaction state stores not running after " + START_TIMEOUT + ": " + reached);
+            throw new IllegalStateException(
+                    "transaction state stores not running after " + START_TIMEOUT + ": " + reached);
         }
         streams = started;
         LOG.info("Transaction state stores running in {}", config.get(StreamsConfig.STATE_DIR_CONFIG));
     }
 
     private void createReplayTopic(String site) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers()))) {
             NewTopic topic = new NewTopic(TransactionStateTopology.replayTopic(site), 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
+                    .configs(Map.of(
+                            "cleanup.policy",
+                            "compact,delete",
+                            "retention.ms",
+                            String.valueOf(Duration.ofDays(7).toMillis())));
             admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        }
-        catch (ExecutionException e) {
+        } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create " + TransactionStateTopology.replayTopic(site), e.getCause());
+                throw new IllegalStateException(
+                        "cannot create " + TransactionStateTopology.replayTopic(site), e.getCause());
             }
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-        catch (TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("cannot create " + TransactionStateTopology.replayTopic(site), e);
         }
     }

@@ -1,10 +1,10 @@
 package io.opsdb.relay.secondary.transaction;
 
+import io.opsdb.relay.kafka.RelayTopics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -12,8 +12,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
-
-import io.opsdb.relay.kafka.RelayTopics;
 
 /**
  * The Kafka Streams topology that keeps this site's transactions in persistent, changelogged state stores
@@ -61,8 +59,7 @@ public final class TransactionStateTopology {
     /** Header a retried command carries: who retried it. */
     public static final String HEADER_RETRIED_BY = "retried-by";
 
-    private TransactionStateTopology() {
-    }
+    private TransactionStateTopology() {}
 
     /** The application id of {@code site}'s transaction state. */
     public static String applicationId(String site) {
@@ -80,24 +77,31 @@ public final class TransactionStateTopology {
      * @param entered told of every state a transaction enters, on the stream thread, after the store holds it
      */
     public static Topology build(String site, Duration retention, Consumer<TrackedTransaction> entered) {
-        return build(site, retention, entered, (record, fate) -> { });
+        return build(site, retention, entered, (record, fate) -> {});
     }
 
     /**
      * The same, telling {@code unreadable} of each record set aside as a dead letter (on the stream thread, after it
      * was forwarded to the dead-letter topic), with what became of the transaction it names.
      */
-    public static Topology build(String site, Duration retention, Consumer<TrackedTransaction> entered,
+    public static Topology build(
+            String site,
+            Duration retention,
+            Consumer<TrackedTransaction> entered,
             BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable) {
         return build(site, retention, TransactionStateProcessor.DEFAULT_EXPIRY_CHUNK, entered, unreadable);
     }
 
     /** The same, forgetting at most {@code expiryChunk} settled transactions per sweep. */
     static Topology build(String site, Duration retention, int expiryChunk, Consumer<TrackedTransaction> entered) {
-        return build(site, retention, expiryChunk, entered, (record, fate) -> { });
+        return build(site, retention, expiryChunk, entered, (record, fate) -> {});
     }
 
-    static Topology build(String site, Duration retention, int expiryChunk, Consumer<TrackedTransaction> entered,
+    static Topology build(
+            String site,
+            Duration retention,
+            int expiryChunk,
+            Consumer<TrackedTransaction> entered,
             BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable) {
         Topology topology = new Topology();
         StringDeserializer keys = new StringDeserializer();
@@ -105,23 +109,45 @@ public final class TransactionStateTopology {
         topology.addSource("commands", keys, values, RelayTopics.COMMANDS);
         topology.addSource("outcomes", keys, values, RelayTopics.MIRRORED_OUTCOMES);
         topology.addSource("replay-positions", keys, values, replayTopic(site));
-        topology.addProcessor("transaction-state", () -> new TransactionStateProcessor(site, replayTopic(site), retention,
-                expiryChunk, entered, unreadable),
-                "commands", "outcomes", "replay-positions");
-        topology.addSink("dead-letters", DeadLetterTopic.name(site), new StringSerializer(), new ByteArraySerializer(),
+        topology.addProcessor(
+                "transaction-state",
+                () -> new TransactionStateProcessor(
+                        site, replayTopic(site), retention, expiryChunk, entered, unreadable),
+                "commands",
+                "outcomes",
+                "replay-positions");
+        topology.addSink(
+                "dead-letters",
+                DeadLetterTopic.name(site),
+                new StringSerializer(),
+                new ByteArraySerializer(),
                 "transaction-state");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRANSACTIONS),
-                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(TRANSACTIONS), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingEnabled(CHANGELOG_CONFIG),
+                "transaction-state");
         for (String store : new String[] {OVERLAY, APPLIED_BY_LSN, BY_STATE, SETTLED_BY_TIME}) {
-            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
-                    Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(
+                                    Stores.persistentKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray())
+                            .withLoggingEnabled(CHANGELOG_CONFIG),
+                    "transaction-state");
         }
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSITIONS),
-                Serdes.String(), Serdes.Long()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_OUTCOMES),
-                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDEMPOTENCY_KEYS),
-                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(CHANGELOG_CONFIG), "transaction-state");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSITIONS), Serdes.String(), Serdes.Long())
+                        .withLoggingEnabled(CHANGELOG_CONFIG),
+                "transaction-state");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(EARLY_OUTCOMES), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingEnabled(CHANGELOG_CONFIG),
+                "transaction-state");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(IDEMPOTENCY_KEYS), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingEnabled(CHANGELOG_CONFIG),
+                "transaction-state");
         return topology;
     }
 }

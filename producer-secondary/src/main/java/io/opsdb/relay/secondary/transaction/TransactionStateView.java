@@ -1,21 +1,19 @@
 package io.opsdb.relay.secondary.transaction;
 
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
+import io.opsdb.relay.schema.EntityType;
+import io.opsdb.relay.schema.Operation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-
-import io.opsdb.relay.lsn.Lsn;
-import io.opsdb.relay.role.TransactionState;
-import io.opsdb.relay.schema.EntityType;
-import io.opsdb.relay.schema.Operation;
 
 /** Reads of the stores {@link TransactionStateTopology} keeps: point lookups and range scans, nothing loaded whole. */
 final class TransactionStateView {
@@ -33,12 +31,14 @@ final class TransactionStateView {
     }
 
     public Optional<TrackedTransaction> find(String transactionId) {
-        byte[] stored = stores.<String, byte[]>get(TransactionStateTopology.TRANSACTIONS).get(transactionId);
+        byte[] stored = stores.<String, byte[]>get(TransactionStateTopology.TRANSACTIONS)
+                .get(transactionId);
         return Optional.ofNullable(stored).map(TrackedTransactionCodec::decode);
     }
 
     public Optional<IdempotencyEntry> idempotencyEntry(String transactionId) {
-        byte[] stored = stores.<String, byte[]>get(TransactionStateTopology.IDEMPOTENCY_KEYS).get(transactionId);
+        byte[] stored = stores.<String, byte[]>get(TransactionStateTopology.IDEMPOTENCY_KEYS)
+                .get(transactionId);
         return Optional.ofNullable(stored).map(IdempotencyEntry::decode);
     }
 
@@ -61,36 +61,37 @@ final class TransactionStateView {
     }
 
     public int count(TransactionState state) {
-        Long count = stores.<String, Long>get(TransactionStateTopology.POSITIONS)
-                .get(TransactionStore.countKey(state));
+        Long count =
+                stores.<String, Long>get(TransactionStateTopology.POSITIONS).get(TransactionStore.countKey(state));
         return count == null ? 0 : (int) (long) count;
     }
 
     /** The in-flight operations on one record, in the site's order. */
     public List<Operation> inFlightOperations(String recordId) {
-        return inFlightSequencedOperations(recordId).stream().map(SequencedOperation::operation).toList();
+        return inFlightSequencedOperations(recordId).stream()
+                .map(SequencedOperation::operation)
+                .toList();
     }
 
     /** The same, each with its place in the site's order (the command's offset and the operation's index in it). */
     List<SequencedOperation> inFlightSequencedOperations(String recordId) {
         ReadOnlyKeyValueStore<Bytes, byte[]> overlay = stores.get(TransactionStateTopology.OVERLAY);
         List<SequencedOperation> operations = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> ops = overlay.prefixScan(TransactionStore.overlayPrefix(recordId),
-                new BytesSerializer())) {
+        try (KeyValueIterator<Bytes, byte[]> ops =
+                overlay.prefixScan(TransactionStore.overlayPrefix(recordId), new BytesSerializer())) {
             while (ops.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = ops.next();
                 java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(entry.key.get());
                 key.position(key.limit() - Long.BYTES - Integer.BYTES);
-                operations.add(new SequencedOperation(key.getLong(), key.getInt(),
-                        TrackedTransactionCodec.decodeOperation(entry.value)));
+                operations.add(new SequencedOperation(
+                        key.getLong(), key.getInt(), TrackedTransactionCodec.decodeOperation(entry.value)));
             }
         }
         return operations;
     }
 
     /** One in-flight operation at its place in the site's order. */
-    record SequencedOperation(long sequence, int index, Operation operation) {
-    }
+    record SequencedOperation(long sequence, int index, Operation operation) {}
 
     /** The records of one entity that have operations in flight. */
     public Set<String> inFlightRecordIds(EntityType entity) {
@@ -122,7 +123,8 @@ final class TransactionStateView {
     }
 
     private Lsn position(String name) {
-        Long value = stores.<String, Long>get(TransactionStateTopology.POSITIONS).get(name);
+        Long value =
+                stores.<String, Long>get(TransactionStateTopology.POSITIONS).get(name);
         return value == null ? Lsn.INVALID : Lsn.valueOf(value);
     }
 }

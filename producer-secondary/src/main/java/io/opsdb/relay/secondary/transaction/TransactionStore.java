@@ -1,22 +1,9 @@
 package io.opsdb.relay.secondary.transaction;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-
-import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.TransactionOutcome;
 import io.opsdb.relay.secondary.transaction.TransactionEvent.AppliedDirectly;
@@ -27,6 +14,17 @@ import io.opsdb.relay.secondary.transaction.TransactionEvent.Outcome;
 import io.opsdb.relay.secondary.transaction.TransactionEvent.Replayed;
 import io.opsdb.relay.secondary.transaction.TransactionEvent.Unreadable;
 import io.opsdb.relay.secondary.transaction.Transition.Refusal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The one store of a secondary's transactions: applies what {@link TransactionStateMachine} decides to the stores
@@ -131,8 +129,7 @@ final class TransactionStore {
         Transition transition = next(current, Outcome.of(outcome));
         if (transition.refusal() == Refusal.UNKNOWN) {
             earlyOutcomes.put(outcome.getTransactionId(), outcomes.encode(outcome));
-        }
-        else if (transition.enters()) {
+        } else if (transition.enters()) {
             enter(current, transition.transaction());
         }
     }
@@ -189,8 +186,10 @@ final class TransactionStore {
             return UnreadableRecord.Fate.UNATTRIBUTED;
         }
         TrackedTransaction current = find(record.transactionId());
-        Transition transition = next(current, new Unreadable(record.source(), record.transactionId(), record.offset(),
-                record.timestamp(), record.reason()));
+        Transition transition = next(
+                current,
+                new Unreadable(
+                        record.source(), record.transactionId(), record.offset(), record.timestamp(), record.reason()));
         if (!transition.enters()) {
             return UnreadableRecord.Fate.UNATTRIBUTED;
         }
@@ -250,8 +249,7 @@ final class TransactionStore {
         if (visible.enters()) {
             entered.accept(applied);
             settle(applied, visible.transaction());
-        }
-        else {
+        } else {
             appliedByLsn.put(lsnKey(commitLsn, applied.transactionId()), NOTHING);
             entered.accept(applied);
         }
@@ -298,7 +296,8 @@ final class TransactionStore {
         }
         transactions.put(tx.transactionId(), TrackedTransactionCodec.encode(tx));
         if (tx.state().isExpirable()) {
-            settledByTime.put(settledKey(TransactionStateMachine.settledAt(tx).toEpochMilli(), tx.transactionId()), NOTHING);
+            settledByTime.put(
+                    settledKey(TransactionStateMachine.settledAt(tx).toEpochMilli(), tx.transactionId()), NOTHING);
         }
         Bytes stateKey = stateKey(tx.state(), tx.transactionId());
         if (byState.get(stateKey) == null) {
@@ -315,7 +314,8 @@ final class TransactionStore {
     private void addToOverlay(TrackedTransaction tx) {
         for (int i = 0; i < tx.operations().size(); i++) {
             Operation op = tx.operations().get(i);
-            overlay.put(overlayKey(op.getRecordId(), tx.sequence(), i),
+            overlay.put(
+                    overlayKey(op.getRecordId(), tx.sequence(), i),
                     TrackedTransactionCodec.encodeOperation(tx.transactionId(), op));
         }
     }
@@ -332,30 +332,44 @@ final class TransactionStore {
     /** All of one record's overlay keys start with this. */
     static Bytes overlayPrefix(String recordId) {
         byte[] id = recordId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(id.length + 1).put(id).put(SEPARATOR).array());
+        return Bytes.wrap(
+                ByteBuffer.allocate(id.length + 1).put(id).put(SEPARATOR).array());
     }
 
     static Bytes overlayKey(String recordId, long sequence, int index) {
         byte[] id = recordId.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(id.length + 1 + Long.BYTES + Integer.BYTES)
-                .put(id).put(SEPARATOR).putLong(sequence).putInt(index).array());
+                .put(id)
+                .put(SEPARATOR)
+                .putLong(sequence)
+                .putInt(index)
+                .array());
     }
 
     /** Big-endian, compared unsigned byte by byte: LSN order. */
     static Bytes lsnKey(Lsn lsn, String transactionId) {
         byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(lsn.asLong()).put(id).array());
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length)
+                .putLong(lsn.asLong())
+                .put(id)
+                .array());
     }
 
     /** Above every key of a transaction committed at or before {@code lsn} (ids are ASCII). */
     static Bytes lsnUpTo(Lsn lsn) {
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1).putLong(lsn.asLong()).put((byte) 0xFF).array());
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1)
+                .putLong(lsn.asLong())
+                .put((byte) 0xFF)
+                .array());
     }
 
     /** Settle time (epoch ms, big-endian: time order for times after 1970), transaction id. */
     static Bytes settledKey(long settledAtMs, String transactionId) {
         byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(settledAtMs).put(id).array());
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length)
+                .putLong(settledAtMs)
+                .put(id)
+                .array());
     }
 
     /** Below every key of a transaction settled at or after {@code settledAtMs}, above every earlier one. */
@@ -366,6 +380,7 @@ final class TransactionStore {
     /** State code ({@link TransactionState#code()}), transaction id: a state's transactions in id order. */
     static Bytes stateKey(TransactionState state, String transactionId) {
         byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(1 + id.length).put(state.code()).put(id).array());
+        return Bytes.wrap(
+                ByteBuffer.allocate(1 + id.length).put(state.code()).put(id).array());
     }
 }

@@ -1,5 +1,14 @@
 package io.opsdb.relay.secondary.transaction;
 
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
+import io.opsdb.relay.schema.EntityType;
+import io.opsdb.relay.schema.Operation;
+import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.secondary.transaction.TransactionEvent.AppliedDirectly;
+import io.opsdb.relay.secondary.transaction.TransactionEvent.Buffered;
+import io.opsdb.relay.secondary.transaction.TransactionEvent.Discarded;
+import io.opsdb.relay.site.SiteConfiguration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,21 +27,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
-
-import io.opsdb.relay.lsn.Lsn;
-import io.opsdb.relay.role.TransactionState;
-import io.opsdb.relay.schema.EntityType;
-import io.opsdb.relay.schema.Operation;
-import io.opsdb.relay.schema.TransactionOutcome;
-import io.opsdb.relay.secondary.transaction.TransactionEvent.AppliedDirectly;
-import io.opsdb.relay.secondary.transaction.TransactionEvent.Buffered;
-import io.opsdb.relay.secondary.transaction.TransactionEvent.Discarded;
-import io.opsdb.relay.site.SiteConfiguration;
 
 /**
  * This site's transactions, BUFFERED -> APPLIED(commit LSN) -> VISIBLE, or FAILED -> retried (BUFFERED) or DISCARDED
@@ -72,6 +70,7 @@ public class TransactionTracker {
     private final HeapTransactions direct;
     /** Acknowledged (or retried) here, not yet in the store: read-your-writes until it catches up. */
     private final Map<String, TrackedTransaction> pending = new ConcurrentHashMap<>();
+
     private final Map<String, CompletableFuture<TrackedTransaction>> settledWaiters = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<TrackedTransaction>> discardWaiters = new ConcurrentHashMap<>();
     private final AtomicInteger failed = new AtomicInteger();
@@ -87,9 +86,14 @@ public class TransactionTracker {
 
     /** This site's tracker: in the state stores when TRANSACTION_STATE_STORE is on, else on the heap. */
     @Autowired
-    public TransactionTracker(SiteConfiguration settings, TransactionStateStreams stateStreams, DeadLetterTopic deadLetters) {
-        this(Clock.systemUTC(), settings.siteName(), stateStreams.isEnabled() ? stateStreams.transactions()
-                : new HeapTransactions(settings.siteName(), Clock.systemUTC(), deadLetters::publish));
+    public TransactionTracker(
+            SiteConfiguration settings, TransactionStateStreams stateStreams, DeadLetterTopic deadLetters) {
+        this(
+                Clock.systemUTC(),
+                settings.siteName(),
+                stateStreams.isEnabled()
+                        ? stateStreams.transactions()
+                        : new HeapTransactions(settings.siteName(), Clock.systemUTC(), deadLetters::publish));
     }
 
     TransactionTracker(Clock clock) {
@@ -105,7 +109,10 @@ public class TransactionTracker {
     }
 
     private static void logOnly(UnreadableRecord record) {
-        LOG.error("No dead-letter topic here: unreadable record {}-{}@{} dropped", record.topic(), record.partition(),
+        LOG.error(
+                "No dead-letter topic here: unreadable record {}-{}@{} dropped",
+                record.topic(),
+                record.partition(),
                 record.offset());
     }
 
@@ -115,10 +122,19 @@ public class TransactionTracker {
     }
 
     /** A command was acknowledged by the local broker at {@code sequence} (its offset). */
-    public synchronized TrackedTransaction acknowledged(String transactionId, long sequence, int attempt,
-            List<Operation> operations, Instant acknowledgedAt) {
-        TrackedTransaction tx = new TrackedTransaction(transactionId, sequence, attempt, operations,
-                TransactionState.BUFFERED, acknowledgedAt, null, null, null, null);
+    public synchronized TrackedTransaction acknowledged(
+            String transactionId, long sequence, int attempt, List<Operation> operations, Instant acknowledgedAt) {
+        TrackedTransaction tx = new TrackedTransaction(
+                transactionId,
+                sequence,
+                attempt,
+                operations,
+                TransactionState.BUFFERED,
+                acknowledgedAt,
+                null,
+                null,
+                null,
+                null);
         pending.put(transactionId, tx);
         buffered.acknowledged(new Buffered(transactionId, sequence, attempt, operations, acknowledgedAt, null));
         releaseIfApplied(tx);
@@ -153,8 +169,8 @@ public class TransactionTracker {
      * A transaction this site wrote straight to the primary (not buffered): committed there at
      * {@code commitLsn}, visible here once the replica has replayed it.
      */
-    public synchronized TrackedTransaction appliedDirectly(String transactionId, List<Operation> operations, Lsn commitLsn,
-            Instant acceptedAt) {
+    public synchronized TrackedTransaction appliedDirectly(
+            String transactionId, List<Operation> operations, Lsn commitLsn, Instant acceptedAt) {
         direct.appliedDirectly(new AppliedDirectly(transactionId, operations, commitLsn, acceptedAt));
         return find(transactionId).orElseThrow();
     }
@@ -184,14 +200,16 @@ public class TransactionTracker {
 
     /** {@code tx} is readable from the store already (it may have been faster than this thread): let go of the copy. */
     private void releaseIfApplied(TrackedTransaction tx) {
-        buffered.view().find(tx.transactionId())
+        buffered.view()
+                .find(tx.transactionId())
                 .filter(stored -> stored.attempt() >= tx.attempt())
                 .ifPresent(stored -> pending.remove(tx.transactionId(), tx));
     }
 
     /** A store moved {@code tx} into a state (on the stream thread, or on the caller's for the heap). */
     private void processed(TrackedTransaction tx) {
-        pending.computeIfPresent(tx.transactionId(), (id, waiting) -> waiting.attempt() <= tx.attempt() ? null : waiting);
+        pending.computeIfPresent(
+                tx.transactionId(), (id, waiting) -> waiting.attempt() <= tx.attempt() ? null : waiting);
         if (tx.state() == TransactionState.FAILED) {
             failed.incrementAndGet();
         }
@@ -230,15 +248,20 @@ public class TransactionTracker {
         List<TrackedTransaction> waitingNow = List.copyOf(pending.values());
         NavigableMap<String, TrackedTransaction> merged = new TreeMap<>();
         direct.view().list(state, afterTransactionId, limit).forEach(tx -> merged.put(tx.transactionId(), tx));
-        buffered.view().list(state, afterTransactionId, limit).forEach(tx -> merged.putIfAbsent(tx.transactionId(), tx));
+        buffered.view()
+                .list(state, afterTransactionId, limit)
+                .forEach(tx -> merged.putIfAbsent(tx.transactionId(), tx));
         for (TrackedTransaction waiting : waitingNow) {
             if (waiting.state() == state
                     && (afterTransactionId == null || waiting.transactionId().compareTo(afterTransactionId) > 0)) {
                 merged.put(waiting.transactionId(), waiting);
             }
         }
-        return merged.values().stream().filter(tx -> find(tx.transactionId()).map(TrackedTransaction::state)
-                .orElse(null) == state).limit(limit).toList();
+        return merged.values().stream()
+                .filter(tx ->
+                        find(tx.transactionId()).map(TrackedTransaction::state).orElse(null) == state)
+                .limit(limit)
+                .toList();
     }
 
     /** How many transactions are in {@code state} now. */
@@ -264,17 +287,15 @@ public class TransactionTracker {
         }
         // The store is asked to discard (the processor, when the stores hold it, is their single writer), and the
         // answer waits for it.
-        CompletableFuture<TrackedTransaction> done = discardWaiters.computeIfAbsent(transactionId,
-                id -> new CompletableFuture<>());
+        CompletableFuture<TrackedTransaction> done =
+                discardWaiters.computeIfAbsent(transactionId, id -> new CompletableFuture<>());
         buffered.discard(transactionId, by);
         try {
             return Optional.of(done.get(DISCARD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-        }
-        catch (TimeoutException | ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             // Asked for and on its way: the stores will show it DISCARDED once the processor gets to it.
             return Optional.of(decision.transaction());
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of(decision.transaction());
         }
@@ -285,8 +306,9 @@ public class TransactionTracker {
      * {@code sequence}: it is BUFFERED again, in flight at its new place in the site's order.
      */
     public synchronized TrackedTransaction retried(String transactionId, long sequence, int attempt, String by) {
-        TrackedTransaction tx = find(transactionId).orElseThrow(
-                () -> new IllegalStateException("transaction " + transactionId + " was retried but is not tracked"));
+        TrackedTransaction tx = find(transactionId)
+                .orElseThrow(() ->
+                        new IllegalStateException("transaction " + transactionId + " was retried but is not tracked"));
         TrackedTransaction again = null;
         if (tx.attempt() < attempt) {
             again = tx.retryAs(sequence, attempt, tx.operations(), new OperatorAction(by, clock.instant()));
@@ -305,8 +327,8 @@ public class TransactionTracker {
 
     /** Completes when the transaction is VISIBLE, FAILED or DISCARDED (at once if it already is). */
     public synchronized CompletableFuture<TrackedTransaction> whenSettled(String transactionId) {
-        CompletableFuture<TrackedTransaction> waiter = settledWaiters.computeIfAbsent(transactionId,
-                id -> new CompletableFuture<>());
+        CompletableFuture<TrackedTransaction> waiter =
+                settledWaiters.computeIfAbsent(transactionId, id -> new CompletableFuture<>());
         // Registered first, then checked: a settlement on the stream thread in between is not missed.
         find(transactionId).filter(found -> found.state().isSettled()).ifPresent(settled -> {
             settledWaiters.remove(transactionId, waiter);
@@ -323,7 +345,9 @@ public class TransactionTracker {
         for (TrackedTransaction waiting : List.copyOf(pending.values())) {
             for (int i = 0; i < waiting.operations().size(); i++) {
                 if (waiting.operations().get(i).getRecordId().equals(recordId)) {
-                    merged.put(new OverlayKey(waiting.sequence(), i), waiting.operations().get(i));
+                    merged.put(
+                            new OverlayKey(waiting.sequence(), i),
+                            waiting.operations().get(i));
                 }
             }
         }
@@ -337,8 +361,10 @@ public class TransactionTracker {
     public Set<String> inFlightRecordIds(EntityType entity) {
         Set<String> ids = new HashSet<>();
         // The not yet applied ones first, as in inFlightOperations.
-        List.copyOf(pending.values()).forEach(waiting -> waiting.operations().stream()
-                .filter(op -> op.getEntity() == entity).forEach(op -> ids.add(op.getRecordId())));
+        List.copyOf(pending.values())
+                .forEach(waiting -> waiting.operations().stream()
+                        .filter(op -> op.getEntity() == entity)
+                        .forEach(op -> ids.add(op.getRecordId())));
         ids.addAll(buffered.view().inFlightRecordIds(entity));
         return ids;
     }
@@ -404,8 +430,7 @@ public class TransactionTracker {
     }
 
     /** The oldest in-flight acknowledgement a look found (null: none in flight), and when it looked. */
-    private record OldestLook(Instant oldest, long takenAtNanos) {
-    }
+    private record OldestLook(Instant oldest, long takenAtNanos) {}
 
     /** Transactions that ended FAILED since this process started. */
     public int failedCount() {

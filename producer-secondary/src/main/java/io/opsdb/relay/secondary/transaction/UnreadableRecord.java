@@ -1,10 +1,8 @@
 package io.opsdb.relay.secondary.transaction;
 
-import java.time.Instant;
-
-import org.apache.kafka.common.header.Headers;
-
 import io.opsdb.relay.kafka.RelayTopics;
+import java.time.Instant;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * A record this site could not read (damaged, or written by a version it does not know), with what its headers still
@@ -19,8 +17,18 @@ import io.opsdb.relay.kafka.RelayTopics;
  *        for an outcome (its topic names the main site, not the transaction's)
  * @param reason why it cannot be read, prefixed with what it should have been
  */
-public record UnreadableRecord(Source source, String topic, int partition, long offset, Instant timestamp, String key,
-        byte[] payload, Headers headers, String transactionId, String site, String reason) {
+public record UnreadableRecord(
+        Source source,
+        String topic,
+        int partition,
+        long offset,
+        Instant timestamp,
+        String key,
+        byte[] payload,
+        Headers headers,
+        String transactionId,
+        String site,
+        String reason) {
 
     /** What the record should have been. */
     public enum Source {
@@ -59,11 +67,29 @@ public record UnreadableRecord(Source source, String topic, int partition, long 
      * @param fromSite whose the record is when it has no {@code site} header, or null when that cannot be told
      * @param problem why the record cannot be read
      */
-    static UnreadableRecord of(Source source, String topic, int partition, long offset, long timestampMs, String key,
-            byte[] value, Headers headers, String fromSite, String problem) {
+    static UnreadableRecord of(
+            Source source,
+            String topic,
+            int partition,
+            long offset,
+            long timestampMs,
+            String key,
+            byte[] value,
+            Headers headers,
+            String fromSite,
+            String problem) {
         String site = RelayTopics.header(headers, RelayTopics.HEADER_SITE);
-        return new UnreadableRecord(source, topic, partition, offset, Instant.ofEpochMilli(timestampMs), key, value,
-                headers, RelayTopics.transactionId(headers),
-                site == null || site.isBlank() ? fromSite : site, source.reasonPrefix + problem);
+        return new UnreadableRecord(
+                source,
+                topic,
+                partition,
+                offset,
+                Instant.ofEpochMilli(timestampMs),
+                key,
+                value,
+                headers,
+                RelayTopics.transactionId(headers),
+                site == null || site.isBlank() ? fromSite : site,
+                source.reasonPrefix + problem);
     }
 }

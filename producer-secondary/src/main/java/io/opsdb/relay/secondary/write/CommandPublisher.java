@@ -1,26 +1,5 @@
 package io.opsdb.relay.secondary.write;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.CodecSerializer;
@@ -39,6 +18,25 @@ import io.opsdb.relay.secondary.transaction.TransactionStateTopology;
 import io.opsdb.relay.secondary.transaction.TransactionTracker;
 import io.opsdb.relay.secondary.transaction.Transition;
 import io.opsdb.relay.site.SiteConfiguration;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.stereotype.Component;
 
 /**
  * Buffers a transaction as one {@link WriteCommand} in this site's {@code ops.commands} and returns only
@@ -118,8 +116,8 @@ public class CommandPublisher implements DisposableBean {
                 return found;
             }
             TrackedTransaction failed = found.get();
-            Transition decision = TransactionStateMachine.next(failed, new TransactionEvent.RetryRequested(by),
-                    Instant.now());
+            Transition decision =
+                    TransactionStateMachine.next(failed, new TransactionEvent.RetryRequested(by), Instant.now());
             if (!decision.enters()) {
                 throw new TransactionActionRefusedException(failed, "retried", decision.refusal());
             }
@@ -146,7 +144,8 @@ public class CommandPublisher implements DisposableBean {
      */
     private long send(WriteCommand command, String retriedBy) {
         String transactionId = command.getTransactionId();
-        ProducerRecord<String, WriteCommand> record = new ProducerRecord<>(RelayTopics.COMMANDS, transactionId, command);
+        ProducerRecord<String, WriteCommand> record =
+                new ProducerRecord<>(RelayTopics.COMMANDS, transactionId, command);
         record.headers()
                 .add(RelayTopics.HEADER_TRANSACTION_ID, bytes(transactionId))
                 .add(RelayTopics.HEADER_SITE, bytes(settings.siteName()))
@@ -157,13 +156,13 @@ public class CommandPublisher implements DisposableBean {
         RecordMetadata acknowledged;
         try {
             acknowledged = producer.send(record).get(PRODUCE_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        }
-        catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new SiteUnavailableException("The local buffer did not acknowledge the write: " + cause.getMessage()
-                    + ". Nothing was accepted; retry later.", cause);
-        }
-        catch (InterruptedException e) {
+            throw new SiteUnavailableException(
+                    "The local buffer did not acknowledge the write: " + cause.getMessage()
+                            + ". Nothing was accepted; retry later.",
+                    cause);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SiteUnavailableException("Interrupted while waiting for the local buffer.", e);
         }
@@ -171,7 +170,9 @@ public class CommandPublisher implements DisposableBean {
     }
 
     private static String describe(List<Operation> operations) {
-        return operations.stream().map(op -> op.getType() + " " + op.getEntity()).distinct()
+        return operations.stream()
+                .map(op -> op.getType() + " " + op.getEntity())
+                .distinct()
                 .collect(Collectors.joining(","));
     }
 

@@ -1,5 +1,9 @@
 package io.opsdb.relay.secondary.write;
 
+import io.opsdb.relay.kafka.RelayLimits;
+import io.opsdb.relay.kafka.RelayTopics;
+import io.opsdb.relay.site.BufferDurability;
+import io.opsdb.relay.site.SiteConfiguration;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -9,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -25,11 +28,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-
-import io.opsdb.relay.kafka.RelayLimits;
-import io.opsdb.relay.kafka.RelayTopics;
-import io.opsdb.relay.site.BufferDurability;
-import io.opsdb.relay.site.SiteConfiguration;
 
 /**
  * Makes this site's {@code ops.commands} what the buffer needs before anything is buffered or read from it: one
@@ -99,7 +97,8 @@ class CommandTopic implements SmartLifecycle {
         try {
             Map<String, String> configs = new LinkedHashMap<>();
             configs.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
-            // Whatever the broker's default, the largest transaction fits (and MirrorMaker 2 copies this to the mirror).
+            // Whatever the broker's default, the largest transaction fits (and MirrorMaker 2 copies this to the
+            // mirror).
             configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(RelayLimits.MAX_RECORD_BYTES));
             if (durability == BufferDurability.FSYNC) {
                 configs.put(FLUSH_MESSAGES, EVERY_MESSAGE);
@@ -111,38 +110,46 @@ class CommandTopic implements SmartLifecycle {
                 admin.createTopics(List.of(wanted)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("Created {} with {} (BUFFER_DURABILITY={})", topic, configs, durability.value());
                 return;
-            }
-            catch (ExecutionException e) {
+            } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
             }
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            TopicDescription description = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic);
             if (description.partitions().size() != 1) {
-                throw new IllegalStateException(topic + " has " + description.partitions().size()
-                        + " partitions; the site's order needs exactly 1");
+                throw new IllegalStateException(topic + " has "
+                        + description.partitions().size() + " partitions; the site's order needs exactly 1");
             }
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config current = admin.describeConfigs(List.of(resource)).all()
-                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(resource);
+            Config current = admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(resource);
             Optional<AlterConfigOp> change = flushChange(current, durability);
             if (change.isPresent()) {
-                admin.incrementalAlterConfigs(Map.of(resource, List.of(change.get()))).all()
+                admin.incrementalAlterConfigs(Map.of(resource, List.of(change.get())))
+                        .all()
                         .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                LOG.info("{}: {} (BUFFER_DURABILITY={})", topic, describe(change.get(), current.get(FLUSH_MESSAGES)),
+                LOG.info(
+                        "{}: {} (BUFFER_DURABILITY={})",
+                        topic,
+                        describe(change.get(), current.get(FLUSH_MESSAGES)),
                         durability.value());
             }
-        }
-        catch (ExecutionException e) {
-            throw new IllegalStateException("cannot make " + topic + " the site's buffer: " + e.getCause().getMessage(),
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    "cannot make " + topic + " the site's buffer: "
+                            + e.getCause().getMessage(),
                     e.getCause());
-        }
-        catch (TimeoutException e) {
-            throw new IllegalStateException("cannot make " + topic + " the site's buffer: the local cluster did not answer within "
-                    + ADMIN_TIMEOUT.toSeconds() + " s", e);
-        }
-        catch (InterruptedException e) {
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot make " + topic + " the site's buffer: the local cluster did not answer within "
+                            + ADMIN_TIMEOUT.toSeconds() + " s",
+                    e);
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while making " + topic + " the site's buffer", e);
         }
@@ -158,19 +165,26 @@ class CommandTopic implements SmartLifecycle {
         ConfigEntry flush = current.get(FLUSH_MESSAGES);
         boolean topicLevel = flush != null && flush.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG;
         return switch (durability) {
-            case FSYNC -> topicLevel && EVERY_MESSAGE.equals(flush.value())
-                    ? Optional.empty()
-                    : Optional.of(new AlterConfigOp(new ConfigEntry(FLUSH_MESSAGES, EVERY_MESSAGE), AlterConfigOp.OpType.SET));
-            case PAGE_CACHE -> topicLevel
-                    ? Optional.of(new AlterConfigOp(new ConfigEntry(FLUSH_MESSAGES, ""), AlterConfigOp.OpType.DELETE))
-                    : Optional.empty();
+            case FSYNC ->
+                topicLevel && EVERY_MESSAGE.equals(flush.value())
+                        ? Optional.empty()
+                        : Optional.of(new AlterConfigOp(
+                                new ConfigEntry(FLUSH_MESSAGES, EVERY_MESSAGE), AlterConfigOp.OpType.SET));
+            case PAGE_CACHE ->
+                topicLevel
+                        ? Optional.of(
+                                new AlterConfigOp(new ConfigEntry(FLUSH_MESSAGES, ""), AlterConfigOp.OpType.DELETE))
+                        : Optional.empty();
         };
     }
 
     private static String describe(AlterConfigOp change, ConfigEntry before) {
-        String was = before == null ? "unset"
-                : before.value() + (before.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG ? ""
-                        : " from " + before.source());
+        String was = before == null
+                ? "unset"
+                : before.value()
+                        + (before.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG
+                                ? ""
+                                : " from " + before.source());
         return change.opType() == AlterConfigOp.OpType.DELETE
                 ? "removed " + FLUSH_MESSAGES + "=" + was + ", the broker's default applies"
                 : "set " + FLUSH_MESSAGES + "=" + change.configEntry().value() + " (was " + was + ")";

@@ -3,14 +3,6 @@ package io.opsdb.relay.secondary.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.EntityType;
@@ -18,6 +10,12 @@ import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
 import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.schema.TransactionOutcome;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** The tracker's index by state and what operators may do with a FAILED transaction. */
 class FailedTransactionTrackingTest {
@@ -26,14 +24,24 @@ class FailedTransactionTrackingTest {
     private final TransactionTracker tracker = new TransactionTracker(Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static Operation start(String recordId) {
-        return Operation.newBuilder().setType(OperationType.CREATE).setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId(recordId).setValues(Map.of("status", "running")).build();
+        return Operation.newBuilder()
+                .setType(OperationType.CREATE)
+                .setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId(recordId)
+                .setValues(Map.of("status", "running"))
+                .build();
     }
 
     private static TransactionOutcome outcome(String tx, OutcomeStatus status, int attempt, String lsn) {
-        return TransactionOutcome.newBuilder().setTransactionId(tx).setSite("observatory").setStatus(status)
-                .setAttempt(attempt).setError(status == OutcomeStatus.FAILED ? "no such program" : null)
-                .setCommitLsn(Lsn.valueOf(lsn).asLong()).setCommittedAt(NOW).build();
+        return TransactionOutcome.newBuilder()
+                .setTransactionId(tx)
+                .setSite("observatory")
+                .setStatus(status)
+                .setAttempt(attempt)
+                .setError(status == OutcomeStatus.FAILED ? "no such program" : null)
+                .setCommitLsn(Lsn.valueOf(lsn).asLong())
+                .setCommittedAt(NOW)
+                .build();
     }
 
     private void failed(String tx, long sequence) {
@@ -53,11 +61,14 @@ class FailedTransactionTrackingTest {
         failed("t4", 4);
         failed("t2", 2);
 
-        assertThat(tracker.list(TransactionState.FAILED, null, 1000)).extracting(TrackedTransaction::transactionId)
+        assertThat(tracker.list(TransactionState.FAILED, null, 1000))
+                .extracting(TrackedTransaction::transactionId)
                 .containsExactly("t2", "t4");
-        assertThat(tracker.list(TransactionState.BUFFERED, null, 2)).extracting(TrackedTransaction::transactionId)
+        assertThat(tracker.list(TransactionState.BUFFERED, null, 2))
+                .extracting(TrackedTransaction::transactionId)
                 .containsExactly("t1", "t3");
-        assertThat(tracker.list(TransactionState.BUFFERED, "t3", 2)).extracting(TrackedTransaction::transactionId)
+        assertThat(tracker.list(TransactionState.BUFFERED, "t3", 2))
+                .extracting(TrackedTransaction::transactionId)
                 .containsExactly("t5");
         assertThat(tracker.list(TransactionState.BUFFERED, "t5", 2)).isEmpty();
         assertThat(tracker.list(TransactionState.VISIBLE, null, 10)).isEmpty();
@@ -69,14 +80,17 @@ class FailedTransactionTrackingTest {
     void theStateIndexFollowsEveryTransition() {
         tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
         tracker.outcome(outcome("t1", OutcomeStatus.APPLIED, 1, "0/20"));
-        assertThat(tracker.list(TransactionState.APPLIED, null, 10)).extracting(TrackedTransaction::transactionId)
+        assertThat(tracker.list(TransactionState.APPLIED, null, 10))
+                .extracting(TrackedTransaction::transactionId)
                 .containsExactly("t1");
 
         tracker.replayedUpTo(Lsn.valueOf("0/20"));
 
-        assertThat(tracker.list(TransactionState.VISIBLE, null, 10)).extracting(TrackedTransaction::state)
+        assertThat(tracker.list(TransactionState.VISIBLE, null, 10))
+                .extracting(TrackedTransaction::state)
                 .containsExactly(TransactionState.VISIBLE);
-        for (TransactionState other : List.of(TransactionState.BUFFERED, TransactionState.APPLIED, TransactionState.FAILED)) {
+        for (TransactionState other :
+                List.of(TransactionState.BUFFERED, TransactionState.APPLIED, TransactionState.FAILED)) {
             assertThat(tracker.list(other, null, 10)).as(other.name()).isEmpty();
             assertThat(tracker.count(other)).as(other.name()).isZero();
         }
@@ -104,9 +118,11 @@ class FailedTransactionTrackingTest {
         tracker.discard("t2", "alice");
 
         assertThatThrownBy(() -> tracker.discard("buffered", "alice"))
-                .isInstanceOf(TransactionActionRefusedException.class).hasMessageContaining("is BUFFERED");
+                .isInstanceOf(TransactionActionRefusedException.class)
+                .hasMessageContaining("is BUFFERED");
         assertThatThrownBy(() -> tracker.discard("t2", "bob"))
-                .isInstanceOf(TransactionActionRefusedException.class).hasMessageContaining("is DISCARDED");
+                .isInstanceOf(TransactionActionRefusedException.class)
+                .hasMessageContaining("is DISCARDED");
         assertThat(tracker.discard("unknown", "alice")).isEmpty();
         assertThat(tracker.find("t2").orElseThrow().discarded().by()).isEqualTo("alice");
     }
@@ -123,7 +139,9 @@ class FailedTransactionTrackingTest {
         assertThat(again.attempt()).isEqualTo(2);
         assertThat(again.error()).isNull();
         assertThat(again.retried()).isEqualTo(new OperatorAction("alice", NOW));
-        assertThat(tracker.inFlightOperations("r-t1")).as("read-your-writes again while in flight").hasSize(1);
+        assertThat(tracker.inFlightOperations("r-t1"))
+                .as("read-your-writes again while in flight")
+                .hasSize(1);
         assertThat(tracker.inFlightCount()).isEqualTo(1);
 
         tracker.outcome(outcome("t1", OutcomeStatus.FAILED, 1, "0/10"));
@@ -149,8 +167,12 @@ class FailedTransactionTrackingTest {
             assertThat(tx.state()).isEqualTo(TransactionState.APPLIED);
             assertThat(tx.attempt()).isEqualTo(2);
         });
-        assertThat(tracker.inFlightCount()).as("APPLIED: in flight until VISIBLE").isEqualTo(1);
-        assertThat(tracker.inFlightOperations("r-t1")).as("not buffered here again: nothing to overlay").isEmpty();
+        assertThat(tracker.inFlightCount())
+                .as("APPLIED: in flight until VISIBLE")
+                .isEqualTo(1);
+        assertThat(tracker.inFlightOperations("r-t1"))
+                .as("not buffered here again: nothing to overlay")
+                .isEmpty();
         tracker.replayedUpTo(Lsn.valueOf("0/30"));
         assertThat(state("t1")).isEqualTo(TransactionState.VISIBLE);
         assertThat(tracker.inFlightCount()).isZero();

@@ -2,20 +2,6 @@ package io.opsdb.relay.secondary.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.LongSerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.lsn.Lsn;
@@ -27,6 +13,18 @@ import io.opsdb.relay.schema.OperationType;
 import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.schema.TransactionOutcome;
 import io.opsdb.relay.schema.WriteCommand;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The {@code idempotency-keys} store: a key's request hash comes with its command, its first answer after it. */
 class IdempotencyKeyStoreTest {
@@ -36,16 +34,16 @@ class IdempotencyKeyStoreTest {
 
     private static final Duration RETENTION = Duration.ofDays(7);
 
-    private final TopologyTestDriver driver = new TopologyTestDriver(TransactionStateTopology.build(SITE, RETENTION, tx -> { }),
-            TransactionStateTopologyTest.properties(), NOW);
-    private final TestInputTopic<String, byte[]> commands = driver.createInputTopic(RelayTopics.COMMANDS,
-            new StringSerializer(), new ByteArraySerializer());
-    private final TestInputTopic<String, byte[]> replayTopic = driver.createInputTopic(TransactionStateTopology.replayTopic(SITE),
-            new StringSerializer(), new ByteArraySerializer());
-    private final TestInputTopic<String, byte[]> outcomes = driver.createInputTopic("observatory.ops.outcomes",
-            new StringSerializer(), new ByteArraySerializer());
-    private final TestInputTopic<String, Long> replayed = driver.createInputTopic(TransactionStateTopology.replayTopic(SITE),
-            new StringSerializer(), new LongSerializer());
+    private final TopologyTestDriver driver = new TopologyTestDriver(
+            TransactionStateTopology.build(SITE, RETENTION, tx -> {}), TransactionStateTopologyTest.properties(), NOW);
+    private final TestInputTopic<String, byte[]> commands =
+            driver.createInputTopic(RelayTopics.COMMANDS, new StringSerializer(), new ByteArraySerializer());
+    private final TestInputTopic<String, byte[]> replayTopic = driver.createInputTopic(
+            TransactionStateTopology.replayTopic(SITE), new StringSerializer(), new ByteArraySerializer());
+    private final TestInputTopic<String, byte[]> outcomes =
+            driver.createInputTopic("observatory.ops.outcomes", new StringSerializer(), new ByteArraySerializer());
+    private final TestInputTopic<String, Long> replayed = driver.createInputTopic(
+            TransactionStateTopology.replayTopic(SITE), new StringSerializer(), new LongSerializer());
     private final TransactionStateView view = new TransactionStateView(driver::getKeyValueStore);
 
     @AfterEach
@@ -84,14 +82,18 @@ class IdempotencyKeyStoreTest {
     @Test
     void theFirstAnswerJoinsTheKeyWhicheverArrivesFirst() {
         answer("t1", "hash-1", "{\"id\":\"a\"}");
-        assertThat(view.idempotencyEntry("t1").orElseThrow().answer()).asString(StandardCharsets.UTF_8).isEqualTo("{\"id\":\"a\"}");
+        assertThat(view.idempotencyEntry("t1").orElseThrow().answer())
+                .asString(StandardCharsets.UTF_8)
+                .isEqualTo("{\"id\":\"a\"}");
 
         command("t1", "hash-1");
         command("t2", "hash-2");
         answer("t2", "hash-2", "{\"id\":\"b\"}");
 
-        assertThat(view.idempotencyEntry("t1").orElseThrow().answer()).as("kept when its command follows")
-                .asString(StandardCharsets.UTF_8).isEqualTo("{\"id\":\"a\"}");
+        assertThat(view.idempotencyEntry("t1").orElseThrow().answer())
+                .as("kept when its command follows")
+                .asString(StandardCharsets.UTF_8)
+                .isEqualTo("{\"id\":\"a\"}");
         assertThat(view.idempotencyEntry("t2").orElseThrow()).satisfies(entry -> {
             assertThat(entry.requestHash()).isEqualTo("hash-2");
             assertThat(entry.answer()).asString(StandardCharsets.UTF_8).isEqualTo("{\"id\":\"b\"}");
@@ -102,9 +104,18 @@ class IdempotencyKeyStoreTest {
     void aKeyIsKeptExactlyAsLongAsItsTransactionsStatus() {
         command("t1", "hash-1");
         answer("t1", "hash-1", "{\"id\":\"a\"}");
-        outcomes.pipeInput("t1", RelayCodecs.transactionOutcomes().encode(TransactionOutcome.newBuilder().setTransactionId("t1")
-                .setSite(SITE).setStatus(OutcomeStatus.APPLIED).setAttempt(1).setCommittedAt(NOW)
-                .setCommitLsn(Lsn.valueOf("1/10").asLong()).build()), NOW);
+        outcomes.pipeInput(
+                "t1",
+                RelayCodecs.transactionOutcomes()
+                        .encode(TransactionOutcome.newBuilder()
+                                .setTransactionId("t1")
+                                .setSite(SITE)
+                                .setStatus(OutcomeStatus.APPLIED)
+                                .setAttempt(1)
+                                .setCommittedAt(NOW)
+                                .setCommitLsn(Lsn.valueOf("1/10").asLong())
+                                .build()),
+                NOW);
         replayed.pipeInput(SITE, Lsn.valueOf("1/10").asLong(), NOW);
         assertThat(view.find("t1").orElseThrow().state()).isEqualTo(TransactionState.VISIBLE);
 
@@ -113,23 +124,40 @@ class IdempotencyKeyStoreTest {
 
         driver.advanceWallClockTime(Duration.ofSeconds(2));
         assertThat(view.find("t1")).isEmpty();
-        assertThat(view.idempotencyEntry("t1")).as("after the retention, with its status").isEmpty();
+        assertThat(view.idempotencyEntry("t1"))
+                .as("after the retention, with its status")
+                .isEmpty();
     }
 
     private void command(String tx, String requestHash) {
-        Operation op = Operation.newBuilder().setType(OperationType.CREATE).setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId("r-" + tx).setValues(Map.of("status", "running")).build();
-        WriteCommand.Builder command = WriteCommand.newBuilder().setTransactionId(tx).setSite(SITE).setAcceptedAt(NOW)
-                .setAttempt(1).setOperations(List.of(op));
+        Operation op = Operation.newBuilder()
+                .setType(OperationType.CREATE)
+                .setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId("r-" + tx)
+                .setValues(Map.of("status", "running"))
+                .build();
+        WriteCommand.Builder command = WriteCommand.newBuilder()
+                .setTransactionId(tx)
+                .setSite(SITE)
+                .setAcceptedAt(NOW)
+                .setAttempt(1)
+                .setOperations(List.of(op));
         if (requestHash != null) {
-            command.setClientRequest(ClientRequest.newBuilder().setPrincipal("alice").setMethod("POST")
-                    .setPath("/executed_obs_units/start").setIdempotencyKey("k-" + tx).setRequestHash(requestHash).build());
+            command.setClientRequest(ClientRequest.newBuilder()
+                    .setPrincipal("alice")
+                    .setMethod("POST")
+                    .setPath("/executed_obs_units/start")
+                    .setIdempotencyKey("k-" + tx)
+                    .setRequestHash(requestHash)
+                    .build());
         }
         commands.pipeInput(tx, RelayCodecs.writeCommands().encode(command.build()), NOW);
     }
 
     private void answer(String tx, String requestHash, String body) {
-        replayTopic.pipeInput(TransactionStateProcessor.ANSWER_PREFIX + tx,
-                new IdempotencyEntry(requestHash, body.getBytes(StandardCharsets.UTF_8)).encode(), NOW);
+        replayTopic.pipeInput(
+                TransactionStateProcessor.ANSWER_PREFIX + tx,
+                new IdempotencyEntry(requestHash, body.getBytes(StandardCharsets.UTF_8)).encode(),
+                NOW);
     }
 }

@@ -3,17 +3,15 @@ package io.opsdb.relay.secondary.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * The state codes are in every store and changelog a secondary has written: a stack resumed by a later version reads
@@ -32,11 +30,13 @@ class TransactionStateCodeTest {
 
     @Test
     void codesAreUniqueAndReadBackAsTheirState() {
-        assertThat(Arrays.stream(TransactionState.values()).map(TransactionState::code)).doesNotHaveDuplicates();
+        assertThat(Arrays.stream(TransactionState.values()).map(TransactionState::code))
+                .doesNotHaveDuplicates();
         for (TransactionState state : TransactionState.values()) {
             assertThat(TransactionState.ofCode(state.code())).isEqualTo(state);
         }
-        assertThatThrownBy(() -> TransactionState.ofCode((byte) 5)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> TransactionState.ofCode((byte) 5))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("5");
     }
 
@@ -48,10 +48,23 @@ class TransactionStateCodeTest {
 
     @Test
     void aStoredTransactionCarriesItsStateAsItsCode() {
-        Operation op = Operation.newBuilder().setType(OperationType.CREATE).setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId("r1").setValues(Map.of("status", "running")).build();
-        TrackedTransaction tx = new TrackedTransaction("t1", 7, 1, List.of(op), TransactionState.DISCARDED,
-                Instant.parse("2026-11-21T12:00:00Z"), null, null, null, "no such program");
+        Operation op = Operation.newBuilder()
+                .setType(OperationType.CREATE)
+                .setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId("r1")
+                .setValues(Map.of("status", "running"))
+                .build();
+        TrackedTransaction tx = new TrackedTransaction(
+                "t1",
+                7,
+                1,
+                List.of(op),
+                TransactionState.DISCARDED,
+                Instant.parse("2026-11-21T12:00:00Z"),
+                null,
+                null,
+                null,
+                "no such program");
 
         byte[] bytes = TrackedTransactionCodec.encode(tx);
 

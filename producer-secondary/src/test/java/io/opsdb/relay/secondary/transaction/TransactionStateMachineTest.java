@@ -2,18 +2,8 @@ package io.opsdb.relay.secondary.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
-import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
@@ -26,6 +16,14 @@ import io.opsdb.relay.secondary.transaction.TransactionEvent.Outcome;
 import io.opsdb.relay.secondary.transaction.TransactionEvent.Replayed;
 import io.opsdb.relay.secondary.transaction.TransactionEvent.RetryRequested;
 import io.opsdb.relay.secondary.transaction.TransactionEvent.Unreadable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Every event in every state: the state it leads to, or why it changes nothing. */
 class TransactionStateMachineTest {
@@ -35,21 +33,36 @@ class TransactionStateMachineTest {
     private static final Instant SETTLED = Instant.parse("2026-11-21T11:30:00Z");
     private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
     private static final Lsn COMMIT = Lsn.valueOf("0/50");
-    private static final Operation OP = Operation.newBuilder().setType(OperationType.CREATE)
-            .setEntity(EntityType.EXECUTED_OBS_UNIT).setRecordId("r1").setValues(Map.of("status", "running")).build();
+    private static final Operation OP = Operation.newBuilder()
+            .setType(OperationType.CREATE)
+            .setEntity(EntityType.EXECUTED_OBS_UNIT)
+            .setRecordId("r1")
+            .setValues(Map.of("status", "running"))
+            .build();
 
     /**
      * Every stored transaction is at attempt 2 (its first was retried), sequence 5, so that an event can be about an
      * earlier, the same or a later attempt.
      */
-    private static final TrackedTransaction BUFFERED = new TrackedTransaction(ID, 5, 2, List.of(OP),
-            TransactionState.BUFFERED, ACCEPTED, null, null, null, null);
+    private static final TrackedTransaction BUFFERED =
+            new TrackedTransaction(ID, 5, 2, List.of(OP), TransactionState.BUFFERED, ACCEPTED, null, null, null, null);
+
     private static final TrackedTransaction APPLIED = BUFFERED.applied(COMMIT, SETTLED);
     private static final TrackedTransaction VISIBLE = APPLIED.visible(SETTLED);
     private static final TrackedTransaction FAILED = BUFFERED.failed(SETTLED, "no such program");
     /** FAILED because its command could not be read: no operations. */
-    private static final TrackedTransaction UNREADABLE = new TrackedTransaction(ID, 5, 2, List.of(),
-            TransactionState.FAILED, ACCEPTED, null, SETTLED, null, "unreadable command: bad magic");
+    private static final TrackedTransaction UNREADABLE = new TrackedTransaction(
+            ID,
+            5,
+            2,
+            List.of(),
+            TransactionState.FAILED,
+            ACCEPTED,
+            null,
+            SETTLED,
+            null,
+            "unreadable command: bad magic");
+
     private static final TrackedTransaction DISCARDED = FAILED.setAside(new OperatorAction("alice", SETTLED));
 
     private static final Map<String, TrackedTransaction> STATES = new LinkedHashMap<>();
@@ -77,29 +90,217 @@ class TransactionStateMachineTest {
      * (a detail recorded, same state), {@code forgotten}, or the refusal.
      */
     private static final Object[][] TABLE = {
-        // event                                                   unknown     BUFFERED          APPLIED          VISIBLE          FAILED           FAILED unreadable  DISCARDED
-        {"the same command again", command(2, 5, null),           "BUFFERED", "DELIVERED_AGAIN", "DELIVERED_AGAIN", "DELIVERED_AGAIN", "DELIVERED_AGAIN", "DELIVERED_AGAIN", "DELIVERED_AGAIN"},
-        {"an earlier attempt's command", command(1, 2, null),     "BUFFERED", "DELIVERED_AGAIN", "DELIVERED_AGAIN", "DELIVERED_AGAIN", "DELIVERED_AGAIN", "DELIVERED_AGAIN", "DELIVERED_AGAIN"},
-        {"a retry its outcome outran", command(2, 9, "bob"),      "BUFFERED", "DELIVERED_AGAIN", "noted",           "noted",           "noted",           "noted",           "noted"},
-        {"an operator's retry", command(3, 9, "bob"),             "BUFFERED", "NOT_FAILED",      "NOT_FAILED",      "NOT_FAILED",      "BUFFERED",        "BUFFERED",        "NOT_FAILED"},
-        {"APPLIED", outcome(OutcomeStatus.APPLIED, 2),            "UNKNOWN",  "APPLIED",         "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED"},
-        {"FAILED", outcome(OutcomeStatus.FAILED, 2),              "UNKNOWN",  "FAILED",          "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED"},
-        {"APPLIED, a later attempt", outcome(OutcomeStatus.APPLIED, 3), "UNKNOWN", "APPLIED",    "APPLIED",         "APPLIED",         "APPLIED",         "APPLIED",         "APPLIED"},
-        {"FAILED, a later attempt", outcome(OutcomeStatus.FAILED, 3), "UNKNOWN", "FAILED",       "FAILED",          "FAILED",          "FAILED",          "FAILED",          "FAILED"},
-        {"APPLIED, an earlier attempt", outcome(OutcomeStatus.APPLIED, 1), "UNKNOWN", "APPLIED", "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED"},
-        {"FAILED, an earlier attempt", outcome(OutcomeStatus.FAILED, 1), "UNKNOWN", "STALE_ATTEMPT", "NOT_BUFFERED", "NOT_BUFFERED",   "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED"},
-        {"a direct write", new AppliedDirectly(ID, List.of(OP), COMMIT, ACCEPTED),
-                                                                  "APPLIED",  "ALREADY_TRACKED", "ALREADY_TRACKED", "ALREADY_TRACKED", "ALREADY_TRACKED", "ALREADY_TRACKED", "ALREADY_TRACKED"},
-        {"replayed up to its commit", new Replayed(COMMIT),       "UNKNOWN",  "NOT_APPLIED",     "VISIBLE",         "NOT_APPLIED",     "NOT_APPLIED",     "NOT_APPLIED",     "NOT_APPLIED"},
-        {"replayed short of it", new Replayed(Lsn.valueOf("0/4F")), "UNKNOWN", "NOT_APPLIED",    "NOT_REPLAYED",    "NOT_APPLIED",     "NOT_APPLIED",     "NOT_APPLIED",     "NOT_APPLIED"},
-        {"a retry asked for", new RetryRequested("bob"),          "UNKNOWN",  "NOT_FAILED",      "NOT_FAILED",      "NOT_FAILED",      "BUFFERED",        "NOTHING_TO_RETRY", "NOT_FAILED"},
-        {"a discard", new Discarded("bob"),                       "UNKNOWN",  "NOT_FAILED",      "NOT_FAILED",      "NOT_FAILED",      "DISCARDED",       "DISCARDED",       "NOT_FAILED"},
-        {"an unreadable command", unreadable(UnreadableRecord.Source.COMMAND),
-                                                                  "FAILED",   "ALREADY_TRACKED", "ALREADY_TRACKED", "ALREADY_TRACKED", "ALREADY_TRACKED", "ALREADY_TRACKED", "ALREADY_TRACKED"},
-        {"an unreadable outcome", unreadable(UnreadableRecord.Source.OUTCOME),
-                                                                  "UNKNOWN",  "FAILED",          "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED",    "NOT_BUFFERED"},
-        {"the retention, passed", new Expiry(SETTLED.plusMillis(1)), "UNKNOWN", "NOT_EXPIRABLE", "NOT_EXPIRABLE",   "forgotten",       "NOT_EXPIRABLE",   "NOT_EXPIRABLE",   "forgotten"},
-        {"the retention, not yet", new Expiry(SETTLED),           "UNKNOWN",  "NOT_EXPIRABLE",   "NOT_EXPIRABLE",   "NOT_DUE",         "NOT_EXPIRABLE",   "NOT_EXPIRABLE",   "NOT_DUE"},
+        // event                                                   unknown     BUFFERED          APPLIED
+        // VISIBLE          FAILED           FAILED unreadable  DISCARDED
+        {
+            "the same command again",
+            command(2, 5, null),
+            "BUFFERED",
+            "DELIVERED_AGAIN",
+            "DELIVERED_AGAIN",
+            "DELIVERED_AGAIN",
+            "DELIVERED_AGAIN",
+            "DELIVERED_AGAIN",
+            "DELIVERED_AGAIN"
+        },
+        {
+            "an earlier attempt's command",
+            command(1, 2, null),
+            "BUFFERED",
+            "DELIVERED_AGAIN",
+            "DELIVERED_AGAIN",
+            "DELIVERED_AGAIN",
+            "DELIVERED_AGAIN",
+            "DELIVERED_AGAIN",
+            "DELIVERED_AGAIN"
+        },
+        {
+            "a retry its outcome outran",
+            command(2, 9, "bob"),
+            "BUFFERED",
+            "DELIVERED_AGAIN",
+            "noted",
+            "noted",
+            "noted",
+            "noted",
+            "noted"
+        },
+        {
+            "an operator's retry",
+            command(3, 9, "bob"),
+            "BUFFERED",
+            "NOT_FAILED",
+            "NOT_FAILED",
+            "NOT_FAILED",
+            "BUFFERED",
+            "BUFFERED",
+            "NOT_FAILED"
+        },
+        {
+            "APPLIED",
+            outcome(OutcomeStatus.APPLIED, 2),
+            "UNKNOWN",
+            "APPLIED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED"
+        },
+        {
+            "FAILED",
+            outcome(OutcomeStatus.FAILED, 2),
+            "UNKNOWN",
+            "FAILED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED"
+        },
+        {
+            "APPLIED, a later attempt",
+            outcome(OutcomeStatus.APPLIED, 3),
+            "UNKNOWN",
+            "APPLIED",
+            "APPLIED",
+            "APPLIED",
+            "APPLIED",
+            "APPLIED",
+            "APPLIED"
+        },
+        {
+            "FAILED, a later attempt",
+            outcome(OutcomeStatus.FAILED, 3),
+            "UNKNOWN",
+            "FAILED",
+            "FAILED",
+            "FAILED",
+            "FAILED",
+            "FAILED",
+            "FAILED"
+        },
+        {
+            "APPLIED, an earlier attempt",
+            outcome(OutcomeStatus.APPLIED, 1),
+            "UNKNOWN",
+            "APPLIED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED"
+        },
+        {
+            "FAILED, an earlier attempt",
+            outcome(OutcomeStatus.FAILED, 1),
+            "UNKNOWN",
+            "STALE_ATTEMPT",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED"
+        },
+        {
+            "a direct write",
+            new AppliedDirectly(ID, List.of(OP), COMMIT, ACCEPTED),
+            "APPLIED",
+            "ALREADY_TRACKED",
+            "ALREADY_TRACKED",
+            "ALREADY_TRACKED",
+            "ALREADY_TRACKED",
+            "ALREADY_TRACKED",
+            "ALREADY_TRACKED"
+        },
+        {
+            "replayed up to its commit",
+            new Replayed(COMMIT),
+            "UNKNOWN",
+            "NOT_APPLIED",
+            "VISIBLE",
+            "NOT_APPLIED",
+            "NOT_APPLIED",
+            "NOT_APPLIED",
+            "NOT_APPLIED"
+        },
+        {
+            "replayed short of it",
+            new Replayed(Lsn.valueOf("0/4F")),
+            "UNKNOWN",
+            "NOT_APPLIED",
+            "NOT_REPLAYED",
+            "NOT_APPLIED",
+            "NOT_APPLIED",
+            "NOT_APPLIED",
+            "NOT_APPLIED"
+        },
+        {
+            "a retry asked for",
+            new RetryRequested("bob"),
+            "UNKNOWN",
+            "NOT_FAILED",
+            "NOT_FAILED",
+            "NOT_FAILED",
+            "BUFFERED",
+            "NOTHING_TO_RETRY",
+            "NOT_FAILED"
+        },
+        {
+            "a discard",
+            new Discarded("bob"),
+            "UNKNOWN",
+            "NOT_FAILED",
+            "NOT_FAILED",
+            "NOT_FAILED",
+            "DISCARDED",
+            "DISCARDED",
+            "NOT_FAILED"
+        },
+        {
+            "an unreadable command",
+            unreadable(UnreadableRecord.Source.COMMAND),
+            "FAILED",
+            "ALREADY_TRACKED",
+            "ALREADY_TRACKED",
+            "ALREADY_TRACKED",
+            "ALREADY_TRACKED",
+            "ALREADY_TRACKED",
+            "ALREADY_TRACKED"
+        },
+        {
+            "an unreadable outcome",
+            unreadable(UnreadableRecord.Source.OUTCOME),
+            "UNKNOWN",
+            "FAILED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED",
+            "NOT_BUFFERED"
+        },
+        {
+            "the retention, passed",
+            new Expiry(SETTLED.plusMillis(1)),
+            "UNKNOWN",
+            "NOT_EXPIRABLE",
+            "NOT_EXPIRABLE",
+            "forgotten",
+            "NOT_EXPIRABLE",
+            "NOT_EXPIRABLE",
+            "forgotten"
+        },
+        {
+            "the retention, not yet",
+            new Expiry(SETTLED),
+            "UNKNOWN",
+            "NOT_EXPIRABLE",
+            "NOT_EXPIRABLE",
+            "NOT_DUE",
+            "NOT_EXPIRABLE",
+            "NOT_EXPIRABLE",
+            "NOT_DUE"
+        },
     };
 
     private static Unreadable unreadable(UnreadableRecord.Source source) {
@@ -123,7 +324,8 @@ class TransactionStateMachineTest {
             int column = 2;
             for (Map.Entry<String, TrackedTransaction> state : STATES.entrySet()) {
                 String expected = (String) row[column++];
-                String actual = outcomeOf(TransactionStateMachine.next(state.getValue(), (TransactionEvent) row[1], NOW));
+                String actual =
+                        outcomeOf(TransactionStateMachine.next(state.getValue(), (TransactionEvent) row[1], NOW));
                 cells++;
                 if (!actual.equals(expected)) {
                     wrong.add(row[0] + " in " + state.getKey() + ": " + actual + ", not " + expected);
@@ -136,10 +338,16 @@ class TransactionStateMachineTest {
 
     @Test
     void theTableCoversEveryKindOfEventAndEveryRefusal() {
-        List<Class<?>> kinds = Arrays.stream(TABLE).<Class<?>>map(row -> row[1].getClass()).distinct().toList();
+        List<Class<?>> kinds = Arrays.stream(TABLE)
+                .<Class<?>>map(row -> row[1].getClass())
+                .distinct()
+                .toList();
         assertThat(kinds).containsExactlyInAnyOrder(TransactionEvent.class.getPermittedSubclasses());
-        List<String> outcomes = Arrays.stream(TABLE).flatMap(row -> Arrays.stream(row, 2, row.length))
-                .map(String.class::cast).distinct().toList();
+        List<String> outcomes = Arrays.stream(TABLE)
+                .flatMap(row -> Arrays.stream(row, 2, row.length))
+                .map(String.class::cast)
+                .distinct()
+                .toList();
         for (Transition.Refusal refusal : Transition.Refusal.values()) {
             assertThat(outcomes).as("some cell is refused for %s", refusal).contains(refusal.name());
         }
@@ -158,8 +366,9 @@ class TransactionStateMachineTest {
     void aFirstCommandIsBufferedAtItsOffsetAsAcceptedWithNoOperatorAction() {
         TrackedTransaction tx = entered(null, command(1, 17, null));
 
-        assertThat(tx).isEqualTo(new TrackedTransaction(ID, 17, 1, List.of(OP), TransactionState.BUFFERED, ACCEPTED,
-                null, null, null, null));
+        assertThat(tx)
+                .isEqualTo(new TrackedTransaction(
+                        ID, 17, 1, List.of(OP), TransactionState.BUFFERED, ACCEPTED, null, null, null, null));
     }
 
     @Test
@@ -180,7 +389,8 @@ class TransactionStateMachineTest {
 
         assertThat(noted.transaction()).isEqualTo(APPLIED.withRetry(new OperatorAction("bob", NOW)));
         assertThat(outcomeOf(TransactionStateMachine.next(noted.transaction(), command(2, 9, "bob"), NOW)))
-                .as("delivered again").isEqualTo("DELIVERED_AGAIN");
+                .as("delivered again")
+                .isEqualTo("DELIVERED_AGAIN");
     }
 
     @Test
@@ -209,7 +419,9 @@ class TransactionStateMachineTest {
         assertThat(entered(BUFFERED, unreadable(UnreadableRecord.Source.OUTCOME)))
                 .satisfies(tx -> {
                     assertThat(tx.error()).isEqualTo("unreadable: bad magic");
-                    assertThat(tx.operations()).as("still known: a retry applies them").containsExactly(OP);
+                    assertThat(tx.operations())
+                            .as("still known: a retry applies them")
+                            .containsExactly(OP);
                 });
     }
 
@@ -217,8 +429,18 @@ class TransactionStateMachineTest {
     void anUnreadableCommandIsItsTransactionsFirstAttemptFailedWithNoOperations() {
         TrackedTransaction tx = entered(null, unreadable(UnreadableRecord.Source.COMMAND));
 
-        assertThat(tx).isEqualTo(new TrackedTransaction(ID, 12, 1, List.of(), TransactionState.FAILED, ACCEPTED, null,
-                NOW, null, "unreadable: bad magic"));
+        assertThat(tx)
+                .isEqualTo(new TrackedTransaction(
+                        ID,
+                        12,
+                        1,
+                        List.of(),
+                        TransactionState.FAILED,
+                        ACCEPTED,
+                        null,
+                        NOW,
+                        null,
+                        "unreadable: bad magic"));
     }
 
     @Test
@@ -247,6 +469,7 @@ class TransactionStateMachineTest {
         assertThat(TransactionStateMachine.settledAt(DISCARDED)).isEqualTo(SETTLED);
         TrackedTransaction late = APPLIED.visible(SETTLED.plusNanos(999_999));
         assertThat(outcomeOf(TransactionStateMachine.next(late, new Expiry(SETTLED.plus(Duration.ofNanos(500))), NOW)))
-                .as("the same millisecond").isEqualTo("NOT_DUE");
+                .as("the same millisecond")
+                .isEqualTo("NOT_DUE");
     }
 }

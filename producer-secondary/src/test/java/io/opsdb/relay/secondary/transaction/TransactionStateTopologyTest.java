@@ -2,29 +2,6 @@ package io.opsdb.relay.secondary.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.LongSerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.lsn.Lsn;
@@ -35,6 +12,27 @@ import io.opsdb.relay.schema.OperationType;
 import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.schema.TransactionOutcome;
 import io.opsdb.relay.schema.WriteCommand;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class TransactionStateTopologyTest {
 
@@ -47,12 +45,12 @@ class TransactionStateTopologyTest {
     private final List<TrackedTransaction> entered = new ArrayList<>();
     private final TopologyTestDriver driver = new TopologyTestDriver(
             TransactionStateTopology.build(SITE, RETENTION, EXPIRY_CHUNK, entered::add), properties(), NOW);
-    private final TestInputTopic<String, byte[]> commands = driver.createInputTopic(RelayTopics.COMMANDS,
-            new StringSerializer(), new ByteArraySerializer());
-    private final TestInputTopic<String, byte[]> outcomes = driver.createInputTopic("observatory.ops.outcomes",
-            new StringSerializer(), new ByteArraySerializer());
-    private final TestInputTopic<String, Long> replayed = driver.createInputTopic(TransactionStateTopology.replayTopic(SITE),
-            new StringSerializer(), new LongSerializer());
+    private final TestInputTopic<String, byte[]> commands =
+            driver.createInputTopic(RelayTopics.COMMANDS, new StringSerializer(), new ByteArraySerializer());
+    private final TestInputTopic<String, byte[]> outcomes =
+            driver.createInputTopic("observatory.ops.outcomes", new StringSerializer(), new ByteArraySerializer());
+    private final TestInputTopic<String, Long> replayed = driver.createInputTopic(
+            TransactionStateTopology.replayTopic(SITE), new StringSerializer(), new LongSerializer());
     private final TestInputTopic<String, byte[]> operatorActions = driver.createInputTopic(
             TransactionStateTopology.replayTopic(SITE), new StringSerializer(), new ByteArraySerializer());
     private final TransactionStateView view = new TransactionStateView(driver::getKeyValueStore);
@@ -73,8 +71,12 @@ class TransactionStateTopologyTest {
     }
 
     private static Operation op(OperationType type, String recordId, String status) {
-        return Operation.newBuilder().setType(type).setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId(recordId).setValues(Map.of("status", status)).build();
+        return Operation.newBuilder()
+                .setType(type)
+                .setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId(recordId)
+                .setValues(Map.of("status", status))
+                .build();
     }
 
     private void command(String tx, int attempt, Operation... operations) {
@@ -82,18 +84,26 @@ class TransactionStateTopologyTest {
     }
 
     private void command(String tx, int attempt, String site, RecordHeaders headers, Operation... operations) {
-        WriteCommand command = WriteCommand.newBuilder().setTransactionId(tx).setSite(site).setAcceptedAt(NOW)
-                .setAttempt(attempt).setOperations(List.of(operations)).build();
+        WriteCommand command = WriteCommand.newBuilder()
+                .setTransactionId(tx)
+                .setSite(site)
+                .setAcceptedAt(NOW)
+                .setAttempt(attempt)
+                .setOperations(List.of(operations))
+                .build();
         commands.pipeInput(new TestRecord<>(tx, RelayCodecs.writeCommands().encode(command), headers, NOW));
     }
 
     private void outcome(String tx, int attempt, OutcomeStatus status, String lsn, String site) {
-        TransactionOutcome.Builder outcome = TransactionOutcome.newBuilder().setTransactionId(tx).setSite(site)
-                .setStatus(status).setAttempt(attempt).setCommittedAt(NOW);
+        TransactionOutcome.Builder outcome = TransactionOutcome.newBuilder()
+                .setTransactionId(tx)
+                .setSite(site)
+                .setStatus(status)
+                .setAttempt(attempt)
+                .setCommittedAt(NOW);
         if (status == OutcomeStatus.APPLIED) {
             outcome.setCommitLsn(Lsn.valueOf(lsn).asLong());
-        }
-        else {
+        } else {
             outcome.setCommitLsn(0L).setError("check constraint violated");
         }
         outcomes.pipeInput(tx, RelayCodecs.transactionOutcomes().encode(outcome.build()), NOW);
@@ -122,7 +132,8 @@ class TransactionStateTopologyTest {
             assertThat(tx.acknowledgedAt()).isEqualTo(NOW);
         });
         assertThat(view.find("t2").orElseThrow().sequence()).isEqualTo(1);
-        assertThat(view.inFlightOperations("r1")).extracting(o -> o.getValues().get("status"))
+        assertThat(view.inFlightOperations("r1"))
+                .extracting(o -> o.getValues().get("status"))
                 .containsExactly("running", "completed");
         assertThat(view.inFlightOperations("r2")).hasSize(1);
         assertThat(view.inFlightOperations("r")).isEmpty();
@@ -148,7 +159,9 @@ class TransactionStateTopologyTest {
         replayedUpTo("1/10");
         assertThat(state("t1")).isEqualTo(TransactionState.VISIBLE);
         assertThat(state("t2")).isEqualTo(TransactionState.APPLIED);
-        assertThat(view.inFlightOperations("r1")).extracting(o -> o.getValues().get("status")).containsExactly("completed");
+        assertThat(view.inFlightOperations("r1"))
+                .extracting(o -> o.getValues().get("status"))
+                .containsExactly("completed");
 
         replayedUpTo("1/18");
         replayedUpTo("1/8");
@@ -159,13 +172,15 @@ class TransactionStateTopologyTest {
         assertThat(view.inFlightCount()).isZero();
         assertThat(view.count(TransactionState.VISIBLE)).isEqualTo(2);
         assertThat(view.newestCommit()).isEqualTo(Lsn.valueOf("1/20"));
-        assertThat(entered).extracting(TrackedTransaction::transactionId, TrackedTransaction::state).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("t1", TransactionState.BUFFERED),
-                org.assertj.core.groups.Tuple.tuple("t2", TransactionState.BUFFERED),
-                org.assertj.core.groups.Tuple.tuple("t1", TransactionState.APPLIED),
-                org.assertj.core.groups.Tuple.tuple("t2", TransactionState.APPLIED),
-                org.assertj.core.groups.Tuple.tuple("t1", TransactionState.VISIBLE),
-                org.assertj.core.groups.Tuple.tuple("t2", TransactionState.VISIBLE));
+        assertThat(entered)
+                .extracting(TrackedTransaction::transactionId, TrackedTransaction::state)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("t1", TransactionState.BUFFERED),
+                        org.assertj.core.groups.Tuple.tuple("t2", TransactionState.BUFFERED),
+                        org.assertj.core.groups.Tuple.tuple("t1", TransactionState.APPLIED),
+                        org.assertj.core.groups.Tuple.tuple("t2", TransactionState.APPLIED),
+                        org.assertj.core.groups.Tuple.tuple("t1", TransactionState.VISIBLE),
+                        org.assertj.core.groups.Tuple.tuple("t2", TransactionState.VISIBLE));
     }
 
     @Test
@@ -214,7 +229,8 @@ class TransactionStateTopologyTest {
 
         assertThat(view.find("t9")).isEmpty();
         assertThat(view.inFlightOperations("r9")).isEmpty();
-        assertThat(driver.<String, byte[]>getKeyValueStore(TransactionStateTopology.EARLY_OUTCOMES).approximateNumEntries())
+        assertThat(driver.<String, byte[]>getKeyValueStore(TransactionStateTopology.EARLY_OUTCOMES)
+                        .approximateNumEntries())
                 .isZero();
     }
 
@@ -229,7 +245,8 @@ class TransactionStateTopologyTest {
             assertThat(tx.error()).isEqualTo("check constraint violated");
         });
         assertThat(view.inFlightOperations("r1")).isEmpty();
-        assertThat(view.list(TransactionState.FAILED, null, 10)).extracting(TrackedTransaction::transactionId)
+        assertThat(view.list(TransactionState.FAILED, null, 10))
+                .extracting(TrackedTransaction::transactionId)
                 .containsExactly("t1");
 
         RecordHeaders retry = new RecordHeaders();
@@ -258,12 +275,15 @@ class TransactionStateTopologyTest {
         }
         applied("b", "1/0");
 
-        assertThat(view.list(TransactionState.BUFFERED, null, 2)).extracting(TrackedTransaction::transactionId)
+        assertThat(view.list(TransactionState.BUFFERED, null, 2))
+                .extracting(TrackedTransaction::transactionId)
                 .containsExactly("a", "c");
-        assertThat(view.list(TransactionState.BUFFERED, "c", 2)).extracting(TrackedTransaction::transactionId)
+        assertThat(view.list(TransactionState.BUFFERED, "c", 2))
+                .extracting(TrackedTransaction::transactionId)
                 .containsExactly("d", "e");
         assertThat(view.list(TransactionState.BUFFERED, "e", 2)).isEmpty();
-        assertThat(view.list(TransactionState.APPLIED, null, 10)).extracting(TrackedTransaction::transactionId)
+        assertThat(view.list(TransactionState.APPLIED, null, 10))
+                .extracting(TrackedTransaction::transactionId)
                 .containsExactly("b");
     }
 
@@ -281,8 +301,10 @@ class TransactionStateTopologyTest {
     /** The transaction ids whose latest record in the transactions store's changelog is a tombstone. */
     private java.util.Set<String> tombstonedTransactions() {
         var changelog = driver.createOutputTopic(
-                TransactionStateTopology.applicationId(SITE) + "-" + TransactionStateTopology.TRANSACTIONS + "-changelog",
-                new StringDeserializer(), new ByteArrayDeserializer());
+                TransactionStateTopology.applicationId(SITE) + "-" + TransactionStateTopology.TRANSACTIONS
+                        + "-changelog",
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         java.util.Map<String, byte[]> latest = new java.util.HashMap<>();
         for (KeyValue<String, byte[]> change : changelog.readKeyValuesToList()) {
             latest.put(change.key, change.value);
@@ -297,7 +319,8 @@ class TransactionStateTopologyTest {
     }
 
     private long settledIndexSize() {
-        try (var all = driver.<Bytes, byte[]>getKeyValueStore(TransactionStateTopology.SETTLED_BY_TIME).all()) {
+        try (var all = driver.<Bytes, byte[]>getKeyValueStore(TransactionStateTopology.SETTLED_BY_TIME)
+                .all()) {
             long n = 0;
             while (all.hasNext()) {
                 all.next();
@@ -423,10 +446,18 @@ class TransactionStateTopologyTest {
     }
 
     private void ledgerOutcome(String tx, OutcomeStatus status, String replayLsn) {
-        TransactionOutcome outcome = TransactionOutcome.newBuilder().setTransactionId(tx).setSite(SITE).setStatus(status)
-                .setAttempt(1).setCommittedAt(NOW).setCommitLsn(Lsn.valueOf(replayLsn).asLong())
-                .setError(status == OutcomeStatus.FAILED ? "check constraint violated" : null).build();
-        operatorActions.pipeInput(TransactionStateProcessor.LEDGER_OUTCOME_PREFIX + tx,
-                RelayCodecs.transactionOutcomes().encode(outcome), NOW);
+        TransactionOutcome outcome = TransactionOutcome.newBuilder()
+                .setTransactionId(tx)
+                .setSite(SITE)
+                .setStatus(status)
+                .setAttempt(1)
+                .setCommittedAt(NOW)
+                .setCommitLsn(Lsn.valueOf(replayLsn).asLong())
+                .setError(status == OutcomeStatus.FAILED ? "check constraint violated" : null)
+                .build();
+        operatorActions.pipeInput(
+                TransactionStateProcessor.LEDGER_OUTCOME_PREFIX + tx,
+                RelayCodecs.transactionOutcomes().encode(outcome),
+                NOW);
     }
 }

@@ -2,18 +2,6 @@ package io.opsdb.relay.secondary.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.Test;
-
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.TransactionState;
@@ -22,6 +10,16 @@ import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
 import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.schema.TransactionOutcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
 
 class TransactionTrackerTest {
 
@@ -29,18 +27,31 @@ class TransactionTrackerTest {
     private final TransactionTracker tracker = new TransactionTracker(Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static Operation start(String recordId) {
-        return Operation.newBuilder().setType(OperationType.CREATE).setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId(recordId).setValues(Map.of("status", "running")).build();
+        return Operation.newBuilder()
+                .setType(OperationType.CREATE)
+                .setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId(recordId)
+                .setValues(Map.of("status", "running"))
+                .build();
     }
 
     private static Operation finish(String recordId) {
-        return Operation.newBuilder().setType(OperationType.UPDATE).setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId(recordId).setValues(Map.of("status", "completed")).build();
+        return Operation.newBuilder()
+                .setType(OperationType.UPDATE)
+                .setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId(recordId)
+                .setValues(Map.of("status", "completed"))
+                .build();
     }
 
     private static TransactionOutcome applied(String tx, String lsn) {
-        return TransactionOutcome.newBuilder().setTransactionId(tx).setSite("observatory").setStatus(OutcomeStatus.APPLIED)
-                .setCommitLsn(Lsn.valueOf(lsn).asLong()).setCommittedAt(NOW).build();
+        return TransactionOutcome.newBuilder()
+                .setTransactionId(tx)
+                .setSite("observatory")
+                .setStatus(OutcomeStatus.APPLIED)
+                .setCommitLsn(Lsn.valueOf(lsn).asLong())
+                .setCommittedAt(NOW)
+                .build();
     }
 
     @Test
@@ -50,7 +61,10 @@ class TransactionTrackerTest {
         tracker.replayedUpTo(Lsn.valueOf("0/FFFFFFF0"));
 
         tracker.outcome(applied("t1", "1/10"));
-        assertThat(tracker.find("t1")).get().extracting(TrackedTransaction::state).isEqualTo(TransactionState.APPLIED);
+        assertThat(tracker.find("t1"))
+                .get()
+                .extracting(TrackedTransaction::state)
+                .isEqualTo(TransactionState.APPLIED);
         assertThat(tracker.inFlightOperations("r1")).hasSize(1);
 
         tracker.replayedUpTo(Lsn.valueOf("1/F"));
@@ -69,24 +83,32 @@ class TransactionTrackerTest {
         tracker.replayedUpTo(Lsn.valueOf("5/0"));
         tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
         tracker.outcome(applied("t1", "4/FFFFFFFF"));
-        assertThat(tracker.find("t1")).get().extracting(TrackedTransaction::state).isEqualTo(TransactionState.VISIBLE);
+        assertThat(tracker.find("t1"))
+                .get()
+                .extracting(TrackedTransaction::state)
+                .isEqualTo(TransactionState.VISIBLE);
     }
 
     @Test
     void overlayKeepsTheSiteOrderAndDropsFailedTransactions() {
         tracker.acknowledged("t2", 7, 1, List.of(finish("r1")), NOW);
         tracker.acknowledged("t1", 6, 1, List.of(start("r1")), NOW);
-        assertThat(tracker.inFlightOperations("r1")).extracting(Operation::getType)
+        assertThat(tracker.inFlightOperations("r1"))
+                .extracting(Operation::getType)
                 .containsExactly(OperationType.CREATE, OperationType.UPDATE);
 
-        tracker.outcome(TransactionOutcome.newBuilder(applied("t2", "0/1")).setStatus(OutcomeStatus.FAILED)
-                .setError("no such record").build());
+        tracker.outcome(TransactionOutcome.newBuilder(applied("t2", "0/1"))
+                .setStatus(OutcomeStatus.FAILED)
+                .setError("no such record")
+                .build());
 
         TrackedTransaction failed = tracker.find("t2").orElseThrow();
         assertThat(failed.state()).isEqualTo(TransactionState.FAILED);
         assertThat(failed.error()).isEqualTo("no such record");
         assertThat(tracker.whenSettled("t2")).isCompletedWithValue(failed);
-        assertThat(tracker.inFlightOperations("r1")).extracting(Operation::getType).containsExactly(OperationType.CREATE);
+        assertThat(tracker.inFlightOperations("r1"))
+                .extracting(Operation::getType)
+                .containsExactly(OperationType.CREATE);
     }
 
     @Test
@@ -94,7 +116,10 @@ class TransactionTrackerTest {
         tracker.replayedUpTo(Lsn.valueOf("0/100"));
         tracker.outcome(applied("t1", "0/50"));
         tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
-        assertThat(tracker.find("t1")).get().extracting(TrackedTransaction::state).isEqualTo(TransactionState.VISIBLE);
+        assertThat(tracker.find("t1"))
+                .get()
+                .extracting(TrackedTransaction::state)
+                .isEqualTo(TransactionState.VISIBLE);
     }
 
     @Test
@@ -118,8 +143,10 @@ class TransactionTrackerTest {
         tracker.acknowledged("t2", 1, 1, List.of(finish("r1")), NOW);
         tracker.outcome(applied("t1", "0/50"));
         tracker.outcome(applied("t1", "0/50"));
-        tracker.outcome(TransactionOutcome.newBuilder(applied("t2", "0/60")).setStatus(OutcomeStatus.FAILED)
-                .setError("no such record").build());
+        tracker.outcome(TransactionOutcome.newBuilder(applied("t2", "0/60"))
+                .setStatus(OutcomeStatus.FAILED)
+                .setError("no such record")
+                .build());
         tracker.replayedUpTo(Lsn.valueOf("0/50"));
 
         assertThat(entered).containsExactly("t1 BUFFERED", "t2 BUFFERED", "t1 APPLIED", "t2 FAILED", "t1 VISIBLE");
@@ -130,7 +157,9 @@ class TransactionTrackerTest {
         String id = "0b3c6f0e-8d3a-4e55-9a47-2f1f3c1f9b10";
         List<String> events = new ArrayList<>();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TransactionTracker heap = new TransactionTracker(clock, "observatory",
+        TransactionTracker heap = new TransactionTracker(
+                clock,
+                "observatory",
                 new HeapTransactions("observatory", clock, record -> events.add("dead letter " + record.offset())));
         heap.addListener(new TransactionListener() {
             @Override
@@ -147,8 +176,17 @@ class TransactionTrackerTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add(RelayTopics.HEADER_TRANSACTION_ID, id.getBytes(StandardCharsets.UTF_8));
 
-        heap.unreadableOutcome(UnreadableRecord.of(UnreadableRecord.Source.OUTCOME, "cologne.ops.outcomes", 0, 7,
-                NOW.toEpochMilli(), id, new byte[] {0, 1}, headers, null, "bad magic"));
+        heap.unreadableOutcome(UnreadableRecord.of(
+                UnreadableRecord.Source.OUTCOME,
+                "cologne.ops.outcomes",
+                0,
+                7,
+                NOW.toEpochMilli(),
+                id,
+                new byte[] {0, 1},
+                headers,
+                null,
+                "bad magic"));
 
         assertThat(heap.find(id)).get().satisfies(tx -> {
             assertThat(tx.state()).isEqualTo(TransactionState.FAILED);
@@ -164,7 +202,10 @@ class TransactionTrackerTest {
         tracker.appliedDirectly("d1", List.of(start("r9")), Lsn.valueOf("0/40"), NOW);
         tracker.outcome(applied("d1", "0/38"));
 
-        assertThat(tracker.find("d1")).get().extracting(TrackedTransaction::state).isEqualTo(TransactionState.APPLIED);
+        assertThat(tracker.find("d1"))
+                .get()
+                .extracting(TrackedTransaction::state)
+                .isEqualTo(TransactionState.APPLIED);
         assertThat(tracker.inFlightCount()).isZero();
         assertThat(tracker.inFlightOperations("r9")).isEmpty();
         assertThat(tracker.count(TransactionState.APPLIED)).isEqualTo(1);
@@ -173,8 +214,12 @@ class TransactionTrackerTest {
         tracker.replayedUpTo(Lsn.valueOf("0/40"));
 
         assertThat(tracker.whenSettled("d1")).isCompleted();
-        assertThat(tracker.find("d1")).get().extracting(TrackedTransaction::state).isEqualTo(TransactionState.VISIBLE);
-        assertThat(tracker.list(TransactionState.VISIBLE, null, 10)).extracting(TrackedTransaction::transactionId)
+        assertThat(tracker.find("d1"))
+                .get()
+                .extracting(TrackedTransaction::state)
+                .isEqualTo(TransactionState.VISIBLE);
+        assertThat(tracker.list(TransactionState.VISIBLE, null, 10))
+                .extracting(TrackedTransaction::transactionId)
                 .containsExactly("d1");
     }
 }

@@ -2,13 +2,22 @@ package io.opsdb.relay.secondary.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.kafka.RelayTopics;
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
+import io.opsdb.relay.schema.EntityType;
+import io.opsdb.relay.schema.Operation;
+import io.opsdb.relay.schema.OperationType;
+import io.opsdb.relay.schema.OutcomeStatus;
+import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.schema.WriteCommand;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -23,17 +32,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import io.opsdb.relay.role.TransactionState;
-import io.opsdb.relay.codec.RelayCodecs;
-import io.opsdb.relay.kafka.RelayTopics;
-import io.opsdb.relay.lsn.Lsn;
-import io.opsdb.relay.schema.EntityType;
-import io.opsdb.relay.schema.Operation;
-import io.opsdb.relay.schema.OperationType;
-import io.opsdb.relay.schema.OutcomeStatus;
-import io.opsdb.relay.schema.TransactionOutcome;
-import io.opsdb.relay.schema.WriteCommand;
 
 /**
  * Nothing is skipped at a secondary: a record its state processor cannot read (on its own {@code ops.commands} or
@@ -51,19 +49,25 @@ class UnreadableRecordTopologyTest {
 
     private final List<TrackedTransaction> entered = new ArrayList<>();
     private final List<String> unreadable = new ArrayList<>();
-    private final TopologyTestDriver driver = new TopologyTestDriver(TransactionStateTopology.build(SITE,
-            Duration.ofDays(7), entered::add, (record, fate) -> unreadable.add(record.source() + " " + record.offset()
-                    + " " + record.transactionId() + " " + fate.label())), TransactionStateTopologyTest.properties(), NOW);
-    private final TestInputTopic<String, byte[]> commands = driver.createInputTopic(RelayTopics.COMMANDS,
-            new StringSerializer(), new ByteArraySerializer());
-    private final TestInputTopic<String, byte[]> outcomes = driver.createInputTopic(OUTCOMES,
-            new StringSerializer(), new ByteArraySerializer());
+    private final TopologyTestDriver driver = new TopologyTestDriver(
+            TransactionStateTopology.build(
+                    SITE,
+                    Duration.ofDays(7),
+                    entered::add,
+                    (record, fate) -> unreadable.add(record.source() + " " + record.offset() + " "
+                            + record.transactionId() + " " + fate.label())),
+            TransactionStateTopologyTest.properties(),
+            NOW);
+    private final TestInputTopic<String, byte[]> commands =
+            driver.createInputTopic(RelayTopics.COMMANDS, new StringSerializer(), new ByteArraySerializer());
+    private final TestInputTopic<String, byte[]> outcomes =
+            driver.createInputTopic(OUTCOMES, new StringSerializer(), new ByteArraySerializer());
     private final TestInputTopic<String, byte[]> replayTopic = driver.createInputTopic(
             TransactionStateTopology.replayTopic(SITE), new StringSerializer(), new ByteArraySerializer());
-    private final TestInputTopic<String, Long> replayed = driver.createInputTopic(TransactionStateTopology.replayTopic(SITE),
-            new StringSerializer(), new LongSerializer());
-    private final TestOutputTopic<String, byte[]> deadLetters = driver.createOutputTopic(DeadLetterTopic.name(SITE),
-            new StringDeserializer(), new ByteArrayDeserializer());
+    private final TestInputTopic<String, Long> replayed = driver.createInputTopic(
+            TransactionStateTopology.replayTopic(SITE), new StringSerializer(), new LongSerializer());
+    private final TestOutputTopic<String, byte[]> deadLetters =
+            driver.createOutputTopic(DeadLetterTopic.name(SITE), new StringDeserializer(), new ByteArrayDeserializer());
     private final TransactionStateView view = new TransactionStateView(driver::getKeyValueStore);
 
     @AfterEach
@@ -83,10 +87,19 @@ class UnreadableRecordTopologyTest {
     }
 
     private void command(String tx, int attempt) {
-        Operation op = Operation.newBuilder().setType(OperationType.CREATE).setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId("r-" + tx).setValues(Map.of("status", "running")).build();
-        WriteCommand command = WriteCommand.newBuilder().setTransactionId(tx).setSite(SITE).setAcceptedAt(NOW)
-                .setAttempt(attempt).setOperations(List.of(op)).build();
+        Operation op = Operation.newBuilder()
+                .setType(OperationType.CREATE)
+                .setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId("r-" + tx)
+                .setValues(Map.of("status", "running"))
+                .build();
+        WriteCommand command = WriteCommand.newBuilder()
+                .setTransactionId(tx)
+                .setSite(SITE)
+                .setAcceptedAt(NOW)
+                .setAttempt(attempt)
+                .setOperations(List.of(op))
+                .build();
         RecordHeaders headers = (RecordHeaders) headers(tx, SITE);
         if (attempt > 1) {
             headers.add(TransactionStateTopology.HEADER_RETRIED_BY, "ops".getBytes(StandardCharsets.UTF_8));
@@ -95,9 +108,15 @@ class UnreadableRecordTopologyTest {
     }
 
     private static TransactionOutcome outcome(String tx, OutcomeStatus status, String lsn) {
-        return TransactionOutcome.newBuilder().setTransactionId(tx).setSite(SITE).setStatus(status).setAttempt(1)
-                .setCommittedAt(NOW).setCommitLsn(Lsn.valueOf(lsn).asLong())
-                .setError(status == OutcomeStatus.FAILED ? "no such program" : null).build();
+        return TransactionOutcome.newBuilder()
+                .setTransactionId(tx)
+                .setSite(SITE)
+                .setStatus(status)
+                .setAttempt(1)
+                .setCommittedAt(NOW)
+                .setCommitLsn(Lsn.valueOf(lsn).asLong())
+                .setError(status == OutcomeStatus.FAILED ? "no such program" : null)
+                .build();
     }
 
     private TrackedTransaction find(String tx) {
@@ -126,10 +145,14 @@ class UnreadableRecordTopologyTest {
         TestRecord<String, byte[]> deadLetter = deadLetters.readRecord();
         assertThat(deadLetter.key()).isEqualTo(T1);
         assertThat(deadLetter.value()).isEqualTo(GARBAGE);
-        assertThat(header(deadLetter.headers(), RelayTopics.HEADER_TRANSACTION_ID)).isEqualTo(T1);
-        assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_SOURCE_TOPIC)).isEqualTo(RelayTopics.COMMANDS);
-        assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_SOURCE_PARTITION)).isEqualTo("0");
-        assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(header(deadLetter.headers(), RelayTopics.HEADER_TRANSACTION_ID))
+                .isEqualTo(T1);
+        assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_SOURCE_TOPIC))
+                .isEqualTo(RelayTopics.COMMANDS);
+        assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_SOURCE_PARTITION))
+                .isEqualTo("0");
+        assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_SOURCE_OFFSET))
+                .isEqualTo("0");
         assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_ERROR)).isEqualTo(failed.error());
         assertThat(deadLetters.isEmpty()).isTrue();
 
@@ -148,8 +171,11 @@ class UnreadableRecordTopologyTest {
         commands.pipeInput(new TestRecord<>(T2, GARBAGE, headers(T2, "paranal"), NOW));
         command(T1, 1);
 
-        assertThat(unreadable).containsExactly("COMMAND 0 null unattributed", "COMMAND 1 null unattributed",
-                "COMMAND 2 " + T2 + " unattributed");
+        assertThat(unreadable)
+                .containsExactly(
+                        "COMMAND 0 null unattributed",
+                        "COMMAND 1 null unattributed",
+                        "COMMAND 2 " + T2 + " unattributed");
         assertThat(deadLetters.readValuesToList()).hasSize(3);
         assertThat(view.find(T2)).as("another site's").isEmpty();
         assertThat(view.count(TransactionState.FAILED)).isZero();
@@ -181,18 +207,22 @@ class UnreadableRecordTopologyTest {
         assertThat(unreadable).containsExactly("OUTCOME 0 " + T1 + " transaction_failed");
         TestRecord<String, byte[]> deadLetter = deadLetters.readRecord();
         assertThat(deadLetter.value()).isEqualTo(GARBAGE);
-        assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_SOURCE_TOPIC)).isEqualTo(OUTCOMES);
+        assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_SOURCE_TOPIC))
+                .isEqualTo(OUTCOMES);
 
         // A readable copy of the outcome arriving later does not undo what an operator has been shown.
-        outcomes.pipeInput(T1, RelayCodecs.transactionOutcomes().encode(outcome(T1, OutcomeStatus.APPLIED, "1/0")), NOW);
+        outcomes.pipeInput(
+                T1, RelayCodecs.transactionOutcomes().encode(outcome(T1, OutcomeStatus.APPLIED, "1/0")), NOW);
         assertThat(find(T1).state()).isEqualTo(TransactionState.FAILED);
 
         // Retried, its second attempt is a duplicate at the main site, which sends no outcome for it: the replica's
         // ledger says the first attempt was APPLIED, and that settles it.
         command(T1, 2);
         assertThat(find(T1).state()).isEqualTo(TransactionState.BUFFERED);
-        replayTopic.pipeInput(TransactionStateProcessor.LEDGER_OUTCOME_PREFIX + T1,
-                RelayCodecs.transactionOutcomes().encode(outcome(T1, OutcomeStatus.APPLIED, "1/8")), NOW);
+        replayTopic.pipeInput(
+                TransactionStateProcessor.LEDGER_OUTCOME_PREFIX + T1,
+                RelayCodecs.transactionOutcomes().encode(outcome(T1, OutcomeStatus.APPLIED, "1/8")),
+                NOW);
         replayed.pipeInput(SITE, Lsn.valueOf("1/8").asLong(), NOW);
         assertThat(find(T1).state()).isEqualTo(TransactionState.VISIBLE);
         assertThat(find(T1).attempt()).isEqualTo(2);
@@ -202,7 +232,8 @@ class UnreadableRecordTopologyTest {
     @Test
     void anUnreadableOutcomeForNoTransactionWaitingHereChangesNothingButIsSetAside() {
         command(T1, 1);
-        outcomes.pipeInput(T1, RelayCodecs.transactionOutcomes().encode(outcome(T1, OutcomeStatus.APPLIED, "1/0")), NOW);
+        outcomes.pipeInput(
+                T1, RelayCodecs.transactionOutcomes().encode(outcome(T1, OutcomeStatus.APPLIED, "1/0")), NOW);
         outcomes.pipeInput(new TestRecord<>(T1, GARBAGE, headers(T1, SITE), NOW));
         outcomes.pipeInput(new TestRecord<>(T1, GARBAGE, headers(T1, "paranal"), NOW));
         outcomes.pipeInput(new TestRecord<>(T2, GARBAGE, headers(T2, null), NOW));
@@ -210,8 +241,12 @@ class UnreadableRecordTopologyTest {
 
         assertThat(find(T1).state()).as("APPLIED already").isEqualTo(TransactionState.APPLIED);
         assertThat(view.find(T2)).isEmpty();
-        assertThat(unreadable).containsExactly("OUTCOME 1 " + T1 + " unattributed", "OUTCOME 2 " + T1 + " unattributed",
-                "OUTCOME 3 " + T2 + " unattributed", "OUTCOME 4 null unattributed");
+        assertThat(unreadable)
+                .containsExactly(
+                        "OUTCOME 1 " + T1 + " unattributed",
+                        "OUTCOME 2 " + T1 + " unattributed",
+                        "OUTCOME 3 " + T2 + " unattributed",
+                        "OUTCOME 4 null unattributed");
         assertThat(deadLetters.readValuesToList()).hasSize(4);
     }
 }

@@ -10,12 +10,14 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.opsdb.relay.kafka.RelayLimits;
+import io.opsdb.relay.kafka.RelayTopics;
+import io.opsdb.relay.site.BufferDurability;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.AlterConfigsResult;
@@ -37,16 +39,13 @@ import org.apache.kafka.common.internals.KafkaFutureImpl;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
-import io.opsdb.relay.kafka.RelayLimits;
-import io.opsdb.relay.kafka.RelayTopics;
-import io.opsdb.relay.site.BufferDurability;
-
 /** How start-up makes {@code ops.commands} fit BUFFER_DURABILITY, against an admin client that stands in for the broker. */
 class CommandTopicTest {
 
     private static final String FLUSH = TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG;
     /** Kafka's own default for flush.messages (log.flush.interval.messages): never flush on a count. */
     private static final String NEVER = String.valueOf(Long.MAX_VALUE);
+
     private static final ConfigResource COMMANDS = new ConfigResource(ConfigResource.Type.TOPIC, RelayTopics.COMMANDS);
 
     private final Admin admin = mock(Admin.class);
@@ -55,26 +54,33 @@ class CommandTopicTest {
     void fsyncNeedsTheTopicsOwnFlushAfterEveryMessage() {
         assertThat(CommandTopic.flushChange(config(FLUSH, NEVER, ConfigSource.DEFAULT_CONFIG), BufferDurability.FSYNC))
                 .hasValueSatisfying(op -> assertSet(op, "1"));
-        assertThat(CommandTopic.flushChange(config(FLUSH, "10000", ConfigSource.DYNAMIC_TOPIC_CONFIG), BufferDurability.FSYNC))
+        assertThat(CommandTopic.flushChange(
+                        config(FLUSH, "10000", ConfigSource.DYNAMIC_TOPIC_CONFIG), BufferDurability.FSYNC))
                 .hasValueSatisfying(op -> assertSet(op, "1"));
         // A broker-wide 1 is not enough: the topic keeps its durability whatever the broker is later set to.
-        assertThat(CommandTopic.flushChange(config(FLUSH, "1", ConfigSource.STATIC_BROKER_CONFIG), BufferDurability.FSYNC))
+        assertThat(CommandTopic.flushChange(
+                        config(FLUSH, "1", ConfigSource.STATIC_BROKER_CONFIG), BufferDurability.FSYNC))
                 .hasValueSatisfying(op -> assertSet(op, "1"));
-        assertThat(CommandTopic.flushChange(config(FLUSH, "1", ConfigSource.DYNAMIC_TOPIC_CONFIG), BufferDurability.FSYNC))
+        assertThat(CommandTopic.flushChange(
+                        config(FLUSH, "1", ConfigSource.DYNAMIC_TOPIC_CONFIG), BufferDurability.FSYNC))
                 .isEmpty();
     }
 
     @Test
     void pageCacheRemovesTheTopicsFlushSoThatTheBrokersDefaultApplies() {
-        assertThat(CommandTopic.flushChange(config(FLUSH, "1", ConfigSource.DYNAMIC_TOPIC_CONFIG), BufferDurability.PAGE_CACHE))
+        assertThat(CommandTopic.flushChange(
+                        config(FLUSH, "1", ConfigSource.DYNAMIC_TOPIC_CONFIG), BufferDurability.PAGE_CACHE))
                 .hasValueSatisfying(op -> {
                     assertThat(op.opType()).isEqualTo(AlterConfigOp.OpType.DELETE);
                     assertThat(op.configEntry().name()).isEqualTo(FLUSH);
                 });
-        assertThat(CommandTopic.flushChange(config(FLUSH, NEVER, ConfigSource.DEFAULT_CONFIG), BufferDurability.PAGE_CACHE))
+        assertThat(CommandTopic.flushChange(
+                        config(FLUSH, NEVER, ConfigSource.DEFAULT_CONFIG), BufferDurability.PAGE_CACHE))
                 .isEmpty();
-        assertThat(CommandTopic.flushChange(config(FLUSH, "1", ConfigSource.STATIC_BROKER_CONFIG), BufferDurability.PAGE_CACHE))
-                .as("the broker's own setting is the operator's").isEmpty();
+        assertThat(CommandTopic.flushChange(
+                        config(FLUSH, "1", ConfigSource.STATIC_BROKER_CONFIG), BufferDurability.PAGE_CACHE))
+                .as("the broker's own setting is the operator's")
+                .isEmpty();
     }
 
     @Test
@@ -87,9 +93,14 @@ class CommandTopicTest {
         NewTopic topic = created.getValue().iterator().next();
         assertThat(topic.name()).isEqualTo(RelayTopics.COMMANDS);
         assertThat(topic.numPartitions()).isEqualTo(1);
-        assertThat(topic.configs()).containsExactlyInAnyOrderEntriesOf(
-                Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", FLUSH, "1",
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(RelayLimits.MAX_RECORD_BYTES)));
+        assertThat(topic.configs())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        "-1",
+                        FLUSH,
+                        "1",
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(RelayLimits.MAX_RECORD_BYTES)));
         verify(admin, never()).incrementalAlterConfigs(anyMap());
     }
 
@@ -101,8 +112,11 @@ class CommandTopicTest {
         CommandTopic.ensure(admin, BufferDurability.PAGE_CACHE);
 
         assertThat(created.getValue().iterator().next().configs())
-                .containsExactlyInAnyOrderEntriesOf(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(RelayLimits.MAX_RECORD_BYTES)));
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        "-1",
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(RelayLimits.MAX_RECORD_BYTES)));
     }
 
     @Test
@@ -139,33 +153,43 @@ class CommandTopicTest {
     }
 
     private void existingTopic(int partitions, Config config) {
-        when(admin.createTopics(any())).thenReturn(creation(new TopicExistsException("Topic 'ops.commands' already exists.")));
+        when(admin.createTopics(any()))
+                .thenReturn(creation(new TopicExistsException("Topic 'ops.commands' already exists.")));
         Node broker = new Node(1, "localhost", 9092);
         List<TopicPartitionInfo> infos = IntStream.range(0, partitions)
-                .mapToObj(p -> new TopicPartitionInfo(p, broker, List.of(broker), List.of(broker))).toList();
+                .mapToObj(p -> new TopicPartitionInfo(p, broker, List.of(broker), List.of(broker)))
+                .toList();
         TopicDescription description = new TopicDescription(RelayTopics.COMMANDS, false, infos);
-        when(admin.describeTopics(anyCollection())).thenReturn(new DescribeTopicsResult(null,
-                Map.of(RelayTopics.COMMANDS, KafkaFuture.completedFuture(description))) { });
-        when(admin.describeConfigs(anyCollection())).thenReturn(new DescribeConfigsResult(
-                Map.of(COMMANDS, KafkaFuture.completedFuture(config))) { });
+        when(admin.describeTopics(anyCollection()))
+                .thenReturn(
+                        new DescribeTopicsResult(
+                                null, Map.of(RelayTopics.COMMANDS, KafkaFuture.completedFuture(description))) {});
+        when(admin.describeConfigs(anyCollection()))
+                .thenReturn(new DescribeConfigsResult(Map.of(COMMANDS, KafkaFuture.completedFuture(config))) {});
     }
 
     private static CreateTopicsResult creation(Exception failure) {
         KafkaFutureImpl<CreateTopicsResult.TopicMetadataAndConfig> future = new KafkaFutureImpl<>();
         if (failure == null) {
             future.complete(null);
-        }
-        else {
+        } else {
             future.completeExceptionally(failure);
         }
-        return new CreateTopicsResult(Map.of(RelayTopics.COMMANDS, future)) { };
+        return new CreateTopicsResult(Map.of(RelayTopics.COMMANDS, future)) {};
     }
 
     /** A topic's configuration as a broker describes it: every entry with where its value comes from. */
     private static Config config(String name, String value, ConfigSource source) {
         List<ConfigEntry> entries = new ArrayList<>();
-        entries.add(new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "-1", ConfigSource.DYNAMIC_TOPIC_CONFIG, false, false,
-                List.of(), ConfigEntry.ConfigType.LONG, null));
+        entries.add(new ConfigEntry(
+                TopicConfig.RETENTION_MS_CONFIG,
+                "-1",
+                ConfigSource.DYNAMIC_TOPIC_CONFIG,
+                false,
+                false,
+                List.of(),
+                ConfigEntry.ConfigType.LONG,
+                null));
         entries.add(new ConfigEntry(name, value, source, false, false, List.of(), ConfigEntry.ConfigType.LONG, null));
         return new Config(entries);
     }

@@ -1,21 +1,5 @@
 package io.opsdb.relay.app.api;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.ResponseStatus;
-import org.springframework.web.bind.annotation.RestController;
-
-import tools.jackson.databind.JsonNode;
-
 import io.opsdb.relay.app.api.TransactionAccepted.AcceptedOperation;
 import io.opsdb.relay.app.api.TransactionRequest.OperationRequest;
 import io.opsdb.relay.app.record.EntityRecords;
@@ -26,6 +10,19 @@ import io.opsdb.relay.role.WriteKind;
 import io.opsdb.relay.role.WriteResult;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /api/transactions}: several operations applied atomically, in order: for example an obs
@@ -85,11 +82,19 @@ class AtomicTransactionController {
         }
         RecordWrites.throwIfInvalid(session);
         WriteResult result = writes.write(operations, WriteKind.CRITICAL);
-        return ResponseEntity.status(201).body(new TransactionAccepted(result.transactionId(), result.state().name(), labels, described));
+        return ResponseEntity.status(201)
+                .body(new TransactionAccepted(
+                        result.transactionId(), result.state().name(), labels, described));
     }
 
-    private Operation create(EntityTable table, OperationRequest requested, boolean badRef, String path,
-            RecordValidator.Session session, RecordValidator validator, Map<String, String> labels) {
+    private Operation create(
+            EntityTable table,
+            OperationRequest requested,
+            boolean badRef,
+            String path,
+            RecordValidator.Session session,
+            RecordValidator validator,
+            Map<String, String> labels) {
         if (requested.id() != null) {
             session.problem(path + "id", "is chosen by the server for a create; use ref to name the record");
         }
@@ -97,13 +102,14 @@ class AtomicTransactionController {
         if (requested.ref() != null && !badRef) {
             if (labels.containsKey(requested.ref())) {
                 session.problem(path + "ref", "is already used by an earlier operation");
-            }
-            else {
+            } else {
                 label = requested.ref();
             }
         }
-        Record values = validator.bind(requested.values(), EntityRecords.valuesOf(table.entity()), path + "values.", session);
-        Map<String, Object> columns = values == null ? Map.of() : validator.forCreate(values, path + "values.", session);
+        Record values =
+                validator.bind(requested.values(), EntityRecords.valuesOf(table.entity()), path + "values.", session);
+        Map<String, Object> columns =
+                values == null ? Map.of() : validator.forCreate(values, path + "values.", session);
         String id = RecordWrites.newId();
         session.created(label, table.entity(), id, columns);
         if (label != null) {
@@ -112,18 +118,28 @@ class AtomicTransactionController {
         return writes.create(table, id, columns);
     }
 
-    private static Operation update(EntityTable table, OperationRequest requested, String path, RecordValidator.Session session,
+    private static Operation update(
+            EntityTable table,
+            OperationRequest requested,
+            String path,
+            RecordValidator.Session session,
             RecordValidator validator) {
         String id = target(table, requested, path, session, validator);
-        Record values = validator.bind(requested.values(), EntityRecords.valuesOf(table.entity()), path + "values.", session);
+        Record values =
+                validator.bind(requested.values(), EntityRecords.valuesOf(table.entity()), path + "values.", session);
         if (values == null) {
             return null;
         }
-        Map<String, Object> columns = validator.forUpdate(values, sent(requested.values()), id, path + "values.", session);
+        Map<String, Object> columns =
+                validator.forUpdate(values, sent(requested.values()), id, path + "values.", session);
         return id == null ? null : RecordWrites.operation(OperationType.UPDATE, table, id, columns);
     }
 
-    private static Operation delete(EntityTable table, OperationRequest requested, String path, RecordValidator.Session session,
+    private static Operation delete(
+            EntityTable table,
+            OperationRequest requested,
+            String path,
+            RecordValidator.Session session,
             RecordValidator validator) {
         if (requested.values() != null) {
             session.problem(path + "values", "a delete takes no values");
@@ -142,7 +158,11 @@ class AtomicTransactionController {
     }
 
     /** The existing record an update or delete is about. */
-    private static String target(EntityTable table, OperationRequest requested, String path, RecordValidator.Session session,
+    private static String target(
+            EntityTable table,
+            OperationRequest requested,
+            String path,
+            RecordValidator.Session session,
             RecordValidator validator) {
         if (requested.id() == null) {
             session.problem(path + "id", "is required: the UUID or $label of the record");

@@ -1,12 +1,10 @@
 package io.opsdb.relay.app.api;
 
-import java.util.List;
-
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.Size;
-
 import io.opsdb.relay.app.record.RawDataFileValues;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Size;
+import java.util.List;
 
 /**
  * {@code POST /raw_data_files/bulk}: files created in one transaction, all or none. Each file is validated where it
@@ -16,5 +14,4 @@ import io.swagger.v3.oas.annotations.media.Schema;
 record BulkFilesRequest(
         @NotEmpty(message = "must be a non-empty array of files")
         @Size(max = RawDataController.MAX_BULK_FILES, message = "must have at most {max} files")
-        List<RawDataFileValues> files) {
-}
+        List<RawDataFileValues> files) {}

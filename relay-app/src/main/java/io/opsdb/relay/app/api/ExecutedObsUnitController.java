@@ -1,24 +1,5 @@
 package io.opsdb.relay.app.api;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.ResponseStatus;
-import org.springframework.web.bind.annotation.RestController;
-
 import io.opsdb.relay.app.read.EntityReader;
 import io.opsdb.relay.app.record.RecordValidator;
 import io.opsdb.relay.app.record.RecordWrites;
@@ -30,6 +11,23 @@ import io.opsdb.relay.entity.EntityTable;
 import io.opsdb.relay.role.WriteResult;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.OperationType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Executed observation units at a secondary site: starting and finishing one are critical writes,
@@ -39,8 +37,10 @@ import io.opsdb.relay.schema.OperationType;
 @RestController
 class ExecutedObsUnitController {
 
-    private static final EntityTable UNITS = EntityTable.of(EntityType.EXECUTED_OBS_UNIT).orElseThrow();
-    private static final Set<String> STATUSES = Set.copyOf(UNITS.column("status").orElseThrow().allowed());
+    private static final EntityTable UNITS =
+            EntityTable.of(EntityType.EXECUTED_OBS_UNIT).orElseThrow();
+    private static final Set<String> STATUSES =
+            Set.copyOf(UNITS.column("status").orElseThrow().allowed());
 
     private final RecordWrites records;
     private final EntityReader reader;
@@ -73,7 +73,8 @@ class ExecutedObsUnitController {
         if (!"running".equals(unit.get("status"))) {
             throw RequestProblem.conflict("Executed obs unit " + id + " is already " + unit.get("status") + ".");
         }
-        Instant end = request.endTime() != null ? request.endTime() : Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant end =
+                request.endTime() != null ? request.endTime() : Instant.now().truncatedTo(ChronoUnit.MICROS);
         if (end.isBefore(Instant.parse((String) unit.get("start_time")))) {
             throw RequestProblem.invalid("end_time", "must not be before start_time " + unit.get("start_time"));
         }
@@ -83,17 +84,22 @@ class ExecutedObsUnitController {
         if (sent.containsKey("notes")) {
             values.put("notes", sent.get("notes"));
         }
-        WriteResult tx = records.write(List.of(RecordWrites.operation(OperationType.UPDATE, UNITS, id.toLowerCase(), values)),
+        WriteResult tx = records.write(
+                List.of(RecordWrites.operation(OperationType.UPDATE, UNITS, id.toLowerCase(), values)),
                 RecordWrites.routing(UNITS));
         return ResponseEntity.status(201).body(WriteAccepted.of(tx, id.toLowerCase()));
     }
 
     /** Newest first; every filter is an exact match. */
     @GetMapping("/executed_obs_units")
-    List<ExecutedObsUnit> list(@RequestParam(required = false) String status, @RequestParam(required = false) String site,
-            @RequestParam(required = false) String instrument, @RequestParam(name = "obs_unit_id", required = false) String obsUnitId,
+    List<ExecutedObsUnit> list(
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String site,
+            @RequestParam(required = false) String instrument,
+            @RequestParam(name = "obs_unit_id", required = false) String obsUnitId,
             @RequestParam(name = "observing_program_id", required = false) String programId,
-            @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Integer offset) {
         Map<String, Object> query = new LinkedHashMap<>();
         putIfPresent(query, "status", status);
         putIfPresent(query, "site", site);
@@ -109,8 +115,11 @@ class ExecutedObsUnitController {
         if (programId != null) {
             filters.put("observing_program_id", programId.toLowerCase());
         }
-        return reader.list(EntityType.EXECUTED_OBS_UNIT, filters, "start_time", true, page.limit(), page.offset()).stream()
-                .map(row -> RecordComponents.construct(ExecutedObsUnit.class, row)).toList();
+        return reader
+                .list(EntityType.EXECUTED_OBS_UNIT, filters, "start_time", true, page.limit(), page.offset())
+                .stream()
+                .map(row -> RecordComponents.construct(ExecutedObsUnit.class, row))
+                .toList();
     }
 
     private static void putIfPresent(Map<String, Object> query, String name, String value) {

@@ -1,7 +1,6 @@
 package io.opsdb.relay.app.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import io.opsdb.relay.app.web.ColumnsOf;
 import io.opsdb.relay.schema.EntityType;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -13,5 +12,4 @@ record ObservingProgram(
         String id,
         String code,
         String title,
-        @JsonProperty("pi_name") String piName) {
-}
+        @JsonProperty("pi_name") String piName) {}

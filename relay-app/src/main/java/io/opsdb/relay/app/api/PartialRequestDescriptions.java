@@ -1,14 +1,12 @@
 package io.opsdb.relay.app.api;
 
+import io.opsdb.relay.app.record.EntityRecords;
+import io.swagger.v3.oas.models.media.Schema;
 import java.util.List;
 import java.util.Map;
-
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import io.opsdb.relay.app.record.EntityRecords;
-import io.swagger.v3.oas.models.media.Schema;
 
 /**
  * The requests that carry some of an entity's fields ({@link ObsUnitStart}, {@link FinishRequest},
@@ -19,8 +17,8 @@ import io.swagger.v3.oas.models.media.Schema;
 @Configuration(proxyBeanMethods = false)
 class PartialRequestDescriptions {
 
-    private static final List<Class<? extends Record>> PARTIAL = List.of(ObsUnitStart.class, FinishRequest.class,
-            FinalizeRequest.class);
+    private static final List<Class<? extends Record>> PARTIAL =
+            List.of(ObsUnitStart.class, FinishRequest.class, FinalizeRequest.class);
 
     @Bean
     OpenApiCustomizer fieldsWithTheirEntitysRules() {
@@ -29,8 +27,13 @@ class PartialRequestDescriptions {
             Map<String, Schema> schemas = openApi.getComponents().getSchemas();
             for (Class<? extends Record> request : PARTIAL) {
                 Schema<?> partial = schemas.get(request.getSimpleName());
-                Schema<?> whole = schemas.get(EntityRecords.valuesOf(EntityRecords.tableOf(request).entity()).getSimpleName());
-                if (partial == null || whole == null || partial.getProperties() == null || whole.getProperties() == null) {
+                Schema<?> whole = schemas.get(
+                        EntityRecords.valuesOf(EntityRecords.tableOf(request).entity())
+                                .getSimpleName());
+                if (partial == null
+                        || whole == null
+                        || partial.getProperties() == null
+                        || whole.getProperties() == null) {
                     continue;
                 }
                 partial.getProperties().forEach((name, property) -> {

@@ -1,20 +1,5 @@
 package io.opsdb.relay.app.api;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.ResponseStatus;
-import org.springframework.web.bind.annotation.RestController;
-
 import io.opsdb.relay.app.read.EntityReader;
 import io.opsdb.relay.app.record.RawDataFileValues;
 import io.opsdb.relay.app.record.RawDataPackageValues;
@@ -28,6 +13,19 @@ import io.opsdb.relay.role.WriteResult;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
 
 /** Raw data packages and their files: critical writes, read merged with what is in flight. */
 @RestController
@@ -35,8 +33,11 @@ class RawDataController {
 
     /** The most files one bulk request may create, all in one transaction. */
     static final int MAX_BULK_FILES = 10_000;
-    private static final EntityTable PACKAGES = EntityTable.of(EntityType.RAW_DATA_PACKAGE).orElseThrow();
-    private static final EntityTable FILES = EntityTable.of(EntityType.RAW_DATA_FILE).orElseThrow();
+
+    private static final EntityTable PACKAGES =
+            EntityTable.of(EntityType.RAW_DATA_PACKAGE).orElseThrow();
+    private static final EntityTable FILES =
+            EntityTable.of(EntityType.RAW_DATA_FILE).orElseThrow();
 
     private final RecordWrites writes;
     private final EntityReader reader;
@@ -54,8 +55,8 @@ class RawDataController {
 
     @ResponseStatus(HttpStatus.CREATED)
     @PutMapping("/raw_data_package/{id}/finalize")
-    ResponseEntity<WriteAccepted> finalizePackage(@PathVariable String id,
-            @RequestBody(required = false) FinalizeRequest body) {
+    ResponseEntity<WriteAccepted> finalizePackage(
+            @PathVariable String id, @RequestBody(required = false) FinalizeRequest body) {
         String packageId = uuid(id);
         FinalizeRequest request = body == null ? FinalizeRequest.NONE : body;
         RecordValidator.Session session = new RecordValidator.Session();
@@ -67,8 +68,9 @@ class RawDataController {
             throw RequestProblem.conflict("Raw data package " + id + " is already " + current.get("state") + ".");
         }
         String state = request.state() != null ? request.state() : FinalizeRequest.DEFAULT_STATE;
-        WriteResult result = writes.write(List.of(RecordWrites.operation(OperationType.UPDATE, PACKAGES, packageId,
-                Map.of("state", state))), RecordWrites.routing(PACKAGES));
+        WriteResult result = writes.write(
+                List.of(RecordWrites.operation(OperationType.UPDATE, PACKAGES, packageId, Map.of("state", state))),
+                RecordWrites.routing(PACKAGES));
         return ResponseEntity.status(201).body(WriteAccepted.of(result, packageId));
     }
 
@@ -77,8 +79,19 @@ class RawDataController {
         String packageId = uuid(id);
         Map<String, Object> pkg = new LinkedHashMap<>(reader.find(EntityType.RAW_DATA_PACKAGE, packageId)
                 .orElseThrow(() -> RequestProblem.notFound("raw data package " + id)));
-        pkg.put("files", reader.list(EntityType.RAW_DATA_FILE, Map.of("raw_data_package_id", packageId), "path", false,
-                MAX_BULK_FILES * 10, 0).stream().map(row -> RecordComponents.construct(RawDataFile.class, row)).toList());
+        pkg.put(
+                "files",
+                reader
+                        .list(
+                                EntityType.RAW_DATA_FILE,
+                                Map.of("raw_data_package_id", packageId),
+                                "path",
+                                false,
+                                MAX_BULK_FILES * 10,
+                                0)
+                        .stream()
+                        .map(row -> RecordComponents.construct(RawDataFile.class, row))
+                        .toList());
         return RecordComponents.construct(RawDataPackage.class, pkg);
     }
 
@@ -101,7 +114,8 @@ class RawDataController {
         List<Operation> operations = new ArrayList<>(files.size());
         List<String> ids = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++) {
-            RawDataFileValues file = files.get(i) != null ? files.get(i) : RecordComponents.construct(RawDataFileValues.class, Map.of());
+            RawDataFileValues file =
+                    files.get(i) != null ? files.get(i) : RecordComponents.construct(RawDataFileValues.class, Map.of());
             Map<String, Object> values = validator.forCreate(file, "files[" + i + "].", session);
             String id = RecordWrites.newId();
             ids.add(id);
@@ -109,7 +123,8 @@ class RawDataController {
         }
         RecordWrites.throwIfInvalid(session);
         WriteResult result = writes.write(operations, RecordWrites.routing(FILES));
-        return ResponseEntity.status(201).body(new BulkAccepted(result.transactionId(), result.state().name(), ids));
+        return ResponseEntity.status(201)
+                .body(new BulkAccepted(result.transactionId(), result.state().name(), ids));
     }
 
     @GetMapping("/raw_data_files/{id}")

@@ -1,7 +1,6 @@
 package io.opsdb.relay.app.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import io.opsdb.relay.app.web.ColumnsOf;
 import io.opsdb.relay.schema.EntityType;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -14,5 +13,4 @@ record RawDataFile(
         @JsonProperty("raw_data_package_id") String rawDataPackageId,
         String path,
         @JsonProperty("size_bytes") Long sizeBytes,
-        String checksum) {
-}
+        String checksum) {}

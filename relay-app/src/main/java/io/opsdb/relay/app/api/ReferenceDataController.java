@@ -1,8 +1,15 @@
 package io.opsdb.relay.app.api;
 
+import io.opsdb.relay.app.read.EntityReader;
+import io.opsdb.relay.app.record.ObservingProgramValues;
+import io.opsdb.relay.app.record.RecordWrites;
+import io.opsdb.relay.app.record.SourceValues;
+import io.opsdb.relay.app.web.Paging;
+import io.opsdb.relay.app.web.RecordComponents;
+import io.opsdb.relay.app.web.RequestProblem;
+import io.opsdb.relay.schema.EntityType;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,15 +19,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-
-import io.opsdb.relay.app.read.EntityReader;
-import io.opsdb.relay.app.record.ObservingProgramValues;
-import io.opsdb.relay.app.record.RecordWrites;
-import io.opsdb.relay.app.record.SourceValues;
-import io.opsdb.relay.app.web.Paging;
-import io.opsdb.relay.app.web.RecordComponents;
-import io.opsdb.relay.app.web.RequestProblem;
-import io.opsdb.relay.schema.EntityType;
 
 /**
  * Observing programs and sources: read everywhere, written at the main site. At a secondary a write is
@@ -38,10 +36,12 @@ class ReferenceDataController {
     }
 
     @GetMapping("/observing_programs")
-    List<ObservingProgram> programs(@RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
+    List<ObservingProgram> programs(
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
         Paging page = Paging.of(limit, offset);
         return reader.list(EntityType.OBSERVING_PROGRAM, Map.of(), "code", false, page.limit(), page.offset()).stream()
-                .map(row -> RecordComponents.construct(ObservingProgram.class, row)).toList();
+                .map(row -> RecordComponents.construct(ObservingProgram.class, row))
+                .toList();
     }
 
     @GetMapping("/observing_programs/{id}")
@@ -58,10 +58,12 @@ class ReferenceDataController {
     }
 
     @GetMapping("/sources")
-    List<Source> sources(@RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
+    List<Source> sources(
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) Integer offset) {
         Paging page = Paging.of(limit, offset);
         return reader.list(EntityType.SOURCE, Map.of(), "name", false, page.limit(), page.offset()).stream()
-                .map(row -> RecordComponents.construct(Source.class, row)).toList();
+                .map(row -> RecordComponents.construct(Source.class, row))
+                .toList();
     }
 
     @GetMapping("/sources/{id}")

@@ -1,7 +1,6 @@
 package io.opsdb.relay.app.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import io.opsdb.relay.app.web.ColumnsOf;
 import io.opsdb.relay.schema.EntityType;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -13,5 +12,4 @@ record Source(
         String id,
         String name,
         @JsonProperty("ra_deg") Double raDeg,
-        @JsonProperty("dec_deg") Double decDeg) {
-}
+        @JsonProperty("dec_deg") Double decDeg) {}

@@ -1,21 +1,20 @@
 package io.opsdb.relay.app.api;
 
-import java.net.URI;
-
-import org.springframework.http.ResponseEntity;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import io.opsdb.relay.app.record.RecordWrites;
 import io.opsdb.relay.role.WriteResult;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.net.URI;
+import org.springframework.http.ResponseEntity;
 
 /** The answer to a write of one record: its transaction and the record's id. */
 @Schema(description = "A write's transaction and the id of the record it writes.")
 record WriteAccepted(
         @JsonProperty("transaction_id") String transactionId,
         String id,
-        @Schema(description = "BUFFERED at a secondary's buffer, VISIBLE when written straight to the primary",
+
+        @Schema(
+                description = "BUFFERED at a secondary's buffer, VISIBLE when written straight to the primary",
                 allowableValues = {"BUFFERED", "APPLIED", "VISIBLE"})
         String state) {
 

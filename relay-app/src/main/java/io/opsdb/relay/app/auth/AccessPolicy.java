@@ -1,11 +1,9 @@
 package io.opsdb.relay.app.auth;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
-import jakarta.servlet.http.HttpServletRequest;
-
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -41,8 +39,7 @@ public final class AccessPolicy {
             rule(ANY_METHOD, "/api/transactions/{id}/retry", Permission.WRITE),
             rule(ANY_METHOD, "/api/transactions/{id}/discard", Permission.WRITE));
 
-    private AccessPolicy() {
-    }
+    private AccessPolicy() {}
 
     /**
      * What a request needs.

@@ -1,7 +1,6 @@
 package io.opsdb.relay.app.auth;
 
 import java.util.function.Supplier;
-
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.core.Authentication;
@@ -31,14 +30,16 @@ final class AccessPolicyAuthorizationManager implements AuthorizationManager<Req
     }
 
     @Override
-    public PolicyDecision authorize(Supplier<? extends Authentication> authentication,
-            RequestAuthorizationContext context) {
+    public PolicyDecision authorize(
+            Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) {
         Permission required = AccessPolicy.required(context.getRequest());
         if (required == Permission.PUBLIC) {
             return new PolicyDecision(AccessDecision.ALLOW, required, null);
         }
-        AuthenticatedPrincipal principal = authentication.get() instanceof ApiTokenAuthentication token
-                && token.isAuthenticated() ? token.getPrincipal() : null;
+        AuthenticatedPrincipal principal =
+                authentication.get() instanceof ApiTokenAuthentication token && token.isAuthenticated()
+                        ? token.getPrincipal()
+                        : null;
         return new PolicyDecision(AccessDecision.of(required, principal), required, principal);
     }
 }

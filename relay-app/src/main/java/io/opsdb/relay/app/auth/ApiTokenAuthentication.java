@@ -2,7 +2,6 @@ package io.opsdb.relay.app.auth;
 
 import java.util.Arrays;
 import java.util.List;
-
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -33,8 +32,10 @@ final class ApiTokenAuthentication extends AbstractAuthenticationToken {
 
     /** A checked token's holder; the token itself is not kept. */
     public static ApiTokenAuthentication authenticated(AuthenticatedPrincipal principal) {
-        List<GrantedAuthority> authorities = Arrays.stream(Permission.values()).filter(principal.role()::grants)
-                .<GrantedAuthority>map(permission -> new SimpleGrantedAuthority(permission.value())).toList();
+        List<GrantedAuthority> authorities = Arrays.stream(Permission.values())
+                .filter(principal.role()::grants)
+                .<GrantedAuthority>map(permission -> new SimpleGrantedAuthority(permission.value()))
+                .toList();
         return new ApiTokenAuthentication(null, principal, authorities);
     }
 

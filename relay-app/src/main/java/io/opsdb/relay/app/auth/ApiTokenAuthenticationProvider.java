@@ -10,7 +10,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -37,8 +36,7 @@ final class ApiTokenAuthenticationProvider implements AuthenticationProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiTokenAuthenticationProvider.class);
 
-    private record Remembered(AuthenticatedPrincipal principal, long expiresAtNanos) {
-    }
+    private record Remembered(AuthenticatedPrincipal principal, long expiresAtNanos) {}
 
     private final Function<String, Optional<AuthenticatedPrincipal>> activeTokensByHash;
     private final long ttlNanos;
@@ -53,7 +51,11 @@ final class ApiTokenAuthenticationProvider implements AuthenticationProvider {
      * @param activeTokensByHash who holds the unrevoked token with a given hash ({@link ApiTokenStore#findActive})
      */
     public ApiTokenAuthenticationProvider(Function<String, Optional<AuthenticatedPrincipal>> activeTokensByHash) {
-        this(activeTokensByHash, DEFAULT_TTL, DEFAULT_MAX_ENTRIES, System::nanoTime,
+        this(
+                activeTokensByHash,
+                DEFAULT_TTL,
+                DEFAULT_MAX_ENTRIES,
+                System::nanoTime,
                 Executors.newSingleThreadExecutor(task -> {
                     Thread thread = new Thread(task, "api-token-recheck");
                     thread.setDaemon(true);
@@ -61,8 +63,12 @@ final class ApiTokenAuthenticationProvider implements AuthenticationProvider {
                 }));
     }
 
-    ApiTokenAuthenticationProvider(Function<String, Optional<AuthenticatedPrincipal>> activeTokensByHash,
-            Duration ttl, int maxEntries, LongSupplier nanoTime, Executor rechecks) {
+    ApiTokenAuthenticationProvider(
+            Function<String, Optional<AuthenticatedPrincipal>> activeTokensByHash,
+            Duration ttl,
+            int maxEntries,
+            LongSupplier nanoTime,
+            Executor rechecks) {
         this.activeTokensByHash = activeTokensByHash;
         this.ttlNanos = ttl.toNanos();
         this.maxEntries = maxEntries;
@@ -94,11 +100,12 @@ final class ApiTokenAuthenticationProvider implements AuthenticationProvider {
         Optional<AuthenticatedPrincipal> principal;
         try {
             principal = activeTokensByHash.apply(hash);
-        }
-        catch (DataAccessException e) {
+        } catch (DataAccessException e) {
             if (databaseFailing.compareAndSet(false, true)) {
-                LOG.warn("Cannot check API tokens in this site's database ({}); tokens it confirmed before stay valid,"
-                        + " others get 503 until it answers", e.getMostSpecificCause().getMessage());
+                LOG.warn(
+                        "Cannot check API tokens in this site's database ({}); tokens it confirmed before stay valid,"
+                                + " others get 503 until it answers",
+                        e.getMostSpecificCause().getMessage());
             }
             // Revocations reach this site only through its database: while that cannot be asked, a token it
             // confirmed is as valid as the site can know. Refusing it would stop the telescope's critical
@@ -109,7 +116,8 @@ final class ApiTokenAuthenticationProvider implements AuthenticationProvider {
             throw new AuthenticationServiceException("API tokens cannot be checked in this site's database", e);
         }
         answered(hash, principal, now);
-        return ApiTokenAuthentication.authenticated(principal.orElseThrow(InvalidBearerTokenException::unknownOrRevoked));
+        return ApiTokenAuthentication.authenticated(
+                principal.orElseThrow(InvalidBearerTokenException::unknownOrRevoked));
     }
 
     /** The database answered for {@code hash}: remember a valid token, forget a revoked or unknown one. */
@@ -119,8 +127,7 @@ final class ApiTokenAuthenticationProvider implements AuthenticationProvider {
         }
         if (principal.isEmpty()) {
             remembered.remove(hash);
-        }
-        else {
+        } else {
             remember(hash, new Remembered(principal.get(), now + ttlNanos), now);
         }
     }
@@ -133,16 +140,13 @@ final class ApiTokenAuthenticationProvider implements AuthenticationProvider {
             rechecks.execute(() -> {
                 try {
                     answered(hash, activeTokensByHash.apply(hash), nanoTime.getAsLong());
-                }
-                catch (DataAccessException e) {
+                } catch (DataAccessException e) {
                     // Still down: asked again by a later request.
-                }
-                finally {
+                } finally {
                     rechecking.set(false);
                 }
             });
-        }
-        catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             rechecking.set(false);
         }
     }

@@ -1,12 +1,15 @@
 package io.opsdb.relay.app.auth;
 
+import io.opsdb.relay.app.web.RequestFields;
+import io.opsdb.relay.app.web.RequestProblem;
+import io.opsdb.relay.site.SiteConfiguration;
+import io.opsdb.relay.site.spring.SiteBeans;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -18,11 +21,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-
-import io.opsdb.relay.app.web.RequestFields;
-import io.opsdb.relay.app.web.RequestProblem;
-import io.opsdb.relay.site.SiteConfiguration;
-import io.opsdb.relay.site.spring.SiteBeans;
 
 /**
  * API token management, at the main site only (tokens are written to the primary and reach the secondaries
@@ -57,7 +55,8 @@ class ApiTokenController {
         }
         fields.throwIfInvalid();
 
-        ApiTokenStore.IssuedToken issued = tokens.issue(username, Role.fromValue(role).orElseThrow());
+        ApiTokenStore.IssuedToken issued =
+                tokens.issue(username, Role.fromValue(role).orElseThrow());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", issued.id().toString());
         answer.put("token", issued.token());
@@ -65,13 +64,16 @@ class ApiTokenController {
         answer.put("role", issued.role().value());
         answer.put("created_at", issued.createdAt().toString());
         // The token is in this answer only: no cache may keep it.
-        return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore()).body(answer);
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .cacheControl(CacheControl.noStore())
+                .body(answer);
     }
 
     @GetMapping("/api/tokens")
     Map<String, Object> list() {
         requireMainSite();
-        List<Map<String, Object>> listed = tokens.list().stream().map(ApiTokenController::view).toList();
+        List<Map<String, Object>> listed =
+                tokens.list().stream().map(ApiTokenController::view).toList();
         return Map.of("tokens", listed);
     }
 

@@ -7,7 +7,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -28,8 +27,7 @@ public class ApiTokenStore {
     }
 
     /** A stored token as it may be shown: no token, no hash. */
-    public record StoredToken(UUID id, String username, Role role, Instant createdAt, Instant revokedAt) {
-    }
+    public record StoredToken(UUID id, String username, Role role, Instant createdAt, Instant revokedAt) {}
 
     /** What revoking a token did. */
     public enum Revocation {
@@ -53,7 +51,8 @@ public class ApiTokenStore {
         UUID id = UUID.randomUUID();
         // One statement, so one transaction: the user exists exactly when its token does. DO UPDATE rather than
         // DO NOTHING, so that RETURNING gives the id of an existing user too.
-        Instant createdAt = jdbc.queryForObject("""
+        Instant createdAt = jdbc.queryForObject(
+                """
                 WITH app_user_row AS (
                     INSERT INTO app_user (id, username) VALUES (?, ?)
                     ON CONFLICT (username) DO UPDATE SET username = EXCLUDED.username
@@ -62,27 +61,37 @@ public class ApiTokenStore {
                 SELECT ?, app_user_row.id, ?, ? FROM app_user_row
                 RETURNING created_at""",
                 (rs, row) -> instant(rs, "created_at"),
-                UUID.randomUUID(), username, id, ApiTokens.hash(token), role.value());
+                UUID.randomUUID(),
+                username,
+                id,
+                ApiTokens.hash(token),
+                role.value());
         return new IssuedToken(id, token, username, role, createdAt);
     }
 
     /** Who holds the token with this hash, unless there is none or it was revoked. */
     public Optional<AuthenticatedPrincipal> findActive(String tokenHash) {
-        return jdbc.query("""
+        return jdbc
+                .query("""
                 SELECT u.username, t.role FROM api_token t JOIN app_user u ON u.id = t.user_id
-                WHERE t.token_hash = ? AND t.revoked_at IS NULL""",
-                (rs, row) -> new AuthenticatedPrincipal(rs.getString("username"), role(rs)),
-                tokenHash).stream().findFirst();
+                WHERE t.token_hash = ? AND t.revoked_at IS NULL""", (rs, row) -> new AuthenticatedPrincipal(rs.getString("username"), role(rs)), tokenHash)
+                .stream()
+                .findFirst();
     }
 
     /** Every token, revoked ones included, oldest first. */
     public List<StoredToken> list() {
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 SELECT t.id, u.username, t.role, t.created_at, t.revoked_at
                 FROM api_token t JOIN app_user u ON u.id = t.user_id
                 ORDER BY t.created_at, t.id""",
-                (rs, row) -> new StoredToken(rs.getObject("id", UUID.class), rs.getString("username"), role(rs),
-                        instant(rs, "created_at"), instant(rs, "revoked_at")));
+                (rs, row) -> new StoredToken(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("username"),
+                        role(rs),
+                        instant(rs, "created_at"),
+                        instant(rs, "revoked_at")));
     }
 
     /** Revokes a token from now on; revoking it again changes nothing. */
@@ -97,7 +106,8 @@ public class ApiTokenStore {
     private static Role role(ResultSet rs) throws SQLException {
         String value = rs.getString("role");
         // The table's CHECK constraint admits only these values.
-        return Role.fromValue(value).orElseThrow(() -> new IllegalStateException("unknown role in api_token: " + value));
+        return Role.fromValue(value)
+                .orElseThrow(() -> new IllegalStateException("unknown role in api_token: " + value));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

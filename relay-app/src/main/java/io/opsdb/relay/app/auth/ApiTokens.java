@@ -25,8 +25,7 @@ public final class ApiTokens {
     private static final Pattern FORMAT = Pattern.compile(Pattern.quote(PREFIX) + "[A-Za-z0-9_-]{43}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ApiTokens() {
-    }
+    private ApiTokens() {}
 
     /** A new token; show it once, store only its {@link #hash(String)}. */
     public static String generate() {
@@ -40,8 +39,7 @@ public final class ApiTokens {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
-        }
-        catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }

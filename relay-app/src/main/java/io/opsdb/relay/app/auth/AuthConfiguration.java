@@ -1,11 +1,10 @@
 package io.opsdb.relay.app.auth;
 
+import io.opsdb.relay.site.spring.SiteBeans;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import io.opsdb.relay.site.spring.SiteBeans;
 
 /**
  * API tokens are checked against this site's own database; the HTTP side of authentication and authorisation

@@ -1,9 +1,8 @@
 package io.opsdb.relay.app.auth;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Objects;
 import java.util.Optional;
-
-import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Who made a request, as its API token says: the principal of its {@link ApiTokenAuthentication}, e.g. to
@@ -26,6 +25,7 @@ public record AuthenticatedPrincipal(String username, Role role) {
      */
     public static Optional<AuthenticatedPrincipal> of(HttpServletRequest request) {
         return request.getUserPrincipal() instanceof ApiTokenAuthentication token && token.isAuthenticated()
-                ? Optional.of(token.getPrincipal()) : Optional.empty();
+                ? Optional.of(token.getPrincipal())
+                : Optional.empty();
     }
 }

@@ -1,9 +1,7 @@
 package io.opsdb.relay.app.auth;
 
-import java.util.Locale;
-
 import jakarta.servlet.http.HttpServletRequest;
-
+import java.util.Locale;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.web.authentication.AuthenticationConverter;
 
@@ -25,7 +23,10 @@ final class BearerTokenConverter implements AuthenticationConverter {
         }
         // The scheme is case-insensitive (RFC 9110, 11.1).
         if (authorization.length() <= SCHEME.length()
-                || !authorization.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+                || !authorization
+                        .substring(0, SCHEME.length())
+                        .toLowerCase(Locale.ROOT)
+                        .equals(SCHEME)) {
             throw InvalidBearerTokenException.malformed();
         }
         String token = authorization.substring(SCHEME.length()).trim();

@@ -1,5 +1,8 @@
 package io.opsdb.relay.app.auth;
 
+import io.opsdb.relay.site.Database;
+import io.opsdb.relay.site.InvalidSiteConfigurationException;
+import io.opsdb.relay.site.SiteConfiguration;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -9,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.function.Function;
-
 import org.springframework.boot.env.PropertiesPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -17,10 +19,6 @@ import org.springframework.core.io.FileSystemResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-
-import io.opsdb.relay.site.Database;
-import io.opsdb.relay.site.InvalidSiteConfigurationException;
-import io.opsdb.relay.site.SiteConfiguration;
 
 /**
  * {@code java -jar relay-app-exec.jar create-token --username NAME --role ROLE}: issues an API token in the main
@@ -39,8 +37,7 @@ public final class CreateTokenCommand {
     private static final String UNDEFINED_TABLE = "42P01";
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
 
-    private CreateTokenCommand() {
-    }
+    private CreateTokenCommand() {}
 
     /** From {@code main}: runs the command with the process's settings and returns its exit code. */
     public static int run(String[] args) {
@@ -49,8 +46,7 @@ public final class CreateTokenCommand {
         Function<String, String> settings;
         try {
             settings = processSettings();
-        }
-        catch (IllegalStateException e) {
+        } catch (IllegalStateException e) {
             System.err.println(NAME + ": " + e.getMessage());
             return 1;
         }
@@ -70,17 +66,14 @@ public final class CreateTokenCommand {
             String value;
             if (equals >= 0) {
                 value = arg.substring(equals + 1);
-            }
-            else if (i + 1 < args.length) {
+            } else if (i + 1 < args.length) {
                 value = args[++i];
-            }
-            else {
+            } else {
                 return usage(err, "option " + option + " needs a value");
             }
             if (option.equals("--username")) {
                 username = value;
-            }
-            else {
+            } else {
                 roleName = value;
             }
         }
@@ -95,8 +88,7 @@ public final class CreateTokenCommand {
         Database main;
         try {
             main = SiteConfiguration.load(settings).mainDb();
-        }
-        catch (InvalidSiteConfigurationException e) {
+        } catch (InvalidSiteConfigurationException e) {
             err.println(NAME + ": invalid site settings: " + String.join("; ", e.problems()));
             return 1;
         }
@@ -105,17 +97,14 @@ public final class CreateTokenCommand {
             out.println(store.issue(username, role).token());
             out.flush();
             return 0;
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             err.println(NAME + ": cannot connect to the main database " + main + ": " + oneLine(e.getMessage()));
             return 1;
-        }
-        catch (DataAccessException e) {
+        } catch (DataAccessException e) {
             if (e.getMostSpecificCause() instanceof SQLException sql && UNDEFINED_TABLE.equals(sql.getSQLState())) {
                 err.println(NAME + ": the main database " + main + " has no api_token table yet: start the main site"
                         + " once, so that its migrations run");
-            }
-            else {
+            } else {
                 err.println(NAME + ": cannot store the token in the main database " + main + ": "
                         + oneLine(e.getMostSpecificCause().getMessage()));
             }
@@ -143,12 +132,11 @@ public final class CreateTokenCommand {
         Path dotEnv = Path.of(".env");
         if (Files.isRegularFile(dotEnv)) {
             try {
-                for (PropertySource<?> source : new PropertiesPropertySourceLoader()
-                        .load(".env", new FileSystemResource(dotEnv))) {
+                for (PropertySource<?> source :
+                        new PropertiesPropertySourceLoader().load(".env", new FileSystemResource(dotEnv))) {
                     environment.getPropertySources().addLast(source);
                 }
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException("cannot read " + dotEnv.toAbsolutePath() + ": " + e.getMessage(), e);
             }
         }

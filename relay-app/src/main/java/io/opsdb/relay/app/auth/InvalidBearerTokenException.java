@@ -17,14 +17,18 @@ final class InvalidBearerTokenException extends BadCredentialsException {
 
     /** An Authorization header that is not {@code Bearer} followed by a token of our form. */
     static InvalidBearerTokenException malformed() {
-        return new InvalidBearerTokenException("invalid_request", "The Authorization header is not 'Bearer' followed by"
-                + " an API token of the form " + ApiTokens.PREFIX + "<43 characters>.");
+        return new InvalidBearerTokenException(
+                "invalid_request",
+                "The Authorization header is not 'Bearer' followed by" + " an API token of the form " + ApiTokens.PREFIX
+                        + "<43 characters>.");
     }
 
     /** A token of our form that this site's database does not know, or knows as revoked. */
     static InvalidBearerTokenException unknownOrRevoked() {
-        return new InvalidBearerTokenException("invalid_token", "The API token is unknown or revoked at this site. A"
-                + " token issued at the main site is valid at a secondary once its replica has it.");
+        return new InvalidBearerTokenException(
+                "invalid_token",
+                "The API token is unknown or revoked at this site. A"
+                        + " token issued at the main site is valid at a secondary once its replica has it.");
     }
 
     /** {@code invalid_request} or {@code invalid_token}. */

@@ -4,7 +4,6 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
-
 import org.springdoc.core.customizers.GlobalOpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,19 +27,24 @@ class OpenApiSecurityConfiguration {
         if (api.getComponents() == null) {
             api.setComponents(new Components());
         }
-        api.getComponents().addSecuritySchemes(SCHEME, new SecurityScheme()
-                .type(SecurityScheme.Type.HTTP)
-                .scheme("bearer")
-                .description("An API token (" + ApiTokens.PREFIX + "...), issued by POST /api/tokens or the"
-                        + " create-token command; its role decides what it allows."));
+        api.getComponents()
+                .addSecuritySchemes(
+                        SCHEME,
+                        new SecurityScheme()
+                                .type(SecurityScheme.Type.HTTP)
+                                .scheme("bearer")
+                                .description(
+                                        "An API token (" + ApiTokens.PREFIX + "...), issued by POST /api/tokens or the"
+                                                + " create-token command; its role decides what it allows."));
         if (api.getPaths() == null) {
             return;
         }
         // Path templates such as /executed_obs_units/{id} match AccessPolicy's rules as the paths they stand for.
-        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
-            if (AccessPolicy.required(method.name(), path) != Permission.PUBLIC) {
-                operation.addSecurityItem(new SecurityRequirement().addList(SCHEME));
-            }
-        }));
+        api.getPaths()
+                .forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+                    if (AccessPolicy.required(method.name(), path) != Permission.PUBLIC) {
+                        operation.addSecurityItem(new SecurityRequirement().addList(SCHEME));
+                    }
+                }));
     }
 }

@@ -1,7 +1,6 @@
 package io.opsdb.relay.app.auth;
 
 import jakarta.servlet.DispatcherType;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.ProviderManager;
@@ -28,19 +27,20 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, ApiTokenAuthenticationProvider tokens) {
-        AuthenticationFilter bearerTokens = new AuthenticationFilter(new ProviderManager(tokens), new BearerTokenConverter());
+        AuthenticationFilter bearerTokens =
+                new AuthenticationFilter(new ProviderManager(tokens), new BearerTokenConverter());
         bearerTokens.setRequestMatcher(request -> AccessPolicy.required(request) != Permission.PUBLIC);
         // The request goes on (the default handler would redirect to a saved request).
-        bearerTokens.setSuccessHandler((request, response, authentication) -> { });
+        bearerTokens.setSuccessHandler((request, response, authentication) -> {});
         bearerTokens.setFailureHandler(SecurityRefusals::unauthenticated);
-        return http
-                .addFilterBefore(bearerTokens, AnonymousAuthenticationFilter.class)
+        return http.addFilterBefore(bearerTokens, AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         // Re-dispatches of a request authorised on its way in: its error page, its async result.
-                        .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
-                        .anyRequest().access(new AccessPolicyAuthorizationManager()))
-                .exceptionHandling(refusals -> refusals
-                        .authenticationEntryPoint(SecurityRefusals::unauthenticated)
+                        .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC)
+                        .permitAll()
+                        .anyRequest()
+                        .access(new AccessPolicyAuthorizationManager()))
+                .exceptionHandling(refusals -> refusals.authenticationEntryPoint(SecurityRefusals::unauthenticated)
                         .accessDeniedHandler(SecurityRefusals::forbidden))
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(AbstractHttpConfigurer::disable)

@@ -1,14 +1,13 @@
 package io.opsdb.relay.app.auth;
 
+import io.opsdb.relay.app.auth.AccessPolicyAuthorizationManager.PolicyDecision;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -17,10 +16,7 @@ import org.springframework.security.authentication.AuthenticationServiceExceptio
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.firewall.RequestRejectedException;
-
 import tools.jackson.databind.json.JsonMapper;
-
-import io.opsdb.relay.app.auth.AccessPolicyAuthorizationManager.PolicyDecision;
 
 /**
  * How the security chain refuses a request, as {@code application/problem+json} in the shape of Spring's
@@ -35,25 +31,29 @@ final class SecurityRefusals {
     private static final String REALM = "ops-db-relay";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private SecurityRefusals() {
-    }
+    private SecurityRefusals() {}
 
     /**
      * No usable credentials: as the {@code AuthenticationEntryPoint} (no token where one is needed) and as the
      * bearer filter's {@code AuthenticationFailureHandler} (a token refused, or the database not answering).
      */
-    static void unauthenticated(HttpServletRequest request, HttpServletResponse response,
-            AuthenticationException failure) throws IOException {
+    static void unauthenticated(
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
+            throws IOException {
         if (failure instanceof InvalidBearerTokenException invalid) {
             challenge(request, response, invalid.errorCode(), invalid.getMessage());
-        }
-        else if (failure instanceof AuthenticationServiceException) {
+        } else if (failure instanceof AuthenticationServiceException) {
             response.setHeader(HttpHeaders.RETRY_AFTER, "5");
-            write(request, response, HttpStatus.SERVICE_UNAVAILABLE,
+            write(
+                    request,
+                    response,
+                    HttpStatus.SERVICE_UNAVAILABLE,
                     "The API token cannot be checked: this site's database does not answer. Try again shortly.");
-        }
-        else {
-            challenge(request, response, null,
+        } else {
+            challenge(
+                    request,
+                    response,
+                    null,
                     "This request needs an API token: send 'Authorization: Bearer " + ApiTokens.PREFIX + "...'.");
         }
     }
@@ -61,7 +61,8 @@ final class SecurityRefusals {
     /** A valid token whose role lacks the permission: as the {@code AccessDeniedHandler}. */
     static void forbidden(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
             throws IOException {
-        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + REALM + "\", error=\"insufficient_scope\"");
+        response.setHeader(
+                HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + REALM + "\", error=\"insufficient_scope\"");
         String detail = "This request is not allowed with this API token.";
         if (denied instanceof AuthorizationDeniedException authorization
                 && authorization.getAuthorizationResult() instanceof PolicyDecision decision
@@ -79,21 +80,27 @@ final class SecurityRefusals {
     static void rejected(HttpServletRequest request, HttpServletResponse response, RequestRejectedException rejected)
             throws IOException {
         // Not the exception's message: it may quote a header's value, and that header may carry a token.
-        write(request, response, HttpStatus.BAD_REQUEST, "The request path is not in canonical form: no empty, '.' or"
-                + " '..' segments, no ';' and no encoded '/', '\\', '.' or '%'; or the request has a method, header or"
-                + " parameter with characters that are not allowed.");
+        write(
+                request,
+                response,
+                HttpStatus.BAD_REQUEST,
+                "The request path is not in canonical form: no empty, '.' or"
+                        + " '..' segments, no ';' and no encoded '/', '\\', '.' or '%'; or the request has a method, header or"
+                        + " parameter with characters that are not allowed.");
     }
 
-    private static void challenge(HttpServletRequest request, HttpServletResponse response, String error,
-            String detail) throws IOException {
+    private static void challenge(HttpServletRequest request, HttpServletResponse response, String error, String detail)
+            throws IOException {
         // RFC 6750, 3: no error code when the request carried no credentials at all.
-        response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
+        response.setHeader(
+                HttpHeaders.WWW_AUTHENTICATE,
                 "Bearer realm=\"" + REALM + "\"" + (error == null ? "" : ", error=\"" + error + "\""));
         write(request, response, HttpStatus.UNAUTHORIZED, detail);
     }
 
-    private static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
-            String detail) throws IOException {
+    private static void write(
+            HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+            throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", status.getReasonPhrase());
@@ -107,7 +114,9 @@ final class SecurityRefusals {
     }
 
     private static String rolesGranting(Permission permission) {
-        return Arrays.stream(Role.values()).filter(role -> role.grants(permission)).map(Role::value)
+        return Arrays.stream(Role.values())
+                .filter(role -> role.grants(permission))
+                .map(Role::value)
                 .collect(Collectors.joining(", "));
     }
 }

@@ -1,12 +1,11 @@
 package io.opsdb.relay.app.idempotency;
 
+import io.opsdb.relay.role.SiteRole;
+import io.opsdb.relay.site.SiteConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import io.opsdb.relay.role.SiteRole;
-import io.opsdb.relay.site.SiteConfiguration;
 
 /** Idempotency-Keys on writes, at both site types; the site's role keeps them ({@link SiteRole#idempotencyRecords()}). */
 @Configuration(proxyBeanMethods = false)

@@ -1,5 +1,16 @@
 package io.opsdb.relay.app.idempotency;
 
+import io.opsdb.relay.app.auth.AuthenticatedPrincipal;
+import io.opsdb.relay.role.IdempotencyRecords;
+import io.opsdb.relay.role.KeyRecord;
+import io.opsdb.relay.site.SiteConfiguration;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -16,20 +26,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
-
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
-import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
-
-import io.opsdb.relay.app.auth.AuthenticatedPrincipal;
-import io.opsdb.relay.role.IdempotencyRecords;
-import io.opsdb.relay.role.KeyRecord;
-import io.opsdb.relay.site.SiteConfiguration;
 
 /**
  * Writes with an {@value IdempotencyKey#HEADER} header are done once per key (I10). The key's scope is the
@@ -48,11 +45,18 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
     /** Paths whose writes take a key: every record write and {@code /api/transactions} (with retry and discard). */
-    private static final List<String> WRITE_PATHS = List.of("/executed_obs_units", "/raw_data_package", "/raw_data_files",
-            "/observing_programs", "/sources", "/api/transactions");
+    private static final List<String> WRITE_PATHS = List.of(
+            "/executed_obs_units",
+            "/raw_data_package",
+            "/raw_data_files",
+            "/observing_programs",
+            "/sources",
+            "/api/transactions");
+
     private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH");
     /** Longer than any write takes (the producer's own timeout is 15 s), so a duplicate waits for the first's answer. */
     private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(60);
+
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeyFilter.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -68,7 +72,8 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return request.getHeader(IdempotencyKey.HEADER) == null || !WRITE_METHODS.contains(request.getMethod())
+        return request.getHeader(IdempotencyKey.HEADER) == null
+                || !WRITE_METHODS.contains(request.getMethod())
                 || WRITE_PATHS.stream().noneMatch(write -> path.equals(write) || path.startsWith(write + "/"));
     }
 
@@ -84,36 +89,49 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
         IdempotencyKey key;
         try {
             key = IdempotencyKey.of(request.getHeader(IdempotencyKey.HEADER));
-        }
-        catch (IllegalArgumentException e) {
-            problem(response, HttpStatus.BAD_REQUEST, "The request has an invalid header.",
+        } catch (IllegalArgumentException e) {
+            problem(
+                    response,
+                    HttpStatus.BAD_REQUEST,
+                    "The request has an invalid header.",
                     List.of(new FieldProblem(IdempotencyKey.HEADER, e.getMessage())));
             return;
         }
         byte[] body = request.getInputStream().readAllBytes();
-        IdempotentRequest idempotent = IdempotentRequest.of(principal.get().username(), request.getMethod(),
-                request.getRequestURI(), key, body);
+        IdempotentRequest idempotent = IdempotentRequest.of(
+                principal.get().username(), request.getMethod(), request.getRequestURI(), key, body);
         String transactionId = idempotent.transactionId(site.siteName());
         Optional<KeyLocks.Held> held;
         try {
             held = locks.lock(transactionId, LOCK_TIMEOUT);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            problem(response, HttpStatus.SERVICE_UNAVAILABLE, "Interrupted while waiting for an earlier request with "
-                    + "this Idempotency-Key; nothing was written. Retry with the same key.", List.of());
+            problem(
+                    response,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "Interrupted while waiting for an earlier request with "
+                            + "this Idempotency-Key; nothing was written. Retry with the same key.",
+                    List.of());
             return;
         }
         if (held.isEmpty()) {
-            problem(response, HttpStatus.CONFLICT, "An earlier request with this Idempotency-Key is still being "
-                    + "written. Retry with the same key later.", List.of());
+            problem(
+                    response,
+                    HttpStatus.CONFLICT,
+                    "An earlier request with this Idempotency-Key is still being "
+                            + "written. Retry with the same key later.",
+                    List.of());
             return;
         }
         try (KeyLocks.Held lock = held.get()) {
             Optional<KeyRecord> known = records.find(transactionId);
             if (known.isPresent() && !known.get().requestHash().equals(idempotent.requestHash())) {
-                problem(response, HttpStatus.UNPROCESSABLE_ENTITY, "This Idempotency-Key was used for another request "
-                        + "(a different body): use a new key for a new write.", List.of());
+                problem(
+                        response,
+                        HttpStatus.UNPROCESSABLE_ENTITY,
+                        "This Idempotency-Key was used for another request "
+                                + "(a different body): use a new key for a new write.",
+                        List.of());
                 return;
             }
             if (known.isPresent() && known.get().answer() != null) {
@@ -127,20 +145,27 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
                 remember(transactionId, idempotent, answer);
             }
             answer.copyBodyToResponse();
-        }
-        catch (DataAccessException e) {
+        } catch (DataAccessException e) {
             LOG.warn("Idempotency-Key records unreachable: {}", e.getMessage());
-            problem(response, HttpStatus.SERVICE_UNAVAILABLE, "The database that keeps Idempotency-Keys is unreachable; "
-                    + "nothing was written. Retry with the same key later.", List.of());
+            problem(
+                    response,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "The database that keeps Idempotency-Keys is unreachable; "
+                            + "nothing was written. Retry with the same key later.",
+                    List.of());
         }
     }
 
     private void remember(String transactionId, IdempotentRequest request, ContentCachingResponseWrapper answer) {
         try {
-            records.answered(transactionId, request.toClientRequest(), new KeyRecord.FirstAnswer(answer.getStatus(),
-                    answer.getHeader(HttpHeaders.LOCATION), answer.getContentAsByteArray()));
-        }
-        catch (RuntimeException e) {
+            records.answered(
+                    transactionId,
+                    request.toClientRequest(),
+                    new KeyRecord.FirstAnswer(
+                            answer.getStatus(),
+                            answer.getHeader(HttpHeaders.LOCATION),
+                            answer.getContentAsByteArray()));
+        } catch (RuntimeException e) {
             // The write is done and answered; a retry without the kept answer still finds its transaction by id and
             // is answered from it (the role's write), so this costs only the replay of the very first answer.
             LOG.warn("First answer of transaction {} not kept: {}", transactionId, e.getMessage());
@@ -158,19 +183,18 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
     }
 
     /** As {@code RequestProblem.FieldError} renders in a problem's {@code errors}. */
-    private record FieldProblem(String field, String message) {
-    }
+    private record FieldProblem(String field, String message) {}
 
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    private record Problem(String type, String title, int status, String detail, List<FieldProblem> errors) {
-    }
+    private record Problem(String type, String title, int status, String detail, List<FieldProblem> errors) {}
 
-    private static void problem(HttpServletResponse response, HttpStatus status, String detail, List<FieldProblem> errors)
+    private static void problem(
+            HttpServletResponse response, HttpStatus status, String detail, List<FieldProblem> errors)
             throws IOException {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        byte[] body = JSON.writeValueAsBytes(new Problem("about:blank", status.getReasonPhrase(), status.value(), detail,
-                errors.isEmpty() ? null : errors));
+        byte[] body = JSON.writeValueAsBytes(new Problem(
+                "about:blank", status.getReasonPhrase(), status.value(), detail, errors.isEmpty() ? null : errors));
         response.getOutputStream().write(body);
     }
 

@@ -1,5 +1,6 @@
 package io.opsdb.relay.app.idempotency;
 
+import io.opsdb.relay.schema.ClientRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,11 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
-
-import io.opsdb.relay.schema.ClientRequest;
 
 /**
  * A write that came with an {@link IdempotencyKey}: who sent it, where, under which key, and a digest of what it
@@ -62,8 +60,7 @@ public record IdempotentRequest(String principal, String method, String path, Id
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
         sha256.update((method + SEPARATOR + path + SEPARATOR).getBytes(StandardCharsets.UTF_8));
@@ -73,8 +70,13 @@ public record IdempotentRequest(String principal, String method, String path, Id
 
     /** As carried by the command ({@code WriteCommand.clientRequest}). */
     public ClientRequest toClientRequest() {
-        return ClientRequest.newBuilder().setPrincipal(principal).setMethod(method).setPath(path)
-                .setIdempotencyKey(key.asString()).setRequestHash(requestHash).build();
+        return ClientRequest.newBuilder()
+                .setPrincipal(principal)
+                .setMethod(method)
+                .setPath(path)
+                .setIdempotencyKey(key.asString())
+                .setRequestHash(requestHash)
+                .build();
     }
 
     private static byte[] canonical(byte[] body) {
@@ -83,8 +85,7 @@ public record IdempotentRequest(String principal, String method, String path, Id
         }
         try {
             return JSON.writeValueAsBytes(sorted(JSON.readValue(body, Object.class)));
-        }
-        catch (JacksonException notJson) {
+        } catch (JacksonException notJson) {
             return body;
         }
     }
@@ -102,7 +103,8 @@ public record IdempotentRequest(String principal, String method, String path, Id
     }
 
     private static String nameUuid(String... parts) {
-        return UUID.nameUUIDFromBytes(String.join(String.valueOf(SEPARATOR), parts).getBytes(StandardCharsets.UTF_8))
+        return UUID.nameUUIDFromBytes(
+                        String.join(String.valueOf(SEPARATOR), parts).getBytes(StandardCharsets.UTF_8))
                 .toString();
     }
 }

@@ -2,7 +2,6 @@ package io.opsdb.relay.app.idempotency;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 
@@ -27,8 +26,10 @@ public final class IdempotentWrite {
     /** The write with an Idempotency-Key this thread serves; empty outside a request or without a key. */
     public static Optional<IdempotentWrite> current() {
         RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-        return attributes == null ? Optional.empty()
-                : Optional.ofNullable((IdempotentWrite) attributes.getAttribute(REQUEST_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST));
+        return attributes == null
+                ? Optional.empty()
+                : Optional.ofNullable(
+                        (IdempotentWrite) attributes.getAttribute(REQUEST_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST));
     }
 
     public IdempotentRequest request() {

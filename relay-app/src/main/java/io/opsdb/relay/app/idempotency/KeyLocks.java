@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One lock per key in use, so two requests with the same key are served one after the other (the second then
@@ -38,8 +38,7 @@ final class KeyLocks {
         boolean locked = false;
         try {
             locked = entry.lock.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        finally {
+        } finally {
             if (!locked) {
                 release(key);
             }

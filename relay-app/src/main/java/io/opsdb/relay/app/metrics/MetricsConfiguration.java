@@ -1,11 +1,10 @@
 package io.opsdb.relay.app.metrics;
 
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import io.opsdb.relay.app.site.SiteStatus;
 import io.opsdb.relay.role.SiteRole;
 import io.opsdb.relay.site.SiteConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The relay's meters, and where their counts come from: the site's role, which tells of the transactions it

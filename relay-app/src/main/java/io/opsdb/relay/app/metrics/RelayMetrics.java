@@ -1,16 +1,14 @@
 package io.opsdb.relay.app.metrics;
 
-import java.time.Duration;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-
 import io.opsdb.relay.app.site.SiteStatus;
 import io.opsdb.relay.role.TransactionEvents;
 import io.opsdb.relay.site.SiteConfiguration;
+import java.time.Duration;
 
 /**
  * The relay's own meters, as Prometheus names them at {@code /actuator/prometheus}:
@@ -45,6 +43,7 @@ public class RelayMetrics implements MeterBinder, TransactionEvents {
 
     /** Histogram range: a local apply takes milliseconds; past an hour a WAN outage is the story, not the bucket. */
     private static final Duration LATENCY_MIN = Duration.ofMillis(5);
+
     private static final Duration LATENCY_MAX = Duration.ofHours(1);
 
     private final SiteConfiguration site;
@@ -60,7 +59,8 @@ public class RelayMetrics implements MeterBinder, TransactionEvents {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("site.type.info", () -> 1)
                 .description("This site: its name and type")
-                .tag("site_name", site.siteName()).tag("site_type", site.siteType().value())
+                .tag("site_name", site.siteName())
+                .tag("site_type", site.siteType().value())
                 .register(registry);
         Gauge.builder("buffering.enabled", () -> flag(site.buffersCriticalWrites()))
                 .description("1 when this site buffers its critical writes in its Kafka cluster")
@@ -71,13 +71,16 @@ public class RelayMetrics implements MeterBinder, TransactionEvents {
         Gauge.builder("relay.in.flight.transactions", status::inFlightCount)
                 .description("Transactions of this site acknowledged but not yet VISIBLE or FAILED")
                 .register(registry);
-        Gauge.builder("relay.oldest.in.flight.age", status::oldestInFlightAgeSeconds).baseUnit("seconds")
+        Gauge.builder("relay.oldest.in.flight.age", status::oldestInFlightAgeSeconds)
+                .baseUnit("seconds")
                 .description("Age of the oldest transaction in flight, 0 when none is")
                 .register(registry);
-        Gauge.builder("relay.replica.lag.bytes", status::replicaLagBytes).baseUnit("bytes")
+        Gauge.builder("relay.replica.lag.bytes", status::replicaLagBytes)
+                .baseUnit("bytes")
                 .description("WAL bytes between the newest commit heard of and the replica's replay position")
                 .register(registry);
-        Gauge.builder("relay.replica.lag.seconds", () -> orNaN(status.replicaLagSeconds())).baseUnit("seconds")
+        Gauge.builder("relay.replica.lag.seconds", () -> orNaN(status.replicaLagSeconds()))
+                .baseUnit("seconds")
                 .description("How far the replica is behind the primary; NaN while it cannot be read")
                 .register(registry);
         this.registry = registry;
@@ -114,20 +117,24 @@ public class RelayMetrics implements MeterBinder, TransactionEvents {
         if (registry != null) {
             boolean command = record == Unreadable.COMMAND;
             Counter.builder(command ? UNREADABLE : UNREADABLE_OUTCOMES)
-                    .description(command
-                            ? "Records on a commands topic that are not a readable command, set aside as dead letters"
-                            : "Records among the mirrored outcomes that are not a readable outcome, set aside as dead letters")
+                    .description(
+                            command
+                                    ? "Records on a commands topic that are not a readable command, set aside as dead letters"
+                                    : "Records among the mirrored outcomes that are not a readable outcome, set aside as dead letters")
                     .tag(ORIGIN_SITE, originSite)
                     .tag(FATE, failedTransaction ? "transaction_failed" : "unattributed")
-                    .register(registry).increment();
+                    .register(registry)
+                    .increment();
         }
     }
 
     // Registering an existing meter again returns it: a map lookup, cheap enough per transaction.
     private Counter counter(String name, String origin) {
         return Counter.builder(name)
-                .description(name.equals(APPLIED) ? "Transactions applied to the primary"
-                        : "Transactions the primary refused, recorded FAILED with their reason")
+                .description(
+                        name.equals(APPLIED)
+                                ? "Transactions applied to the primary"
+                                : "Transactions the primary refused, recorded FAILED with their reason")
                 .tag(ORIGIN_SITE, origin)
                 .register(registry);
     }

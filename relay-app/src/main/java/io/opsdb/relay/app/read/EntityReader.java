@@ -1,18 +1,5 @@
 package io.opsdb.relay.app.read;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Collectors;
-
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.entity.Column;
 import io.opsdb.relay.entity.EntityTable;
 import io.opsdb.relay.role.InFlightOverlay;
@@ -21,6 +8,17 @@ import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
 import io.opsdb.relay.site.spring.SiteBeans;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
 
 /**
  * Reads a record as this site's clients must see it: the replica's row with every in-flight operation
@@ -50,7 +48,8 @@ public class EntityReader {
             String columns = table.columns().stream().map(Column::name).collect(Collectors.joining(", "));
             List<Map<String, Object>> rows = replica.query(
                     "SELECT id, " + columns + " FROM " + table.table() + " WHERE id = CAST(? AS uuid)",
-                    (rs, n) -> row(table, rs), id);
+                    (rs, n) -> row(table, rs),
+                    id);
             row = rows.isEmpty() ? null : rows.get(0);
         }
         for (Operation op : inFlight) {
@@ -63,8 +62,8 @@ public class EntityReader {
      * Records of one entity whose columns equal {@code filters}, merged with what is in flight, ordered by
      * {@code orderBy} (then id), one page of them.
      */
-    public List<Map<String, Object>> list(EntityType entity, Map<String, Object> filters, String orderBy, boolean descending,
-            int limit, int offset) {
+    public List<Map<String, Object>> list(
+            EntityType entity, Map<String, Object> filters, String orderBy, boolean descending, int limit, int offset) {
         EntityTable table = EntityTable.of(entity).orElseThrow();
         java.util.Set<String> inFlight = overlay.recordIds(entity);
         // In-flight records first (see find): their replayed state is what counts for them.
@@ -74,28 +73,42 @@ public class EntityReader {
         }
         StringBuilder sql = new StringBuilder("SELECT id, ")
                 .append(table.columns().stream().map(Column::name).collect(Collectors.joining(", ")))
-                .append(" FROM ").append(table.table()).append(" WHERE true");
+                .append(" FROM ")
+                .append(table.table())
+                .append(" WHERE true");
         List<Object> args = new java.util.ArrayList<>();
         for (Map.Entry<String, Object> filter : filters.entrySet()) {
             Column column = table.column(filter.getKey()).orElseThrow();
-            sql.append(" AND ").append(column.name()).append(" = CAST(? AS ").append(column.type().sqlType()).append(')');
+            sql.append(" AND ")
+                    .append(column.name())
+                    .append(" = CAST(? AS ")
+                    .append(column.type().sqlType())
+                    .append(')');
             args.add(filter.getValue());
         }
         Column order = table.column(orderBy).orElseThrow();
-        sql.append(" ORDER BY ").append(order.name()).append(descending ? " DESC" : " ASC").append(", id LIMIT ?");
+        sql.append(" ORDER BY ")
+                .append(order.name())
+                .append(descending ? " DESC" : " ASC")
+                .append(", id LIMIT ?");
         args.add(offset + limit + inFlight.size());
         for (Map<String, Object> row : replica.query(sql.toString(), (rs, n) -> row(table, rs), args.toArray())) {
             merged.putIfAbsent((String) row.get("id"), row);
         }
         java.util.Comparator<Map<String, Object>> byOrder = java.util.Comparator.comparing(
-                (Map<String, Object> row) -> sortKey(row.get(orderBy)), java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()));
+                (Map<String, Object> row) -> sortKey(row.get(orderBy)),
+                java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()));
         if (descending) {
-            byOrder = java.util.Comparator.comparing((Map<String, Object> row) -> sortKey(row.get(orderBy)),
-                    java.util.Comparator.nullsFirst(java.util.Comparator.<Comparable<Object>>naturalOrder().reversed()));
+            byOrder = java.util.Comparator.comparing(
+                    (Map<String, Object> row) -> sortKey(row.get(orderBy)),
+                    java.util.Comparator.nullsFirst(java.util.Comparator.<Comparable<Object>>naturalOrder()
+                            .reversed()));
         }
         return merged.values().stream()
                 .sorted(byOrder.thenComparing(row -> (String) row.get("id")))
-                .skip(offset).limit(limit).toList();
+                .skip(offset)
+                .limit(limit)
+                .toList();
     }
 
     private static boolean matches(Map<String, Object> row, Map<String, Object> filters) {
@@ -113,8 +126,7 @@ public class EntityReader {
         if (value instanceof String text && text.length() >= 20 && text.charAt(10) == 'T' && text.endsWith("Z")) {
             try {
                 return (Comparable<Object>) (Comparable<?>) java.time.Instant.parse(text);
-            }
-            catch (java.time.format.DateTimeParseException e) {
+            } catch (java.time.format.DateTimeParseException e) {
                 // not a timestamp after all
             }
         }
@@ -126,7 +138,9 @@ public class EntityReader {
             case CREATE -> {
                 Map<String, Object> created = new LinkedHashMap<>();
                 created.put("id", op.getRecordId());
-                EntityTable.of(op.getEntity()).orElseThrow().columns()
+                EntityTable.of(op.getEntity())
+                        .orElseThrow()
+                        .columns()
                         .forEach(c -> created.put(c.name(), op.getValues().get(c.name())));
                 yield created;
             }

@@ -1,11 +1,10 @@
 package io.opsdb.relay.app.record;
 
-import java.util.Map;
-import java.util.Optional;
-
 import io.opsdb.relay.app.web.ColumnsOf;
 import io.opsdb.relay.entity.EntityTable;
 import io.opsdb.relay.schema.EntityType;
+import java.util.Map;
+import java.util.Optional;
 
 /** The record each entity's fields bind to when a client writes them, and the table a values record belongs to. */
 public final class EntityRecords {
@@ -17,12 +16,12 @@ public final class EntityRecords {
             EntityType.OBSERVING_PROGRAM, ObservingProgramValues.class,
             EntityType.SOURCE, SourceValues.class);
 
-    private EntityRecords() {
-    }
+    private EntityRecords() {}
 
     /** The record a client's fields of {@code entity} bind to. */
     public static Class<? extends Record> valuesOf(EntityType entity) {
-        return Optional.ofNullable(VALUES.get(entity)).orElseThrow(() -> new IllegalArgumentException("no values of " + entity));
+        return Optional.ofNullable(VALUES.get(entity))
+                .orElseThrow(() -> new IllegalArgumentException("no values of " + entity));
     }
 
     /** The table whose columns {@code type}'s components are ({@link ColumnsOf}). */

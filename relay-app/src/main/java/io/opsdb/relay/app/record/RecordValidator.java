@@ -1,5 +1,18 @@
 package io.opsdb.relay.app.record;
 
+import io.opsdb.relay.app.read.EntityReader;
+import io.opsdb.relay.app.web.JsonBindingProblems;
+import io.opsdb.relay.app.web.RecordComponents;
+import io.opsdb.relay.app.web.RequestFields;
+import io.opsdb.relay.app.web.RequestProblem.FieldError;
+import io.opsdb.relay.app.web.StorableValues;
+import io.opsdb.relay.entity.Column;
+import io.opsdb.relay.entity.EntityTable;
+import io.opsdb.relay.schema.EntityType;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Path;
+import jakarta.validation.Validator;
+import jakarta.validation.groups.Default;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,27 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Path;
-import jakarta.validation.Validator;
-import jakarta.validation.groups.Default;
-
 import org.springframework.stereotype.Component;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import io.opsdb.relay.app.read.EntityReader;
-import io.opsdb.relay.app.web.JsonBindingProblems;
-import io.opsdb.relay.app.web.RecordComponents;
-import io.opsdb.relay.app.web.RequestFields;
-import io.opsdb.relay.app.web.RequestProblem.FieldError;
-import io.opsdb.relay.app.web.StorableValues;
-import io.opsdb.relay.entity.Column;
-import io.opsdb.relay.entity.EntityTable;
-import io.opsdb.relay.schema.EntityType;
 
 /**
  * Checks a record's fields as a client sent them and turns them into the values a command carries, so bad input is
@@ -95,7 +91,9 @@ public class RecordValidator {
             if (idOrLabel.startsWith(REFERENCE_PREFIX)) {
                 Created created = labels.get(idOrLabel.substring(REFERENCE_PREFIX.length()));
                 if (created == null) {
-                    problem(field, "refers to " + idOrLabel + ", which no earlier operation of this transaction created");
+                    problem(
+                            field,
+                            "refers to " + idOrLabel + ", which no earlier operation of this transaction created");
                     return null;
                 }
                 if (created.entity != expected) {
@@ -111,8 +109,7 @@ public class RecordValidator {
             return idOrLabel.toLowerCase();
         }
 
-        record Created(EntityType entity, String id) {
-        }
+        record Created(EntityType entity, String id) {}
     }
 
     /**
@@ -145,12 +142,18 @@ public class RecordValidator {
      * ones the entity's values record ({@link EntityRecords#valuesOf}) gives each column, which are the API's rules for
      * that column wherever it is written.
      */
-    private Set<String> columnShape(Record values, EntityTable table, String path, Session session, Class<?>... groups) {
+    private Set<String> columnShape(
+            Record values, EntityTable table, String path, Session session, Class<?>... groups) {
         Set<String> refused = new HashSet<>();
         shape(values, path, session, refused, groups);
         Class<? extends Record> entityValues = EntityRecords.valuesOf(table.entity());
         if (entityValues != values.getClass()) {
-            shape(RecordComponents.construct(entityValues, RecordComponents.values(values)), path, session, refused, groups);
+            shape(
+                    RecordComponents.construct(entityValues, RecordComponents.values(values)),
+                    path,
+                    session,
+                    refused,
+                    groups);
         }
         return refused;
     }
@@ -175,8 +178,7 @@ public class RecordValidator {
         }
         try {
             return json.treeToValue(values, type);
-        }
-        catch (JacksonException e) {
+        } catch (JacksonException e) {
             session.problems.add(JsonBindingProblems.of(e, path)
                     .orElseGet(() -> new FieldError(path.substring(0, path.length() - 1), "must be a JSON object")));
             return null;
@@ -197,11 +199,9 @@ public class RecordValidator {
             Object raw = sent.get(column.name());
             if (refused.contains(column.name())) {
                 row.put(column.name(), null);
-            }
-            else if (raw == null) {
+            } else if (raw == null) {
                 row.put(column.name(), createDefault(column));
-            }
-            else {
+            } else {
                 row.put(column.name(), value(table, column, raw, path + column.name(), session));
             }
         }
@@ -241,11 +241,13 @@ public class RecordValidator {
             changed.put(column.name(), value(table, column, raw, path + column.name(), session));
         }
         boolean ordered = table.columns().stream()
-                .anyMatch(c -> c.notBefore() != null && (changed.containsKey(c.name()) || changed.containsKey(c.notBefore())));
+                .anyMatch(c ->
+                        c.notBefore() != null && (changed.containsKey(c.name()) || changed.containsKey(c.notBefore())));
         Map<String, Object> before = id == null ? null : session.written.get(id);
         if (id != null && (before != null || ordered)) {
             // Whole records only in the session: what it holds for an id is what a later operation sees.
-            Map<String, Object> record = new HashMap<>(before != null ? before : reader.find(table.entity(), id).orElse(Map.of()));
+            Map<String, Object> record = new HashMap<>(
+                    before != null ? before : reader.find(table.entity(), id).orElse(Map.of()));
             record.putAll(changed);
             checkOrder(table, record, changed, path, session);
             session.written.put(id, record);
@@ -261,7 +263,8 @@ public class RecordValidator {
         Set<String> refused = columnShape(values, table, path, session, Default.class);
         Map<String, Object> changed = new LinkedHashMap<>();
         RecordComponents.values(values).forEach((name, raw) -> {
-            Object value = raw == null || refused.contains(name) ? null
+            Object value = raw == null || refused.contains(name)
+                    ? null
                     : value(table, table.column(name).orElseThrow(), raw, path + name, session);
             if (value != null) {
                 changed.put(name, value);
@@ -284,8 +287,8 @@ public class RecordValidator {
      * Reports each column of {@code record} that is before the column its definition says it must not be before,
      * naming the column the client sent ({@code sent}).
      */
-    private static void checkOrder(EntityTable table, Map<String, Object> record, Map<String, Object> sent, String path,
-            Session session) {
+    private static void checkOrder(
+            EntityTable table, Map<String, Object> record, Map<String, Object> sent, String path, Session session) {
         for (Column column : table.columns()) {
             if (column.notBefore() == null) {
                 continue;
@@ -294,10 +297,11 @@ public class RecordValidator {
             Optional<Instant> earlier = instant(record.get(column.notBefore()));
             if (later.isPresent() && earlier.isPresent() && later.get().isBefore(earlier.get())) {
                 if (sent.containsKey(column.name())) {
-                    session.problem(path + column.name(), "must not be before " + column.notBefore() + " " + earlier.get());
-                }
-                else {
-                    session.problem(path + column.notBefore(), "must not be after " + column.name() + " " + later.get());
+                    session.problem(
+                            path + column.name(), "must not be before " + column.notBefore() + " " + earlier.get());
+                } else {
+                    session.problem(
+                            path + column.notBefore(), "must not be after " + column.name() + " " + later.get());
                 }
             }
         }
@@ -312,7 +316,8 @@ public class RecordValidator {
         if (session.createdIds.get(id) == entity) {
             return true;
         }
-        return session.known.computeIfAbsent(entity + ":" + id, key -> reader.find(entity, id).isPresent());
+        return session.known.computeIfAbsent(
+                entity + ":" + id, key -> reader.find(entity, id).isPresent());
     }
 
     /** A value of the column's type (its shape already checked), as a command carries it; null with a problem. */
@@ -354,7 +359,8 @@ public class RecordValidator {
         if (column.createDefault() == null) {
             return null;
         }
-        return column.createDefault().isNow() ? Instant.now().truncatedTo(ChronoUnit.MICROS).toString()
+        return column.createDefault().isNow()
+                ? Instant.now().truncatedTo(ChronoUnit.MICROS).toString()
                 : column.createDefault().value();
     }
 

@@ -1,12 +1,5 @@
 package io.opsdb.relay.app.record;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.app.idempotency.IdempotentWrite;
 import io.opsdb.relay.app.web.RequestProblem;
 import io.opsdb.relay.app.write.WriteRouter;
@@ -17,6 +10,11 @@ import io.opsdb.relay.role.WriteResult;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
 import io.opsdb.relay.site.SiteConfiguration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
 
 /** Validated records become operations of one transaction, routed by their entity. */
 @Component
@@ -48,12 +46,19 @@ public class RecordWrites {
     /** A CREATE with the server-set columns filled in. */
     public Operation create(EntityTable table, String id, Map<String, Object> values) {
         Map<String, Object> all = new LinkedHashMap<>(values);
-        table.columns().stream().filter(c -> c.origin() == Column.Origin.SITE).forEach(c -> all.put(c.name(), site.siteName()));
+        table.columns().stream()
+                .filter(c -> c.origin() == Column.Origin.SITE)
+                .forEach(c -> all.put(c.name(), site.siteName()));
         return operation(OperationType.CREATE, table, id, all);
     }
 
     public static Operation operation(OperationType type, EntityTable table, String id, Map<String, Object> values) {
-        return Operation.newBuilder().setType(type).setEntity(table.entity()).setRecordId(id).setValues(values).build();
+        return Operation.newBuilder()
+                .setType(type)
+                .setEntity(table.entity())
+                .setRecordId(id)
+                .setValues(values)
+                .build();
     }
 
     public WriteResult write(List<Operation> operations, WriteKind kind) {
@@ -66,7 +71,9 @@ public class RecordWrites {
 
     /** A new record's id: random, or derived from the request's Idempotency-Key so that a retry creates the same record. */
     public static String newId() {
-        return IdempotentWrite.current().map(IdempotentWrite::nextRecordId).orElseGet(() -> UUID.randomUUID().toString());
+        return IdempotentWrite.current()
+                .map(IdempotentWrite::nextRecordId)
+                .orElseGet(() -> UUID.randomUUID().toString());
     }
 
     public static void throwIfInvalid(RecordValidator.Session session) {

@@ -1,15 +1,13 @@
 package io.opsdb.relay.app.site;
 
+import io.opsdb.relay.role.ComponentHealth;
+import io.opsdb.relay.site.SiteConfiguration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import io.opsdb.relay.role.ComponentHealth;
-import io.opsdb.relay.site.SiteConfiguration;
 
 /**
  * {@code GET /health}: 200 when UP or DEGRADED (in-flight above TRANSACTION_BUFFER_SIZE, or the replica
@@ -37,6 +35,7 @@ class HealthController {
         body.put("site_type", site.siteType().value());
         body.put("components", SiteStatus.states(components));
         body.putAll(figures);
-        return ResponseEntity.status(health == SiteStatus.Health.DOWN ? 503 : 200).body(body);
+        return ResponseEntity.status(health == SiteStatus.Health.DOWN ? 503 : 200)
+                .body(body);
     }
 }

@@ -1,19 +1,20 @@
 package io.opsdb.relay.app.site;
 
-import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
-import org.springframework.boot.diagnostics.FailureAnalysis;
-
 import io.opsdb.relay.site.InvalidSiteConfigurationException;
 import io.opsdb.relay.site.SiteSetting;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /** Start-up stopped by settings: one line per problem, without a stack trace. */
 class InvalidSiteConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<InvalidSiteConfigurationException> {
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidSiteConfigurationException cause) {
-        return new FailureAnalysis("Invalid site settings:\n  " + String.join("\n  ", cause.problems()),
+        return new FailureAnalysis(
+                "Invalid site settings:\n  " + String.join("\n  ", cause.problems()),
                 "Fix the settings above (environment variables or .env). Known settings: "
-                        + java.util.Arrays.stream(SiteSetting.values()).map(SiteSetting::variable)
+                        + java.util.Arrays.stream(SiteSetting.values())
+                                .map(SiteSetting::variable)
                                 .collect(java.util.stream.Collectors.joining(", ")),
                 cause);
     }

@@ -1,7 +1,8 @@
 package io.opsdb.relay.app.site;
 
+import io.opsdb.relay.role.SiteProbes;
+import io.opsdb.relay.site.spring.SiteBeans;
 import java.util.Map;
-
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -10,9 +11,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
-
-import io.opsdb.relay.role.SiteProbes;
-import io.opsdb.relay.site.spring.SiteBeans;
 
 /** This site's database, Kafka cluster and listeners, checked the same way at every site type for the role's health components. */
 @Component
@@ -33,8 +31,7 @@ class LocalSiteProbes implements SiteProbes {
     public boolean databaseReachable() {
         try {
             return Integer.valueOf(1).equals(local.queryForObject("SELECT 1", Integer.class));
-        }
-        catch (DataAccessException e) {
+        } catch (DataAccessException e) {
             return false;
         }
     }
@@ -52,7 +49,8 @@ class LocalSiteProbes implements SiteProbes {
                 continue;
             }
             anyRunning = true;
-            for (Map<MetricName, ? extends Metric> clientMetrics : container.metrics().values()) {
+            for (Map<MetricName, ? extends Metric> clientMetrics :
+                    container.metrics().values()) {
                 if (!connected(clientMetrics)) {
                     return false;
                 }
@@ -69,7 +67,8 @@ class LocalSiteProbes implements SiteProbes {
 
     private static boolean connected(Map<MetricName, ? extends Metric> clientMetrics) {
         for (Map.Entry<MetricName, ? extends Metric> metric : clientMetrics.entrySet()) {
-            if (CONNECTION_COUNT.equals(metric.getKey().name()) && CONSUMER_METRICS.equals(metric.getKey().group())) {
+            if (CONNECTION_COUNT.equals(metric.getKey().name())
+                    && CONSUMER_METRICS.equals(metric.getKey().group())) {
                 return metric.getValue().metricValue() instanceof Number count && count.doubleValue() > 0;
             }
         }

@@ -1,12 +1,10 @@
 package io.opsdb.relay.app.site;
 
+import io.opsdb.relay.site.SiteConfiguration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import io.opsdb.relay.site.SiteConfiguration;
 
 /** {@code GET /api/site/info}: the seed system's fields, plus the buffer and replication figures. */
 @RestController

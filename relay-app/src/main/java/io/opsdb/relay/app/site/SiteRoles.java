@@ -1,11 +1,10 @@
 package io.opsdb.relay.app.site;
 
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
-
 import io.opsdb.relay.main.MainSiteConfiguration;
 import io.opsdb.relay.main.PrimaryWritesConfiguration;
 import io.opsdb.relay.secondary.SecondarySiteConfiguration;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Where the roles are wired in, the one place this application names them: SITE_TYPE enables the main site's or a
@@ -17,5 +16,4 @@ import io.opsdb.relay.secondary.SecondarySiteConfiguration;
  */
 @Configuration(proxyBeanMethods = false)
 @Import({PrimaryWritesConfiguration.class, MainSiteConfiguration.class, SecondarySiteConfiguration.class})
-class SiteRoles {
-}
+class SiteRoles {}

@@ -1,17 +1,15 @@
 package io.opsdb.relay.app.site;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.BufferFigures;
 import io.opsdb.relay.role.ComponentHealth;
 import io.opsdb.relay.role.SiteRole;
 import io.opsdb.relay.site.SiteConfiguration;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
 
 /** What health, site info, the buffer figures and metrics report about this site, as its role tells it. */
 @Component
@@ -19,7 +17,9 @@ public class SiteStatus {
 
     /** Overall health: DEGRADED still serves (writes are accepted), DOWN does not. */
     public enum Health {
-        UP, DEGRADED, DOWN
+        UP,
+        DEGRADED,
+        DOWN
     }
 
     private final SiteConfiguration site;
@@ -89,7 +89,8 @@ public class SiteStatus {
     /** The components as {@code /health} lists them: name to UP, DOWN or PAUSED, in the role's order. */
     public static Map<String, Object> states(List<ComponentHealth> components) {
         Map<String, Object> states = new LinkedHashMap<>();
-        components.forEach(component -> states.put(component.name(), component.state().name()));
+        components.forEach(
+                component -> states.put(component.name(), component.state().name()));
         return states;
     }
 

@@ -1,17 +1,15 @@
 package io.opsdb.relay.app.transaction;
 
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.app.web.RequestProblem;
 import io.opsdb.relay.role.OperatorActionRefusedException;
 import io.opsdb.relay.role.SiteRole;
 import io.opsdb.relay.role.SiteUnavailableException;
 import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.role.TransactionStatus;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.stereotype.Component;
 
 /**
  * The transactions a site answers for, as the API shows them, and what an operator may do with a FAILED one: a
@@ -39,7 +37,9 @@ public class SiteTransactions {
      * @param afterTransactionId the last id of the previous page, or null for the first
      */
     public List<TransactionView> list(TransactionState state, String afterTransactionId, int limit) {
-        return role.list(state, afterTransactionId, limit).stream().map(TransactionView::of).toList();
+        return role.list(state, afterTransactionId, limit).stream()
+                .map(TransactionView::of)
+                .toList();
     }
 
     /**
@@ -52,12 +52,11 @@ public class SiteTransactions {
      */
     public TransactionView retry(String transactionId, String by) {
         try {
-            return TransactionView.of(role.retry(transactionId, by).orElseThrow(() -> RequestProblem.notFound("transaction " + transactionId)));
-        }
-        catch (OperatorActionRefusedException e) {
+            return TransactionView.of(role.retry(transactionId, by)
+                    .orElseThrow(() -> RequestProblem.notFound("transaction " + transactionId)));
+        } catch (OperatorActionRefusedException e) {
             throw RequestProblem.conflict(e.getMessage());
-        }
-        catch (SiteUnavailableException e) {
+        } catch (SiteUnavailableException e) {
             throw RequestProblem.unavailable(e.getMessage());
         }
     }
@@ -70,9 +69,9 @@ public class SiteTransactions {
      */
     public TransactionView discard(String transactionId, String by) {
         try {
-            return TransactionView.of(role.discard(transactionId, by).orElseThrow(() -> RequestProblem.notFound("transaction " + transactionId)));
-        }
-        catch (OperatorActionRefusedException e) {
+            return TransactionView.of(role.discard(transactionId, by)
+                    .orElseThrow(() -> RequestProblem.notFound("transaction " + transactionId)));
+        } catch (OperatorActionRefusedException e) {
             throw RequestProblem.conflict(e.getMessage());
         }
     }

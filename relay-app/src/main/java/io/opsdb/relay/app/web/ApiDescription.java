@@ -1,21 +1,18 @@
 package io.opsdb.relay.app.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.models.media.Schema;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
-
 import org.springdoc.core.customizers.PropertyCustomizer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
-
-import io.swagger.v3.oas.annotations.Hidden;
-import io.swagger.v3.oas.models.media.Schema;
 
 /**
  * The OpenAPI description springdoc derives from the controllers and their request and response records: served at
@@ -49,14 +46,11 @@ class ApiDescription {
                 if (annotation instanceof Text text) {
                     property.setMinLength(1);
                     property.setMaxLength(text.maxLength());
-                }
-                else if (annotation instanceof OneOf oneOf) {
+                } else if (annotation instanceof OneOf oneOf) {
                     setEnum(property, Arrays.asList(oneOf.value()));
-                }
-                else if (annotation instanceof NotEmpty) {
+                } else if (annotation instanceof NotEmpty) {
                     property.setMinItems(1);
-                }
-                else if (annotation instanceof NotNull notNull && notNull.groups().length > 0) {
+                } else if (annotation instanceof NotNull notNull && notNull.groups().length > 0) {
                     // Required in a group (on create), so not in the schema's required list, which is for every use.
                     String said = property.getDescription() == null ? "" : property.getDescription() + "; ";
                     property.setDescription(said + "required when the record is created");

@@ -1,12 +1,11 @@
 package io.opsdb.relay.app.web;
 
+import io.opsdb.relay.schema.EntityType;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
-import io.opsdb.relay.schema.EntityType;
 
 /**
  * The components of this request or response record are columns of {@link #value()}'s table, named by their JSON

@@ -1,23 +1,20 @@
 package io.opsdb.relay.app.web;
 
+import io.opsdb.relay.app.web.RequestProblem.FieldError;
+import io.opsdb.relay.entity.ColumnType;
+import io.opsdb.relay.entity.EntityTable;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
 import java.lang.reflect.Field;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.Pattern;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
-
-import io.opsdb.relay.app.web.RequestProblem.FieldError;
-import io.opsdb.relay.entity.ColumnType;
-import io.opsdb.relay.entity.EntityTable;
 
 /**
  * A request body that does not bind to its record ({@link ApiJson}), as the field error a client is answered: the
@@ -27,8 +24,7 @@ import io.opsdb.relay.entity.EntityTable;
  */
 public final class JsonBindingProblems {
 
-    private JsonBindingProblems() {
-    }
+    private JsonBindingProblems() {}
 
     /**
      * The field error for {@code failure}, its path prefixed with {@code prefix} (e.g. {@code operations[0].values.});
@@ -43,14 +39,15 @@ public final class JsonBindingProblems {
         if (failure instanceof UnrecognizedPropertyException unknown) {
             return Optional.of(new FieldError(field, unknownField(unknown.getKnownPropertyIds())));
         }
-        Class<?> target = failure instanceof MismatchedInputException mismatch ? mismatch.getTargetType()
+        Class<?> target = failure instanceof MismatchedInputException mismatch
+                ? mismatch.getTargetType()
                 : failure instanceof InputCoercionException coercion ? coercion.getTargetType() : null;
         if (target == null) {
             return Optional.empty();
         }
         JacksonException.Reference last = path.get(path.size() - 1);
-        Optional<String> described = last.getPropertyName() == null ? Optional.empty()
-                : declared(owner(last), last.getPropertyName());
+        Optional<String> described =
+                last.getPropertyName() == null ? Optional.empty() : declared(owner(last), last.getPropertyName());
         return Optional.of(new FieldError(field, described.orElseGet(() -> mustBe(target))));
     }
 
@@ -66,8 +63,7 @@ public final class JsonBindingProblems {
         for (JacksonException.Reference reference : path) {
             if (reference.getPropertyName() != null) {
                 field.append(field.isEmpty() ? "" : ".").append(reference.getPropertyName());
-            }
-            else if (reference.getIndex() >= 0) {
+            } else if (reference.getIndex() >= 0) {
                 field.append('[').append(reference.getIndex()).append(']');
             }
         }
@@ -101,8 +97,11 @@ public final class JsonBindingProblems {
                 return Optional.of(notEmpty.message());
             }
             ColumnsOf columns = owner.getAnnotation(ColumnsOf.class);
-            if (columns != null && EntityTable.of(columns.value()).flatMap(t -> t.column(jsonName))
-                    .filter(c -> c.type() == ColumnType.UUID).isPresent()) {
+            if (columns != null
+                    && EntityTable.of(columns.value())
+                            .flatMap(t -> t.column(jsonName))
+                            .filter(c -> c.type() == ColumnType.UUID)
+                            .isPresent()) {
                 return Optional.of("must be a UUID string");
             }
         }

@@ -1,14 +1,12 @@
 package io.opsdb.relay.app.web;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.hibernate.validator.spi.nodenameprovider.JavaBeanProperty;
 import org.hibernate.validator.spi.nodenameprovider.Property;
 import org.hibernate.validator.spi.nodenameprovider.PropertyNodeNameProvider;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Names a constraint violation's property as the JSON body does ({@code size_bytes}, not {@code sizeBytes}), so a
@@ -31,8 +29,7 @@ public final class JsonPropertyNames implements PropertyNodeNameProvider {
         Field field;
         try {
             field = type.getDeclaredField(name);
-        }
-        catch (NoSuchFieldException e) {
+        } catch (NoSuchFieldException e) {
             return name;
         }
         return names.computeIfAbsent(field, f -> {

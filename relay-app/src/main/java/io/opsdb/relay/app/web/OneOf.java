@@ -1,5 +1,9 @@
 package io.opsdb.relay.app.web;
 
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -7,11 +11,6 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.Set;
 import java.util.TreeSet;
-
-import jakarta.validation.Constraint;
-import jakarta.validation.ConstraintValidator;
-import jakarta.validation.ConstraintValidatorContext;
-import jakarta.validation.Payload;
 
 /**
  * A text from a closed set of values. The message lists them in alphabetical order; the OpenAPI description shows
@@ -52,7 +51,8 @@ public @interface OneOf {
 
         /** The message a value outside the annotation's values gets. */
         public static String messageOf(OneOf oneOf) {
-            return oneOf.message().isEmpty() ? "must be one of " + String.join(", ", new TreeSet<>(Set.of(oneOf.value())))
+            return oneOf.message().isEmpty()
+                    ? "must be one of " + String.join(", ", new TreeSet<>(Set.of(oneOf.value())))
                     : oneOf.message();
         }
 

@@ -1,8 +1,8 @@
 package io.opsdb.relay.app.web;
 
+import io.opsdb.relay.app.web.RequestProblem.FieldError;
 import java.util.List;
 import java.util.Optional;
-
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
@@ -14,10 +14,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-
 import tools.jackson.core.JacksonException;
-
-import io.opsdb.relay.app.web.RequestProblem.FieldError;
 
 /** Every refusal as RFC 9457 {@code application/problem+json}, with field errors where there are some. */
 @RestControllerAdvice
@@ -36,9 +33,12 @@ class ProblemResponses {
     /** A database this site needs is down or unreachable: nothing was done, the client may try again. */
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
     ResponseEntity<ProblemDetail> databaseUnavailable(DataAccessException e) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE,
                 "A database this site reads is unreachable; nothing was changed. Try again later.");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(body);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "5")
+                .body(body);
     }
 
     /**
@@ -48,12 +48,13 @@ class ProblemResponses {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
         Optional<FieldError> field = e.getCause() instanceof JacksonException failure
-                ? JsonBindingProblems.of(failure, "") : Optional.empty();
+                ? JsonBindingProblems.of(failure, "")
+                : Optional.empty();
         if (field.isPresent()) {
             return problem(RequestProblem.invalid(List.of(field.get())));
         }
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "The request body is not a JSON object of the expected shape.");
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_REQUEST, "The request body is not a JSON object of the expected shape.");
         return ResponseEntity.badRequest().body(body);
     }
 }

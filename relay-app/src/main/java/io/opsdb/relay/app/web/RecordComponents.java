@@ -29,11 +29,9 @@ public final class RecordComponents {
         }
     };
 
-    private RecordComponents() {
-    }
+    private RecordComponents() {}
 
-    private record Named(String name, RecordComponent component) {
-    }
+    private record Named(String name, RecordComponent component) {}
 
     /** The JSON names of {@code type}'s components, in declaration order. */
     public static List<String> names(Class<? extends Record> type) {
@@ -51,8 +49,7 @@ public final class RecordComponents {
         for (Named named : COMPONENTS.get(record.getClass())) {
             try {
                 values.put(named.name(), named.component().getAccessor().invoke(record));
-            }
-            catch (IllegalAccessException | InvocationTargetException e) {
+            } catch (IllegalAccessException | InvocationTargetException e) {
                 throw new IllegalStateException("cannot read " + named.name() + " of " + record.getClass(), e);
             }
         }
@@ -76,8 +73,7 @@ public final class RecordComponents {
             Constructor<R> canonical = type.getDeclaredConstructor(types);
             canonical.setAccessible(true);
             return canonical.newInstance(arguments);
-        }
-        catch (ReflectiveOperationException e) {
+        } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build " + type + " from " + values.keySet(), e);
         }
     }
@@ -95,6 +91,7 @@ public final class RecordComponents {
         if (type == Double.class && value instanceof Number number) {
             return number.doubleValue();
         }
-        throw new IllegalArgumentException("a " + value.getClass().getSimpleName() + " is not a " + type.getSimpleName());
+        throw new IllegalArgumentException(
+                "a " + value.getClass().getSimpleName() + " is not a " + type.getSimpleName());
     }
 }

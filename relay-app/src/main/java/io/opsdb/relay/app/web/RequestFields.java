@@ -1,5 +1,6 @@
 package io.opsdb.relay.app.web;
 
+import io.opsdb.relay.app.web.RequestProblem.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,8 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-
-import io.opsdb.relay.app.web.RequestProblem.FieldError;
 
 /**
  * Reads and checks the fields of a JSON request body, collecting every problem so the client hears of
@@ -23,7 +22,8 @@ public final class RequestFields {
         this.body = body == null ? Map.of() : body;
         for (String name : new TreeSet<>(this.body.keySet())) {
             if (!allowed.contains(name)) {
-                errors.add(new FieldError(name, "unknown field; allowed: " + String.join(", ", new TreeSet<>(allowed))));
+                errors.add(
+                        new FieldError(name, "unknown field; allowed: " + String.join(", ", new TreeSet<>(allowed))));
             }
         }
     }
@@ -94,8 +94,7 @@ public final class RequestFields {
     public static boolean isUuid(String text) {
         try {
             return text.length() == 36 && UUID.fromString(text).toString().equalsIgnoreCase(text);
-        }
-        catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }

@@ -1,7 +1,6 @@
 package io.opsdb.relay.app.web;
 
 import java.util.List;
-
 import org.springframework.http.HttpStatus;
 
 /**
@@ -11,8 +10,7 @@ import org.springframework.http.HttpStatus;
 public class RequestProblem extends RuntimeException {
 
     /** One field's problem. */
-    public record FieldError(String field, String message) {
-    }
+    public record FieldError(String field, String message) {}
 
     private final HttpStatus status;
     private final List<FieldError> errors;
@@ -41,7 +39,8 @@ public class RequestProblem extends RuntimeException {
 
     /** The main database refused a direct write (a constraint, a bad reference): recorded FAILED in the ledger. */
     public static RequestProblem unprocessable(String detail, String transactionId) {
-        return new RequestProblem(HttpStatus.UNPROCESSABLE_ENTITY, detail + " (transaction " + transactionId + ")", List.of());
+        return new RequestProblem(
+                HttpStatus.UNPROCESSABLE_ENTITY, detail + " (transaction " + transactionId + ")", List.of());
     }
 
     public static RequestProblem forbidden(String detail) {

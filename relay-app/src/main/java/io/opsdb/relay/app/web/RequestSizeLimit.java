@@ -1,20 +1,17 @@
 package io.opsdb.relay.app.web;
 
+import io.opsdb.relay.kafka.RelayLimits;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
-
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
-import io.opsdb.relay.kafka.RelayLimits;
 
 /**
  * Refuses request bodies larger than {@link #MAX_BODY_BYTES} with 413 before they are read: the largest
@@ -34,8 +31,9 @@ class RequestSizeLimit extends OncePerRequestFilter {
         if (length > MAX_BODY_BYTES) {
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
-                    + "\"detail\":\"The request body is larger than " + MAX_BODY_BYTES + " bytes.\"}");
+            response.getWriter()
+                    .write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
+                            + "\"detail\":\"The request body is larger than " + MAX_BODY_BYTES + " bytes.\"}");
             return;
         }
         chain.doFilter(request, response);

@@ -2,7 +2,6 @@ package io.opsdb.relay.app.web;
 
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
-
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.HibernateValidatorConfiguration;
 import org.springframework.boot.validation.autoconfigure.ValidationConfigurationCustomizer;
@@ -24,8 +23,10 @@ public class RequestValidation {
 
     /** A validator configured as the application's, for tests that validate without Spring. */
     public static Validator newValidator() {
-        return Validation.byProvider(HibernateValidator.class).configure()
+        return Validation.byProvider(HibernateValidator.class)
+                .configure()
                 .propertyNodeNameProvider(new JsonPropertyNames())
-                .buildValidatorFactory().getValidator();
+                .buildValidatorFactory()
+                .getValidator();
     }
 }

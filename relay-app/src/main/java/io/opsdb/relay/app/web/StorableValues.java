@@ -27,8 +27,7 @@ public final class StorableValues {
     /** The latest instant the API accepts, at microsecond precision: {@code Instant.toString()} writes later ones with a sign. */
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
-    private StorableValues() {
-    }
+    private StorableValues() {}
 
     /** Why PostgreSQL would not store {@code text} as it is, or empty when it would. */
     public static Optional<String> textProblem(String text) {
@@ -39,9 +38,9 @@ public final class StorableValues {
             }
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
-            }
-            else if (Character.isSurrogate(c)) {
-                return Optional.of("must be valid Unicode: a lone UTF-16 surrogate (\\u" + Integer.toHexString(c) + ") has no UTF-8 form");
+            } else if (Character.isSurrogate(c)) {
+                return Optional.of("must be valid Unicode: a lone UTF-16 surrogate (\\u" + Integer.toHexString(c)
+                        + ") has no UTF-8 form");
             }
         }
         return Optional.empty();
@@ -59,8 +58,7 @@ public final class StorableValues {
     public static Optional<Instant> parseInstant(String text) {
         try {
             return Optional.of(Instant.parse(text).truncatedTo(ChronoUnit.MICROS));
-        }
-        catch (DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return Optional.empty();
         }
     }

@@ -1,15 +1,14 @@
 package io.opsdb.relay.app.web;
 
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
-import jakarta.validation.Constraint;
-import jakarta.validation.ConstraintValidator;
-import jakarta.validation.ConstraintValidatorContext;
-import jakarta.validation.Payload;
 
 /**
  * Text that is not blank and at most {@link #maxLength()} characters long. Characters are Unicode code points, as
@@ -48,7 +47,8 @@ public @interface Text {
             }
             if (value.isBlank()) {
                 context.disableDefaultConstraintViolation();
-                context.buildConstraintViolationWithTemplate("must not be blank").addConstraintViolation();
+                context.buildConstraintViolationWithTemplate("must not be blank")
+                        .addConstraintViolation();
                 return false;
             }
             return StorableValues.characters(value) <= maxLength;

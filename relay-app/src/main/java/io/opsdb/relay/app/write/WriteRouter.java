@@ -1,11 +1,5 @@
 package io.opsdb.relay.app.write;
 
-import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
-
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.app.idempotency.IdempotentWrite;
 import io.opsdb.relay.app.web.RequestProblem;
 import io.opsdb.relay.role.SiteRole;
@@ -17,6 +11,10 @@ import io.opsdb.relay.role.WriteRequest;
 import io.opsdb.relay.role.WriteResult;
 import io.opsdb.relay.schema.ClientRequest;
 import io.opsdb.relay.schema.Operation;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
 
 /**
  * Hands a validated write to the site's role ({@link SiteRole#write}), which routes it as the seed system did: at the
@@ -41,18 +39,18 @@ public class WriteRouter {
      */
     public WriteResult write(List<Operation> operations, WriteKind kind) {
         Optional<IdempotentWrite> idempotent = IdempotentWrite.current();
-        String transactionId = idempotent.map(IdempotentWrite::transactionId).orElseGet(() -> UUID.randomUUID().toString());
-        ClientRequest clientRequest = idempotent.map(write -> write.request().toClientRequest()).orElse(null);
+        String transactionId = idempotent
+                .map(IdempotentWrite::transactionId)
+                .orElseGet(() -> UUID.randomUUID().toString());
+        ClientRequest clientRequest =
+                idempotent.map(write -> write.request().toClientRequest()).orElse(null);
         try {
             return role.write(new WriteRequest(transactionId, operations, kind, clientRequest));
-        }
-        catch (TransactionTooLargeException e) {
+        } catch (TransactionTooLargeException e) {
             throw RequestProblem.tooLarge("body", e.getMessage());
-        }
-        catch (SiteUnavailableException e) {
+        } catch (SiteUnavailableException e) {
             throw RequestProblem.unavailable(e.getMessage());
-        }
-        catch (WriteRefusedException e) {
+        } catch (WriteRefusedException e) {
             throw RequestProblem.unprocessable(e.getMessage(), e.transactionId());
         }
     }

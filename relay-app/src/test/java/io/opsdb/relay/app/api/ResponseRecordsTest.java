@@ -2,21 +2,19 @@ package io.opsdb.relay.app.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.app.web.ApiJson;
+import io.opsdb.relay.app.web.RecordComponents;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
 import tools.jackson.databind.json.JsonMapper;
-
-import io.opsdb.relay.app.web.ApiJson;
-import io.opsdb.relay.app.web.RecordComponents;
 
 /** Typed answers read as the maps they replace did: the same fields in the same order with the same values. */
 class ResponseRecordsTest {
 
-    private static final JsonMapper JSON = ApiJson.configure(JsonMapper.builder()).build();
+    private static final JsonMapper JSON =
+            ApiJson.configure(JsonMapper.builder()).build();
 
     @Test
     void aUnitReadsAsItsRowWithInstantsAsISO8601() {
@@ -31,7 +29,8 @@ class ResponseRecordsTest {
         row.put("start_time", "2026-01-01T00:00:00Z");
         row.put("end_time", "0001-01-01T00:00:00.000001Z");
         row.put("notes", null);
-        assertThat(JSON.writeValueAsString(RecordComponents.construct(ExecutedObsUnit.class, row))).isEqualTo(JSON.writeValueAsString(row));
+        assertThat(JSON.writeValueAsString(RecordComponents.construct(ExecutedObsUnit.class, row)))
+                .isEqualTo(JSON.writeValueAsString(row));
     }
 
     @Test
@@ -50,13 +49,15 @@ class ResponseRecordsTest {
         Map<String, Object> typed = new LinkedHashMap<>(pkg);
         typed.put("files", List.of(RecordComponents.construct(RawDataFile.class, file)));
         pkg.put("files", List.of(file));
-        assertThat(JSON.writeValueAsString(RecordComponents.construct(RawDataPackage.class, typed))).isEqualTo(JSON.writeValueAsString(pkg));
+        assertThat(JSON.writeValueAsString(RecordComponents.construct(RawDataPackage.class, typed)))
+                .isEqualTo(JSON.writeValueAsString(pkg));
 
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("id", "6f1c2a43-8d0e-4b5a-9c7d-2e3f4a5b6c7d");
         source.put("name", "NGC 253");
         source.put("ra_deg", -0.0);
         source.put("dec_deg", 4.9E-324);
-        assertThat(JSON.writeValueAsString(RecordComponents.construct(Source.class, source))).isEqualTo(JSON.writeValueAsString(source));
+        assertThat(JSON.writeValueAsString(RecordComponents.construct(Source.class, source)))
+                .isEqualTo(JSON.writeValueAsString(source));
     }
 }

@@ -26,7 +26,8 @@ class AccessDecisionTest {
         for (Role role : new Role[] {Role.OBSERVER, Role.SERVICE}) {
             assertThat(AccessDecision.of(Permission.READ, principal(role))).isEqualTo(AccessDecision.ALLOW);
             assertThat(AccessDecision.of(Permission.WRITE, principal(role))).isEqualTo(AccessDecision.ALLOW);
-            assertThat(AccessDecision.of(Permission.MANAGE_TOKENS, principal(role))).isEqualTo(AccessDecision.FORBIDDEN);
+            assertThat(AccessDecision.of(Permission.MANAGE_TOKENS, principal(role)))
+                    .isEqualTo(AccessDecision.FORBIDDEN);
         }
     }
 
@@ -35,7 +36,8 @@ class AccessDecisionTest {
         assertThat(AccessDecision.of(Permission.PUBLIC, principal(Role.VIEWER))).isEqualTo(AccessDecision.ALLOW);
         assertThat(AccessDecision.of(Permission.READ, principal(Role.VIEWER))).isEqualTo(AccessDecision.ALLOW);
         assertThat(AccessDecision.of(Permission.WRITE, principal(Role.VIEWER))).isEqualTo(AccessDecision.FORBIDDEN);
-        assertThat(AccessDecision.of(Permission.MANAGE_TOKENS, principal(Role.VIEWER))).isEqualTo(AccessDecision.FORBIDDEN);
+        assertThat(AccessDecision.of(Permission.MANAGE_TOKENS, principal(Role.VIEWER)))
+                .isEqualTo(AccessDecision.FORBIDDEN);
     }
 
     @Test

@@ -2,8 +2,8 @@ package io.opsdb.relay.app.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.app.auth.AccessPolicyAuthorizationManager.PolicyDecision;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -11,17 +11,17 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
-import io.opsdb.relay.app.auth.AccessPolicyAuthorizationManager.PolicyDecision;
-
 class AccessPolicyAuthorizationManagerTest {
 
     private final AccessPolicyAuthorizationManager manager = new AccessPolicyAuthorizationManager();
 
     @Test
     void aPublicRequestIsAllowedWithoutLookingAtItsAuthentication() {
-        PolicyDecision decision = manager.authorize(() -> {
-            throw new AssertionError("a public request must not need an authentication");
-        }, context("GET", "/health"));
+        PolicyDecision decision = manager.authorize(
+                () -> {
+                    throw new AssertionError("a public request must not need an authentication");
+                },
+                context("GET", "/health"));
 
         assertThat(decision.isGranted()).isTrue();
         assertThat(decision.required()).isEqualTo(Permission.PUBLIC);
@@ -29,8 +29,8 @@ class AccessPolicyAuthorizationManagerTest {
 
     @Test
     void anAnonymousRequestForDataIsUnauthenticated() {
-        Authentication anonymous = new AnonymousAuthenticationToken("key", "anonymousUser",
-                List.of(new SimpleGrantedAuthority("ROLE_ANONYMOUS")));
+        Authentication anonymous = new AnonymousAuthenticationToken(
+                "key", "anonymousUser", List.of(new SimpleGrantedAuthority("ROLE_ANONYMOUS")));
 
         PolicyDecision decision = manager.authorize(() -> anonymous, context("GET", "/executed_obs_units"));
 
@@ -41,7 +41,8 @@ class AccessPolicyAuthorizationManagerTest {
 
     @Test
     void anUncheckedTokenIsNotAnAuthentication() {
-        PolicyDecision decision = manager.authorize(() -> ApiTokenAuthentication.unauthenticated(ApiTokens.generate()),
+        PolicyDecision decision = manager.authorize(
+                () -> ApiTokenAuthentication.unauthenticated(ApiTokens.generate()),
                 context("GET", "/executed_obs_units"));
 
         assertThat(decision.decision()).isEqualTo(AccessDecision.UNAUTHENTICATED);
@@ -51,8 +52,8 @@ class AccessPolicyAuthorizationManagerTest {
     void aRoleWithoutThePermissionIsForbiddenAndTheDecisionSaysWhoAndWhat() {
         AuthenticatedPrincipal vera = new AuthenticatedPrincipal("vera", Role.VIEWER);
 
-        PolicyDecision decision = manager.authorize(() -> ApiTokenAuthentication.authenticated(vera),
-                context("POST", "/executed_obs_units/start"));
+        PolicyDecision decision = manager.authorize(
+                () -> ApiTokenAuthentication.authenticated(vera), context("POST", "/executed_obs_units/start"));
 
         assertThat(decision.isGranted()).isFalse();
         assertThat(decision).isEqualTo(new PolicyDecision(AccessDecision.FORBIDDEN, Permission.WRITE, vera));
@@ -62,7 +63,8 @@ class AccessPolicyAuthorizationManagerTest {
     void aRoleWithThePermissionIsAllowed() {
         AuthenticatedPrincipal otto = new AuthenticatedPrincipal("otto", Role.OBSERVER);
 
-        PolicyDecision decision = manager.authorize(() -> ApiTokenAuthentication.authenticated(otto),
+        PolicyDecision decision = manager.authorize(
+                () -> ApiTokenAuthentication.authenticated(otto),
                 context("POST", "/api/transactions/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11/retry"));
 
         assertThat(decision.isGranted()).isTrue();
@@ -74,7 +76,9 @@ class AccessPolicyAuthorizationManagerTest {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", "/relay/health");
         request.setContextPath("/relay");
 
-        assertThat(manager.authorize(() -> null, new RequestAuthorizationContext(request)).isGranted()).isTrue();
+        assertThat(manager.authorize(() -> null, new RequestAuthorizationContext(request))
+                        .isGranted())
+                .isTrue();
     }
 
     private static RequestAuthorizationContext context(String method, String path) {

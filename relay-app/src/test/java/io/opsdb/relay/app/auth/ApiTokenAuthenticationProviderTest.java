@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.security.authentication.AuthenticationServiceException;
@@ -28,13 +27,18 @@ class ApiTokenAuthenticationProviderTest {
     /** The provider's background rechecks, run by the test when it says so. */
     private final List<Runnable> rechecks = new ArrayList<>();
 
-    private final ApiTokenAuthenticationProvider provider = new ApiTokenAuthenticationProvider(hash -> {
-        queries.incrementAndGet();
-        if (databaseDown) {
-            throw new DataAccessResourceFailureException("connection refused");
-        }
-        return Optional.ofNullable(database.get(hash));
-    }, TTL, 3, clock::get, rechecks::add);
+    private final ApiTokenAuthenticationProvider provider = new ApiTokenAuthenticationProvider(
+            hash -> {
+                queries.incrementAndGet();
+                if (databaseDown) {
+                    throw new DataAccessResourceFailureException("connection refused");
+                }
+                return Optional.ofNullable(database.get(hash));
+            },
+            TTL,
+            3,
+            clock::get,
+            rechecks::add);
 
     @Test
     void aStoredTokenAuthenticatesItsUserAndRole() {
@@ -121,7 +125,9 @@ class ApiTokenAuthenticationProviderTest {
 
         ApiTokenAuthentication result = authenticate(token);
 
-        assertThat(result.isAuthenticated()).as("a local replica outage must not stop critical writes").isTrue();
+        assertThat(result.isAuthenticated())
+                .as("a local replica outage must not stop critical writes")
+                .isTrue();
         assertThat(result.getPrincipal().username()).isEqualTo("telescope");
         assertUncheckable(ApiTokens.generate());
     }
@@ -138,7 +144,9 @@ class ApiTokenAuthenticationProviderTest {
         for (int i = 0; i < 3; i++) {
             assertThat(authenticate(token).isAuthenticated()).isTrue();
         }
-        assertThat(queries.get()).as("no request waits on a database known to be down").isEqualTo(asked);
+        assertThat(queries.get())
+                .as("no request waits on a database known to be down")
+                .isEqualTo(asked);
         assertThat(rechecks).as("one recheck at a time").hasSize(1);
 
         // Back up, and the token was revoked meanwhile: the recheck finds out, and the next request is refused.
@@ -155,9 +163,11 @@ class ApiTokenAuthenticationProviderTest {
     }
 
     private void assertUnknownOrRevoked(String token) {
-        assertThatThrownBy(() -> authenticate(token)).isInstanceOf(InvalidBearerTokenException.class)
+        assertThatThrownBy(() -> authenticate(token))
+                .isInstanceOf(InvalidBearerTokenException.class)
                 .hasMessageContaining("unknown or revoked")
-                .satisfies(e -> assertThat(((InvalidBearerTokenException) e).errorCode()).isEqualTo("invalid_token"));
+                .satisfies(e -> assertThat(((InvalidBearerTokenException) e).errorCode())
+                        .isEqualTo("invalid_token"));
     }
 
     private void assertUncheckable(String token) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class ApiTokensTest {
@@ -42,7 +41,8 @@ class ApiTokensTest {
     @Test
     void hashIsTheSameForTheSameTokenAndHoldsNoPartOfIt() {
         String token = ApiTokens.generate();
-        assertThat(ApiTokens.hash(token)).isEqualTo(ApiTokens.hash(token))
+        assertThat(ApiTokens.hash(token))
+                .isEqualTo(ApiTokens.hash(token))
                 .doesNotContain(token.substring(ApiTokens.PREFIX.length(), ApiTokens.PREFIX.length() + 8));
     }
 
@@ -53,10 +53,18 @@ class ApiTokensTest {
         assertThat(ApiTokens.isWellFormed(null)).isFalse();
         assertThat(ApiTokens.isWellFormed("")).isFalse();
         assertThat(ApiTokens.isWellFormed("ops_api_token_")).isFalse();
-        assertThat(ApiTokens.isWellFormed("ops_api_token_" + random + "A")).as("too long").isFalse();
-        assertThat(ApiTokens.isWellFormed("ops_api_token_" + random.substring(1))).as("too short").isFalse();
+        assertThat(ApiTokens.isWellFormed("ops_api_token_" + random + "A"))
+                .as("too long")
+                .isFalse();
+        assertThat(ApiTokens.isWellFormed("ops_api_token_" + random.substring(1)))
+                .as("too short")
+                .isFalse();
         assertThat(ApiTokens.isWellFormed("other_prefix__" + random)).isFalse();
-        assertThat(ApiTokens.isWellFormed("ops_api_token_" + random.substring(1) + "+")).as("not URL-safe").isFalse();
-        assertThat(ApiTokens.isWellFormed("ops_api_token_" + random.substring(1) + "=")).as("padding").isFalse();
+        assertThat(ApiTokens.isWellFormed("ops_api_token_" + random.substring(1) + "+"))
+                .as("not URL-safe")
+                .isFalse();
+        assertThat(ApiTokens.isWellFormed("ops_api_token_" + random.substring(1) + "="))
+                .as("padding")
+                .isFalse();
     }
 }

@@ -26,13 +26,20 @@ class BearerTokenConverterTest {
 
     @Test
     void noHeaderOrABlankOneMeansNoCredentials() {
-        assertThat(converter.convert(new MockHttpServletRequest("GET", "/executed_obs_units"))).isNull();
+        assertThat(converter.convert(new MockHttpServletRequest("GET", "/executed_obs_units")))
+                .isNull();
         assertThat(converter.convert(request("  "))).isNull();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bearer", "Bearer ", "Basic YWRtaW46YWRtaW4=", "Bearer not-a-token-s3cret",
-            "ops_api_token_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    @ValueSource(
+            strings = {
+                "Bearer",
+                "Bearer ",
+                "Basic YWRtaW46YWRtaW4=",
+                "Bearer not-a-token-s3cret",
+                "ops_api_token_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            })
     void aHeaderThatIsNotABearerTokenOfOurFormIsMalformedAndNotRepeated(String authorization) {
         assertThatThrownBy(() -> converter.convert(request(authorization)))
                 .isInstanceOfSatisfying(InvalidBearerTokenException.class, e -> {

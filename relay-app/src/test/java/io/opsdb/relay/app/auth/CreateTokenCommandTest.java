@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 /** The command's refusals; issuing a token against a real database is tested end to end (AuthenticationIT). */
@@ -22,7 +21,8 @@ class CreateTokenCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(err.toString(StandardCharsets.UTF_8)).hasLineCount(1)
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .hasLineCount(1)
                 .contains("--role is required, one of admin, observer, service, viewer");
     }
 
@@ -50,18 +50,33 @@ class CreateTokenCommandTest {
             closedPort = socket.getLocalPort();
         }
 
-        int exit = run(Map.of("MAIN_DB_HOST", "127.0.0.1", "MAIN_DB_PORT", String.valueOf(closedPort),
-                "MAIN_DB_PASSWORD", "s3cret-pw"), "--username", "admin", "--role", "admin");
+        int exit = run(
+                Map.of(
+                        "MAIN_DB_HOST",
+                        "127.0.0.1",
+                        "MAIN_DB_PORT",
+                        String.valueOf(closedPort),
+                        "MAIN_DB_PASSWORD",
+                        "s3cret-pw"),
+                "--username",
+                "admin",
+                "--role",
+                "admin");
 
         assertThat(exit).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(err.toString(StandardCharsets.UTF_8)).hasLineCount(1)
-                .startsWith("create-token: cannot connect to the main database relay@127.0.0.1:" + closedPort + "/opsdb")
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .hasLineCount(1)
+                .startsWith(
+                        "create-token: cannot connect to the main database relay@127.0.0.1:" + closedPort + "/opsdb")
                 .doesNotContain("s3cret-pw");
     }
 
     private int run(Map<String, String> settings, String... args) {
-        return CreateTokenCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), settings::get);
+        return CreateTokenCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                settings::get);
     }
 }

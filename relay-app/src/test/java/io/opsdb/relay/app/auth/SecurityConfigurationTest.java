@@ -5,15 +5,13 @@ import static org.springframework.security.test.web.servlet.setup.SecurityMockMv
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import java.io.IOException;
-import java.util.Map;
-import java.util.Optional;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +45,7 @@ class SecurityConfigurationTest {
     private static final String ADMIN = ApiTokens.generate();
     /** Asked for only while the database is down. */
     private static final String NEVER_CHECKED = ApiTokens.generate();
+
     private static final Map<String, AuthenticatedPrincipal> DATABASE = Map.of(
             ApiTokens.hash(VIEWER), new AuthenticatedPrincipal("vera", Role.VIEWER),
             ApiTokens.hash(OBSERVER), new AuthenticatedPrincipal("otto", Role.OBSERVER),
@@ -81,7 +80,9 @@ class SecurityConfigurationTest {
 
         @RequestMapping("/**")
         String echo(HttpServletRequest request) {
-            return AuthenticatedPrincipal.of(request).map(AuthenticatedPrincipal::username).orElse("nobody");
+            return AuthenticatedPrincipal.of(request)
+                    .map(AuthenticatedPrincipal::username)
+                    .orElse("nobody");
         }
     }
 
@@ -91,19 +92,26 @@ class SecurityConfigurationTest {
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
-            response.setHeader(PROBE_HEADER,
-                    AuthenticatedPrincipal.of(request).map(AuthenticatedPrincipal::username).orElse("nobody"));
+            response.setHeader(
+                    PROBE_HEADER,
+                    AuthenticatedPrincipal.of(request)
+                            .map(AuthenticatedPrincipal::username)
+                            .orElse("nobody"));
             chain.doFilter(request, response);
         }
     }
 
     @Autowired
     private WebApplicationContext context;
+
     private MockMvc mvc;
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).addFilters(new PrincipalProbe()).build();
+        mvc = MockMvcBuilders.webAppContextSetup(context)
+                .apply(springSecurity())
+                .addFilters(new PrincipalProbe())
+                .build();
     }
 
     @Test
@@ -116,15 +124,18 @@ class SecurityConfigurationTest {
 
     @Test
     void aPublicRequestIgnoresItsTokenEvenWhileTheDatabaseIsDown() throws Exception {
-        assertThat(send(get("/health").header("Authorization", "Bearer hunter2")).getStatus()).isEqualTo(200);
-        assertThat(send(get("/api/site/info").header("Authorization", "Bearer " + ApiTokens.generate())).getStatus())
+        assertThat(send(get("/health").header("Authorization", "Bearer hunter2"))
+                        .getStatus())
+                .isEqualTo(200);
+        assertThat(send(get("/api/site/info").header("Authorization", "Bearer " + ApiTokens.generate()))
+                        .getStatus())
                 .isEqualTo(200);
         databaseDown = true;
         try {
-            assertThat(send(get("/actuator/health").header("Authorization", "Bearer " + NEVER_CHECKED)).getStatus())
+            assertThat(send(get("/actuator/health").header("Authorization", "Bearer " + NEVER_CHECKED))
+                            .getStatus())
                     .isEqualTo(200);
-        }
-        finally {
+        } finally {
             databaseDown = false;
         }
     }
@@ -136,55 +147,65 @@ class SecurityConfigurationTest {
         assertThat(response.getStatus()).isEqualTo(401);
         assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"ops-db-relay\"");
         assertThat(response.getContentType()).startsWith("application/problem+json");
-        assertThat(response.getContentAsString()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Unauthorized\","
-                + "\"status\":401,\"detail\":\"This request needs an API token: send 'Authorization: Bearer "
-                + "ops_api_token_...'.\",\"instance\":\"/executed_obs_units\"}");
-        assertThat(response.getHeader(PROBE_HEADER)).as("refused before anything after the chain").isNull();
+        assertThat(response.getContentAsString())
+                .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Unauthorized\","
+                        + "\"status\":401,\"detail\":\"This request needs an API token: send 'Authorization: Bearer "
+                        + "ops_api_token_...'.\",\"instance\":\"/executed_obs_units\"}");
+        assertThat(response.getHeader(PROBE_HEADER))
+                .as("refused before anything after the chain")
+                .isNull();
     }
 
     @Test
     void anUnknownTokenIs401AndTheAnswerDoesNotRepeatIt() throws Exception {
         String unknown = ApiTokens.generate();
 
-        MockHttpServletResponse response = send(get("/executed_obs_units").header("Authorization", "Bearer " + unknown));
+        MockHttpServletResponse response =
+                send(get("/executed_obs_units").header("Authorization", "Bearer " + unknown));
 
         assertThat(response.getStatus()).isEqualTo(401);
-        assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"ops-db-relay\", error=\"invalid_token\"");
+        assertThat(response.getHeader("WWW-Authenticate"))
+                .isEqualTo("Bearer realm=\"ops-db-relay\", error=\"invalid_token\"");
         assertThat(response.getContentType()).startsWith("application/problem+json");
-        assertThat(response.getContentAsString()).contains("\"status\":401", "unknown or revoked")
-                .doesNotContain(unknown).doesNotContain(unknown.substring(ApiTokens.PREFIX.length()));
+        assertThat(response.getContentAsString())
+                .contains("\"status\":401", "unknown or revoked")
+                .doesNotContain(unknown)
+                .doesNotContain(unknown.substring(ApiTokens.PREFIX.length()));
     }
 
     @Test
     void aMalformedHeaderIs401AndTheAnswerDoesNotRepeatIt() throws Exception {
-        MockHttpServletResponse response = send(post("/executed_obs_units/start")
-                .header("Authorization", "Bearer hunter2-secret"));
+        MockHttpServletResponse response =
+                send(post("/executed_obs_units/start").header("Authorization", "Bearer hunter2-secret"));
 
         assertThat(response.getStatus()).isEqualTo(401);
-        assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"ops-db-relay\", error=\"invalid_request\"");
+        assertThat(response.getHeader("WWW-Authenticate"))
+                .isEqualTo("Bearer realm=\"ops-db-relay\", error=\"invalid_request\"");
         assertThat(response.getContentAsString()).contains("\"status\":401").doesNotContain("hunter2");
     }
 
     @Test
     void aRoleWithoutThePermissionIs403NamingTheRolesThatHaveIt() throws Exception {
-        MockHttpServletResponse response = send(post("/executed_obs_units/start").header("Authorization", "Bearer " + VIEWER));
+        MockHttpServletResponse response =
+                send(post("/executed_obs_units/start").header("Authorization", "Bearer " + VIEWER));
 
         assertThat(response.getStatus()).isEqualTo(403);
         assertThat(response.getHeader("WWW-Authenticate"))
                 .isEqualTo("Bearer realm=\"ops-db-relay\", error=\"insufficient_scope\"");
         assertThat(response.getContentType()).startsWith("application/problem+json");
-        assertThat(response.getContentAsString()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Forbidden\","
-                + "\"status\":403,\"detail\":\"Role 'viewer' of user 'vera' does not allow write (POST "
-                + "/executed_obs_units/start); roles that do: admin, observer, service.\","
-                + "\"instance\":\"/executed_obs_units/start\"}");
+        assertThat(response.getContentAsString())
+                .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Forbidden\","
+                        + "\"status\":403,\"detail\":\"Role 'viewer' of user 'vera' does not allow write (POST "
+                        + "/executed_obs_units/start); roles that do: admin, observer, service.\","
+                        + "\"instance\":\"/executed_obs_units/start\"}");
     }
 
     @Test
     void onlyAnAdminManagesTokens() throws Exception {
         MockHttpServletResponse byObserver = send(get("/api/tokens").header("Authorization", "Bearer " + OBSERVER));
         assertThat(byObserver.getStatus()).isEqualTo(403);
-        assertThat(byObserver.getContentAsString()).contains("Role 'observer' of user 'otto' does not allow manage-tokens",
-                "roles that do: admin.");
+        assertThat(byObserver.getContentAsString())
+                .contains("Role 'observer' of user 'otto' does not allow manage-tokens", "roles that do: admin.");
 
         MockHttpServletResponse byAdmin = send(get("/api/tokens").header("Authorization", "Bearer " + ADMIN));
         assertThat(byAdmin.getStatus()).isEqualTo(200);
@@ -193,7 +214,8 @@ class SecurityConfigurationTest {
 
     @Test
     void anAllowedRequestReachesTheFiltersAfterTheChainAndTheControllerWithItsPrincipal() throws Exception {
-        MockHttpServletResponse response = send(post("/executed_obs_units/start").header("Authorization", "bearer " + OBSERVER));
+        MockHttpServletResponse response =
+                send(post("/executed_obs_units/start").header("Authorization", "bearer " + OBSERVER));
 
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getHeader(PROBE_HEADER)).isEqualTo("otto");
@@ -213,30 +235,44 @@ class SecurityConfigurationTest {
     void thereIsNoLoginOrLogoutPage() throws Exception {
         assertThat(send(get("/login")).getStatus()).isEqualTo(401);
         assertThat(send(post("/logout")).getStatus()).isEqualTo(401);
-        assertThat(send(post("/logout").header("Authorization", "Bearer " + OBSERVER)).getContentAsString())
-                .as("reaches the application like any path").isEqualTo("otto");
+        assertThat(send(post("/logout").header("Authorization", "Bearer " + OBSERVER))
+                        .getContentAsString())
+                .as("reaches the application like any path")
+                .isEqualTo("otto");
     }
 
     @Test
     void aDatabaseThatDoesNotAnswerIs503() throws Exception {
         databaseDown = true;
         try {
-            MockHttpServletResponse response = send(get("/executed_obs_units").header("Authorization", "Bearer " + NEVER_CHECKED));
+            MockHttpServletResponse response =
+                    send(get("/executed_obs_units").header("Authorization", "Bearer " + NEVER_CHECKED));
 
             assertThat(response.getStatus()).isEqualTo(503);
             assertThat(response.getHeader("Retry-After")).isEqualTo("5");
             assertThat(response.getContentType()).startsWith("application/problem+json");
             assertThat(response.getContentAsString()).contains("\"status\":503", "cannot be checked");
-        }
-        finally {
+        } finally {
             databaseDown = false;
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"//health", "/docs/../api/tokens", "/health/../executed_obs_units", "/docs/./x", "/docs/..",
-            "/health;x=1", "/docs/%2e%2e/api/tokens", "/docs%2F..%2Fapi/tokens", "/docs/%2E%2E/x", "/docs\\..\\api",
-            "/docs/%252e%252e", "/executed_obs_units/1';DROP%20TABLE%20relay_ledger;--"})
+    @ValueSource(
+            strings = {
+                "//health",
+                "/docs/../api/tokens",
+                "/health/../executed_obs_units",
+                "/docs/./x",
+                "/docs/..",
+                "/health;x=1",
+                "/docs/%2e%2e/api/tokens",
+                "/docs%2F..%2Fapi/tokens",
+                "/docs/%2E%2E/x",
+                "/docs\\..\\api",
+                "/docs/%252e%252e",
+                "/executed_obs_units/1';DROP%20TABLE%20relay_ledger;--"
+            })
     void aPathInAnotherSpellingIsRefusedBeforeAnyRuleApplies(String path) throws Exception {
         MockHttpServletResponse response = send(get("/health").with(request -> {
             request.setRequestURI(path);
@@ -252,5 +288,4 @@ class SecurityConfigurationTest {
     private MockHttpServletResponse send(RequestBuilder request) throws Exception {
         return mvc.perform(request).andReturn().getResponse();
     }
-
 }

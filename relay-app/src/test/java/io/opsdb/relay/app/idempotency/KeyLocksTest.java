@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 class KeyLocksTest {
@@ -18,8 +17,11 @@ class KeyLocksTest {
         Optional<KeyLocks.Held> first = locks.lock("k", Duration.ofSeconds(1));
         assertThat(first).isPresent();
 
-        CompletableFuture<Optional<KeyLocks.Held>> second = CompletableFuture.supplyAsync(() -> lockQuietly("k", Duration.ofSeconds(30)));
-        assertThat(locks.lock("k", Duration.ofMillis(50))).as("held by the first, even for its own thread").isEmpty();
+        CompletableFuture<Optional<KeyLocks.Held>> second =
+                CompletableFuture.supplyAsync(() -> lockQuietly("k", Duration.ofSeconds(30)));
+        assertThat(locks.lock("k", Duration.ofMillis(50)))
+                .as("held by the first, even for its own thread")
+                .isEmpty();
         assertThat(second).isNotDone();
 
         first.get().close();
@@ -32,7 +34,9 @@ class KeyLocksTest {
     @Test
     void otherKeysDoNotWait() throws Exception {
         try (KeyLocks.Held a = locks.lock("a", Duration.ofSeconds(1)).orElseThrow();
-                KeyLocks.Held b = CompletableFuture.supplyAsync(() -> lockQuietly("b", Duration.ofMillis(100))).get().orElseThrow()) {
+                KeyLocks.Held b = CompletableFuture.supplyAsync(() -> lockQuietly("b", Duration.ofMillis(100)))
+                        .get()
+                        .orElseThrow()) {
             assertThat(locks.size()).isEqualTo(2);
         }
         assertThat(locks.size()).isZero();
@@ -41,8 +45,7 @@ class KeyLocksTest {
     private Optional<KeyLocks.Held> lockQuietly(String key, Duration timeout) {
         try {
             return locks.lock(key, timeout);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }

@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opsdb.relay.app.site.SiteStatus;
 import io.opsdb.relay.role.TransactionEvents;
 import io.opsdb.relay.site.SiteConfiguration;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 class RelayMetricsTest {
 
@@ -44,8 +42,12 @@ class RelayMetricsTest {
         when(status.replicaLagSeconds()).thenReturn(1.25);
         bound(observatory());
 
-        assertThat(registry.get("site.type.info").tag("site_name", "observatory").tag("site_type", "secondary")
-                .gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("site.type.info")
+                        .tag("site_name", "observatory")
+                        .tag("site_type", "secondary")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
         assertThat(registry.get("buffering.enabled").gauge().value()).isEqualTo(1.0);
         assertThat(registry.get("lsn.tracking.enabled").gauge().value()).isEqualTo(1.0);
         assertThat(registry.get("relay.in.flight.transactions").gauge().value()).isEqualTo(7.0);
@@ -55,7 +57,8 @@ class RelayMetricsTest {
 
         when(status.inFlightCount()).thenReturn(3);
         assertThat(registry.get("relay.in.flight.transactions").gauge().value())
-                .as("read at each scrape").isEqualTo(3.0);
+                .as("read at each scrape")
+                .isEqualTo(3.0);
     }
 
     @Test
@@ -68,7 +71,11 @@ class RelayMetricsTest {
     @Test
     void aMainSiteNeitherBuffersNorTracksAReplica() {
         bound(cologne());
-        assertThat(registry.get("site.type.info").tag("site_name", "cologne").tag("site_type", "main").gauge().value())
+        assertThat(registry.get("site.type.info")
+                        .tag("site_name", "cologne")
+                        .tag("site_type", "main")
+                        .gauge()
+                        .value())
                 .isEqualTo(1.0);
         assertThat(registry.get("buffering.enabled").gauge().value()).isZero();
         assertThat(registry.get("lsn.tracking.enabled").gauge().value()).isZero();
@@ -76,8 +83,15 @@ class RelayMetricsTest {
 
     @Test
     void bufferingIsOffAtASecondaryWhenCriticalWritesGoStraightToThePrimary() {
-        bound(SiteConfiguration.load(Map.of("SITE_NAME", "observatory", "SITE_TYPE", "secondary",
-                "CRITICAL_OPERATIONS_BUFFER", "false", "LSN_TRACKING_ENABLED", "false")::get));
+        bound(SiteConfiguration.load(Map.of(
+                "SITE_NAME",
+                "observatory",
+                "SITE_TYPE",
+                "secondary",
+                "CRITICAL_OPERATIONS_BUFFER",
+                "false",
+                "LSN_TRACKING_ENABLED",
+                "false")::get));
         assertThat(registry.get("buffering.enabled").gauge().value()).isZero();
         assertThat(registry.get("lsn.tracking.enabled").gauge().value()).isZero();
     }
@@ -85,9 +99,21 @@ class RelayMetricsTest {
     @Test
     void theSitesOwnCountersStartAtZero() {
         bound(cologne());
-        assertThat(registry.get(RelayMetrics.APPLIED).tag(RelayMetrics.ORIGIN_SITE, "cologne").counter().count()).isZero();
-        assertThat(registry.get(RelayMetrics.FAILED).tag(RelayMetrics.ORIGIN_SITE, "cologne").counter().count()).isZero();
-        assertThat(registry.get(RelayMetrics.LATENCY).tag(RelayMetrics.ORIGIN_SITE, "cologne").timer().count()).isZero();
+        assertThat(registry.get(RelayMetrics.APPLIED)
+                        .tag(RelayMetrics.ORIGIN_SITE, "cologne")
+                        .counter()
+                        .count())
+                .isZero();
+        assertThat(registry.get(RelayMetrics.FAILED)
+                        .tag(RelayMetrics.ORIGIN_SITE, "cologne")
+                        .counter()
+                        .count())
+                .isZero();
+        assertThat(registry.get(RelayMetrics.LATENCY)
+                        .tag(RelayMetrics.ORIGIN_SITE, "cologne")
+                        .timer()
+                        .count())
+                .isZero();
     }
 
     @Test
@@ -100,16 +126,28 @@ class RelayMetricsTest {
         metrics.settledAfter("observatory", Duration.ofMillis(500));
         metrics.failed("observatory");
 
-        assertThat(registry.get(RelayMetrics.APPLIED).tag(RelayMetrics.ORIGIN_SITE, "observatory").counter().count())
+        assertThat(registry.get(RelayMetrics.APPLIED)
+                        .tag(RelayMetrics.ORIGIN_SITE, "observatory")
+                        .counter()
+                        .count())
                 .isEqualTo(2.0);
-        assertThat(registry.get(RelayMetrics.FAILED).tag(RelayMetrics.ORIGIN_SITE, "observatory").counter().count())
+        assertThat(registry.get(RelayMetrics.FAILED)
+                        .tag(RelayMetrics.ORIGIN_SITE, "observatory")
+                        .counter()
+                        .count())
                 .isEqualTo(1.0);
-        var latency = registry.get(RelayMetrics.LATENCY).tag(RelayMetrics.ORIGIN_SITE, "observatory").timer();
+        var latency = registry.get(RelayMetrics.LATENCY)
+                .tag(RelayMetrics.ORIGIN_SITE, "observatory")
+                .timer();
         assertThat(latency.count()).isEqualTo(2);
         assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(3000.0);
         assertThat(latency.max(TimeUnit.MILLISECONDS)).isEqualTo(2500.0);
-        assertThat(registry.get(RelayMetrics.APPLIED).tag(RelayMetrics.ORIGIN_SITE, "cologne").counter().count())
-                .as("counted by origin, not by the site that counts").isZero();
+        assertThat(registry.get(RelayMetrics.APPLIED)
+                        .tag(RelayMetrics.ORIGIN_SITE, "cologne")
+                        .counter()
+                        .count())
+                .as("counted by origin, not by the site that counts")
+                .isZero();
     }
 
     @Test
@@ -122,14 +160,29 @@ class RelayMetricsTest {
         metrics.unreadable(TransactionEvents.Unreadable.COMMAND, "observatory", false);
         metrics.unreadable(TransactionEvents.Unreadable.OUTCOME, "unknown", false);
 
-        assertThat(registry.get(RelayMetrics.UNREADABLE).tag(RelayMetrics.ORIGIN_SITE, "observatory")
-                .tag(RelayMetrics.FATE, "transaction_failed").counter().count()).isEqualTo(1.0);
-        assertThat(registry.get(RelayMetrics.UNREADABLE).tag(RelayMetrics.ORIGIN_SITE, "observatory")
-                .tag(RelayMetrics.FATE, "unattributed").counter().count()).isEqualTo(2.0);
-        assertThat(registry.get(RelayMetrics.FAILED).tag(RelayMetrics.ORIGIN_SITE, "observatory").counter().count())
+        assertThat(registry.get(RelayMetrics.UNREADABLE)
+                        .tag(RelayMetrics.ORIGIN_SITE, "observatory")
+                        .tag(RelayMetrics.FATE, "transaction_failed")
+                        .counter()
+                        .count())
                 .isEqualTo(1.0);
-        assertThat(registry.get(RelayMetrics.UNREADABLE_OUTCOMES).tag(RelayMetrics.ORIGIN_SITE, "unknown")
-                .tag(RelayMetrics.FATE, "unattributed").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get(RelayMetrics.UNREADABLE)
+                        .tag(RelayMetrics.ORIGIN_SITE, "observatory")
+                        .tag(RelayMetrics.FATE, "unattributed")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
+        assertThat(registry.get(RelayMetrics.FAILED)
+                        .tag(RelayMetrics.ORIGIN_SITE, "observatory")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get(RelayMetrics.UNREADABLE_OUTCOMES)
+                        .tag(RelayMetrics.ORIGIN_SITE, "unknown")
+                        .tag(RelayMetrics.FATE, "unattributed")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -142,8 +195,16 @@ class RelayMetricsTest {
         metrics.unreadable(TransactionEvents.Unreadable.COMMAND, "observatory", true);
         metrics.bindTo(registry);
 
-        assertThat(registry.get(RelayMetrics.APPLIED).tag(RelayMetrics.ORIGIN_SITE, "observatory").counter().count()).isZero();
-        assertThat(registry.get(RelayMetrics.LATENCY).tag(RelayMetrics.ORIGIN_SITE, "observatory").timer().count()).isZero();
+        assertThat(registry.get(RelayMetrics.APPLIED)
+                        .tag(RelayMetrics.ORIGIN_SITE, "observatory")
+                        .counter()
+                        .count())
+                .isZero();
+        assertThat(registry.get(RelayMetrics.LATENCY)
+                        .tag(RelayMetrics.ORIGIN_SITE, "observatory")
+                        .timer()
+                        .count())
+                .isZero();
     }
 
     @Test
@@ -153,17 +214,18 @@ class RelayMetricsTest {
         RelayMetrics metrics = new RelayMetrics(observatory(), status);
         metrics.bindTo(prometheus);
 
-        assertThat(prometheus.scrape()).contains(
-                "site_type_info{site_name=\"observatory\",site_type=\"secondary\"} 1",
-                "buffering_enabled 1",
-                "lsn_tracking_enabled 1",
-                "relay_in_flight_transactions 0",
-                "relay_oldest_in_flight_age_seconds 0",
-                "relay_replica_lag_bytes 0",
-                "relay_replica_lag_seconds 0",
-                "relay_transactions_applied_total{origin_site=\"observatory\"} 0",
-                "relay_transactions_failed_total{origin_site=\"observatory\"} 0",
-                "relay_apply_latency_seconds_bucket{origin_site=\"observatory\",le=\"+Inf\"} 0",
-                "relay_apply_latency_seconds_count{origin_site=\"observatory\"} 0");
+        assertThat(prometheus.scrape())
+                .contains(
+                        "site_type_info{site_name=\"observatory\",site_type=\"secondary\"} 1",
+                        "buffering_enabled 1",
+                        "lsn_tracking_enabled 1",
+                        "relay_in_flight_transactions 0",
+                        "relay_oldest_in_flight_age_seconds 0",
+                        "relay_replica_lag_bytes 0",
+                        "relay_replica_lag_seconds 0",
+                        "relay_transactions_applied_total{origin_site=\"observatory\"} 0",
+                        "relay_transactions_failed_total{origin_site=\"observatory\"} 0",
+                        "relay_apply_latency_seconds_bucket{origin_site=\"observatory\",le=\"+Inf\"} 0",
+                        "relay_apply_latency_seconds_count{origin_site=\"observatory\"} 0");
     }
 }

@@ -2,20 +2,22 @@ package io.opsdb.relay.app.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class EntityReaderReplayTest {
 
     private static Operation op(OperationType type, Map<String, Object> values) {
-        return Operation.newBuilder().setType(type).setEntity(EntityType.EXECUTED_OBS_UNIT).setRecordId("r1")
-                .setValues(values).build();
+        return Operation.newBuilder()
+                .setType(type)
+                .setEntity(EntityType.EXECUTED_OBS_UNIT)
+                .setRecordId("r1")
+                .setValues(values)
+                .build();
     }
 
     @Test
@@ -24,7 +26,10 @@ class EntityReaderReplayTest {
         created.put("obs_unit_id", "u1");
         created.put("status", "running");
         Map<String, Object> row = EntityReader.replay(null, op(OperationType.CREATE, created));
-        assertThat(row).containsEntry("id", "r1").containsEntry("status", "running").containsEntry("end_time", null)
+        assertThat(row)
+                .containsEntry("id", "r1")
+                .containsEntry("status", "running")
+                .containsEntry("end_time", null)
                 .containsKeys("obs_unit_id", "source_id", "start_time");
 
         row = EntityReader.replay(row, op(OperationType.UPDATE, Map.of("status", "completed")));
@@ -39,11 +44,13 @@ class EntityReaderReplayTest {
         Map<String, Object> fromOverlay = EntityReader.replay(null, op(OperationType.CREATE, created));
         Map<String, Object> replicaRow = new HashMap<>(fromOverlay);
 
-        assertThat(EntityReader.replay(replicaRow, op(OperationType.CREATE, created))).isEqualTo(fromOverlay);
+        assertThat(EntityReader.replay(replicaRow, op(OperationType.CREATE, created)))
+                .isEqualTo(fromOverlay);
     }
 
     @Test
     void anUpdateOfNothingStaysNothing() {
-        assertThat(EntityReader.replay(null, op(OperationType.UPDATE, Map.of("status", "completed")))).isNull();
+        assertThat(EntityReader.replay(null, op(OperationType.UPDATE, Map.of("status", "completed"))))
+                .isNull();
     }
 }

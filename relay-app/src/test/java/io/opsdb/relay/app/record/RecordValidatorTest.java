@@ -4,25 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
-import jakarta.validation.Validator;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import tools.jackson.databind.json.JsonMapper;
-
 import io.opsdb.relay.app.read.EntityReader;
 import io.opsdb.relay.app.web.ApiJson;
 import io.opsdb.relay.app.web.RequestProblem.FieldError;
 import io.opsdb.relay.app.web.RequestValidation;
 import io.opsdb.relay.schema.EntityType;
+import jakarta.validation.Validator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The values the primary would refuse for their data are refused here, naming the field (I9). */
 class RecordValidatorTest {
@@ -30,7 +26,8 @@ class RecordValidatorTest {
     private static final String UNIT = "6f1c2a43-8d0e-4b5a-9c7d-2e3f4a5b6c7d";
     private static final String TELESCOPE = "\uD83D\uDD2D"; // one character, two UTF-16 units
 
-    private static final JsonMapper JSON = ApiJson.configure(JsonMapper.builder()).build();
+    private static final JsonMapper JSON =
+            ApiJson.configure(JsonMapper.builder()).build();
 
     private final EntityReader reader = mock(EntityReader.class);
     private static final Validator SHAPES = RequestValidation.newValidator();
@@ -46,7 +43,8 @@ class RecordValidatorTest {
     @ParameterizedTest
     @ValueSource(strings = {"\uD800", "x\uDBFFy", "\uDC00", "\uDD2D\uD83D"})
     void textWithALoneSurrogateIsRefusedRatherThanStoredAsQuestionMarks(String text) {
-        assertThat(createProblems(Map.of("obs_unit_id", text))).singleElement()
+        assertThat(createProblems(Map.of("obs_unit_id", text)))
+                .singleElement()
                 .satisfies(e -> assertThat(e.message()).startsWith("must be valid Unicode"));
     }
 
@@ -58,10 +56,19 @@ class RecordValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "+10000-01-01T00:00:00Z",
-            "0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00", "+294276-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z"})
+    @ValueSource(
+            strings = {
+                "0000-01-01T00:00:00Z",
+                "-0001-01-01T00:00:00Z",
+                "+10000-01-01T00:00:00Z",
+                "0001-01-01T00:30:00+01:00",
+                "9999-12-31T23:30:00-01:00",
+                "+294276-12-31T23:59:59Z",
+                "-999999999-01-01T00:00:00Z"
+            })
     void instantsOutsideYearsOneTo9999AreRefused(String instant) {
-        assertThat(createProblems(Map.of("obs_unit_id", "u", "start_time", instant))).singleElement()
+        assertThat(createProblems(Map.of("obs_unit_id", "u", "start_time", instant)))
+                .singleElement()
                 .satisfies(e -> assertThat(e.field()).isEqualTo("start_time"))
                 .satisfies(e -> assertThat(e.message()).contains("years 1 to 9999"));
     }
@@ -70,61 +77,74 @@ class RecordValidatorTest {
     @ValueSource(strings = {"0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "9999-12-31T23:59:59.9999999Z"})
     void theFirstAndLastStorableInstantsAreAccepted(String instant) {
         RecordValidator.Session session = new RecordValidator.Session();
-        Map<String, Object> values = validator.forCreate(unit(Map.of("obs_unit_id", "u", "start_time", instant)), "", session);
+        Map<String, Object> values =
+                validator.forCreate(unit(Map.of("obs_unit_id", "u", "start_time", instant)), "", session);
         assertThat(session.problems()).isEmpty();
         assertThat((String) values.get("start_time")).startsWith(instant.substring(0, 4));
     }
 
     @Test
     void anEndBeforeTheStartOfTheSameCreateIsRefused() {
-        assertThat(createProblems(Map.of("obs_unit_id", "u", "start_time", "2026-01-02T00:00:00Z", "end_time", "2026-01-01T00:00:00Z")))
+        assertThat(createProblems(Map.of(
+                        "obs_unit_id", "u", "start_time", "2026-01-02T00:00:00Z", "end_time", "2026-01-01T00:00:00Z")))
                 .containsExactly(new FieldError("end_time", "must not be before start_time 2026-01-02T00:00:00Z"));
     }
 
     @Test
     void anEndBeforeTheDefaultStartOfNowIsRefused() {
         assertThat(createProblems(Map.of("obs_unit_id", "u", "end_time", "2000-01-01T00:00:00Z")))
-                .singleElement().satisfies(e -> assertThat(e.field()).isEqualTo("end_time"));
+                .singleElement()
+                .satisfies(e -> assertThat(e.field()).isEqualTo("end_time"));
     }
 
     @Test
     void anUpdateEndingBeforeTheStoredStartIsRefused() {
-        when(reader.find(EntityType.EXECUTED_OBS_UNIT, UNIT)).thenReturn(Optional.of(Map.of("start_time", "2026-01-01T00:00:00Z")));
+        when(reader.find(EntityType.EXECUTED_OBS_UNIT, UNIT))
+                .thenReturn(Optional.of(Map.of("start_time", "2026-01-01T00:00:00Z")));
         RecordValidator.Session session = new RecordValidator.Session();
         update(UNIT, Map.of("end_time", "2025-12-31T23:59:59Z"), "op.", session);
-        assertThat(session.problems()).containsExactly(new FieldError("op.end_time", "must not be before start_time 2026-01-01T00:00:00Z"));
+        assertThat(session.problems())
+                .containsExactly(new FieldError("op.end_time", "must not be before start_time 2026-01-01T00:00:00Z"));
     }
 
     @Test
     void anEarlierUpdateOfOtherColumnsInTheTransactionDoesNotHideTheStoredStart() {
-        when(reader.find(EntityType.EXECUTED_OBS_UNIT, UNIT)).thenReturn(Optional.of(Map.of("start_time", "2026-01-01T00:00:00Z")));
+        when(reader.find(EntityType.EXECUTED_OBS_UNIT, UNIT))
+                .thenReturn(Optional.of(Map.of("start_time", "2026-01-01T00:00:00Z")));
         RecordValidator.Session session = new RecordValidator.Session();
         update(UNIT, Map.of("notes", "n"), "op0.", session);
         update(UNIT, Map.of("end_time", "2025-12-31T23:59:59Z"), "op1.", session);
-        assertThat(session.problems()).containsExactly(new FieldError("op1.end_time", "must not be before start_time 2026-01-01T00:00:00Z"));
+        assertThat(session.problems())
+                .containsExactly(new FieldError("op1.end_time", "must not be before start_time 2026-01-01T00:00:00Z"));
     }
 
     @Test
     void anUpdateMovingTheStartPastAnEndSetEarlierInTheTransactionIsRefused() {
         RecordValidator.Session session = new RecordValidator.Session();
         Map<String, Object> created = validator.forCreate(
-                unit(Map.of("obs_unit_id", "u", "start_time", "2026-01-01T00:00:00Z", "end_time", "2026-01-02T00:00:00Z")), "", session);
+                unit(Map.of(
+                        "obs_unit_id", "u", "start_time", "2026-01-01T00:00:00Z", "end_time", "2026-01-02T00:00:00Z")),
+                "",
+                session);
         session.created("unit", EntityType.EXECUTED_OBS_UNIT, UNIT, created);
         update(UNIT, Map.of("start_time", "2026-01-03T00:00:00Z"), "op.", session);
-        assertThat(session.problems()).containsExactly(new FieldError("op.start_time", "must not be after end_time 2026-01-02T00:00:00Z"));
+        assertThat(session.problems())
+                .containsExactly(new FieldError("op.start_time", "must not be after end_time 2026-01-02T00:00:00Z"));
     }
 
     @Test
     void anUpdateMayNotEmptyAColumnThePrimaryHoldsNotNull() {
-        when(reader.find(EntityType.EXECUTED_OBS_UNIT, UNIT)).thenReturn(Optional.of(Map.of("start_time", "2026-01-01T00:00:00Z")));
+        when(reader.find(EntityType.EXECUTED_OBS_UNIT, UNIT))
+                .thenReturn(Optional.of(Map.of("start_time", "2026-01-01T00:00:00Z")));
         Map<String, Object> body = new HashMap<>();
         body.put("start_time", null);
         body.put("status", null);
         body.put("notes", null);
         RecordValidator.Session session = new RecordValidator.Session();
         update(UNIT, body, "", session);
-        assertThat(session.problems()).containsExactlyInAnyOrder(new FieldError("start_time", "must not be null"),
-                new FieldError("status", "must not be null"));
+        assertThat(session.problems())
+                .containsExactlyInAnyOrder(
+                        new FieldError("start_time", "must not be null"), new FieldError("status", "must not be null"));
     }
 
     @Test
@@ -135,7 +155,10 @@ class RecordValidatorTest {
         RecordValidator.Session session = new RecordValidator.Session();
         Map<String, Object> changed = update(UNIT, body, "", session);
         assertThat(session.problems()).isEmpty();
-        assertThat(changed).containsOnlyKeys("instrument", "notes").containsEntry("instrument", "camera").containsEntry("notes", null);
+        assertThat(changed)
+                .containsOnlyKeys("instrument", "notes")
+                .containsEntry("instrument", "camera")
+                .containsEntry("notes", null);
     }
 
     @Test
@@ -150,15 +173,30 @@ class RecordValidatorTest {
         RecordValidator.Session session = new RecordValidator.Session();
         Map<String, Object> created = validator.forCreate(unit(Map.of("obs_unit_id", "u")), "", session);
         assertThat(session.problems()).isEmpty();
-        assertThat(created).containsEntry("status", "running").containsEntry("end_time", null).doesNotContainKey("site");
+        assertThat(created)
+                .containsEntry("status", "running")
+                .containsEntry("end_time", null)
+                .doesNotContainKey("site");
         assertThat((String) created.get("start_time")).endsWith("Z");
 
         when(reader.find(EntityType.OBSERVING_PROGRAM, UNIT)).thenReturn(Optional.empty());
-        assertThat(createProblems(Map.of("instrument", " ", "status", "exploded", "observing_program_id", UNIT,
-                "source_id", "$nothing", "notes", "a\u0000b")))
-                .containsExactly(new FieldError("obs_unit_id", "is required"),
+        assertThat(createProblems(Map.of(
+                        "instrument",
+                        " ",
+                        "status",
+                        "exploded",
+                        "observing_program_id",
+                        UNIT,
+                        "source_id",
+                        "$nothing",
+                        "notes",
+                        "a\u0000b")))
+                .containsExactly(
+                        new FieldError("obs_unit_id", "is required"),
                         new FieldError("observing_program_id", "no observing_program " + UNIT),
-                        new FieldError("source_id", "refers to $nothing, which no earlier operation of this transaction created"),
+                        new FieldError(
+                                "source_id",
+                                "refers to $nothing, which no earlier operation of this transaction created"),
                         new FieldError("instrument", "must not be blank"),
                         new FieldError("status", "must be one of completed, failed, running"),
                         new FieldError("notes", "must not contain the NUL character (\\u0000)"));
@@ -180,7 +218,8 @@ class RecordValidatorTest {
         return session.problems();
     }
 
-    private Map<String, Object> update(String id, Map<String, Object> body, String path, RecordValidator.Session session) {
+    private Map<String, Object> update(
+            String id, Map<String, Object> body, String path, RecordValidator.Session session) {
         return validator.forUpdate(unit(body), Set.copyOf(body.keySet()), id, path, session);
     }
 

@@ -2,33 +2,44 @@ package io.opsdb.relay.app.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.opsdb.relay.app.site.SiteStatus.Health;
 import io.opsdb.relay.role.ComponentHealth;
 import io.opsdb.relay.role.ComponentHealth.State;
 import io.opsdb.relay.site.SiteConfiguration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class SiteStatusHealthTest {
 
-    private static final SiteConfiguration OBSERVATORY = SiteConfiguration.load(Map.of("SITE_NAME", "observatory",
-            "SITE_TYPE", "secondary", "TRANSACTION_BUFFER_SIZE", "10", "REPLICA_LAG_DEGRADED_SECONDS", "60")::get);
+    private static final SiteConfiguration OBSERVATORY = SiteConfiguration.load(Map.of(
+            "SITE_NAME",
+            "observatory",
+            "SITE_TYPE",
+            "secondary",
+            "TRANSACTION_BUFFER_SIZE",
+            "10",
+            "REPLICA_LAG_DEGRADED_SECONDS",
+            "60")::get);
 
     /** As a secondary's role reports them: its Kafka cluster and outcome follower are essential. */
     private static List<ComponentHealth> secondaryComponentsUp() {
-        return new ArrayList<>(List.of(ComponentHealth.of("database", true, false), ComponentHealth.of("kafka", true, true),
-                ComponentHealth.of("outcome_follower", true, true), ComponentHealth.of("replica", true, false)));
+        return new ArrayList<>(List.of(
+                ComponentHealth.of("database", true, false),
+                ComponentHealth.of("kafka", true, true),
+                ComponentHealth.of("outcome_follower", true, true),
+                ComponentHealth.of("replica", true, false)));
     }
 
     private static List<ComponentHealth> with(List<ComponentHealth> components, String name, State state) {
         List<ComponentHealth> changed = new ArrayList<>();
         for (ComponentHealth component : components) {
-            changed.add(component.name().equals(name) ? new ComponentHealth(name, state, component.essential()) : component);
+            changed.add(
+                    component.name().equals(name)
+                            ? new ComponentHealth(name, state, component.essential())
+                            : component);
         }
         return changed;
     }
@@ -68,7 +79,8 @@ class SiteStatusHealthTest {
 
     @Test
     void downWhenAnEssentialComponentIsDown() {
-        assertThat(observatory(with(secondaryComponentsUp(), "kafka", State.DOWN), figures(0, 0.0))).isEqualTo(Health.DOWN);
+        assertThat(observatory(with(secondaryComponentsUp(), "kafka", State.DOWN), figures(0, 0.0)))
+                .isEqualTo(Health.DOWN);
         assertThat(observatory(with(secondaryComponentsUp(), "outcome_follower", State.DOWN), figures(0, 0.0)))
                 .isEqualTo(Health.DOWN);
     }
@@ -81,8 +93,8 @@ class SiteStatusHealthTest {
 
     @Test
     void degradedWhileAnEssentialComponentIsPaused() {
-        List<ComponentHealth> components = List.of(ComponentHealth.of("database", true, true),
-                new ComponentHealth("applier", State.PAUSED, true));
+        List<ComponentHealth> components =
+                List.of(ComponentHealth.of("database", true, true), new ComponentHealth("applier", State.PAUSED, true));
 
         assertThat(observatory(components, figures(0, 0.0))).isEqualTo(Health.DEGRADED);
     }
@@ -91,7 +103,11 @@ class SiteStatusHealthTest {
     void healthListsEachComponentByNameInTheRolesOrder() {
         List<ComponentHealth> components = with(secondaryComponentsUp(), "replica", State.DOWN);
 
-        assertThat(SiteStatus.states(components)).containsExactly(Map.entry("database", "UP"), Map.entry("kafka", "UP"),
-                Map.entry("outcome_follower", "UP"), Map.entry("replica", "DOWN"));
+        assertThat(SiteStatus.states(components))
+                .containsExactly(
+                        Map.entry("database", "UP"),
+                        Map.entry("kafka", "UP"),
+                        Map.entry("outcome_follower", "UP"),
+                        Map.entry("replica", "DOWN"));
     }
 }

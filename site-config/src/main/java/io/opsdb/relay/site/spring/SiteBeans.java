@@ -1,7 +1,10 @@
 package io.opsdb.relay.site.spring;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.opsdb.relay.site.Database;
+import io.opsdb.relay.site.SiteConfiguration;
 import javax.sql.DataSource;
-
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,12 +13,6 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-
-import io.opsdb.relay.site.Database;
-import io.opsdb.relay.site.SiteConfiguration;
 
 /**
  * The site configuration and the two databases every site talks to: the primary ({@code main}, where

@@ -1,9 +1,12 @@
 package io.opsdb.relay.main.internal.apply;
 
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.schema.WriteCommand;
+import io.opsdb.relay.site.SiteConfiguration;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -14,11 +17,6 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-
-import io.opsdb.relay.codec.MessageCodec;
-import io.opsdb.relay.codec.RelayCodecs;
-import io.opsdb.relay.site.SiteConfiguration;
-import io.opsdb.relay.schema.WriteCommand;
 
 @Configuration(proxyBeanMethods = false)
 class ApplierKafkaConfiguration {
@@ -34,13 +32,17 @@ class ApplierKafkaConfiguration {
     @Bean
     PausingBackOff applierBackOff(SiteConfiguration site) {
         Duration base = site.transactionRetryDelay();
-        return new PausingBackOff(site.transactionRetryAttempts(), base, base.compareTo(RETRY_MAX_DELAY) > 0 ? base : RETRY_MAX_DELAY,
-                RETRY_MAX_DELAY, Clock.systemUTC());
+        return new PausingBackOff(
+                site.transactionRetryAttempts(),
+                base,
+                base.compareTo(RETRY_MAX_DELAY) > 0 ? base : RETRY_MAX_DELAY,
+                RETRY_MAX_DELAY,
+                Clock.systemUTC());
     }
 
     @Bean
-    ConcurrentKafkaListenerContainerFactory<String, byte[]> commandContainerFactory(KafkaProperties kafka,
-            SiteConfiguration site, PausingBackOff applierBackOff) {
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> commandContainerFactory(
+            KafkaProperties kafka, SiteConfiguration site, PausingBackOff applierBackOff) {
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, site.kafkaBootstrapServers());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "relay-applier");
@@ -52,7 +54,8 @@ class ApplierKafkaConfiguration {
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
 
-        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory =
+                new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(config));
         factory.setBatchListener(true);
         // One consumer: each site's topic has one partition and its order is the contract.
@@ -62,10 +65,14 @@ class ApplierKafkaConfiguration {
         // Transient failures retry the same batch: TRANSACTION_RETRY_ATTEMPTS times with exponential back-off,
         // then a pause, then again, with no end: a command is never skipped for a database outage. Permanent
         // failures never reach here (they become FAILED ledger rows with their dead letters).
-        DefaultErrorHandler errorHandler = new DefaultErrorHandler((record, e) -> {
-            throw new IllegalStateException("the applier never skips a command; " + record.topic() + "-" + record.partition()
-                    + "@" + record.offset() + " would have been", e);
-        }, applierBackOff);
+        DefaultErrorHandler errorHandler = new DefaultErrorHandler(
+                (record, e) -> {
+                    throw new IllegalStateException(
+                            "the applier never skips a command; " + record.topic() + "-" + record.partition() + "@"
+                                    + record.offset() + " would have been",
+                            e);
+                },
+                applierBackOff);
         // Every exception is retried: none of the default "fatal" ones may skip a batch either.
         errorHandler.setClassifications(Map.of(), true);
         errorHandler.setRetryListeners(applierBackOff);

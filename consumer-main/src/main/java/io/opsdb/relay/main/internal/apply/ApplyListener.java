@@ -8,16 +8,13 @@ package io.opsdb.relay.main.internal.apply;
 public interface ApplyListener {
 
     /** Does nothing. */
-    ApplyListener NONE = new ApplyListener() {
-    };
+    ApplyListener NONE = new ApplyListener() {};
 
     /** {@code command} was applied and its APPLIED ledger row committed. */
-    default void applied(IncomingCommand command) {
-    }
+    default void applied(IncomingCommand command) {}
 
     /** {@code command} could not be applied and its FAILED ledger row, with {@code reason}, committed. */
-    default void failed(IncomingCommand command, String reason) {
-    }
+    default void failed(IncomingCommand command, String reason) {}
 
     /**
      * {@code record} could not be read as a command and was set aside as a dead letter.
@@ -25,6 +22,5 @@ public interface ApplyListener {
      * @param failedTransaction its headers named a transaction, now recorded FAILED with the reason; false when no
      *        transaction could be given its fate (no usable header, or one already in the ledger)
      */
-    default void unreadable(UnreadableCommand record, boolean failedTransaction) {
-    }
+    default void unreadable(UnreadableCommand record, boolean failedTransaction) {}
 }

@@ -1,5 +1,9 @@
 package io.opsdb.relay.main.internal.apply;
 
+import io.opsdb.relay.entity.Column;
+import io.opsdb.relay.entity.ColumnType;
+import io.opsdb.relay.entity.EntityTable;
+import io.opsdb.relay.schema.Operation;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -7,11 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import io.opsdb.relay.entity.Column;
-import io.opsdb.relay.entity.ColumnType;
-import io.opsdb.relay.entity.EntityTable;
-import io.opsdb.relay.schema.Operation;
 
 /**
  * One operation of a command as a parameterised statement. Table and column names come only from
@@ -35,8 +34,13 @@ record BoundOperation(String sql, List<ColumnType> types, List<Object> values, b
         return switch (operation.getType()) {
             case CREATE -> insert(table, id, values, target);
             case UPDATE -> update(table, id, values, target);
-            case DELETE -> new BoundOperation("DELETE FROM " + table.table() + " WHERE id = CAST(? AS uuid)",
-                    List.of(ColumnType.UUID), List.of(id), true, target);
+            case DELETE ->
+                new BoundOperation(
+                        "DELETE FROM " + table.table() + " WHERE id = CAST(? AS uuid)",
+                        List.of(ColumnType.UUID),
+                        List.of(id),
+                        true,
+                        target);
         };
     }
 
@@ -66,8 +70,11 @@ record BoundOperation(String sql, List<ColumnType> types, List<Object> values, b
         List<ColumnType> types = new ArrayList<>();
         List<Object> bound = new ArrayList<>();
         for (Column column : columns) {
-            sets.append(sets.isEmpty() ? "" : ", ").append(column.name())
-                    .append(" = CAST(? AS ").append(column.type().sqlType()).append(')');
+            sets.append(sets.isEmpty() ? "" : ", ")
+                    .append(column.name())
+                    .append(" = CAST(? AS ")
+                    .append(column.type().sqlType())
+                    .append(')');
             types.add(column.type());
             bound.add(values.get(column.name()));
         }
@@ -80,15 +87,18 @@ record BoundOperation(String sql, List<ColumnType> types, List<Object> values, b
     /** The columns the values name, in schema order (so equal shapes give equal SQL), each value type-checked. */
     private static List<Column> checkedColumns(EntityTable table, Map<String, Object> values, String target) {
         for (Map.Entry<String, Object> entry : values.entrySet()) {
-            Column column = table.column(entry.getKey()).orElseThrow(() -> new InvalidCommandException(
-                    target + ": unknown column " + entry.getKey()));
+            Column column = table.column(entry.getKey())
+                    .orElseThrow(() -> new InvalidCommandException(target + ": unknown column " + entry.getKey()));
             Object value = entry.getValue();
             if (value != null && !compatible(column.type(), value)) {
                 throw new InvalidCommandException(target + ": column " + column.name() + " wants "
-                        + column.type().valueType().getSimpleName() + ", got " + value.getClass().getSimpleName());
+                        + column.type().valueType().getSimpleName() + ", got "
+                        + value.getClass().getSimpleName());
             }
         }
-        return table.columns().stream().filter(c -> values.containsKey(c.name())).toList();
+        return table.columns().stream()
+                .filter(c -> values.containsKey(c.name()))
+                .toList();
     }
 
     private static boolean compatible(ColumnType type, Object value) {
@@ -100,8 +110,7 @@ record BoundOperation(String sql, List<ColumnType> types, List<Object> values, b
             if (text != null && UUID.fromString(text).toString().equalsIgnoreCase(text)) {
                 return text;
             }
-        }
-        catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             // fall through to the uniform message
         }
         throw new InvalidCommandException(what + " is not a UUID: '" + text + "'");

@@ -1,5 +1,8 @@
 package io.opsdb.relay.main.internal.apply;
 
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.schema.WriteCommand;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,16 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import io.opsdb.relay.codec.MessageCodec;
-import io.opsdb.relay.codec.RelayCodecs;
-import io.opsdb.relay.schema.WriteCommand;
 
 /**
  * Applies commands to the primary, each with its ledger row in the same database transaction, so a
@@ -116,15 +114,17 @@ public class CommandApplier {
         this(jdbc, transactions, listener, Deduplication.LEDGER_CLAIM);
     }
 
-    public CommandApplier(JdbcTemplate jdbc, TransactionTemplate transactions, ApplyListener listener,
-            Deduplication deduplication) {
+    public CommandApplier(
+            JdbcTemplate jdbc, TransactionTemplate transactions, ApplyListener listener, Deduplication deduplication) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.listener = listener;
         this.deduplication = deduplication;
         if (deduplication != Deduplication.LEDGER_CLAIM) {
-            LOG.warn("The applier does NOT skip duplicates (deduplication {}): commands delivered again are applied again. "
-                    + "This is for the fault suite's own test only.", deduplication);
+            LOG.warn(
+                    "The applier does NOT skip duplicates (deduplication {}): commands delivered again are applied again. "
+                            + "This is for the fault suite's own test only.",
+                    deduplication);
         }
     }
 
@@ -135,8 +135,7 @@ public class CommandApplier {
      *        attempt (claimed by an earlier delivery or by another applier)
      * @param failures the reason of each command recorded FAILED, by transaction id
      */
-    public record ApplyReport(int applied, int failed, int duplicates, Map<String, String> failures) {
-    }
+    public record ApplyReport(int applied, int failed, int duplicates, Map<String, String> failures) {}
 
     /**
      * Applies commands in order.
@@ -144,7 +143,8 @@ public class CommandApplier {
      * @throws RuntimeException a transient failure: nothing of this call that is not in the ledger was applied
      */
     public ApplyReport apply(List<IncomingCommand> commands) {
-        List<Prepared> prepared = latestAttempts(commands).stream().map(Prepared::of).toList();
+        List<Prepared> prepared =
+                latestAttempts(commands).stream().map(Prepared::of).toList();
         int repeated = commands.size() - prepared.size();
         if (prepared.isEmpty()) {
             return new ApplyReport(0, 0, repeated, Map.of());
@@ -153,21 +153,21 @@ public class CommandApplier {
             List<Prepared> claimed = inTransaction(prepared);
             committed(claimed);
             return report(claimed, commands.size());
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             if (SqlFailureClassifier.classify(e) == FailureKind.TRANSIENT) {
                 throw e;
             }
-            LOG.info("Batch of {} commands failed permanently ({}); applying them one by one",
-                    prepared.size(), SqlFailureClassifier.reason(e));
+            LOG.info(
+                    "Batch of {} commands failed permanently ({}); applying them one by one",
+                    prepared.size(),
+                    SqlFailureClassifier.reason(e));
         }
         List<Prepared> settled = new ArrayList<>();
         for (Prepared one : prepared) {
             List<Prepared> claimed;
             try {
                 claimed = inTransaction(List.of(one));
-            }
-            catch (RuntimeException e) {
+            } catch (RuntimeException e) {
                 if (SqlFailureClassifier.classify(e) == FailureKind.TRANSIENT) {
                     throw e;
                 }
@@ -188,30 +188,44 @@ public class CommandApplier {
      * @throws RuntimeException a transient failure: nothing was recorded
      */
     public void setAside(UnreadableCommand record) {
-        LOG.error("Unreadable record {}-{}@{} (transaction {}) set aside: {}", record.topic(), record.partition(),
-                record.offset(), record.transactionId() == null ? "unknown" : record.transactionId(), record.reason());
-        Boolean failedTransaction = transactions.execute(status -> jdbc.execute((ConnectionCallback<Boolean>) connection -> {
-            if (record.transactionId() != null) {
-                Claim claim = new Claim(record.transactionId(), record.site(), 1, record.reason(), 0, record.timestamp(),
-                        record.topic(), record.partition(), record.offset());
-                if (!claim(connection, List.of(claim)).isEmpty()) {
-                    writeDeadLetter(connection, claim, record.payload());
-                    return true;
-                }
-            }
-            try (PreparedStatement deadLetter = connection.prepareStatement(UNATTRIBUTED_DEAD_LETTER)) {
-                deadLetter.setString(1, record.topic());
-                deadLetter.setInt(2, record.partition());
-                deadLetter.setLong(3, record.offset());
-                deadLetter.setString(4, record.reason());
-                deadLetter.setBytes(5, record.payload());
-                deadLetter.setString(6, record.topic());
-                deadLetter.setInt(7, record.partition());
-                deadLetter.setLong(8, record.offset());
-                deadLetter.executeUpdate();
-            }
-            return false;
-        }));
+        LOG.error(
+                "Unreadable record {}-{}@{} (transaction {}) set aside: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.transactionId() == null ? "unknown" : record.transactionId(),
+                record.reason());
+        Boolean failedTransaction =
+                transactions.execute(status -> jdbc.execute((ConnectionCallback<Boolean>) connection -> {
+                    if (record.transactionId() != null) {
+                        Claim claim = new Claim(
+                                record.transactionId(),
+                                record.site(),
+                                1,
+                                record.reason(),
+                                0,
+                                record.timestamp(),
+                                record.topic(),
+                                record.partition(),
+                                record.offset());
+                        if (!claim(connection, List.of(claim)).isEmpty()) {
+                            writeDeadLetter(connection, claim, record.payload());
+                            return true;
+                        }
+                    }
+                    try (PreparedStatement deadLetter = connection.prepareStatement(UNATTRIBUTED_DEAD_LETTER)) {
+                        deadLetter.setString(1, record.topic());
+                        deadLetter.setInt(2, record.partition());
+                        deadLetter.setLong(3, record.offset());
+                        deadLetter.setString(4, record.reason());
+                        deadLetter.setBytes(5, record.payload());
+                        deadLetter.setString(6, record.topic());
+                        deadLetter.setInt(7, record.partition());
+                        deadLetter.setLong(8, record.offset());
+                        deadLetter.executeUpdate();
+                    }
+                    return false;
+                }));
         listener.unreadable(record, Boolean.TRUE.equals(failedTransaction));
     }
 
@@ -221,8 +235,7 @@ public class CommandApplier {
         for (Prepared p : claimed) {
             if (p.error == null) {
                 listener.applied(p.incoming);
-            }
-            else {
+            } else {
                 listener.failed(p.incoming, p.error);
             }
         }
@@ -233,7 +246,11 @@ public class CommandApplier {
         for (Prepared p : claimed) {
             if (p.error != null) {
                 failures.put(p.incoming.transactionId(), p.error);
-                LOG.warn("Transaction {} from {} FAILED: {}", p.incoming.transactionId(), p.incoming.command().getSite(), p.error);
+                LOG.warn(
+                        "Transaction {} from {} FAILED: {}",
+                        p.incoming.transactionId(),
+                        p.incoming.command().getSite(),
+                        p.error);
             }
         }
         return new ApplyReport(claimed.size() - failures.size(), failures.size(), received - claimed.size(), failures);
@@ -254,14 +271,22 @@ public class CommandApplier {
     /** Claims, applies what it claimed and keeps the dead letters of what failed, in one transaction; returns the claimed. */
     private List<Prepared> inTransaction(List<Prepared> prepared) {
         return transactions.execute(status -> jdbc.execute((ConnectionCallback<List<Prepared>>) connection -> {
-            Set<String> ids = claim(connection, prepared.stream().map(Prepared::claim).toList());
-            List<Prepared> claimed = deduplication == Deduplication.OFF_TEST_ONLY ? prepared
-                    : prepared.stream().filter(p -> ids.contains(p.incoming.transactionId())).toList();
+            Set<String> ids =
+                    claim(connection, prepared.stream().map(Prepared::claim).toList());
+            List<Prepared> claimed = deduplication == Deduplication.OFF_TEST_ONLY
+                    ? prepared
+                    : prepared.stream()
+                            .filter(p -> ids.contains(p.incoming.transactionId()))
+                            .toList();
             applyOperations(connection, claimed);
             for (Prepared p : claimed) {
                 if (p.error != null) {
-                    writeDeadLetter(connection, p.claim(), p.incoming.payload() != null ? p.incoming.payload()
-                            : COMMANDS.encode(p.incoming.command()));
+                    writeDeadLetter(
+                            connection,
+                            p.claim(),
+                            p.incoming.payload() != null
+                                    ? p.incoming.payload()
+                                    : COMMANDS.encode(p.incoming.command()));
                 }
             }
             return claimed;
@@ -316,9 +341,16 @@ public class CommandApplier {
     }
 
     /** A ledger row as claimed: APPLIED, or FAILED with {@code error}. */
-    private record Claim(String transactionId, String site, int attempt, String error, int operationCount, Instant acceptedAt,
-            String topic, int partition, long offset) {
-    }
+    private record Claim(
+            String transactionId,
+            String site,
+            int attempt,
+            String error,
+            int operationCount,
+            Instant acceptedAt,
+            String topic,
+            int partition,
+            long offset) {}
 
     private static void applyOperations(Connection connection, List<Prepared> prepared) throws SQLException {
         List<BoundOperation> operations = new ArrayList<>();
@@ -379,9 +411,13 @@ public class CommandApplier {
 
         static Prepared of(IncomingCommand incoming) {
             try {
-                return new Prepared(incoming, incoming.command().getOperations().stream().map(BoundOperation::of).toList(), null);
-            }
-            catch (InvalidCommandException e) {
+                return new Prepared(
+                        incoming,
+                        incoming.command().getOperations().stream()
+                                .map(BoundOperation::of)
+                                .toList(),
+                        null);
+            } catch (InvalidCommandException e) {
                 return new Prepared(incoming, List.of(), e.getMessage());
             }
         }
@@ -392,8 +428,15 @@ public class CommandApplier {
 
         Claim claim() {
             WriteCommand command = incoming.command();
-            return new Claim(incoming.transactionId(), command.getSite(), command.getAttempt(), error,
-                    command.getOperations().size(), command.getAcceptedAt(), incoming.topic(), incoming.partition(),
+            return new Claim(
+                    incoming.transactionId(),
+                    command.getSite(),
+                    command.getAttempt(),
+                    error,
+                    command.getOperations().size(),
+                    command.getAcceptedAt(),
+                    incoming.topic(),
+                    incoming.partition(),
                     incoming.offset());
         }
     }

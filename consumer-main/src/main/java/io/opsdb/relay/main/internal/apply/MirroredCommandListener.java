@@ -1,17 +1,15 @@
 package io.opsdb.relay.main.internal.apply;
 
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.MessageDecodingException;
+import io.opsdb.relay.schema.WriteCommand;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-
-import io.opsdb.relay.codec.MessageCodec;
-import io.opsdb.relay.codec.MessageDecodingException;
-import io.opsdb.relay.schema.WriteCommand;
 
 /**
  * Consumes the commands of every secondary site as MirrorMaker 2 mirrors them ({@code <site>.ops.commands},
@@ -37,17 +35,20 @@ public class MirroredCommandListener {
         this.codec = codec;
     }
 
-    @KafkaListener(id = ID, topicPattern = "#{T(io.opsdb.relay.kafka.RelayTopics).MIRRORED_COMMANDS.pattern()}",
-            containerFactory = "commandContainerFactory", autoStartup = "false")
+    @KafkaListener(
+            id = ID,
+            topicPattern = "#{T(io.opsdb.relay.kafka.RelayTopics).MIRRORED_COMMANDS.pattern()}",
+            containerFactory = "commandContainerFactory",
+            autoStartup = "false")
     void onCommands(List<ConsumerRecord<String, byte[]>> records) {
         List<IncomingCommand> commands = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 WriteCommand command = codec.decode(record.value());
                 BoundOperation.requireUuid(command.getTransactionId(), "transaction id");
-                commands.add(new IncomingCommand(record.topic(), record.partition(), record.offset(), command, record.value()));
-            }
-            catch (MessageDecodingException | InvalidCommandException e) {
+                commands.add(new IncomingCommand(
+                        record.topic(), record.partition(), record.offset(), command, record.value()));
+            } catch (MessageDecodingException | InvalidCommandException e) {
                 // Set aside at once, ahead of the readable commands of the batch: it fails whatever comes before it.
                 applier.setAside(UnreadableCommand.of(record, e.getMessage()));
             }

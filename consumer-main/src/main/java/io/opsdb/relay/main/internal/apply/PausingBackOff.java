@@ -3,7 +3,6 @@ package io.opsdb.relay.main.internal.apply;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
@@ -50,8 +49,8 @@ public final class PausingBackOff implements BackOff, RetryListener {
      */
     public PausingBackOff(int retries, Duration baseDelay, Duration maxDelay, Duration pause, Clock clock) {
         if (retries < 0 || baseDelay.isNegative() || maxDelay.compareTo(baseDelay) < 0 || pause.isNegative()) {
-            throw new IllegalArgumentException("retries " + retries + ", base delay " + baseDelay + ", max delay " + maxDelay
-                    + ", pause " + pause);
+            throw new IllegalArgumentException("retries " + retries + ", base delay " + baseDelay + ", max delay "
+                    + maxDelay + ", pause " + pause);
         }
         this.retries = retries;
         this.baseDelay = baseDelay;
@@ -114,12 +113,19 @@ public final class PausingBackOff implements BackOff, RetryListener {
     public void failedDelivery(ConsumerRecords<?, ?> records, Exception ex, int deliveryAttempt) {
         String reason = SqlFailureClassifier.reason(ex);
         if (stepAfter(deliveryAttempt) == Step.PAUSE) {
-            LOG.warn("applier paused after {} attempts: {} (trying again in {} s; {} commands wait)", retries, reason,
-                    pause.toSeconds(), records.count());
-        }
-        else {
-            LOG.info("Transient failure applying {} commands, try {}: {}; retrying in {} ms", records.count(), deliveryAttempt,
-                    reason, delayAfter(deliveryAttempt).toMillis());
+            LOG.warn(
+                    "applier paused after {} attempts: {} (trying again in {} s; {} commands wait)",
+                    retries,
+                    reason,
+                    pause.toSeconds(),
+                    records.count());
+        } else {
+            LOG.info(
+                    "Transient failure applying {} commands, try {}: {}; retrying in {} ms",
+                    records.count(),
+                    deliveryAttempt,
+                    reason,
+                    delayAfter(deliveryAttempt).toMillis());
         }
     }
 

@@ -2,7 +2,6 @@ package io.opsdb.relay.main.internal.apply;
 
 import java.sql.SQLException;
 import java.util.Set;
-
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
@@ -33,8 +32,7 @@ public final class SqlFailureClassifier {
             "25006", // read_only_sql_transaction: a primary that is a standby for a moment during failover
             "XX000"); // internal_error: not the command's fault
 
-    private SqlFailureClassifier() {
-    }
+    private SqlFailureClassifier() {}
 
     public static FailureKind classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -44,7 +42,8 @@ public final class SqlFailureClassifier {
             if (t instanceof SQLException sql) {
                 return classify(sqlState(sql));
             }
-            if (t instanceof CannotGetJdbcConnectionException || t instanceof DataAccessResourceFailureException
+            if (t instanceof CannotGetJdbcConnectionException
+                    || t instanceof DataAccessResourceFailureException
                     || t instanceof TransientDataAccessException) {
                 return FailureKind.TRANSIENT;
             }

@@ -26,5 +26,4 @@ public record LedgerEntry(
         String retriedBy,
         Instant retriedAt,
         String discardedBy,
-        Instant discardedAt) {
-}
+        Instant discardedAt) {}

@@ -1,18 +1,5 @@
 package io.opsdb.relay.main.internal.ledger;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.List;
-import java.util.Optional;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
-
 import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.MessageDecodingException;
 import io.opsdb.relay.codec.RelayCodecs;
@@ -20,6 +7,17 @@ import io.opsdb.relay.main.internal.apply.CommandApplier;
 import io.opsdb.relay.main.internal.apply.IncomingCommand;
 import io.opsdb.relay.schema.WriteCommand;
 import io.opsdb.relay.site.spring.SiteBeans;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
 
 /**
  * The main site's ledger as operators use it: the status of every transaction applied here (from any
@@ -55,8 +53,13 @@ public class RelayLedger {
         if (!isUuid(transactionId)) {
             return Optional.empty();
         }
-        return primary.query("SELECT " + COLUMNS + " FROM relay_ledger WHERE transaction_id = CAST(? AS uuid)",
-                RelayLedger::entry, transactionId).stream().findFirst();
+        return primary
+                .query(
+                        "SELECT " + COLUMNS + " FROM relay_ledger WHERE transaction_id = CAST(? AS uuid)",
+                        RelayLedger::entry,
+                        transactionId)
+                .stream()
+                .findFirst();
     }
 
     /**
@@ -67,14 +70,19 @@ public class RelayLedger {
     public List<LedgerEntry> list(LedgerState state, String afterTransactionId, int limit) {
         String after = afterTransactionId == null ? BEFORE_FIRST : afterTransactionId;
         // FAILED and DISCARDED read the partial index relay_ledger_failed; APPLIED (nearly every row) the key.
-        return primary.query("SELECT " + COLUMNS + " FROM relay_ledger WHERE " + predicate(state)
-                + " AND transaction_id > CAST(? AS uuid) ORDER BY transaction_id LIMIT ?", RelayLedger::entry, after, limit);
+        return primary.query(
+                "SELECT " + COLUMNS + " FROM relay_ledger WHERE " + predicate(state)
+                        + " AND transaction_id > CAST(? AS uuid) ORDER BY transaction_id LIMIT ?",
+                RelayLedger::entry,
+                after,
+                limit);
     }
 
     /** How many transactions are FAILED or DISCARDED (read from a small partial index). */
     public long count(LedgerState state) {
         if (state == LedgerState.APPLIED) {
-            throw new IllegalArgumentException("APPLIED transactions are not counted: that would read the whole ledger");
+            throw new IllegalArgumentException(
+                    "APPLIED transactions are not counted: that would read the whole ledger");
         }
         Long count = primary.queryForObject("SELECT count(*) FROM relay_ledger WHERE " + predicate(state), Long.class);
         return count == null ? 0 : count;
@@ -96,15 +104,20 @@ public class RelayLedger {
         if (!isUuid(transactionId)) {
             return Optional.empty();
         }
-        return primary.query("SELECT payload FROM relay_dead_letter WHERE transaction_id = CAST(? AS uuid)",
-                (rs, n) -> rs.getBytes(1), transactionId).stream().findFirst().flatMap(this::readable);
+        return primary
+                .query(
+                        "SELECT payload FROM relay_dead_letter WHERE transaction_id = CAST(? AS uuid)",
+                        (rs, n) -> rs.getBytes(1),
+                        transactionId)
+                .stream()
+                .findFirst()
+                .flatMap(this::readable);
     }
 
     private Optional<WriteCommand> readable(byte[] payload) {
         try {
             return Optional.of(commands.decode(payload));
-        }
-        catch (MessageDecodingException e) {
+        } catch (MessageDecodingException e) {
             return Optional.empty();
         }
     }
@@ -124,23 +137,31 @@ public class RelayLedger {
             return found;
         }
         LedgerEntry entry = requireFailed(found.get(), "retried");
-        WriteCommand original = failedCommand(transactionId).orElseThrow(() -> new LedgerActionRefusedException(
-                "Transaction " + transactionId + " failed before its command was kept, or its command could not be read: "
-                        + "it cannot be retried here (its site can retry it).",
-                entry.state()));
+        WriteCommand original = failedCommand(transactionId)
+                .orElseThrow(() -> new LedgerActionRefusedException(
+                        "Transaction " + transactionId
+                                + " failed before its command was kept, or its command could not be read: "
+                                + "it cannot be retried here (its site can retry it).",
+                        entry.state()));
         int attempt = entry.attempt() + 1;
         int marked = primary.update("""
                 UPDATE relay_ledger SET retried_at = clock_timestamp(), retried_by = ?
-                WHERE transaction_id = CAST(? AS uuid) AND status = 'FAILED' AND discarded_at IS NULL AND attempt = ?""",
-                by, transactionId, entry.attempt());
+                WHERE transaction_id = CAST(? AS uuid) AND status = 'FAILED' AND discarded_at IS NULL AND attempt = ?""", by, transactionId, entry.attempt());
         if (marked == 0) {
             // Retried, discarded or applied by someone else since it was read.
             return Optional.of(requireFailed(find(transactionId).orElseThrow(), "retried"));
         }
-        LOG.info("Transaction {} from {} retried by {} as attempt {} (it failed: {})", transactionId, entry.site(), by,
-                attempt, entry.error());
-        WriteCommand again = WriteCommand.newBuilder(original).setAttempt(attempt).build();
-        applier.apply(List.of(new IncomingCommand(entry.sourceTopic(), entry.sourcePartition(), entry.sourceOffset(), again)));
+        LOG.info(
+                "Transaction {} from {} retried by {} as attempt {} (it failed: {})",
+                transactionId,
+                entry.site(),
+                by,
+                attempt,
+                entry.error());
+        WriteCommand again =
+                WriteCommand.newBuilder(original).setAttempt(attempt).build();
+        applier.apply(List.of(
+                new IncomingCommand(entry.sourceTopic(), entry.sourcePartition(), entry.sourceOffset(), again)));
         return find(transactionId);
     }
 
@@ -157,31 +178,44 @@ public class RelayLedger {
         }
         int marked = primary.update("""
                 UPDATE relay_ledger SET discarded_at = clock_timestamp(), discarded_by = ?
-                WHERE transaction_id = CAST(? AS uuid) AND status = 'FAILED' AND discarded_at IS NULL""",
-                by, transactionId);
+                WHERE transaction_id = CAST(? AS uuid) AND status = 'FAILED' AND discarded_at IS NULL""", by, transactionId);
         Optional<LedgerEntry> entry = find(transactionId);
         if (marked == 0) {
             entry.ifPresent(e -> requireFailed(e, "discarded"));
             return entry;
         }
-        entry.ifPresent(e -> LOG.info("Transaction {} from {} discarded by {} (it failed: {})", transactionId, e.site(), by,
-                e.error()));
+        entry.ifPresent(e -> LOG.info(
+                "Transaction {} from {} discarded by {} (it failed: {})", transactionId, e.site(), by, e.error()));
         return entry;
     }
 
     private static LedgerEntry requireFailed(LedgerEntry entry, String action) {
         if (!entry.state().acceptsOperatorAction()) {
-            throw new LedgerActionRefusedException("Transaction " + entry.transactionId() + " is " + entry.state()
-                    + ": only a FAILED transaction can be " + action + ".", entry.state());
+            throw new LedgerActionRefusedException(
+                    "Transaction " + entry.transactionId() + " is " + entry.state()
+                            + ": only a FAILED transaction can be " + action + ".",
+                    entry.state());
         }
         return entry;
     }
 
     private static LedgerEntry entry(ResultSet rs, int row) throws SQLException {
         Instant discardedAt = instant(rs, 14);
-        return new LedgerEntry(rs.getString(1), rs.getString(2), LedgerState.of(rs.getString(3), discardedAt != null),
-                rs.getInt(4), rs.getString(5), instant(rs, 6), instant(rs, 7), rs.getString(8), rs.getInt(9), rs.getLong(10),
-                rs.getString(11), instant(rs, 12), rs.getString(13), discardedAt);
+        return new LedgerEntry(
+                rs.getString(1),
+                rs.getString(2),
+                LedgerState.of(rs.getString(3), discardedAt != null),
+                rs.getInt(4),
+                rs.getString(5),
+                instant(rs, 6),
+                instant(rs, 7),
+                rs.getString(8),
+                rs.getInt(9),
+                rs.getLong(10),
+                rs.getString(11),
+                instant(rs, 12),
+                rs.getString(13),
+                discardedAt);
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
@@ -191,9 +225,10 @@ public class RelayLedger {
 
     private static boolean isUuid(String text) {
         try {
-            return text != null && text.length() == 36 && java.util.UUID.fromString(text).toString().equalsIgnoreCase(text);
-        }
-        catch (IllegalArgumentException e) {
+            return text != null
+                    && text.length() == 36
+                    && java.util.UUID.fromString(text).toString().equalsIgnoreCase(text);
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }

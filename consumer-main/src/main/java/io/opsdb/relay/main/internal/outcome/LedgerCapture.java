@@ -1,5 +1,12 @@
 package io.opsdb.relay.main.internal.outcome;
 
+import io.debezium.embedded.Connect;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.opsdb.relay.main.internal.apply.MirroredCommandListener;
+import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.site.Database;
+import io.opsdb.relay.site.SiteConfiguration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,9 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -19,15 +26,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.stereotype.Component;
-
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.ChangeEvent;
-import io.debezium.embedded.Connect;
-import io.opsdb.relay.main.internal.apply.MirroredCommandListener;
-import io.opsdb.relay.site.Database;
-import io.opsdb.relay.site.SiteConfiguration;
-import org.flywaydb.core.Flyway;
-import io.opsdb.relay.schema.TransactionOutcome;
 
 /**
  * Debezium, embedded, reading the primary's WAL through a pgoutput slot limited to the ledger: every
@@ -51,6 +49,7 @@ public class LedgerCapture implements SmartLifecycle {
     static final String PUBLICATION = "relay_ledger_publication";
     /** How often Debezium writes a heartbeat so an idle database never stalls the slot. */
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+
     static final Duration RESTART_MAX_DELAY = Duration.ofMinutes(1);
 
     private final SiteConfiguration settings;
@@ -65,8 +64,12 @@ public class LedgerCapture implements SmartLifecycle {
     private OutcomePublisher publisher;
 
     /** Takes the migrated schema: the publication and the ledger must exist before the slot is read. */
-    public LedgerCapture(SiteConfiguration settings, KafkaProperties kafka, JdbcTemplate jdbc,
-            KafkaListenerEndpointRegistry listeners, Flyway migratedSchema) {
+    public LedgerCapture(
+            SiteConfiguration settings,
+            KafkaProperties kafka,
+            JdbcTemplate jdbc,
+            KafkaListenerEndpointRegistry listeners,
+            Flyway migratedSchema) {
         this.settings = settings;
         this.kafka = kafka;
         this.jdbc = jdbc;
@@ -77,7 +80,9 @@ public class LedgerCapture implements SmartLifecycle {
     public void start() {
         ensureSlot();
         java.util.Map<String, Object> producerConfig = new java.util.HashMap<>(kafka.buildProducerProperties());
-        producerConfig.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
+        producerConfig.put(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                settings.kafkaBootstrapServers());
         publisher = new OutcomePublisher(producerConfig);
         running = true;
         executor.execute(this::superviseEngine);
@@ -91,11 +96,11 @@ public class LedgerCapture implements SmartLifecycle {
     }
 
     private void ensureSlot() {
-        Integer exists = jdbc.queryForObject("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?",
-                Integer.class, SLOT);
+        Integer exists = jdbc.queryForObject(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?", Integer.class, SLOT);
         if (exists == null || exists == 0) {
-            jdbc.queryForObject("SELECT lsn::text FROM pg_create_logical_replication_slot(?, 'pgoutput')",
-                    String.class, SLOT);
+            jdbc.queryForObject(
+                    "SELECT lsn::text FROM pg_create_logical_replication_slot(?, 'pgoutput')", String.class, SLOT);
             LOG.info("Created replication slot {}", SLOT);
         }
     }
@@ -131,13 +136,18 @@ public class LedgerCapture implements SmartLifecycle {
                 // Transient: the primary or Kafka went away. The slot holds our place meanwhile.
                 LOG.warn("Ledger capture ended; restarting in {}", backOff);
                 sleep(backOff);
-                backOff = backOff.multipliedBy(2).compareTo(RESTART_MAX_DELAY) > 0 ? RESTART_MAX_DELAY : backOff.multipliedBy(2);
+                backOff = backOff.multipliedBy(2).compareTo(RESTART_MAX_DELAY) > 0
+                        ? RESTART_MAX_DELAY
+                        : backOff.multipliedBy(2);
             }
         }
     }
 
-    private void publish(LedgerOutcomeAssembler assembler, List<ChangeEvent<SourceRecord, SourceRecord>> records,
-            DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer) throws InterruptedException {
+    private void publish(
+            LedgerOutcomeAssembler assembler,
+            List<ChangeEvent<SourceRecord, SourceRecord>> records,
+            DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
+            throws InterruptedException {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         int confirmable = -1;
         for (int i = 0; i < records.size(); i++) {
@@ -151,10 +161,10 @@ public class LedgerCapture implements SmartLifecycle {
         for (Future<RecordMetadata> send : sends) {
             try {
                 send.get();
-            }
-            catch (ExecutionException e) {
+            } catch (ExecutionException e) {
                 // Nothing is confirmed: the engine stops, and restarts from the slot's confirmed position.
-                throw new IllegalStateException("cannot publish outcome: " + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException(
+                        "cannot publish outcome: " + e.getCause().getMessage(), e.getCause());
             }
         }
         // Confirm only up to the last record after which no transaction is half-read: a restart must see a
@@ -197,8 +207,7 @@ public class LedgerCapture implements SmartLifecycle {
     private static void sleep(Duration duration) {
         try {
             TimeUnit.MILLISECONDS.sleep(duration.toMillis());
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -211,15 +220,13 @@ public class LedgerCapture implements SmartLifecycle {
             if (current != null) {
                 current.close();
             }
-        }
-        catch (java.io.IOException e) {
+        } catch (java.io.IOException e) {
             LOG.warn("Closing Debezium failed", e);
         }
         executor.shutdown();
         try {
             executor.awaitTermination(30, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (publisher != null) {

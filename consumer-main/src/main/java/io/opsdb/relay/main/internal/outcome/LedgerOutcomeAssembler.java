@@ -1,17 +1,15 @@
 package io.opsdb.relay.main.internal.outcome;
 
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.schema.OutcomeStatus;
+import io.opsdb.relay.schema.TransactionOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
-
-import io.opsdb.relay.lsn.Lsn;
-import io.opsdb.relay.schema.OutcomeStatus;
-import io.opsdb.relay.schema.TransactionOutcome;
 
 /**
  * Joins the ledger rows Debezium reads from the WAL to the END event of the database transaction that
@@ -83,7 +81,9 @@ final class LedgerOutcomeAssembler {
         Instant committedAt = Instant.ofEpochMilli(end.getInt64("ts_ms"));
         List<TransactionOutcome> outcomes = new ArrayList<>(rows.size());
         for (TransactionOutcome.Builder row : rows) {
-            outcomes.add(row.setCommitLsn(commitLsn.asLong()).setCommittedAt(committedAt).build());
+            outcomes.add(row.setCommitLsn(commitLsn.asLong())
+                    .setCommittedAt(committedAt)
+                    .build());
         }
         return outcomes;
     }

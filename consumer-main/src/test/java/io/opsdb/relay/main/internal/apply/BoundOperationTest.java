@@ -3,23 +3,26 @@ package io.opsdb.relay.main.internal.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.opsdb.relay.entity.ColumnType;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class BoundOperationTest {
 
     private static final String ID = "0b7e5f6a-7b8c-4e8a-9d1b-7f2c1b4e3a4d";
 
     private static Operation op(OperationType type, EntityType entity, Map<String, Object> values) {
-        return Operation.newBuilder().setType(type).setEntity(entity).setRecordId(ID).setValues(values).build();
+        return Operation.newBuilder()
+                .setType(type)
+                .setEntity(entity)
+                .setRecordId(ID)
+                .setValues(values)
+                .build();
     }
 
     @Test
@@ -34,8 +37,9 @@ class BoundOperationTest {
         BoundOperation first = BoundOperation.of(op(OperationType.CREATE, EntityType.EXECUTED_OBS_UNIT, a));
         BoundOperation second = BoundOperation.of(op(OperationType.CREATE, EntityType.EXECUTED_OBS_UNIT, b));
 
-        assertThat(first.sql()).isEqualTo("INSERT INTO executed_obs_unit (id, obs_unit_id, status) "
-                + "VALUES (CAST(? AS uuid), CAST(? AS text), CAST(? AS text))");
+        assertThat(first.sql())
+                .isEqualTo("INSERT INTO executed_obs_unit (id, obs_unit_id, status) "
+                        + "VALUES (CAST(? AS uuid), CAST(? AS text), CAST(? AS text))");
         assertThat(second.sql()).isEqualTo(first.sql());
         assertThat(first.values()).containsExactly(ID, "u1", "running");
         assertThat(first.mustTouchOneRow()).isFalse();
@@ -49,8 +53,9 @@ class BoundOperationTest {
 
         BoundOperation update = BoundOperation.of(op(OperationType.UPDATE, EntityType.EXECUTED_OBS_UNIT, values));
 
-        assertThat(update.sql()).isEqualTo("UPDATE executed_obs_unit SET status = CAST(? AS text), "
-                + "end_time = CAST(? AS timestamptz) WHERE id = CAST(? AS uuid)");
+        assertThat(update.sql())
+                .isEqualTo("UPDATE executed_obs_unit SET status = CAST(? AS text), "
+                        + "end_time = CAST(? AS timestamptz) WHERE id = CAST(? AS uuid)");
         assertThat(update.values()).containsExactly("completed", "2026-01-01T00:00:00Z", ID);
         assertThat(update.types()).containsExactly(ColumnType.TEXT, ColumnType.TIMESTAMP, ColumnType.UUID);
         assertThat(update.mustTouchOneRow()).isTrue();
@@ -65,18 +70,30 @@ class BoundOperationTest {
 
     @Test
     void refusesWhatTheSchemaDoesNotHave() {
-        assertThatThrownBy(() -> BoundOperation.of(op(OperationType.CREATE, EntityType.EXECUTED_OBS_UNIT,
-                Map.of("status; DROP TABLE relay_ledger", "x"))))
-                .isInstanceOf(InvalidCommandException.class).hasMessageContaining("unknown column");
+        assertThatThrownBy(() -> BoundOperation.of(op(
+                        OperationType.CREATE,
+                        EntityType.EXECUTED_OBS_UNIT,
+                        Map.of("status; DROP TABLE relay_ledger", "x"))))
+                .isInstanceOf(InvalidCommandException.class)
+                .hasMessageContaining("unknown column");
         assertThatThrownBy(() -> BoundOperation.of(op(OperationType.CREATE, EntityType.UNKNOWN, Map.of())))
-                .isInstanceOf(InvalidCommandException.class).hasMessageContaining("unknown entity");
-        assertThatThrownBy(() -> BoundOperation.of(op(OperationType.CREATE, EntityType.RAW_DATA_FILE, Map.of("size_bytes", "big"))))
-                .isInstanceOf(InvalidCommandException.class).hasMessageContaining("size_bytes wants Long");
+                .isInstanceOf(InvalidCommandException.class)
+                .hasMessageContaining("unknown entity");
+        assertThatThrownBy(() -> BoundOperation.of(
+                        op(OperationType.CREATE, EntityType.RAW_DATA_FILE, Map.of("size_bytes", "big"))))
+                .isInstanceOf(InvalidCommandException.class)
+                .hasMessageContaining("size_bytes wants Long");
         assertThatThrownBy(() -> BoundOperation.of(op(OperationType.UPDATE, EntityType.EXECUTED_OBS_UNIT, Map.of())))
-                .isInstanceOf(InvalidCommandException.class).hasMessageContaining("sets no column");
-        Operation badId = Operation.newBuilder().setType(OperationType.DELETE).setEntity(EntityType.SOURCE)
-                .setRecordId("1; --").setValues(Map.of()).build();
+                .isInstanceOf(InvalidCommandException.class)
+                .hasMessageContaining("sets no column");
+        Operation badId = Operation.newBuilder()
+                .setType(OperationType.DELETE)
+                .setEntity(EntityType.SOURCE)
+                .setRecordId("1; --")
+                .setValues(Map.of())
+                .build();
         assertThatThrownBy(() -> BoundOperation.of(badId))
-                .isInstanceOf(InvalidCommandException.class).hasMessageContaining("not a UUID");
+                .isInstanceOf(InvalidCommandException.class)
+                .hasMessageContaining("not a UUID");
     }
 }

@@ -10,15 +10,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.util.backoff.BackOffExecution;
 
 class PausingBackOffTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T12:00:00Z"));
-    private final PausingBackOff backOff = new PausingBackOff(3, Duration.ofSeconds(5), Duration.ofMinutes(1),
-            Duration.ofMinutes(1), clock);
+    private final PausingBackOff backOff =
+            new PausingBackOff(3, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(1), clock);
 
     @Test
     void retriesWithDoublingDelaysThenPausesThenStartsTheCycleAgain() {
@@ -29,10 +28,18 @@ class PausingBackOffTest {
             delays.add(execution.nextBackOff());
         }
 
-        assertThat(delays).containsExactly(5_000L, 10_000L, 20_000L, 60_000L, 5_000L, 10_000L, 20_000L, 60_000L, 5_000L);
-        assertThat(IntStream.rangeClosed(1, 8).mapToObj(backOff::stepAfter)).containsExactly(
-                PausingBackOff.Step.RETRY, PausingBackOff.Step.RETRY, PausingBackOff.Step.RETRY, PausingBackOff.Step.PAUSE,
-                PausingBackOff.Step.RETRY, PausingBackOff.Step.RETRY, PausingBackOff.Step.RETRY, PausingBackOff.Step.PAUSE);
+        assertThat(delays)
+                .containsExactly(5_000L, 10_000L, 20_000L, 60_000L, 5_000L, 10_000L, 20_000L, 60_000L, 5_000L);
+        assertThat(IntStream.rangeClosed(1, 8).mapToObj(backOff::stepAfter))
+                .containsExactly(
+                        PausingBackOff.Step.RETRY,
+                        PausingBackOff.Step.RETRY,
+                        PausingBackOff.Step.RETRY,
+                        PausingBackOff.Step.PAUSE,
+                        PausingBackOff.Step.RETRY,
+                        PausingBackOff.Step.RETRY,
+                        PausingBackOff.Step.RETRY,
+                        PausingBackOff.Step.PAUSE);
     }
 
     @Test
@@ -46,7 +53,8 @@ class PausingBackOffTest {
 
     @Test
     void delaysNeverExceedTheMaximumHoweverManyRetries() {
-        PausingBackOff patient = new PausingBackOff(100, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(2), clock);
+        PausingBackOff patient =
+                new PausingBackOff(100, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(2), clock);
 
         assertThat(patient.delayAfter(4)).isEqualTo(Duration.ofSeconds(40));
         assertThat(patient.delayAfter(5)).isEqualTo(Duration.ofMinutes(1));
@@ -57,7 +65,8 @@ class PausingBackOffTest {
 
     @Test
     void withNoRetriesEveryFailedTryIsFollowedByAPause() {
-        PausingBackOff impatient = new PausingBackOff(0, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(1), clock);
+        PausingBackOff impatient =
+                new PausingBackOff(0, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(1), clock);
 
         assertThat(IntStream.rangeClosed(1, 3).mapToObj(impatient::stepAfter)).containsOnly(PausingBackOff.Step.PAUSE);
         assertThat(impatient.delayAfter(1)).isEqualTo(Duration.ofMinutes(1));
