@@ -2,7 +2,7 @@ package io.opsdb.relay.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opsdb.relay.infra.flow.Conditions;
+import io.opsdb.relay.infra.process.Await;
 import io.opsdb.relay.infra.process.LauncherPidFile;
 import io.opsdb.relay.infra.process.PidFiles;
 import io.opsdb.relay.infra.process.Processes;
@@ -287,12 +287,12 @@ class RelayCliTest {
         // Plays the launcher's part: answers the request it finds.
         Thread launcherSide = new Thread(() -> {
             try {
-                Conditions.waitFor(
+                Await.until(
                         () -> Files.isDirectory(requests)
                                 && Files.list(requests)
                                         .anyMatch(file -> file.toString().endsWith(".request")),
                         Duration.ofSeconds(30),
-                        "a request");
+                        "a request is there");
                 try (var files = Files.list(requests)) {
                     Path request = files.filter(file -> file.toString().endsWith(".request"))
                             .findFirst()

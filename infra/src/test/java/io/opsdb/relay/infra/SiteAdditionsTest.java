@@ -3,7 +3,7 @@ package io.opsdb.relay.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.opsdb.relay.infra.flow.Conditions;
+import io.opsdb.relay.infra.process.Await;
 import io.opsdb.relay.infra.process.Processes;
 import io.opsdb.relay.infra.process.WorkDirectory;
 import java.io.IOException;
@@ -47,8 +47,7 @@ class SiteAdditionsTest {
     private void aLauncherServing(java.util.function.Function<SiteList, String> addition) throws Exception {
         launcher = new Thread(() -> additions().serve(addition, reported::add), "launcher");
         launcher.start();
-        Conditions.waitFor(
-                () -> Files.isDirectory(root.resolve("requests")), Duration.ofSeconds(10), "the launcher serves");
+        Await.until(() -> Files.isDirectory(root.resolve("requests")), Duration.ofSeconds(10), "the launcher serves");
     }
 
     @Test
