@@ -6,8 +6,8 @@ import static org.mockito.Mockito.when;
 
 import io.opsdb.relay.role.KeyRecord;
 import io.opsdb.relay.schema.ClientRequest;
-import io.opsdb.relay.secondary.transaction.IdempotencyEntry;
-import io.opsdb.relay.secondary.transaction.TransactionStateStreams;
+import io.opsdb.relay.secondary.internal.transaction.IdempotencyEntry;
+import io.opsdb.relay.secondary.internal.transaction.TransactionStateStreams;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

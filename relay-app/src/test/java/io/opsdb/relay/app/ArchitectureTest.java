@@ -12,13 +12,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shape of the code base (issue 11), checked on every build: the deployable talks to the site roles through their
- * contract, the two roles never know each other, and no packages depend on each other in a circle.
+ * contract, the two roles never know each other, a role's {@code internal} packages are its own, and no packages
+ * depend on each other in a circle.
  */
 class ArchitectureTest {
 
     private static final String APP = "io.opsdb.relay.app..";
     private static final String MAIN_ROLE = "io.opsdb.relay.main..";
     private static final String SECONDARY_ROLE = "io.opsdb.relay.secondary..";
+    private static final String MAIN_ROLE_INTERNALS = "io.opsdb.relay.main.internal..";
+    private static final String SECONDARY_ROLE_INTERNALS = "io.opsdb.relay.secondary.internal..";
     private static final String[] CONTRACTS = {
         "io.opsdb.relay.role..",
         "io.opsdb.relay.schema..",
@@ -73,6 +76,26 @@ class ArchitectureTest {
     }
 
     @Test
+    void aRolesInternalsAreUsedOnlyInsideThatRole() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(MAIN_ROLE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(MAIN_ROLE_INTERNALS)
+                .because("the application and the other role reach consumer-main through its public package")
+                .check(CLASSES);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(SECONDARY_ROLE)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(SECONDARY_ROLE_INTERNALS)
+                .because("the application and the other role reach producer-secondary through its public package")
+                .check(CLASSES);
+    }
+
+    @Test
     void contractsDependOnNoRole() {
         noClasses()
                 .that()
@@ -91,8 +114,15 @@ class ArchitectureTest {
     @Test
     void theRulesSeeEveryModule() {
         // A rule over an empty import passes whatever the code does: make sure each module's classes are there.
-        for (String module :
-                new String[] {APP, MAIN_ROLE, SECONDARY_ROLE, "io.opsdb.relay.role..", "io.opsdb.relay.schema.."}) {
+        for (String module : new String[] {
+            APP,
+            MAIN_ROLE,
+            MAIN_ROLE_INTERNALS,
+            SECONDARY_ROLE,
+            SECONDARY_ROLE_INTERNALS,
+            "io.opsdb.relay.role..",
+            "io.opsdb.relay.schema.."
+        }) {
             assertThat(CLASSES.that(resideInAPackage(module))).as(module).isNotEmpty();
         }
     }

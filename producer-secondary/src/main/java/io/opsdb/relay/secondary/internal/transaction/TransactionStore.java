@@ -1,0 +1,386 @@
+package io.opsdb.relay.secondary.internal.transaction;
+
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.TransactionState;
+import io.opsdb.relay.schema.Operation;
+import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.secondary.internal.transaction.TransactionEvent.AppliedDirectly;
+import io.opsdb.relay.secondary.internal.transaction.TransactionEvent.Buffered;
+import io.opsdb.relay.secondary.internal.transaction.TransactionEvent.Discarded;
+import io.opsdb.relay.secondary.internal.transaction.TransactionEvent.Expiry;
+import io.opsdb.relay.secondary.internal.transaction.TransactionEvent.Outcome;
+import io.opsdb.relay.secondary.internal.transaction.TransactionEvent.Replayed;
+import io.opsdb.relay.secondary.internal.transaction.TransactionEvent.Unreadable;
+import io.opsdb.relay.secondary.internal.transaction.Transition.Refusal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The one store of a secondary's transactions: applies what {@link TransactionStateMachine} decides to the stores
+ * {@link TransactionStateTopology} declares, and keeps their indexes in step (by state, the in-flight overlay, APPLIED
+ * ones by commit LSN, settled ones by time, the counts). The stores are RocksDB's, changelogged, when
+ * {@link TransactionStateProcessor} runs it, or {@link HeapKeyValueStore}s (TRANSACTION_STATE_STORE off, and a
+ * secondary's direct writes); it works the same on both. One writer at a time; {@link TransactionStateView} reads.
+ *
+ * <p>Every input may be delivered again (at-least-once, a restart): the machine refuses what was already applied.
+ */
+final class TransactionStore {
+
+    static final String REPLAYED = "replayed";
+    static final String NEWEST_COMMIT = "newest-commit";
+
+    private static final byte SEPARATOR = 0;
+    private static final byte[] NOTHING = new byte[0];
+
+    /** Finds one of the stores by name: the processor's, or the heap's. */
+    @FunctionalInterface
+    interface Stores {
+        <K, V> KeyValueStore<K, V> get(String name);
+    }
+
+    private final String site;
+    private final Supplier<Instant> clock;
+    private final Consumer<TrackedTransaction> entered;
+    private final MessageCodec<TransactionOutcome> outcomes = RelayCodecs.transactionOutcomes();
+
+    private final KeyValueStore<String, byte[]> transactions;
+    private final KeyValueStore<Bytes, byte[]> overlay;
+    private final KeyValueStore<Bytes, byte[]> appliedByLsn;
+    private final KeyValueStore<Bytes, byte[]> byState;
+    private final KeyValueStore<String, Long> positions;
+    private final KeyValueStore<String, byte[]> earlyOutcomes;
+    private final KeyValueStore<Bytes, byte[]> settledByTime;
+    private final KeyValueStore<String, byte[]> idempotencyKeys;
+
+    /**
+     * @param site this site's name: only its own transactions are kept; null keeps every site's (a heap tracker made
+     *        without a site, in tests)
+     * @param clock the time transitions are stamped with
+     * @param entered told of every state a transaction enters, after the stores hold it
+     */
+    TransactionStore(String site, Stores stores, Supplier<Instant> clock, Consumer<TrackedTransaction> entered) {
+        this.site = site;
+        this.clock = clock;
+        this.entered = entered;
+        transactions = stores.get(TransactionStateTopology.TRANSACTIONS);
+        overlay = stores.get(TransactionStateTopology.OVERLAY);
+        appliedByLsn = stores.get(TransactionStateTopology.APPLIED_BY_LSN);
+        byState = stores.get(TransactionStateTopology.BY_STATE);
+        positions = stores.get(TransactionStateTopology.POSITIONS);
+        earlyOutcomes = stores.get(TransactionStateTopology.EARLY_OUTCOMES);
+        settledByTime = stores.get(TransactionStateTopology.SETTLED_BY_TIME);
+        idempotencyKeys = stores.get(TransactionStateTopology.IDEMPOTENCY_KEYS);
+    }
+
+    /** True when a record of {@code recordSite} is one of this site's (a null site names none). */
+    boolean isOurs(String recordSite) {
+        return site == null || site.equals(recordSite);
+    }
+
+    /**
+     * A command of this site at its offset: BUFFERED with its operations in the overlay, unless it was delivered
+     * again. An outcome that got here before it is applied now.
+     *
+     * @param requestHash the hash of the request its Idempotency-Key came with, or null without one
+     */
+    void buffered(Buffered command, String requestHash) {
+        String id = command.transactionId();
+        if (requestHash != null && idempotencyKeys.get(id) == null) {
+            // The key belongs to its first request, from this command on.
+            idempotencyKeys.put(id, new IdempotencyEntry(requestHash, null).encode());
+        }
+        Transition transition = next(find(id), command);
+        if (transition.kind() == Transition.Kind.NOTES) {
+            store(transition.transaction());
+            return;
+        }
+        if (!transition.enters()) {
+            return;
+        }
+        TrackedTransaction tx = transition.transaction();
+        // The overlay first: whoever sees the transaction stored (the tracker, to let go of its copy) finds its
+        // operations there too.
+        addToOverlay(tx);
+        store(tx);
+        entered.accept(tx);
+        byte[] early = earlyOutcomes.delete(id);
+        if (early != null) {
+            outcome(outcomes.decode(early));
+        }
+    }
+
+    /** The main site's verdict, from the outcome stream or the replica's ledger; kept for later if it came first. */
+    void outcome(TransactionOutcome outcome) {
+        if (!isOurs(outcome.getSite())) {
+            return;
+        }
+        TrackedTransaction current = find(outcome.getTransactionId());
+        Transition transition = next(current, Outcome.of(outcome));
+        if (transition.refusal() == Refusal.UNKNOWN) {
+            earlyOutcomes.put(outcome.getTransactionId(), outcomes.encode(outcome));
+        } else if (transition.enters()) {
+            enter(current, transition.transaction());
+        }
+    }
+
+    /** A transaction this site wrote straight to the primary: APPLIED, VISIBLE once the replica has its commit. */
+    void appliedDirectly(AppliedDirectly write) {
+        Transition transition = next(find(write.transactionId()), write);
+        if (transition.enters()) {
+            enter(null, transition.transaction());
+        }
+    }
+
+    /** The replica has replayed up to {@code position}: every APPLIED transaction at or below it is VISIBLE. */
+    void replayedUpTo(Lsn position) {
+        if (position.compareTo(position(REPLAYED)) <= 0) {
+            return;
+        }
+        positions.put(REPLAYED, position.asLong());
+        List<Bytes> passed = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> due = appliedByLsn.range(null, lsnUpTo(position))) {
+            while (due.hasNext()) {
+                passed.add(due.next().key);
+            }
+        }
+        for (Bytes key : passed) {
+            appliedByLsn.delete(key);
+            TrackedTransaction tx = find(idAfter(key));
+            Transition transition = next(tx, new Replayed(position));
+            if (transition.enters()) {
+                settle(tx, transition.transaction());
+            }
+        }
+    }
+
+    /** An operator sets a FAILED transaction aside; anything else is left as it is. */
+    void discard(String transactionId, String by) {
+        Transition transition = next(find(transactionId), new Discarded(by));
+        if (transition.enters()) {
+            enter(null, transition.transaction());
+        }
+    }
+
+    /** The first answer to an Idempotency-Key's write: it completes the key's entry, whichever came first. */
+    void answered(String transactionId, byte[] entry) {
+        idempotencyKeys.put(transactionId, entry);
+    }
+
+    /**
+     * A record that could not be read: the transaction its headers name, if this site has one waiting for it (or, for
+     * a command, has none yet), is FAILED with the reason.
+     */
+    UnreadableRecord.Fate unreadable(UnreadableRecord record) {
+        if (record.transactionId() == null || record.site() != null && !isOurs(record.site())) {
+            return UnreadableRecord.Fate.UNATTRIBUTED;
+        }
+        TrackedTransaction current = find(record.transactionId());
+        Transition transition = next(
+                current,
+                new Unreadable(
+                        record.source(), record.transactionId(), record.offset(), record.timestamp(), record.reason()));
+        if (!transition.enters()) {
+            return UnreadableRecord.Fate.UNATTRIBUTED;
+        }
+        settle(current, transition.transaction());
+        return UnreadableRecord.Fate.TRANSACTION_FAILED;
+    }
+
+    /** Forgets, oldest first, up to {@code chunk} transactions settled longer than {@code retention} before now. */
+    void expireSettled(long wallClockMs, Duration retention, int chunk) {
+        long settledBefore = wallClockMs - retention.toMillis();
+        List<Bytes> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> oldest = settledByTime.range(null, settledKeyUpTo(settledBefore))) {
+            while (oldest.hasNext() && due.size() < chunk) {
+                due.add(oldest.next().key);
+            }
+        }
+        Expiry expiry = new Expiry(Instant.ofEpochMilli(settledBefore));
+        for (Bytes key : due) {
+            settledByTime.delete(key);
+            // An entry whose transaction has moved on since (a later attempt) only leaves the index; were it settled
+            // again, its newer entry would count from then.
+            Transition transition = next(find(idAfter(key)), expiry);
+            if (transition.kind() == Transition.Kind.FORGETS) {
+                forget(transition.transaction());
+            }
+        }
+    }
+
+    TrackedTransaction find(String id) {
+        byte[] stored = transactions.get(id);
+        return stored == null ? null : TrackedTransactionCodec.decode(stored);
+    }
+
+    private Transition next(TrackedTransaction current, TransactionEvent event) {
+        return TransactionStateMachine.next(current, event, clock.get());
+    }
+
+    /** Stores {@code tx} in the state it enters, coming from {@code before} (null when it was not in flight). */
+    private void enter(TrackedTransaction before, TrackedTransaction tx) {
+        switch (tx.state()) {
+            case APPLIED -> applied(tx);
+            case VISIBLE, FAILED -> settle(before, tx);
+            default -> {
+                store(tx);
+                entered.accept(tx);
+            }
+        }
+    }
+
+    private void applied(TrackedTransaction applied) {
+        Lsn commitLsn = applied.commitLsn();
+        if (commitLsn.compareTo(position(NEWEST_COMMIT)) > 0) {
+            positions.put(NEWEST_COMMIT, commitLsn.asLong());
+        }
+        store(applied);
+        Transition visible = next(applied, new Replayed(position(REPLAYED)));
+        if (visible.enters()) {
+            entered.accept(applied);
+            settle(applied, visible.transaction());
+        } else {
+            appliedByLsn.put(lsnKey(commitLsn, applied.transactionId()), NOTHING);
+            entered.accept(applied);
+        }
+    }
+
+    /** {@code tx} leaves flight as {@code settled}: its operations leave the overlay. */
+    private void settle(TrackedTransaction tx, TrackedTransaction settled) {
+        store(settled);
+        if (tx != null && tx.sequence() >= 0) {
+            for (int i = 0; i < tx.operations().size(); i++) {
+                overlay.delete(overlayKey(tx.operations().get(i).getRecordId(), tx.sequence(), i));
+            }
+        }
+        entered.accept(settled);
+    }
+
+    /**
+     * Deletes everything stored for {@code tx} (a tombstone in each changelog): after this its id is unknown here. A
+     * settled transaction has nothing left in the overlay or the LSN index (settling took it out of both).
+     * Another component that keeps something per transaction in these stores deletes it here.
+     */
+    private void forget(TrackedTransaction tx) {
+        transactions.delete(tx.transactionId());
+        // Its Idempotency-Key is kept exactly as long as its status (a retry after that is deduplicated at Cologne).
+        idempotencyKeys.delete(tx.transactionId());
+        if (byState.delete(stateKey(tx.state(), tx.transactionId())) != null) {
+            count(tx.state(), -1);
+        }
+    }
+
+    private Lsn position(String name) {
+        Long value = positions.get(name);
+        return value == null ? Lsn.INVALID : Lsn.valueOf(value);
+    }
+
+    /** Every change goes through here, so the state index and counts stay in step with the transactions. */
+    private void store(TrackedTransaction tx) {
+        byte[] previousBytes = transactions.get(tx.transactionId());
+        if (previousBytes != null) {
+            TrackedTransaction previous = TrackedTransactionCodec.decode(previousBytes);
+            if (byState.delete(stateKey(previous.state(), previous.transactionId())) != null) {
+                count(previous.state(), -1);
+            }
+        }
+        transactions.put(tx.transactionId(), TrackedTransactionCodec.encode(tx));
+        if (tx.state().isExpirable()) {
+            settledByTime.put(
+                    settledKey(TransactionStateMachine.settledAt(tx).toEpochMilli(), tx.transactionId()), NOTHING);
+        }
+        Bytes stateKey = stateKey(tx.state(), tx.transactionId());
+        if (byState.get(stateKey) == null) {
+            byState.put(stateKey, NOTHING);
+            count(tx.state(), 1);
+        }
+    }
+
+    private void count(TransactionState state, long delta) {
+        Long count = positions.get(countKey(state));
+        positions.put(countKey(state), (count == null ? 0 : count) + delta);
+    }
+
+    private void addToOverlay(TrackedTransaction tx) {
+        for (int i = 0; i < tx.operations().size(); i++) {
+            Operation op = tx.operations().get(i);
+            overlay.put(
+                    overlayKey(op.getRecordId(), tx.sequence(), i),
+                    TrackedTransactionCodec.encodeOperation(tx.transactionId(), op));
+        }
+    }
+
+    /** The transaction id at the end of an LSN or settle-time key. */
+    private static String idAfter(Bytes key) {
+        return new String(key.get(), Long.BYTES, key.get().length - Long.BYTES, StandardCharsets.UTF_8);
+    }
+
+    static String countKey(TransactionState state) {
+        return "count." + state.name();
+    }
+
+    /** All of one record's overlay keys start with this. */
+    static Bytes overlayPrefix(String recordId) {
+        byte[] id = recordId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(
+                ByteBuffer.allocate(id.length + 1).put(id).put(SEPARATOR).array());
+    }
+
+    static Bytes overlayKey(String recordId, long sequence, int index) {
+        byte[] id = recordId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(id.length + 1 + Long.BYTES + Integer.BYTES)
+                .put(id)
+                .put(SEPARATOR)
+                .putLong(sequence)
+                .putInt(index)
+                .array());
+    }
+
+    /** Big-endian, compared unsigned byte by byte: LSN order. */
+    static Bytes lsnKey(Lsn lsn, String transactionId) {
+        byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length)
+                .putLong(lsn.asLong())
+                .put(id)
+                .array());
+    }
+
+    /** Above every key of a transaction committed at or before {@code lsn} (ids are ASCII). */
+    static Bytes lsnUpTo(Lsn lsn) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 1)
+                .putLong(lsn.asLong())
+                .put((byte) 0xFF)
+                .array());
+    }
+
+    /** Settle time (epoch ms, big-endian: time order for times after 1970), transaction id. */
+    static Bytes settledKey(long settledAtMs, String transactionId) {
+        byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length)
+                .putLong(settledAtMs)
+                .put(id)
+                .array());
+    }
+
+    /** Below every key of a transaction settled at or after {@code settledAtMs}, above every earlier one. */
+    static Bytes settledKeyUpTo(long settledAtMs) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(settledAtMs).array());
+    }
+
+    /** State code ({@link TransactionState#code()}), transaction id: a state's transactions in id order. */
+    static Bytes stateKey(TransactionState state, String transactionId) {
+        byte[] id = transactionId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(
+                ByteBuffer.allocate(1 + id.length).put(state.code()).put(id).array());
+    }
+}
