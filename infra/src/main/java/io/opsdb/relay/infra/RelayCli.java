@@ -1,5 +1,6 @@
 package io.opsdb.relay.infra;
 
+import io.opsdb.relay.infra.bench.AckDurabilityBenchmark;
 import io.opsdb.relay.infra.bench.RelayBenchmark;
 import io.opsdb.relay.infra.demo.DemoCommand;
 import io.opsdb.relay.infra.postgres.PostgresServer;
@@ -77,7 +78,7 @@ public final class RelayCli {
                 case "demo" -> demo(args, config.get(), out);
                 case "bench" -> RelayBenchmark.run(config.get(), RelayBenchmark.Options.parse(args, 1), out);
                 case "bench-ack" ->
-                    io.opsdb.relay.infra.bench.AckDurabilityBenchmark.run(
+                    AckDurabilityBenchmark.run(
                             config.get(),
                             args.length == 3 && args[1].equals("--writes") ? positive("--writes", args[2]) : 3000,
                             out);

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -233,8 +235,8 @@ class RelayCliTest {
         StackProcesses.ComponentStatus status = new StackProcesses.ComponentStatus(
                 "mm2-cologne-observatory",
                 "observatory",
-                java.util.OptionalLong.empty(),
-                java.util.OptionalInt.empty(),
+                OptionalLong.empty(),
+                OptionalInt.empty(),
                 StackProcesses.State.STOPPED,
                 "");
 

@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +45,7 @@ class SiteAdditionsTest {
     }
 
     /** A launcher that adds by {@code addition}. */
-    private void aLauncherServing(java.util.function.Function<SiteList, String> addition) throws Exception {
+    private void aLauncherServing(Function<SiteList, String> addition) throws Exception {
         launcher = new Thread(() -> additions().serve(addition, reported::add), "launcher");
         launcher.start();
         Await.until(() -> Files.isDirectory(root.resolve("requests")), Duration.ofSeconds(10), "the launcher serves");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,9 +64,7 @@ class StackManifestTest {
     void aManifestWithABadSiteIsDamaged() throws IOException {
         new StackManifest(Instant.now(), StackPorts.defaults()).writeTo(workDir);
         Files.writeString(
-                workDir.resolve(StackManifest.FILE_NAME),
-                "SITES=observatory,cologne\n",
-                java.nio.file.StandardOpenOption.APPEND);
+                workDir.resolve(StackManifest.FILE_NAME), "SITES=observatory,cologne\n", StandardOpenOption.APPEND);
 
         assertThatThrownBy(() -> StackManifest.read(workDir))
                 .isInstanceOf(StackException.class)

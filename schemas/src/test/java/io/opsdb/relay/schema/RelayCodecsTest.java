@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.MessageDecodingException;
 import io.opsdb.relay.codec.RelayCodecs;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
 
 class RelayCodecsTest {
@@ -64,11 +67,9 @@ class RelayCodecsTest {
         // Avro single-object encoding: marker C3 01, then the little-endian CRC-64-AVRO fingerprint.
         assertThat(bytes[0]).isEqualTo((byte) 0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
-        long fingerprint =
-                org.apache.avro.SchemaNormalization.parsingFingerprint64(TransactionOutcome.getClassSchema());
-        long written = java.nio.ByteBuffer.wrap(bytes, 2, 8)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                .getLong();
+        long fingerprint = SchemaNormalization.parsingFingerprint64(TransactionOutcome.getClassSchema());
+        long written =
+                ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertThat(written).isEqualTo(fingerprint);
         assertThat(outcomes.decode(bytes)).isEqualTo(outcome);
     }

@@ -2,6 +2,7 @@ package io.opsdb.relay.site;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -63,7 +64,7 @@ final class SettingParsers {
             Duration value;
             try {
                 value = Duration.parse(text.strip().toUpperCase(Locale.ROOT));
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException(allowed);
             }
             if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {

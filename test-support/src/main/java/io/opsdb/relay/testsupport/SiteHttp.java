@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A JSON client of one site's API for the flow tests. */
@@ -26,8 +28,7 @@ public final class SiteHttp {
     }
 
     /** A response with its body parsed (null when it is not JSON). */
-    public record Answer(
-            int status, String contentType, String body, JsonNode json, java.net.http.HttpHeaders headers) {
+    public record Answer(int status, String contentType, String body, JsonNode json, HttpHeaders headers) {
         /** A response header's first value, or null. */
         public String header(String name) {
             return headers.firstValue(name).orElse(null);
@@ -79,7 +80,7 @@ public final class SiteHttp {
     }
 
     public static Map<String, Object> map(Object... keyValues) {
-        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
             map.put((String) keyValues[i], keyValues[i + 1]);
         }

@@ -9,6 +9,7 @@ import io.opsdb.relay.infra.process.WorkDirectory;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -121,7 +122,7 @@ public final class AckDurabilityBenchmark {
     /** {@code writes} sends from {@code clients} threads, each waiting for its acknowledgement; latencies in ns. */
     private static List<Long> timed(
             KafkaProducer<byte[], byte[]> kafka, String topic, byte[] payload, int writes, int clients) {
-        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         ExecutorService threads = Executors.newFixedThreadPool(clients);
         try {
             List<Future<?>> done = new ArrayList<>();

@@ -1,14 +1,17 @@
 package io.opsdb.relay.infra.demo;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,7 +44,7 @@ public final class ObservatoryWorkload {
     private final ExecutorService executor;
 
     /** @param token an API token that may write, see {@link ObservatoryClient} */
-    public ObservatoryWorkload(java.net.URI observatoryApi, String token) {
+    public ObservatoryWorkload(URI observatoryApi, String token) {
         this.executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "workload-http");
             t.setDaemon(true);
@@ -107,7 +110,7 @@ public final class ObservatoryWorkload {
         }
         try {
             CompletableFuture.allOf(all).get(visibleTimeout.toMillis() + 120_000, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // Counted below as unsettled.
         }
         int unsettled = acknowledged.size()

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -44,6 +45,6 @@ public enum Role {
 
     /** Every role's value, for validation messages and request checks. */
     public static Set<String> valueSet() {
-        return Arrays.stream(values()).map(Role::value).collect(Collectors.toCollection(java.util.TreeSet::new));
+        return Arrays.stream(values()).map(Role::value).collect(Collectors.toCollection(TreeSet::new));
     }
 }

@@ -1,5 +1,6 @@
 package io.opsdb.relay.app.idempotency;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.opsdb.relay.app.auth.AuthenticatedPrincipal;
 import io.opsdb.relay.role.IdempotencyRecords;
 import io.opsdb.relay.role.KeyRecord;
@@ -11,8 +12,10 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -185,7 +188,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
     /** As {@code RequestProblem.FieldError} renders in a problem's {@code errors}. */
     private record FieldProblem(String field, String message) {}
 
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     private record Problem(String type, String title, int status, String detail, List<FieldProblem> errors) {}
 
     private static void problem(
@@ -240,8 +243,8 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
         }
 
         @Override
-        public java.io.BufferedReader getReader() {
-            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
+        public BufferedReader getReader() {
+            return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
         }
 
         @Override

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One lock per key in use, so two requests with the same key are served one after the other (the second then
@@ -46,7 +47,7 @@ final class KeyLocks {
         if (!locked) {
             return Optional.empty();
         }
-        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean open = new AtomicBoolean(true);
         return Optional.of(() -> {
             if (open.getAndSet(false)) {
                 entry.lock.release();

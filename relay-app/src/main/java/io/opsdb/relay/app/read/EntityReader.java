@@ -10,11 +10,17 @@ import io.opsdb.relay.schema.OperationType;
 import io.opsdb.relay.site.spring.SiteBeans;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -65,7 +71,7 @@ public class EntityReader {
     public List<Map<String, Object>> list(
             EntityType entity, Map<String, Object> filters, String orderBy, boolean descending, int limit, int offset) {
         EntityTable table = EntityTable.of(entity).orElseThrow();
-        java.util.Set<String> inFlight = overlay.recordIds(entity);
+        Set<String> inFlight = overlay.recordIds(entity);
         // In-flight records first (see find): their replayed state is what counts for them.
         Map<String, Map<String, Object>> merged = new LinkedHashMap<>();
         for (String id : inFlight) {
@@ -76,7 +82,7 @@ public class EntityReader {
                 .append(" FROM ")
                 .append(table.table())
                 .append(" WHERE true");
-        List<Object> args = new java.util.ArrayList<>();
+        List<Object> args = new ArrayList<>();
         for (Map.Entry<String, Object> filter : filters.entrySet()) {
             Column column = table.column(filter.getKey()).orElseThrow();
             sql.append(" AND ")
@@ -95,14 +101,14 @@ public class EntityReader {
         for (Map<String, Object> row : replica.query(sql.toString(), (rs, n) -> row(table, rs), args.toArray())) {
             merged.putIfAbsent((String) row.get("id"), row);
         }
-        java.util.Comparator<Map<String, Object>> byOrder = java.util.Comparator.comparing(
+        Comparator<Map<String, Object>> byOrder = Comparator.comparing(
                 (Map<String, Object> row) -> sortKey(row.get(orderBy)),
-                java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()));
+                Comparator.nullsLast(Comparator.naturalOrder()));
         if (descending) {
-            byOrder = java.util.Comparator.comparing(
+            byOrder = Comparator.comparing(
                     (Map<String, Object> row) -> sortKey(row.get(orderBy)),
-                    java.util.Comparator.nullsFirst(java.util.Comparator.<Comparable<Object>>naturalOrder()
-                            .reversed()));
+                    Comparator.nullsFirst(
+                            Comparator.<Comparable<Object>>naturalOrder().reversed()));
         }
         return merged.values().stream()
                 .sorted(byOrder.thenComparing(row -> (String) row.get("id")))
@@ -113,7 +119,7 @@ public class EntityReader {
 
     private static boolean matches(Map<String, Object> row, Map<String, Object> filters) {
         for (Map.Entry<String, Object> filter : filters.entrySet()) {
-            if (!java.util.Objects.equals(row.get(filter.getKey()), filter.getValue())) {
+            if (!Objects.equals(row.get(filter.getKey()), filter.getValue())) {
                 return false;
             }
         }
@@ -125,8 +131,8 @@ public class EntityReader {
     private static Comparable<Object> sortKey(Object value) {
         if (value instanceof String text && text.length() >= 20 && text.charAt(10) == 'T' && text.endsWith("Z")) {
             try {
-                return (Comparable<Object>) (Comparable<?>) java.time.Instant.parse(text);
-            } catch (java.time.format.DateTimeParseException e) {
+                return (Comparable<Object>) (Comparable<?>) Instant.parse(text);
+            } catch (DateTimeParseException e) {
                 // not a timestamp after all
             }
         }

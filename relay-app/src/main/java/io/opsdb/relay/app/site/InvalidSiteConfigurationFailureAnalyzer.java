@@ -2,6 +2,8 @@ package io.opsdb.relay.app.site;
 
 import io.opsdb.relay.site.InvalidSiteConfigurationException;
 import io.opsdb.relay.site.SiteSetting;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -13,9 +15,9 @@ class InvalidSiteConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<In
         return new FailureAnalysis(
                 "Invalid site settings:\n  " + String.join("\n  ", cause.problems()),
                 "Fix the settings above (environment variables or .env). Known settings: "
-                        + java.util.Arrays.stream(SiteSetting.values())
+                        + Arrays.stream(SiteSetting.values())
                                 .map(SiteSetting::variable)
-                                .collect(java.util.stream.Collectors.joining(", ")),
+                                .collect(Collectors.joining(", ")),
                 cause);
     }
 }

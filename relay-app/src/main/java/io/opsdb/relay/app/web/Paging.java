@@ -1,5 +1,8 @@
 package io.opsdb.relay.app.web;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** {@code limit} and {@code offset} of a list request, checked. */
 public record Paging(int limit, int offset) {
 
@@ -9,7 +12,7 @@ public record Paging(int limit, int offset) {
     public static Paging of(Integer limit, Integer offset) {
         int l = limit == null ? 50 : limit;
         int o = offset == null ? 0 : offset;
-        java.util.List<RequestProblem.FieldError> errors = new java.util.ArrayList<>();
+        List<RequestProblem.FieldError> errors = new ArrayList<>();
         if (l < 1 || l > MAX_LIMIT) {
             errors.add(new RequestProblem.FieldError("limit", "must be from 1 to " + MAX_LIMIT));
         }

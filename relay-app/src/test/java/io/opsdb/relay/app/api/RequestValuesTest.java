@@ -9,6 +9,7 @@ import io.opsdb.relay.app.web.ApiJson;
 import io.opsdb.relay.app.web.RequestProblem.FieldError;
 import io.opsdb.relay.app.web.RequestValidation;
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -79,6 +80,6 @@ class RequestValuesTest {
     }
 
     private static Map.Entry<String, Object> entry(String name) {
-        return new java.util.AbstractMap.SimpleEntry<>(name, null);
+        return new AbstractMap.SimpleEntry<>(name, null);
     }
 }

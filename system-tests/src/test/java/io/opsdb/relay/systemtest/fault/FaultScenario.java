@@ -7,11 +7,17 @@ import io.opsdb.relay.testsupport.Conditions;
 import io.opsdb.relay.testsupport.SiteHttp;
 import io.opsdb.relay.testsupport.TwoSiteStack;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -82,7 +88,7 @@ final class FaultScenario {
                             status = workload.client()
                                     .whenVisible(newest, LONG_POLL)
                                     .join();
-                        } catch (java.util.concurrent.CompletionException unanswered) {
+                        } catch (CompletionException unanswered) {
                             status = null; // the site is still coming back
                         }
                         if (status == null || status.httpStatus() != 200) {
@@ -202,7 +208,7 @@ final class FaultScenario {
      * show the write (running, or completed when their finish is among them too).
      */
     int readBack(List<FaultWorkload.Ack> acked) throws Exception {
-        java.util.Map<String, String> expected = new java.util.HashMap<>();
+        Map<String, String> expected = new HashMap<>();
         for (FaultWorkload.Ack ack : acked) {
             if (ack.isStart()) {
                 expected.put(ack.recordId(), "running");
@@ -210,8 +216,8 @@ final class FaultScenario {
                 expected.put(ack.recordId(), "completed");
             }
         }
-        List<String> units = new java.util.ArrayList<>(expected.keySet());
-        java.util.Collections.shuffle(units, new java.util.Random(7));
+        List<String> units = new ArrayList<>(expected.keySet());
+        Collections.shuffle(units, new Random(7));
         int unreadable = 0;
         for (String unit : units.subList(0, Math.min(READ_BACK_COUNT, units.size()))) {
             SiteHttp.Answer read = observatory.get("/executed_obs_units/" + unit);

@@ -3,9 +3,11 @@ package io.opsdb.relay.systemtest.fault;
 import io.opsdb.relay.infra.demo.ObservatoryClient;
 import io.opsdb.relay.testsupport.Conditions;
 import io.opsdb.relay.testsupport.TwoSiteStack;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,7 +110,7 @@ final class FaultWorkload implements AutoCloseable {
         this.client = new ObservatoryClient(TwoSiteStack.stack().observatoryApi(), TwoSiteStack.token(), http);
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -174,7 +177,7 @@ final class FaultWorkload implements AutoCloseable {
                 return ack;
             }
             refusals.add(answer.status() + " " + answer.body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             refusals.add(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         // A client backs off after a refusal instead of hammering a site that is recovering.
@@ -211,7 +214,7 @@ final class FaultWorkload implements AutoCloseable {
             try (ResultSet row = select.executeQuery()) {
                 return row.next();
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             // The replica itself is down (a fault under test): this probe says nothing.
             return true;
         }

@@ -8,7 +8,10 @@ import io.opsdb.relay.testsupport.SiteHttp;
 import io.opsdb.relay.testsupport.TwoSiteStack;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -95,7 +98,7 @@ class OverloadFaultIT {
             // Every workload write's status is asked; of the bulk, a random sample (nothing is in flight and no
             // FAILED is among them, which the audit shows from the ledger for all of them).
             List<FaultWorkload.Ack> all = new ArrayList<>(workload.acked());
-            java.util.Collections.shuffle(bulk, new java.util.Random(11));
+            Collections.shuffle(bulk, new Random(11));
             RelayAudit.Findings sampled =
                     RelayAudit.audit(scenario.run(), bulk.subList(0, STATUS_SAMPLE), workload.client(), List.of());
             assertThat(sampled.clean()).as("sampled bulk: %s", sampled).isTrue();
@@ -108,7 +111,7 @@ class OverloadFaultIT {
                     workload.acked().size());
 
             String notes = String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "%,d in flight at the peak (%,d produced to the buffer topic, %d HTTP clients on top); observatory-app"
                             + " (-Xmx512m) heap used %s idle, %s at the peak, %s after; RSS %s, %s, %s; HTTP ack p50/p99 %s/%s before,"
                             + " %s/%s at the peak, p99 %s while draining; drained in %s; statuses asked: every HTTP write and %,d"

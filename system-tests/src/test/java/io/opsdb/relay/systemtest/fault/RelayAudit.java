@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -282,7 +283,7 @@ final class RelayAudit {
     /** Each transaction's state as the observatory reports it, asked 8 at a time. */
     static Map<String, String> observatoryStates(ObservatoryClient observatory, List<String> transactionIds)
             throws InterruptedException {
-        Map<String, String> states = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, String> states = new ConcurrentHashMap<>();
         ExecutorService askers = Executors.newFixedThreadPool(8);
         try {
             List<CompletableFuture<Void>> asked = new ArrayList<>();

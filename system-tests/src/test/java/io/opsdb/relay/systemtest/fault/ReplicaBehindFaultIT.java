@@ -9,6 +9,7 @@ import io.opsdb.relay.testsupport.TwoSiteStack;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class ReplicaBehindFaultIT {
                     + healthWhileDown
                     + "), then replay paused " + FaultScenario.seconds(Duration.ofNanos(healed - behind))
                     + ": lag reported "
-                    + lagBytes + " bytes, " + String.format(java.util.Locale.ROOT, "%.1f", lagSeconds) + " s, "
+                    + lagBytes + " bytes, " + String.format(Locale.ROOT, "%.1f", lagSeconds) + " s, "
                     + inFlight
                     + " in flight; " + 2 * FaultScenario.READ_BACK_COUNT
                     + " reads during it all answered with the write";

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -119,7 +120,7 @@ class StatusRetentionIT {
         ObservatoryFootprint expired = ObservatoryFootprint.read(stack, observatory);
 
         written.addAll(bulk);
-        java.util.Collections.shuffle(written, new Random(7));
+        Collections.shuffle(written, new Random(7));
         for (FaultWorkload.Ack ack : written.subList(0, STATUS_SAMPLE)) {
             assertThat(observatory
                             .get("/api/transactions/" + ack.transactionId())

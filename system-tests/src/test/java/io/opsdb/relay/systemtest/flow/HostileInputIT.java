@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -456,7 +457,7 @@ class HostileInputIT {
     }
 
     private static Map<String, Long> rowCounts() throws Exception {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         try (Connection primary = TwoSiteStack.primary();
                 Statement statement = primary.createStatement()) {
             for (String table : TABLES) {

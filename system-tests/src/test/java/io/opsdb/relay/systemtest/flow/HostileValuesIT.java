@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * values were tried.
  */
 @ExtendWith(TwoSiteStack.class)
-@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class HostileValuesIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostileValuesIT.class);

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * every field at its longest, text in characters of 4-byte UTF-8 where it fits.
  */
 @ExtendWith(TwoSiteStack.class)
-@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class MaximalWriteIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(MaximalWriteIT.class);

@@ -10,6 +10,7 @@ import io.opsdb.relay.testsupport.TwoSiteStack;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -199,7 +200,7 @@ class OperationsApiIT {
                                 .get("/observing_programs/" + atMain.text("id"))
                                 .status()
                         == 200,
-                java.time.Duration.ofSeconds(30),
+                Duration.ofSeconds(30),
                 "program not replicated to the observatory");
         assertThat(observatory.get("/observing_programs?limit=1000").json())
                 .extracting(p -> p.get("code").asText())

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
@@ -37,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -220,8 +222,7 @@ class TwoAppliersIT {
     private Map<String, Long> failuresByReason() {
         return failed.values().stream()
                 .map(reason -> reason.lines().findFirst().orElse(reason))
-                .collect(java.util.stream.Collectors.groupingBy(
-                        reason -> reason, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+                .collect(Collectors.groupingBy(reason -> reason, TreeMap::new, Collectors.counting()));
     }
 
     /**
@@ -317,7 +318,7 @@ class TwoAppliersIT {
 
     /** The commands not applied exactly once, with how many times they were. */
     private Map<String, Integer> timesApplied(List<String> ids) {
-        Map<String, Integer> notOnce = new java.util.TreeMap<>();
+        Map<String, Integer> notOnce = new TreeMap<>();
         for (String id : ids) {
             AtomicInteger times = applied.get(id);
             int n = times == null ? 0 : times.get();
@@ -329,7 +330,7 @@ class TwoAppliersIT {
     }
 
     private static Map<String, Integer> ledger(List<String> ids) {
-        Map<String, Integer> rows = new java.util.TreeMap<>();
+        Map<String, Integer> rows = new TreeMap<>();
         try (Connection db = primary.connect();
                 PreparedStatement select = db.prepareStatement("""
                         SELECT status || '/' || attempt, count(*) FROM relay_ledger WHERE transaction_id = ANY (?)

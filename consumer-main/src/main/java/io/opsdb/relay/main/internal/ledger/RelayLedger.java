@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -227,7 +228,7 @@ public class RelayLedger {
         try {
             return text != null
                     && text.length() == 36
-                    && java.util.UUID.fromString(text).toString().equalsIgnoreCase(text);
+                    && UUID.fromString(text).toString().equalsIgnoreCase(text);
         } catch (IllegalArgumentException e) {
             return false;
         }

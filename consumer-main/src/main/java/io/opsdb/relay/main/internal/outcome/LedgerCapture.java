@@ -7,15 +7,19 @@ import io.opsdb.relay.main.internal.apply.MirroredCommandListener;
 import io.opsdb.relay.schema.TransactionOutcome;
 import io.opsdb.relay.site.Database;
 import io.opsdb.relay.site.SiteConfiguration;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.flywaydb.core.Flyway;
@@ -79,10 +83,8 @@ public class LedgerCapture implements SmartLifecycle {
     @Override
     public void start() {
         ensureSlot();
-        java.util.Map<String, Object> producerConfig = new java.util.HashMap<>(kafka.buildProducerProperties());
-        producerConfig.put(
-                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                settings.kafkaBootstrapServers());
+        Map<String, Object> producerConfig = new HashMap<>(kafka.buildProducerProperties());
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
         publisher = new OutcomePublisher(producerConfig);
         running = true;
         executor.execute(this::superviseEngine);
@@ -220,7 +222,7 @@ public class LedgerCapture implements SmartLifecycle {
             if (current != null) {
                 current.close();
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warn("Closing Debezium failed", e);
         }
         executor.shutdown();

@@ -5,6 +5,7 @@ import io.opsdb.relay.kafka.CodecSerializer;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.schema.TransactionOutcome;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,7 +20,7 @@ final class OutcomePublisher implements AutoCloseable {
     private final KafkaProducer<String, TransactionOutcome> producer;
 
     OutcomePublisher(Map<String, Object> producerConfig) {
-        Map<String, Object> config = new java.util.HashMap<>(producerConfig);
+        Map<String, Object> config = new HashMap<>(producerConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);

@@ -9,7 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,11 +107,11 @@ final class LedgerReconciler {
     /** Hands the processor an outcome for each of {@code buffered} the ledger has; returns how many. */
     private int reconcile(List<TrackedTransaction> buffered) {
         // The ledger's uuid comes back in lower case; the id is the one this site tracks.
-        java.util.Map<String, String> byLedgerId = new java.util.HashMap<>();
+        Map<String, String> byLedgerId = new HashMap<>();
         buffered.stream()
                 .map(TrackedTransaction::transactionId)
                 .filter(LedgerReconciler::isUuid)
-                .forEach(id -> byLedgerId.put(id.toLowerCase(java.util.Locale.ROOT), id));
+                .forEach(id -> byLedgerId.put(id.toLowerCase(Locale.ROOT), id));
         String[] ids = byLedgerId.keySet().toArray(String[]::new);
         if (ids.length == 0) {
             return 0;

@@ -4,6 +4,8 @@ import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,7 +53,7 @@ final class TransactionStateView {
         try (KeyValueIterator<Bytes, byte[]> keys = index.range(from, to)) {
             while (keys.hasNext() && page.size() < limit) {
                 byte[] key = keys.next().key.get();
-                String id = new String(key, 1, key.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+                String id = new String(key, 1, key.length - 1, StandardCharsets.UTF_8);
                 if (!id.equals(afterTransactionId)) {
                     find(id).filter(tx -> tx.state() == state).ifPresent(page::add);
                 }
@@ -81,7 +83,7 @@ final class TransactionStateView {
                 overlay.prefixScan(TransactionStore.overlayPrefix(recordId), new BytesSerializer())) {
             while (ops.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = ops.next();
-                java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(entry.key.get());
+                ByteBuffer key = ByteBuffer.wrap(entry.key.get());
                 key.position(key.limit() - Long.BYTES - Integer.BYTES);
                 operations.add(new SequencedOperation(
                         key.getLong(), key.getInt(), TrackedTransactionCodec.decodeOperation(entry.value)));

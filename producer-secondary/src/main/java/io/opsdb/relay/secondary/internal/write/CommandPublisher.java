@@ -19,6 +19,7 @@ import io.opsdb.relay.secondary.internal.transaction.TransactionTracker;
 import io.opsdb.relay.secondary.internal.transaction.Transition;
 import io.opsdb.relay.site.SiteConfiguration;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -47,7 +48,7 @@ import org.springframework.stereotype.Component;
 public class CommandPublisher implements DisposableBean {
 
     /** How long a write waits for the local broker's acknowledgement before it is refused. */
-    static final java.time.Duration PRODUCE_TIMEOUT = java.time.Duration.ofSeconds(15);
+    static final Duration PRODUCE_TIMEOUT = Duration.ofSeconds(15);
 
     private static final MessageCodec<WriteCommand> COMMANDS = RelayCodecs.writeCommands();
 

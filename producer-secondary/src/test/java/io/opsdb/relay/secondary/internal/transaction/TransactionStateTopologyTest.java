@@ -1,6 +1,7 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.RelayTopics;
@@ -15,9 +16,12 @@ import io.opsdb.relay.schema.WriteCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -175,12 +179,12 @@ class TransactionStateTopologyTest {
         assertThat(entered)
                 .extracting(TrackedTransaction::transactionId, TrackedTransaction::state)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("t1", TransactionState.BUFFERED),
-                        org.assertj.core.groups.Tuple.tuple("t2", TransactionState.BUFFERED),
-                        org.assertj.core.groups.Tuple.tuple("t1", TransactionState.APPLIED),
-                        org.assertj.core.groups.Tuple.tuple("t2", TransactionState.APPLIED),
-                        org.assertj.core.groups.Tuple.tuple("t1", TransactionState.VISIBLE),
-                        org.assertj.core.groups.Tuple.tuple("t2", TransactionState.VISIBLE));
+                        tuple("t1", TransactionState.BUFFERED),
+                        tuple("t2", TransactionState.BUFFERED),
+                        tuple("t1", TransactionState.APPLIED),
+                        tuple("t2", TransactionState.APPLIED),
+                        tuple("t1", TransactionState.VISIBLE),
+                        tuple("t2", TransactionState.VISIBLE));
     }
 
     @Test
@@ -299,17 +303,17 @@ class TransactionStateTopologyTest {
     }
 
     /** The transaction ids whose latest record in the transactions store's changelog is a tombstone. */
-    private java.util.Set<String> tombstonedTransactions() {
+    private Set<String> tombstonedTransactions() {
         var changelog = driver.createOutputTopic(
                 TransactionStateTopology.applicationId(SITE) + "-" + TransactionStateTopology.TRANSACTIONS
                         + "-changelog",
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
-        java.util.Map<String, byte[]> latest = new java.util.HashMap<>();
+        Map<String, byte[]> latest = new HashMap<>();
         for (KeyValue<String, byte[]> change : changelog.readKeyValuesToList()) {
             latest.put(change.key, change.value);
         }
-        java.util.Set<String> deleted = new java.util.TreeSet<>();
+        Set<String> deleted = new TreeSet<>();
         latest.forEach((id, value) -> {
             if (value == null) {
                 deleted.add(id);
