@@ -300,22 +300,7 @@ class TransactionStateTopologyTest {
 
     /** The transaction ids whose latest record in the transactions store's changelog is a tombstone. */
     private java.util.Set<String> tombstonedTransactions() {
-        var changelog = driver.createOutputTopic(
-                TransactionStateTopology.applicationId(SITE) + "-" + TransactionStateTopology.TRANSACTIONS
-                        + "-changelog",
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
-        java.util.Map<String, byte[]> latest = new java.util.HashMap<>();
-        for (KeyValue<String, byte[]> change : changelog.readKeyValuesToList()) {
-            latest.put(change.key, change.value);
-        }
-        java.util.Set<String> deleted = new java.util.TreeSet<>();
-        latest.forEach((id, value) -> {
-            if (value == null) {
-                deleted.add(id);
-            }
-        });
-        return deleted;
+        return tombstones(TransactionStateTopology.TRANSACTIONS);
     }
 
     private long settledIndexSize() {
@@ -416,6 +401,74 @@ class TransactionStateTopologyTest {
 
         assertThat(view.find("t1")).isEmpty();
         assertThat(view.count(TransactionState.APPLIED)).isZero();
+    }
+
+    @Test
+    void anEarlyOutcomeWhoseCommandNeverComesLeavesAfterTheRetentionWithATombstone() {
+        // This site's direct write (tracked on the heap, never in ops.commands), and an outcome delivered again after
+        // its transaction was forgotten: neither ever meets a command here.
+        visible("forgotten", "1/10");
+        driver.advanceWallClockTime(RETENTION.plusSeconds(1));
+        assertThat(view.find("forgotten")).isEmpty();
+        applied("forgotten", "1/10");
+        driver.advanceWallClockTime(Duration.ofHours(1));
+        applied("direct", "1/20");
+        assertThat(earlyOutcomes()).containsExactlyInAnyOrder("direct", "forgotten");
+
+        driver.advanceWallClockTime(RETENTION.minusMinutes(30));
+        assertThat(earlyOutcomes()).containsExactly("direct");
+
+        driver.advanceWallClockTime(Duration.ofMinutes(31));
+        assertThat(earlyOutcomes()).isEmpty();
+        assertThat(settledIndexSize()).isZero();
+        assertThat(tombstones(TransactionStateTopology.EARLY_OUTCOMES))
+                .containsExactlyInAnyOrder("direct", "forgotten");
+    }
+
+    @Test
+    void anEarlyOutcomeWhoseCommandCameIsKeptWithItsTransactionNotByWhenItCame() {
+        applied("t1", "1/10");
+        driver.advanceWallClockTime(Duration.ofHours(1));
+        command("t1", 1, op(OperationType.CREATE, "r1", "running"));
+        replayedUpTo("1/10");
+        assertThat(state("t1")).isEqualTo(TransactionState.VISIBLE);
+        assertThat(earlyOutcomes()).isEmpty();
+
+        // The outcome's own entry in the index comes due first, and leaves the transaction alone.
+        driver.advanceWallClockTime(RETENTION.minusMinutes(30));
+        assertThat(state("t1")).isEqualTo(TransactionState.VISIBLE);
+
+        driver.advanceWallClockTime(Duration.ofMinutes(31));
+        assertThat(view.find("t1")).isEmpty();
+        assertThat(settledIndexSize()).isZero();
+    }
+
+    private List<String> earlyOutcomes() {
+        List<String> ids = new ArrayList<>();
+        try (var all = driver.<String, byte[]>getKeyValueStore(TransactionStateTopology.EARLY_OUTCOMES)
+                .all()) {
+            all.forEachRemaining(entry -> ids.add(entry.key));
+        }
+        return ids;
+    }
+
+    /** The keys whose latest record in {@code store}'s changelog is a tombstone. */
+    private java.util.Set<String> tombstones(String store) {
+        var changelog = driver.createOutputTopic(
+                TransactionStateTopology.applicationId(SITE) + "-" + store + "-changelog",
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
+        java.util.Map<String, byte[]> latest = new java.util.HashMap<>();
+        for (KeyValue<String, byte[]> change : changelog.readKeyValuesToList()) {
+            latest.put(change.key, change.value);
+        }
+        java.util.Set<String> deleted = new java.util.TreeSet<>();
+        latest.forEach((id, value) -> {
+            if (value == null) {
+                deleted.add(id);
+            }
+        });
+        return deleted;
     }
 
     @Test
