@@ -1,5 +1,6 @@
 package io.opsdb.relay.secondary.transaction;
 
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
@@ -53,6 +54,13 @@ public final class BoundedRocksDBMemory implements RocksDBConfigSetter {
      * written may never make.
      */
     static final int LEVEL0_COMPACTION_TRIGGER = 2;
+    /**
+     * A file older than this is compacted again, when RocksDB next looks (a flush, a compaction, the store's opening):
+     * what the trigger above leaves (a lone level-0 file of tombstones, or one moved to the last level untouched)
+     * leaves within about an hour instead of waiting for later writes to overlap it. Each file is rewritten at most
+     * once per period.
+     */
+    static final Duration PERIODIC_COMPACTION = Duration.ofHours(1);
 
     // Shared by every store of this process (Kafka Streams makes one setter per store); never closed per store.
     private static final Cache CACHE = new LRUCache(TOTAL_OFF_HEAP_BYTES, -1, false, INDEX_FILTER_RATIO);
@@ -73,6 +81,7 @@ public final class BoundedRocksDBMemory implements RocksDBConfigSetter {
         options.setCompactionStyle(COMPACTION);
         options.setLevelCompactionDynamicLevelBytes(true);
         options.setLevel0FileNumCompactionTrigger(LEVEL0_COMPACTION_TRIGGER);
+        options.setPeriodicCompactionSeconds(PERIODIC_COMPACTION.toSeconds());
     }
 
     @Override
