@@ -62,6 +62,8 @@ class TransactionStateTopologyTest {
         properties.put(StreamsConfig.STATE_DIR_CONFIG, "target/streams-state");
         properties.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         properties.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        // The stores as production opens them (the driver's are RocksDB's too): its options must be ones RocksDB takes.
+        properties.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDBMemory.class);
         return properties;
     }
 
