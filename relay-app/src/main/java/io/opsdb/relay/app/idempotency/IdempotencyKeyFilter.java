@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.opsdb.relay.app.auth.AuthenticatedPrincipal;
 import io.opsdb.relay.role.IdempotencyRecords;
 import io.opsdb.relay.role.KeyRecord;
+import io.opsdb.relay.role.SiteUnavailableException;
 import io.opsdb.relay.site.SiteConfiguration;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -148,12 +149,12 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
                 remember(transactionId, idempotent, answer);
             }
             answer.copyBodyToResponse();
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | SiteUnavailableException e) {
             LOG.warn("Idempotency-Key records unreachable: {}", e.getMessage());
             problem(
                     response,
                     HttpStatus.SERVICE_UNAVAILABLE,
-                    "The database that keeps Idempotency-Keys is unreachable; "
+                    "The records of Idempotency-Keys are unreachable for now; "
                             + "nothing was written. Retry with the same key later.",
                     List.of());
         }

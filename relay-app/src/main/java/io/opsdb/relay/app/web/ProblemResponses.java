@@ -1,6 +1,7 @@
 package io.opsdb.relay.app.web;
 
 import io.opsdb.relay.app.web.RequestProblem.FieldError;
+import io.opsdb.relay.role.SiteUnavailableException;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.core.Ordered;
@@ -33,9 +34,20 @@ class ProblemResponses {
     /** A database this site needs is down or unreachable: nothing was done, the client may try again. */
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
     ResponseEntity<ProblemDetail> databaseUnavailable(DataAccessException e) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                "A database this site reads is unreachable; nothing was changed. Try again later.");
+        return unavailable("A database this site reads is unreachable; nothing was changed. Try again later.");
+    }
+
+    /**
+     * The site cannot answer for a moment (a secondary's transaction state being restored after a restart or a
+     * fence): transient, like a database outage.
+     */
+    @ExceptionHandler(SiteUnavailableException.class)
+    ResponseEntity<ProblemDetail> siteUnavailable(SiteUnavailableException e) {
+        return unavailable(e.getMessage());
+    }
+
+    private static ResponseEntity<ProblemDetail> unavailable(String detail) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header("Retry-After", "5")
                 .body(body);

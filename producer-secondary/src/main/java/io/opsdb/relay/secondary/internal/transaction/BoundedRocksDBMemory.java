@@ -1,13 +1,13 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
+import org.rocksdb.CompactionStyle;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
-import org.rocksdb.TablePropertiesCollectorFactory;
 import org.rocksdb.WriteBufferManager;
 
 /**
@@ -39,18 +39,32 @@ public final class BoundedRocksDBMemory implements RocksDBConfigSetter {
     static final double INDEX_FILTER_RATIO = 0.1;
 
     /**
-     * A file whose sliding window of 10,000 entries holds 5,000 deletions is compacted at once: the expiry deletes
-     * whole runs of old keys, and without this their space comes back only when later writes reach that level.
+     * Level compaction (Kafka Streams sets universal) with dynamic level sizes, whose compactions from level 0 write
+     * straight to the last level while a store is small, and whose tombstones are dropped there: so the expiry's
+     * deletes give their keys' space back. Universal compaction merges a small new run into a much larger old one only
+     * for size amplification above 200%, so a run of tombstones lay on top of the data it deleted until enough later writes came (20,000
+     * expired left 23 MiB of 23 MiB). RocksDB's compact-on-deletion collector would do it more precisely, but Kafka
+     * Streams' options adapter does not pass {@code setTablePropertiesCollectorFactory} on to the store (it went to an
+     * {@code Options} object nobody opens), so it is not used.
      */
-    static final long DELETION_WINDOW = 10_000;
-
-    static final long DELETION_TRIGGER = 5_000;
+    static final CompactionStyle COMPACTION = CompactionStyle.LEVEL;
+    /**
+     * Level-0 files that start a compaction into the levels below (RocksDB's default 4): two, so that a flush of
+     * tombstones meets the data it deletes at once rather than after three more flushes, which a store no longer
+     * written may never make.
+     */
+    static final int LEVEL0_COMPACTION_TRIGGER = 2;
+    /**
+     * A file older than this is compacted again, when RocksDB next looks (a flush, a compaction, the store's opening):
+     * what the trigger above leaves (a lone level-0 file of tombstones, or one moved to the last level untouched)
+     * leaves within about an hour instead of waiting for later writes to overlap it. Each file is rewritten at most
+     * once per period.
+     */
+    static final Duration PERIODIC_COMPACTION = Duration.ofHours(1);
 
     // Shared by every store of this process (Kafka Streams makes one setter per store); never closed per store.
     private static final Cache CACHE = new LRUCache(TOTAL_OFF_HEAP_BYTES, -1, false, INDEX_FILTER_RATIO);
     private static final WriteBufferManager WRITE_BUFFERS = new WriteBufferManager(TOTAL_MEMTABLE_BYTES, CACHE);
-    private static final TablePropertiesCollectorFactory COMPACT_ON_DELETION =
-            TablePropertiesCollectorFactory.NewCompactOnDeletionCollectorFactory(DELETION_WINDOW, DELETION_TRIGGER, 0);
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
@@ -64,12 +78,15 @@ public final class BoundedRocksDBMemory implements RocksDBConfigSetter {
         options.setWriteBufferManager(WRITE_BUFFERS);
         options.setWriteBufferSize(MEMTABLE_BYTES);
         options.setMaxWriteBufferNumber(MEMTABLES_PER_STORE);
-        options.setTablePropertiesCollectorFactory(List.of(COMPACT_ON_DELETION));
+        options.setCompactionStyle(COMPACTION);
+        options.setLevelCompactionDynamicLevelBytes(true);
+        options.setLevel0FileNumCompactionTrigger(LEVEL0_COMPACTION_TRIGGER);
+        options.setPeriodicCompactionSeconds(PERIODIC_COMPACTION.toSeconds());
     }
 
     @Override
     public void close(String storeName, Options options) {
-        // The cache, the write buffer manager and the collector factory are shared by every store: closing them here
+        // The cache and the write buffer manager are shared by every store: closing them here
         // would break the others.
     }
 }

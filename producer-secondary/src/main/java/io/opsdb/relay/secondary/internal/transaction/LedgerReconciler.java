@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +32,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * transaction is APPLIED at that position and VISIBLE as soon as the poller has seen the replica there, and I4 holds.
  * A FAILED row becomes FAILED with its error. The processor treats these outcomes as it treats the stream's, so
  * whichever comes first wins and the other changes nothing.
+ *
+ * <p>Each outcome is handed over once per transaction and attempt: while the processor is behind (a backlog, a
+ * restore) the transaction still reads BUFFERED on the next pass, and sending its outcome again would only lengthen
+ * the queue it waits in. It is sent again only if the transaction is still BUFFERED {@link #RESEND_AFTER} later (the
+ * record may have been lost with a failed send).
  */
 final class LedgerReconciler {
 
@@ -45,6 +51,16 @@ final class LedgerReconciler {
     static final int PAGE = 1_000;
 
     static final int PAGES_PER_PASS = 10;
+    /**
+     * How long an outcome handed to the processor may go unprocessed before it is sent again. The processor takes
+     * them in its input's order; behind a backlog of a million it took minutes.
+     */
+    static final Duration RESEND_AFTER = Duration.ofMinutes(5);
+    /**
+     * The most outcomes sent and not yet seen processed: beyond this the processor is far behind, a pass sends
+     * nothing new, and the ids remembered stay bounded.
+     */
+    static final int MAX_UNPROCESSED = PAGE * PAGES_PER_PASS;
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerReconciler.class);
 
@@ -56,33 +72,54 @@ final class LedgerReconciler {
                    (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text
             FROM relay_ledger WHERE site = ? AND transaction_id = ANY (?::uuid[])""";
 
-    private final JdbcTemplate replica;
+    /** The replica's ledger rows of some transactions, as outcomes. */
+    @FunctionalInterface
+    interface Ledger {
+        /**
+         * @param byLedgerId the ids asked for, by the lower-case form the ledger returns them in
+         * @return an outcome for each that has a row, under the id this site tracks
+         */
+        List<TransactionOutcome> outcomes(Map<String, String> byLedgerId);
+    }
+
+    private final Ledger ledger;
     private final TransactionTracker tracker;
-    private final String site;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     /** Where the next pass continues in the BUFFERED transactions' id order; null: from the first. */
     private String cursor;
+    /** Outcomes handed to the processor, by transaction id, until the transaction is seen to move on. */
+    private final Map<String, Sent> unprocessed = new HashMap<>();
+
+    private record Sent(int attempt, Instant at) {}
 
     /** Run every {@link #INTERVAL} by {@link ReplicaLsnPoller}, which reads the same replica. */
     LedgerReconciler(JdbcTemplate replica, TransactionTracker tracker, String site) {
-        this.replica = replica;
+        this(byLedgerId -> ledgerRows(replica, site, byLedgerId), tracker, Clock.systemUTC());
+    }
+
+    LedgerReconciler(Ledger ledger, TransactionTracker tracker, Clock clock) {
+        this.ledger = ledger;
         this.tracker = tracker;
-        this.site = site;
+        this.clock = clock;
     }
 
     /** One pass: up to {@link #PAGES_PER_PASS} pages of BUFFERED transactions, from where the last one stopped. */
     synchronized void pass() {
         try {
-            Instant before = clock.instant().minus(BUFFERED_FOR);
+            Instant now = clock.instant();
+            Instant before = now.minus(BUFFERED_FOR);
+            forgetProcessed();
             int settled = 0;
-            for (int page = 0; page < PAGES_PER_PASS; page++) {
+            for (int page = 0; page < PAGES_PER_PASS && unprocessed.size() < MAX_UNPROCESSED; page++) {
                 List<TrackedTransaction> buffered = tracker.list(TransactionState.BUFFERED, cursor, PAGE);
                 cursor = buffered.size() < PAGE
                         ? null
                         : buffered.get(buffered.size() - 1).transactionId();
-                settled += reconcile(buffered.stream()
-                        .filter(tx -> tx.acknowledgedAt().isBefore(before))
-                        .toList());
+                settled += reconcile(
+                        buffered.stream()
+                                .filter(tx -> tx.acknowledgedAt().isBefore(before) && !awaited(tx, now))
+                                .toList(),
+                        now);
                 if (cursor == null) {
                     break;
                 }
@@ -104,18 +141,56 @@ final class LedgerReconciler {
         }
     }
 
+    /** Lets go of the outcomes whose transaction the processor has moved on (or forgotten) since they were sent. */
+    private void forgetProcessed() {
+        for (Iterator<Map.Entry<String, Sent>> sent = unprocessed.entrySet().iterator(); sent.hasNext(); ) {
+            Map.Entry<String, Sent> entry = sent.next();
+            boolean waiting = tracker.find(entry.getKey())
+                    .filter(tx -> tx.state() == TransactionState.BUFFERED
+                            && tx.attempt() == entry.getValue().attempt())
+                    .isPresent();
+            if (!waiting) {
+                sent.remove();
+            }
+        }
+    }
+
+    /** True when {@code tx}'s outcome was sent within {@link #RESEND_AFTER} and waits for the processor. */
+    private boolean awaited(TrackedTransaction tx, Instant now) {
+        Sent sent = unprocessed.get(tx.transactionId());
+        return sent != null
+                && sent.attempt() == tx.attempt()
+                && now.isBefore(sent.at().plus(RESEND_AFTER));
+    }
+
     /** Hands the processor an outcome for each of {@code buffered} the ledger has; returns how many. */
-    private int reconcile(List<TrackedTransaction> buffered) {
+    private int reconcile(List<TrackedTransaction> buffered, Instant now) {
         // The ledger's uuid comes back in lower case; the id is the one this site tracks.
         Map<String, String> byLedgerId = new HashMap<>();
-        buffered.stream()
-                .map(TrackedTransaction::transactionId)
-                .filter(LedgerReconciler::isUuid)
-                .forEach(id -> byLedgerId.put(id.toLowerCase(Locale.ROOT), id));
-        String[] ids = byLedgerId.keySet().toArray(String[]::new);
-        if (ids.length == 0) {
+        Map<String, Integer> attempts = new HashMap<>();
+        for (TrackedTransaction tx : buffered) {
+            if (isUuid(tx.transactionId())) {
+                byLedgerId.put(tx.transactionId().toLowerCase(Locale.ROOT), tx.transactionId());
+                attempts.put(tx.transactionId(), tx.attempt());
+            }
+        }
+        if (byLedgerId.isEmpty()) {
             return 0;
         }
+        List<TransactionOutcome> found = ledger.outcomes(byLedgerId);
+        for (TransactionOutcome outcome : found) {
+            tracker.reconciled(outcome);
+            Integer attempt = attempts.get(outcome.getTransactionId());
+            if (attempt != null) {
+                unprocessed.put(outcome.getTransactionId(), new Sent(attempt, now));
+            }
+        }
+        return found.size();
+    }
+
+    private static List<TransactionOutcome> ledgerRows(
+            JdbcTemplate replica, String site, Map<String, String> byLedgerId) {
+        String[] ids = byLedgerId.keySet().toArray(String[]::new);
         List<TransactionOutcome> found = new ArrayList<>();
         replica.query(
                 LEDGER_ROWS,
@@ -135,8 +210,7 @@ final class LedgerReconciler {
                             .setCommitLsn(Lsn.valueOf(row.getString(6)).asLong())
                             .build());
                 });
-        found.forEach(tracker::reconciled);
-        return found.size();
+        return found;
     }
 
     /** The ledger's key is a uuid; anything else cannot be in it (and would fail the cast). */

@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StateStoreNotAvailableException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -120,6 +121,12 @@ public class TransactionStateStreams implements SmartLifecycle {
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(String name) {
+        KafkaStreams streams = this.streams;
+        if (streams == null) {
+            // Before start() has restored the stores, or after stop(): the view reports it as a moment's
+            // unavailability.
+            throw new StateStoreNotAvailableException("the transaction state stores are not running");
+        }
         // This instance holds every partition: its stores are the truth even while a new topic rebalances it.
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore())
                 .enableStaleStores());

@@ -34,9 +34,12 @@ public final class TransactionStateTopology {
     public static final String BY_STATE = "by-state";
     /** Replay position, newest commit and per-state counts. */
     public static final String POSITIONS = "positions";
-    /** Outcomes whose command has not been processed yet. */
+    /** Outcomes whose command has not been processed yet; kept for the retention at most. */
     public static final String EARLY_OUTCOMES = "early-outcomes";
-    /** Settle time (epoch ms, big-endian), transaction id -> nothing: VISIBLE and DISCARDED ones, oldest first, to expire. */
+    /**
+     * Settle time (epoch ms, big-endian), transaction id -> nothing: VISIBLE and DISCARDED ones, oldest first, to expire;
+     * and each of {@link #EARLY_OUTCOMES} by when it came, so that one whose command never comes leaves too.
+     */
     public static final String SETTLED_BY_TIME = "settled-by-time";
 
     /**

@@ -1,6 +1,7 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
 import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.SiteUnavailableException;
 import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
@@ -11,13 +12,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.UnknownStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** Reads of the stores {@link TransactionStateTopology} keeps: point lookups and range scans, nothing loaded whole. */
+/**
+ * Reads of the stores {@link TransactionStateTopology} keeps: point lookups and range scans, nothing loaded whole.
+ *
+ * <p>While Kafka Streams does not serve the stores (starting, stopping, or rebalancing and restoring them from their
+ * changelogs after a fence or an unclean stop) every read fails with an {@link InvalidStateStoreException}. That lasts
+ * seconds to minutes and then passes, so it is reported as {@link SiteUnavailableException}: a 503 with Retry-After,
+ * not a 500.
+ */
 final class TransactionStateView {
 
     /** Where the view finds a store by name: the running streams instance's, or a test driver's. */
@@ -33,19 +44,23 @@ final class TransactionStateView {
     }
 
     public Optional<TrackedTransaction> find(String transactionId) {
-        byte[] stored = stores.<String, byte[]>get(TransactionStateTopology.TRANSACTIONS)
-                .get(transactionId);
+        byte[] stored = read(() -> stores.<String, byte[]>get(TransactionStateTopology.TRANSACTIONS)
+                .get(transactionId));
         return Optional.ofNullable(stored).map(TrackedTransactionCodec::decode);
     }
 
     public Optional<IdempotencyEntry> idempotencyEntry(String transactionId) {
-        byte[] stored = stores.<String, byte[]>get(TransactionStateTopology.IDEMPOTENCY_KEYS)
-                .get(transactionId);
+        byte[] stored = read(() -> stores.<String, byte[]>get(TransactionStateTopology.IDEMPOTENCY_KEYS)
+                .get(transactionId));
         return Optional.ofNullable(stored).map(IdempotencyEntry::decode);
     }
 
     /** One page of the transactions in {@code state}, in id order, after {@code afterTransactionId} (null: from the first). */
     public List<TrackedTransaction> list(TransactionState state, String afterTransactionId, int limit) {
+        return read(() -> listNow(state, afterTransactionId, limit));
+    }
+
+    private List<TrackedTransaction> listNow(TransactionState state, String afterTransactionId, int limit) {
         ReadOnlyKeyValueStore<Bytes, byte[]> index = stores.get(TransactionStateTopology.BY_STATE);
         Bytes from = TransactionStore.stateKey(state, afterTransactionId == null ? "" : afterTransactionId);
         Bytes to = Bytes.wrap(new byte[] {state.code(), (byte) 0xFF});
@@ -63,8 +78,8 @@ final class TransactionStateView {
     }
 
     public int count(TransactionState state) {
-        Long count =
-                stores.<String, Long>get(TransactionStateTopology.POSITIONS).get(TransactionStore.countKey(state));
+        Long count = read(() ->
+                stores.<String, Long>get(TransactionStateTopology.POSITIONS).get(TransactionStore.countKey(state)));
         return count == null ? 0 : (int) (long) count;
     }
 
@@ -77,6 +92,10 @@ final class TransactionStateView {
 
     /** The same, each with its place in the site's order (the command's offset and the operation's index in it). */
     List<SequencedOperation> inFlightSequencedOperations(String recordId) {
+        return read(() -> inFlightSequencedOperationsNow(recordId));
+    }
+
+    private List<SequencedOperation> inFlightSequencedOperationsNow(String recordId) {
         ReadOnlyKeyValueStore<Bytes, byte[]> overlay = stores.get(TransactionStateTopology.OVERLAY);
         List<SequencedOperation> operations = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> ops =
@@ -97,6 +116,10 @@ final class TransactionStateView {
 
     /** The records of one entity that have operations in flight. */
     public Set<String> inFlightRecordIds(EntityType entity) {
+        return read(() -> inFlightRecordIdsNow(entity));
+    }
+
+    private Set<String> inFlightRecordIdsNow(EntityType entity) {
         ReadOnlyKeyValueStore<Bytes, byte[]> overlay = stores.get(TransactionStateTopology.OVERLAY);
         Set<String> ids = new HashSet<>();
         try (KeyValueIterator<Bytes, byte[]> ops = overlay.all()) {
@@ -125,8 +148,21 @@ final class TransactionStateView {
     }
 
     private Lsn position(String name) {
-        Long value =
-                stores.<String, Long>get(TransactionStateTopology.POSITIONS).get(name);
+        Long value = read(() ->
+                stores.<String, Long>get(TransactionStateTopology.POSITIONS).get(name));
         return value == null ? Lsn.INVALID : Lsn.valueOf(value);
+    }
+
+    /** Runs one read of the stores, reporting a moment in which they cannot be read as the site being unavailable. */
+    static <T> T read(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (UnknownStateStoreException e) {
+            // A store this topology does not have: a bug, which no retry cures.
+            throw e;
+        } catch (InvalidStateStoreException e) {
+            throw new SiteUnavailableException(
+                    "This site's transaction state is being restored or is not running yet; try again shortly.", e);
+        }
     }
 }

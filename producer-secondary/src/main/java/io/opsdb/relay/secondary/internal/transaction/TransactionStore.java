@@ -128,10 +128,25 @@ final class TransactionStore {
         TrackedTransaction current = find(outcome.getTransactionId());
         Transition transition = next(current, Outcome.of(outcome));
         if (transition.refusal() == Refusal.UNKNOWN) {
-            earlyOutcomes.put(outcome.getTransactionId(), outcomes.encode(outcome));
+            early(outcome);
         } else if (transition.enters()) {
             enter(current, transition.transaction());
         }
+    }
+
+    /**
+     * Keeps an outcome whose command has not been processed (yet) until it comes, or for one retention from when the
+     * outcome first came ({@link #expireSettled}). Many never get a command here: this site's own direct writes, which
+     * the heap tracks, and outcomes delivered again after their transaction was forgotten. Should a command come later
+     * than that, its transaction stays BUFFERED until {@link LedgerReconciler} finds its outcome in the replica's
+     * ledger.
+     */
+    private void early(TransactionOutcome outcome) {
+        String id = outcome.getTransactionId();
+        if (earlyOutcomes.get(id) == null) {
+            settledByTime.put(settledKey(clock.get().toEpochMilli(), id), NOTHING);
+        }
+        earlyOutcomes.put(id, outcomes.encode(outcome));
     }
 
     /** A transaction this site wrote straight to the primary: APPLIED, VISIBLE once the replica has its commit. */
@@ -197,7 +212,10 @@ final class TransactionStore {
         return UnreadableRecord.Fate.TRANSACTION_FAILED;
     }
 
-    /** Forgets, oldest first, up to {@code chunk} transactions settled longer than {@code retention} before now. */
+    /**
+     * Forgets, oldest first, up to {@code chunk} transactions settled longer than {@code retention} before now, and
+     * the early outcomes that came as long ago and found no transaction since.
+     */
     void expireSettled(long wallClockMs, Duration retention, int chunk) {
         long settledBefore = wallClockMs - retention.toMillis();
         List<Bytes> due = new ArrayList<>();
@@ -211,7 +229,14 @@ final class TransactionStore {
             settledByTime.delete(key);
             // An entry whose transaction has moved on since (a later attempt) only leaves the index; were it settled
             // again, its newer entry would count from then.
-            Transition transition = next(find(idAfter(key)), expiry);
+            String id = idAfter(key);
+            TrackedTransaction tx = find(id);
+            if (tx == null) {
+                // An early outcome's entry: its command never came.
+                earlyOutcomes.delete(id);
+                continue;
+            }
+            Transition transition = next(tx, expiry);
             if (transition.kind() == Transition.Kind.FORGETS) {
                 forget(transition.transaction());
             }

@@ -1,7 +1,6 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.RelayTopics;
@@ -16,12 +15,9 @@ import io.opsdb.relay.schema.WriteCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -66,6 +62,8 @@ class TransactionStateTopologyTest {
         properties.put(StreamsConfig.STATE_DIR_CONFIG, "target/streams-state");
         properties.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         properties.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        // The stores as production opens them (the driver's are RocksDB's too): its options must be ones RocksDB takes.
+        properties.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDBMemory.class);
         return properties;
     }
 
@@ -179,12 +177,12 @@ class TransactionStateTopologyTest {
         assertThat(entered)
                 .extracting(TrackedTransaction::transactionId, TrackedTransaction::state)
                 .containsExactly(
-                        tuple("t1", TransactionState.BUFFERED),
-                        tuple("t2", TransactionState.BUFFERED),
-                        tuple("t1", TransactionState.APPLIED),
-                        tuple("t2", TransactionState.APPLIED),
-                        tuple("t1", TransactionState.VISIBLE),
-                        tuple("t2", TransactionState.VISIBLE));
+                        org.assertj.core.groups.Tuple.tuple("t1", TransactionState.BUFFERED),
+                        org.assertj.core.groups.Tuple.tuple("t2", TransactionState.BUFFERED),
+                        org.assertj.core.groups.Tuple.tuple("t1", TransactionState.APPLIED),
+                        org.assertj.core.groups.Tuple.tuple("t2", TransactionState.APPLIED),
+                        org.assertj.core.groups.Tuple.tuple("t1", TransactionState.VISIBLE),
+                        org.assertj.core.groups.Tuple.tuple("t2", TransactionState.VISIBLE));
     }
 
     @Test
@@ -303,23 +301,8 @@ class TransactionStateTopologyTest {
     }
 
     /** The transaction ids whose latest record in the transactions store's changelog is a tombstone. */
-    private Set<String> tombstonedTransactions() {
-        var changelog = driver.createOutputTopic(
-                TransactionStateTopology.applicationId(SITE) + "-" + TransactionStateTopology.TRANSACTIONS
-                        + "-changelog",
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
-        Map<String, byte[]> latest = new HashMap<>();
-        for (KeyValue<String, byte[]> change : changelog.readKeyValuesToList()) {
-            latest.put(change.key, change.value);
-        }
-        Set<String> deleted = new TreeSet<>();
-        latest.forEach((id, value) -> {
-            if (value == null) {
-                deleted.add(id);
-            }
-        });
-        return deleted;
+    private java.util.Set<String> tombstonedTransactions() {
+        return tombstones(TransactionStateTopology.TRANSACTIONS);
     }
 
     private long settledIndexSize() {
@@ -420,6 +403,74 @@ class TransactionStateTopologyTest {
 
         assertThat(view.find("t1")).isEmpty();
         assertThat(view.count(TransactionState.APPLIED)).isZero();
+    }
+
+    @Test
+    void anEarlyOutcomeWhoseCommandNeverComesLeavesAfterTheRetentionWithATombstone() {
+        // This site's direct write (tracked on the heap, never in ops.commands), and an outcome delivered again after
+        // its transaction was forgotten: neither ever meets a command here.
+        visible("forgotten", "1/10");
+        driver.advanceWallClockTime(RETENTION.plusSeconds(1));
+        assertThat(view.find("forgotten")).isEmpty();
+        applied("forgotten", "1/10");
+        driver.advanceWallClockTime(Duration.ofHours(1));
+        applied("direct", "1/20");
+        assertThat(earlyOutcomes()).containsExactlyInAnyOrder("direct", "forgotten");
+
+        driver.advanceWallClockTime(RETENTION.minusMinutes(30));
+        assertThat(earlyOutcomes()).containsExactly("direct");
+
+        driver.advanceWallClockTime(Duration.ofMinutes(31));
+        assertThat(earlyOutcomes()).isEmpty();
+        assertThat(settledIndexSize()).isZero();
+        assertThat(tombstones(TransactionStateTopology.EARLY_OUTCOMES))
+                .containsExactlyInAnyOrder("direct", "forgotten");
+    }
+
+    @Test
+    void anEarlyOutcomeWhoseCommandCameIsKeptWithItsTransactionNotByWhenItCame() {
+        applied("t1", "1/10");
+        driver.advanceWallClockTime(Duration.ofHours(1));
+        command("t1", 1, op(OperationType.CREATE, "r1", "running"));
+        replayedUpTo("1/10");
+        assertThat(state("t1")).isEqualTo(TransactionState.VISIBLE);
+        assertThat(earlyOutcomes()).isEmpty();
+
+        // The outcome's own entry in the index comes due first, and leaves the transaction alone.
+        driver.advanceWallClockTime(RETENTION.minusMinutes(30));
+        assertThat(state("t1")).isEqualTo(TransactionState.VISIBLE);
+
+        driver.advanceWallClockTime(Duration.ofMinutes(31));
+        assertThat(view.find("t1")).isEmpty();
+        assertThat(settledIndexSize()).isZero();
+    }
+
+    private List<String> earlyOutcomes() {
+        List<String> ids = new ArrayList<>();
+        try (var all = driver.<String, byte[]>getKeyValueStore(TransactionStateTopology.EARLY_OUTCOMES)
+                .all()) {
+            all.forEachRemaining(entry -> ids.add(entry.key));
+        }
+        return ids;
+    }
+
+    /** The keys whose latest record in {@code store}'s changelog is a tombstone. */
+    private java.util.Set<String> tombstones(String store) {
+        var changelog = driver.createOutputTopic(
+                TransactionStateTopology.applicationId(SITE) + "-" + store + "-changelog",
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
+        java.util.Map<String, byte[]> latest = new java.util.HashMap<>();
+        for (KeyValue<String, byte[]> change : changelog.readKeyValuesToList()) {
+            latest.put(change.key, change.value);
+        }
+        java.util.Set<String> deleted = new java.util.TreeSet<>();
+        latest.forEach((id, value) -> {
+            if (value == null) {
+                deleted.add(id);
+            }
+        });
+        return deleted;
     }
 
     @Test

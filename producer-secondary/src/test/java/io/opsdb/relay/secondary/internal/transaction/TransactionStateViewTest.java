@@ -1,0 +1,155 @@
+package io.opsdb.relay.secondary.internal.transaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opsdb.relay.role.SiteUnavailableException;
+import io.opsdb.relay.role.TransactionState;
+import io.opsdb.relay.schema.EntityType;
+import io.opsdb.relay.site.SiteConfiguration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StateStoreMigratedException;
+import org.apache.kafka.streams.errors.StateStoreNotAvailableException;
+import org.apache.kafka.streams.errors.StreamsNotStartedException;
+import org.apache.kafka.streams.errors.StreamsRebalancingException;
+import org.apache.kafka.streams.errors.UnknownStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.Test;
+
+class TransactionStateViewTest {
+
+    /** Every read the API makes of a secondary's transaction state. */
+    private static final List<Consumer<TransactionStateView>> READS = List.of(
+            view -> view.find("t1"),
+            view -> view.idempotencyEntry("t1"),
+            view -> view.list(TransactionState.BUFFERED, null, 10),
+            view -> view.count(TransactionState.VISIBLE),
+            view -> view.inFlightOperations("r1"),
+            view -> view.inFlightRecordIds(EntityType.EXECUTED_OBS_UNIT),
+            TransactionStateView::inFlightCount,
+            TransactionStateView::replayedPosition,
+            TransactionStateView::newestCommit);
+
+    private static final List<Supplier<InvalidStateStoreException>> RESTORING = List.of(
+            () -> new InvalidStateStoreException(
+                    "the state store, transactions, may have migrated to another instance"),
+            () -> new StreamsNotStartedException("KafkaStreams has not been started"),
+            () -> new StreamsRebalancingException("rebalancing"),
+            () -> new StateStoreMigratedException("migrated"),
+            () -> new StateStoreNotAvailableException("not open"));
+
+    @Test
+    void aReadWhileTheStoresCannotBeQueriedIsTheSiteUnavailableNotAFailure() {
+        for (Supplier<InvalidStateStoreException> problem : RESTORING) {
+            TransactionStateView lookupFails = new TransactionStateView(new TransactionStateView.Stores() {
+                @Override
+                public <K, V> ReadOnlyKeyValueStore<K, V> get(String name) {
+                    throw problem.get();
+                }
+            });
+            TransactionStateView readFails = new TransactionStateView(new TransactionStateView.Stores() {
+                @Override
+                public <K, V> ReadOnlyKeyValueStore<K, V> get(String name) {
+                    return new ClosingStore<>(problem);
+                }
+            });
+            for (TransactionStateView view : List.of(lookupFails, readFails)) {
+                for (Consumer<TransactionStateView> read : READS) {
+                    assertThatThrownBy(() -> read.accept(view))
+                            .isInstanceOf(SiteUnavailableException.class)
+                            .hasCauseInstanceOf(problem.get().getClass())
+                            .hasMessageContaining("try again");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStoreTheTopologyDoesNotHaveIsABugNotAMoment() {
+        TransactionStateView view = new TransactionStateView(new TransactionStateView.Stores() {
+            @Override
+            public <K, V> ReadOnlyKeyValueStore<K, V> get(String name) {
+                throw new UnknownStateStoreException("no store " + name);
+            }
+        });
+
+        assertThatThrownBy(() -> view.find("t1")).isInstanceOf(UnknownStateStoreException.class);
+    }
+
+    @Test
+    void readsBeforeTheStoresAreRunningAreTheSiteUnavailable() {
+        TransactionStateStreams notStarted = new TransactionStateStreams(
+                SiteConfiguration.load(Map.of("SITE_NAME", "observatory", "SITE_TYPE", "secondary")::get));
+        TransactionStateView view = notStarted.transactions().view();
+
+        for (Consumer<TransactionStateView> read : READS) {
+            assertThatThrownBy(() -> read.accept(view))
+                    .isInstanceOf(SiteUnavailableException.class)
+                    .hasCauseInstanceOf(StateStoreNotAvailableException.class);
+        }
+        assertThat(notStarted.isRunning()).isFalse();
+    }
+
+    /** A store closed under the reader: each read, and each iterator step, fails as Streams' stores then do. */
+    private static final class ClosingStore<K, V> implements ReadOnlyKeyValueStore<K, V> {
+
+        private final Supplier<InvalidStateStoreException> problem;
+
+        ClosingStore(Supplier<InvalidStateStoreException> problem) {
+            this.problem = problem;
+        }
+
+        @Override
+        public V get(K key) {
+            throw problem.get();
+        }
+
+        @Override
+        public KeyValueIterator<K, V> range(K from, K to) {
+            return new ClosingIterator();
+        }
+
+        @Override
+        public KeyValueIterator<K, V> all() {
+            return new ClosingIterator();
+        }
+
+        @Override
+        public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P> KeyValueIterator<K, V> prefixScan(
+                P prefix, PS prefixKeySerializer) {
+            return new ClosingIterator();
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            throw problem.get();
+        }
+
+        private final class ClosingIterator implements KeyValueIterator<K, V> {
+
+            @Override
+            public boolean hasNext() {
+                throw problem.get();
+            }
+
+            @Override
+            public KeyValue<K, V> next() {
+                throw problem.get();
+            }
+
+            @Override
+            public K peekNextKey() {
+                throw problem.get();
+            }
+
+            @Override
+            public void close() {}
+        }
+    }
+}
