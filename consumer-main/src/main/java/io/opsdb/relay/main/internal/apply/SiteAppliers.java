@@ -41,8 +41,8 @@ public final class SiteAppliers {
         Set<String> topics() throws Exception;
 
         /**
-         * For each of {@code topics}, the commands after the position its site's applier committed (all the topic holds
-         * when the applier has none, or for a refused site).
+         * For each site's topic, by topic name: the commands after the position its applier committed (all the topic
+         * holds when that applier has committed none, or for a refused site, which has no applier).
          */
         Map<String, Long> waiting(List<OriginSite> sites) throws Exception;
     }
