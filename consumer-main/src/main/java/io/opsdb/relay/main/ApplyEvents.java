@@ -48,6 +48,13 @@ final class ApplyEvents implements ApplyListener {
     }
 
     @Override
+    public void originSiteFound(String site) {
+        for (TransactionEvents listener : listeners) {
+            listener.originSiteFound(site);
+        }
+    }
+
+    @Override
     public void unreadable(UnreadableCommand record, boolean failedTransaction) {
         for (TransactionEvents listener : listeners) {
             if (failedTransaction) {

@@ -2,8 +2,7 @@ package io.opsdb.relay.main;
 
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.main.internal.apply.FailureKind;
-import io.opsdb.relay.main.internal.apply.MirroredCommandListener;
-import io.opsdb.relay.main.internal.apply.PausingBackOff;
+import io.opsdb.relay.main.internal.apply.SiteAppliers;
 import io.opsdb.relay.main.internal.apply.SqlFailureClassifier;
 import io.opsdb.relay.main.internal.ledger.LedgerActionRefusedException;
 import io.opsdb.relay.main.internal.ledger.LedgerEntry;
@@ -15,6 +14,7 @@ import io.opsdb.relay.role.ComponentHealth;
 import io.opsdb.relay.role.IdempotencyRecords;
 import io.opsdb.relay.role.InFlightOverlay;
 import io.opsdb.relay.role.OperatorActionRefusedException;
+import io.opsdb.relay.role.OriginSiteFigures;
 import io.opsdb.relay.role.PrimaryWrites;
 import io.opsdb.relay.role.SiteProbes;
 import io.opsdb.relay.role.SiteRole;
@@ -47,7 +47,7 @@ class MainSiteRole implements SiteRole {
     private final RelayLedger ledger;
     private final PrimaryIdempotencyRecords keys;
     private final ApplyEvents applyEvents;
-    private final PausingBackOff applierBackOff;
+    private final SiteAppliers appliers;
     private final LedgerCapture capture;
     private final SiteProbes probes;
     private final BufferFigures ledgerFigures = new LedgerFigures();
@@ -57,14 +57,14 @@ class MainSiteRole implements SiteRole {
             RelayLedger ledger,
             PrimaryIdempotencyRecords keys,
             ApplyEvents applyEvents,
-            PausingBackOff applierBackOff,
+            SiteAppliers appliers,
             LedgerCapture capture,
             SiteProbes probes) {
         this.primary = primary;
         this.ledger = ledger;
         this.keys = keys;
         this.applyEvents = applyEvents;
-        this.applierBackOff = applierBackOff;
+        this.appliers = appliers;
         this.capture = capture;
         this.probes = probes;
     }
@@ -143,16 +143,26 @@ class MainSiteRole implements SiteRole {
         return InFlightOverlay.NONE;
     }
 
-    /** The main site cannot do its part without any of them: each is essential. */
+    /**
+     * The main site cannot do its part without any of them: each is essential. The applier is every origin site's:
+     * DOWN when one of them does not run, PAUSED when one waits out a pause ({@code /api/buffer} says which).
+     */
     @Override
     public List<ComponentHealth> components() {
-        // PAUSED: TRANSACTION_RETRY_ATTEMPTS retries failed; it tries again by itself after the pause.
-        ComponentHealth applier = applierBackOff.isPaused()
-                ? new ComponentHealth("applier", ComponentHealth.State.PAUSED, true)
-                : ComponentHealth.of("applier", probes.listenerRunning(MirroredCommandListener.ID), true);
+        ComponentHealth applier;
+        if (!appliers.allRunning()) {
+            applier = ComponentHealth.of("applier", false, true);
+        } else if (appliers.anyPaused()) {
+            // TRANSACTION_RETRY_ATTEMPTS retries failed; it tries again by itself after the pause.
+            applier = new ComponentHealth("applier", ComponentHealth.State.PAUSED, true);
+        } else {
+            applier = ComponentHealth.of("applier", true, true);
+        }
+        // Without a site yet no consumer runs to tell: the listing of the cluster's topics does.
+        boolean kafka = appliers.hasAppliedSites() ? probes.kafkaConnected() : appliers.clusterAnswers();
         return List.of(
                 ComponentHealth.of("database", probes.databaseReachable(), true),
-                ComponentHealth.of("kafka", probes.kafkaConnected(), true),
+                ComponentHealth.of("kafka", kafka, true),
                 applier,
                 ComponentHealth.of("outcome_stream", capture.isStreaming(), true));
     }
@@ -211,7 +221,10 @@ class MainSiteRole implements SiteRole {
                 entry.discardedAt());
     }
 
-    /** Nothing is in flight here and the database is the primary: only the ledger's FAILED and DISCARDED counts vary. */
+    /**
+     * Nothing is in flight here and the database is the primary: the ledger's FAILED and DISCARDED counts vary, and
+     * each origin site's applier.
+     */
     private final class LedgerFigures implements BufferFigures {
 
         @Override
@@ -255,6 +268,11 @@ class MainSiteRole implements SiteRole {
         @Override
         public Double replicaLagSeconds() {
             return 0.0;
+        }
+
+        @Override
+        public List<OriginSiteFigures> originSites() {
+            return appliers.figures();
         }
     }
 }

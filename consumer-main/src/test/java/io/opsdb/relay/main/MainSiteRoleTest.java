@@ -10,8 +10,7 @@ import static org.mockito.Mockito.when;
 
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.main.internal.apply.IncomingCommand;
-import io.opsdb.relay.main.internal.apply.MirroredCommandListener;
-import io.opsdb.relay.main.internal.apply.PausingBackOff;
+import io.opsdb.relay.main.internal.apply.SiteAppliers;
 import io.opsdb.relay.main.internal.ledger.LedgerActionRefusedException;
 import io.opsdb.relay.main.internal.ledger.LedgerEntry;
 import io.opsdb.relay.main.internal.ledger.LedgerState;
@@ -45,11 +44,11 @@ class MainSiteRoleTest {
     private final PrimaryWrites primary = mock(PrimaryWrites.class);
     private final RelayLedger ledger = mock(RelayLedger.class);
     private final PrimaryIdempotencyRecords keys = mock(PrimaryIdempotencyRecords.class);
-    private final PausingBackOff backOff = mock(PausingBackOff.class);
+    private final SiteAppliers appliers = mock(SiteAppliers.class);
     private final LedgerCapture capture = mock(LedgerCapture.class);
     private final SiteProbes probes = mock(SiteProbes.class);
     private final MainSiteRole role =
-            new MainSiteRole(primary, ledger, keys, new ApplyEvents(), backOff, capture, probes);
+            new MainSiteRole(primary, ledger, keys, new ApplyEvents(), appliers, capture, probes);
 
     private static LedgerEntry entry(LedgerState state, String error) {
         return new LedgerEntry(
@@ -194,7 +193,8 @@ class MainSiteRoleTest {
     void everyComponentIsEssentialAndTheApplierIsPausedAfterItsRetries() {
         when(probes.databaseReachable()).thenReturn(true);
         when(probes.kafkaConnected()).thenReturn(true);
-        when(probes.listenerRunning(MirroredCommandListener.ID)).thenReturn(true);
+        when(appliers.hasAppliedSites()).thenReturn(true);
+        when(appliers.allRunning()).thenReturn(true);
         when(capture.isStreaming()).thenReturn(false);
 
         assertThat(role.components())
@@ -204,15 +204,31 @@ class MainSiteRoleTest {
                         ComponentHealth.of("applier", true, true),
                         ComponentHealth.of("outcome_stream", false, true));
 
-        when(backOff.isPaused()).thenReturn(true);
+        when(appliers.anyPaused()).thenReturn(true);
 
         assertThat(role.components()).contains(new ComponentHealth("applier", State.PAUSED, true));
+
+        when(appliers.allRunning()).thenReturn(false);
+
+        assertThat(role.components()).contains(ComponentHealth.of("applier", false, true));
+    }
+
+    @Test
+    void withoutASiteYetKafkaIsUpWhileTheMainClusterAnswers() {
+        when(appliers.hasAppliedSites()).thenReturn(false);
+        when(appliers.clusterAnswers()).thenReturn(true);
+
+        assertThat(role.components()).contains(ComponentHealth.of("kafka", true, true));
+
+        when(appliers.clusterAnswers()).thenReturn(false);
+
+        assertThat(role.components()).contains(ComponentHealth.of("kafka", false, true));
     }
 
     @Test
     void theApplierIsToldToTheRolesListeners() {
         ApplyEvents events = new ApplyEvents();
-        MainSiteRole listened = new MainSiteRole(primary, ledger, keys, events, backOff, capture, probes);
+        MainSiteRole listened = new MainSiteRole(primary, ledger, keys, events, appliers, capture, probes);
         ApplyEventsTest.Recorded recorded = new ApplyEventsTest.Recorded();
 
         listened.addListener(recorded);

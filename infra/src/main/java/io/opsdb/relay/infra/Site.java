@@ -1,8 +1,8 @@
 package io.opsdb.relay.infra;
 
+import io.opsdb.relay.site.SiteNames;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A site of the local stack: the main site {@link #COLOGNE}, or a secondary. A site's name is its MirrorMaker 2
@@ -19,12 +19,6 @@ public record Site(String siteName, String siteType) {
 
     /** The secondary site of the default stack, where writes are accepted and relayed. */
     public static final Site OBSERVATORY = new Site("observatory", "secondary");
-
-    /**
-     * What a site's name may be: the rule the application applies to {@code SITE_NAME} (site-config's
-     * {@code SettingParsers.siteName}), which keeps it a valid MirrorMaker 2 alias and topic prefix (no dots).
-     */
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
 
     public Site {
         Objects.requireNonNull(siteName, "siteName");
@@ -45,9 +39,9 @@ public record Site(String siteName, String siteType) {
 
     /** What is wrong with {@code name} as a secondary site's name, in a few words; empty if nothing. */
     static Optional<String> problem(String name) {
-        if (!NAME.matcher(name).matches()) {
-            return Optional.of("'" + name + "' is not a site name (lower-case letters, digits, '-' or '_', starting"
-                    + " with a letter, at most 63)");
+        // The rule the application applies to SITE_NAME, which keeps it a valid MirrorMaker 2 alias and topic prefix.
+        if (!SiteNames.isValid(name)) {
+            return Optional.of("'" + name + "' is not a site name (" + SiteNames.ALLOWED + ")");
         }
         if (name.equals(COLOGNE.siteName())) {
             return Optional.of("'" + name + "' is the main site's name");

@@ -94,13 +94,12 @@ final class SettingParsers {
         };
     }
 
-    /** A name that is also a MirrorMaker 2 cluster alias and a topic prefix: no dots, no spaces. */
+    /** A name that is also a MirrorMaker 2 cluster alias and a topic prefix: {@link SiteNames}. */
     static Function<String, Object> siteName() {
         return text -> {
             String name = text.strip();
-            if (!name.matches("[a-z][a-z0-9_-]{0,62}")) {
-                throw new IllegalArgumentException(
-                        "must be lower-case letters, digits, '-' or '_', starting with a letter (it prefixes topic names)");
+            if (!SiteNames.isValid(name)) {
+                throw new IllegalArgumentException("must be " + SiteNames.ALLOWED + " (it prefixes topic names)");
             }
             return name;
         };

@@ -107,6 +107,13 @@ public record SiteConfiguration(
                 problems.add(setting.variable() + ": " + e.getMessage() + shown);
             }
         }
+        if (values.get(SiteSetting.SITE_TYPE) == SiteType.SECONDARY
+                && lookup.apply(SiteSetting.SITE_NAME.variable()) == null) {
+            // Two secondaries left at the default would share one alias: their commands would mix at the main site.
+            problems.add(SiteSetting.SITE_NAME.variable()
+                    + ": must be set at a secondary: it is the site's MirrorMaker 2 alias and names its commands at the"
+                    + " main site (" + SiteNames.ALLOWED + ")");
+        }
         if (problems.isEmpty()) {
             String secret = (String) values.get(SiteSetting.SECRET_KEY);
             boolean development = "development".equals(values.get(SiteSetting.ENVIRONMENT));

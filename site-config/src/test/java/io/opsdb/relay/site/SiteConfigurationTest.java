@@ -32,6 +32,17 @@ class SiteConfigurationTest {
     }
 
     @Test
+    void aSecondaryWithoutAnExplicitSiteNameIsRefused() {
+        assertThatThrownBy(() -> load(Map.of("SITE_TYPE", "secondary")))
+                .isInstanceOf(InvalidSiteConfigurationException.class)
+                .hasMessageContaining("SITE_NAME: must be set at a secondary");
+        // Its default is a main site's only: an explicit name, the default's text included, is the operator's choice.
+        assertThat(load(Map.of("SITE_TYPE", "secondary", "SITE_NAME", "summit")).siteName())
+                .isEqualTo("summit");
+        assertThat(load(Map.of("SITE_TYPE", "main")).siteName()).isEqualTo("institute");
+    }
+
+    @Test
     void readsTheSeedSystemsNames() {
         Map<String, String> env = new HashMap<>();
         env.put("SITE_NAME", "observatory");
@@ -65,7 +76,7 @@ class SiteConfigurationTest {
                         InvalidSiteConfigurationException.class,
                         e -> assertThat(e.problems())
                                 .containsExactly(
-                                        "SITE_NAME: must be lower-case letters, digits, '-' or '_', starting with a letter (it prefixes topic names) (was 'my.site')",
+                                        "SITE_NAME: must be lower-case letters, digits, '-' or '_', starting with a letter, at most 63 (it prefixes topic names) (was 'my.site')",
                                         "SITE_TYPE: must be main or secondary (was 'tertiary')",
                                         "MAIN_DB_HOST: must not be empty (default localhost)",
                                         "MAIN_DB_PORT: must be a whole number from 1 to 65535 (was '70000')",

@@ -2,6 +2,7 @@ package io.opsdb.relay.role;
 
 import io.opsdb.relay.lsn.Lsn;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What a site has in flight and how far its replica lags, for {@code /api/buffer}, {@code /api/site/info},
@@ -39,4 +40,12 @@ public interface BufferFigures {
      * else the age of the last transaction it replayed; 0 at the main site; null when the replica cannot be read.
      */
     Double replicaLagSeconds();
+
+    /**
+     * At the main site, each origin site whose mirrored commands it has found, applied or refused, by name; empty at
+     * a secondary.
+     */
+    default List<OriginSiteFigures> originSites() {
+        return List.of();
+    }
 }

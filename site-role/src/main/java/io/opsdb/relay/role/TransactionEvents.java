@@ -34,6 +34,12 @@ public interface TransactionEvents {
      */
     void unreadable(Unreadable record, String originSite, boolean failedTransaction);
 
+    /**
+     * At the main site, the commands of {@code originSite} were found (its mirrored topic appeared): from now on
+     * {@link BufferFigures#originSites()} reports it, applied or refused. Told once per site.
+     */
+    default void originSiteFound(String originSite) {}
+
     /** What an unreadable record should have been. */
     enum Unreadable {
         /** A write command. */

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.opsdb.relay.app.site.SiteStatus;
+import io.opsdb.relay.role.OriginSiteFigures;
 import io.opsdb.relay.role.TransactionEvents;
 import io.opsdb.relay.site.SiteConfiguration;
 import java.time.Duration;
@@ -28,7 +29,12 @@ import java.time.Duration;
  * on a commands topic that are not a readable command, set aside as dead letters. {@code fate="transaction_failed"}:
  * their headers named the transaction, now FAILED with the reason (also counted in
  * {@code relay_transactions_failed_total}); {@code fate="unattributed"}: no transaction could be told, so only
- * this counter and the dead letter show it.</li>
+ * this counter and the dead letter show it;</li>
+ * <li>at the main site, for each origin site as its commands are found: {@code relay_apply_lag_commands}, the
+ * commands mirrored here and not yet applied; {@code relay_applier_paused}, 1 while that site's applier waits out a
+ * pause after its retries; and {@code relay_commands_refused}, the commands of a site refused for its name (not a
+ * valid site name, or the main site's own), never applied. Each site's applier is its own, so each site's figures
+ * are too.</li>
  * </ul>
  */
 public class RelayMetrics implements MeterBinder, TransactionEvents {
@@ -40,6 +46,9 @@ public class RelayMetrics implements MeterBinder, TransactionEvents {
     static final String UNREADABLE_OUTCOMES = "relay.outcomes.unreadable";
     static final String FATE = "fate";
     static final String ORIGIN_SITE = "origin_site";
+    static final String APPLY_LAG = "relay.apply.lag";
+    static final String APPLIER_PAUSED = "relay.applier.paused";
+    static final String REFUSED = "relay.commands.refused";
 
     /** Histogram range: a local apply takes milliseconds; past an hour a WAN outage is the story, not the bucket. */
     private static final Duration LATENCY_MIN = Duration.ofMillis(5);
@@ -88,6 +97,8 @@ public class RelayMetrics implements MeterBinder, TransactionEvents {
         counter(APPLIED, site.siteName());
         counter(FAILED, site.siteName());
         latency(site.siteName());
+        // Sites found before the meters were bound (found later, each is told by itself).
+        status.originSites().forEach(origin -> originSiteFound(origin.site()));
     }
 
     @Override
@@ -109,6 +120,42 @@ public class RelayMetrics implements MeterBinder, TransactionEvents {
         if (registry != null) {
             latency(originSite).record(latency);
         }
+    }
+
+    /** Its gauges, read from {@link SiteStatus#originSite} at scrape time: NaN for what does not apply to it. */
+    @Override
+    public void originSiteFound(String originSite) {
+        MeterRegistry current = registry;
+        if (current == null) {
+            return;
+        }
+        Gauge.builder(APPLY_LAG, () -> originFigure(originSite, false))
+                .baseUnit("commands")
+                .description("Main site: commands of the origin site mirrored here and not yet applied")
+                .tag(ORIGIN_SITE, originSite)
+                .register(current);
+        Gauge.builder(
+                        APPLIER_PAUSED,
+                        () -> status.originSite(originSite)
+                                .map(origin -> origin.state() == OriginSiteFigures.State.PAUSED ? 1.0 : 0.0)
+                                .orElse(Double.NaN))
+                .description("Main site: 1 while the origin site's applier waits out a pause after its retries")
+                .tag(ORIGIN_SITE, originSite)
+                .register(current);
+        Gauge.builder(REFUSED, () -> originFigure(originSite, true))
+                .description("Main site: commands of an origin site refused for its name (not a valid site name, or"
+                        + " the main site's own), never applied")
+                .tag(ORIGIN_SITE, originSite)
+                .register(current);
+    }
+
+    /** The origin site's waiting commands, as lag when it is applied or as refused when it is not; else 0. */
+    private double originFigure(String originSite, boolean refused) {
+        return status.originSite(originSite)
+                .map(origin -> (origin.state() == OriginSiteFigures.State.REFUSED) == refused
+                        ? (origin.waitingCommands() == null ? Double.NaN : origin.waitingCommands())
+                        : 0.0)
+                .orElse(Double.NaN);
     }
 
     /** Counted in {@code relay_commands_unreadable_total} or {@code relay_outcomes_unreadable_total}. */

@@ -3,12 +3,14 @@ package io.opsdb.relay.app.site;
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.BufferFigures;
 import io.opsdb.relay.role.ComponentHealth;
+import io.opsdb.relay.role.OriginSiteFigures;
 import io.opsdb.relay.role.SiteRole;
 import io.opsdb.relay.site.SiteConfiguration;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /** What health, site info, the buffer figures and metrics report about this site, as its role tells it. */
@@ -43,13 +45,42 @@ public class SiteStatus {
         return figures;
     }
 
-    /** The figures of {@code /api/buffer}: the same at every site type, 0 where they do not apply. */
+    /**
+     * The figures of {@code /api/buffer}: the same at every site type, 0 where they do not apply; at the main site
+     * also {@code origin_sites}, each origin site's applier by name (its state, the commands waiting for it, and why
+     * a refused site's are not applied).
+     */
     public Map<String, Object> bufferFigures() {
         BufferFigures buffer = role.buffer();
         Map<String, Object> figures = inFlightFigures(buffer);
         figures.put("replica_lag_bytes", buffer.replicaLagBytes());
         figures.put("replica_lag_seconds", buffer.replicaLagSeconds());
+        if (site.isMainSite()) {
+            Map<String, Object> sites = new LinkedHashMap<>();
+            for (OriginSiteFigures origin : buffer.originSites()) {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("state", origin.state().name());
+                one.put("waiting_commands", origin.waitingCommands());
+                if (origin.refusal() != null) {
+                    one.put("refusal", origin.refusal());
+                }
+                sites.put(origin.site(), one);
+            }
+            figures.put("origin_sites", sites);
+        }
         return figures;
+    }
+
+    /** At the main site, each origin site found so far, applied or refused; else empty. */
+    public List<OriginSiteFigures> originSites() {
+        return role.buffer().originSites();
+    }
+
+    /** At the main site, the origin site {@code name}'s figures, as {@code /api/buffer} reports them; else empty. */
+    public Optional<OriginSiteFigures> originSite(String name) {
+        return originSites().stream()
+                .filter(origin -> origin.site().equals(name))
+                .findFirst();
     }
 
     private static Map<String, Object> inFlightFigures(BufferFigures buffer) {

@@ -8,10 +8,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opsdb.relay.app.site.SiteStatus;
+import io.opsdb.relay.role.OriginSiteFigures;
 import io.opsdb.relay.role.TransactionEvents;
 import io.opsdb.relay.site.SiteConfiguration;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +62,53 @@ class RelayMetricsTest {
         assertThat(registry.get("relay.in.flight.transactions").gauge().value())
                 .as("read at each scrape")
                 .isEqualTo(3.0);
+    }
+
+    @Test
+    void eachOriginSiteFoundAtTheMainSiteHasItsOwnLagPauseAndRefusedGauges() {
+        OriginSiteFigures summit = new OriginSiteFigures("summit", OriginSiteFigures.State.PAUSED, 12L, null);
+        OriginSiteFigures self = new OriginSiteFigures(
+                "cologne", OriginSiteFigures.State.REFUSED, 3L, "'cologne' is the main site's own name");
+        when(status.originSites()).thenReturn(List.of(summit));
+        when(status.originSite("summit")).thenReturn(Optional.of(summit));
+        when(status.originSite("cologne")).thenReturn(Optional.of(self));
+        RelayMetrics metrics = bound(cologne());
+        metrics.originSiteFound("cologne");
+
+        assertThat(registry.get("relay.apply.lag")
+                        .tag("origin_site", "summit")
+                        .gauge()
+                        .value())
+                .isEqualTo(12.0);
+        assertThat(registry.get("relay.applier.paused")
+                        .tag("origin_site", "summit")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+        assertThat(registry.get("relay.commands.refused")
+                        .tag("origin_site", "summit")
+                        .gauge()
+                        .value())
+                .isZero();
+        assertThat(registry.get("relay.commands.refused")
+                        .tag("origin_site", "cologne")
+                        .gauge()
+                        .value())
+                .isEqualTo(3.0);
+        assertThat(registry.get("relay.apply.lag")
+                        .tag("origin_site", "cologne")
+                        .gauge()
+                        .value())
+                .isZero();
+
+        when(status.originSite("summit"))
+                .thenReturn(Optional.of(new OriginSiteFigures("summit", OriginSiteFigures.State.APPLYING, 0L, null)));
+        assertThat(registry.get("relay.applier.paused")
+                        .tag("origin_site", "summit")
+                        .gauge()
+                        .value())
+                .as("read at each scrape")
+                .isZero();
     }
 
     @Test

@@ -96,6 +96,10 @@ class MetricsIT {
                 .isGreaterThanOrEqualTo(WRITES);
         assertThat(sum(cologne, "relay_transactions_failed_total", FROM_OBSERVATORY))
                 .isEqualTo(sum(cologneBefore, "relay_transactions_failed_total", FROM_OBSERVATORY));
+        // Each origin site's applier is its own, and so are its gauges.
+        assertThat(value(cologne, "relay_applier_paused", FROM_OBSERVATORY)).isZero();
+        assertThat(value(cologne, "relay_apply_lag_commands", FROM_OBSERVATORY)).isGreaterThanOrEqualTo(0);
+        assertThat(value(cologne, "relay_commands_refused", FROM_OBSERVATORY)).isZero();
     }
 
     @Test

@@ -48,4 +48,17 @@ class SiteConfigurationIT {
                     .doesNotContain("change-me'");
         }
     }
+
+    @Test
+    void aSecondaryWithoutAnExplicitSiteNameDoesNotStart() throws Exception {
+        Path log = Path.of(
+                System.getProperty("relay.home", "."), "system-tests", "target", "it-config", "relay-app-site-name.log");
+        try (RelayAppProcess app = RelayAppProcess.start(Map.of("SITE_TYPE", "secondary"), log)) {
+            assertThat(app.process().waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(app.process().exitValue()).isNotZero();
+            assertThat(app.output())
+                    .contains("SITE_NAME: must be set at a secondary: it is the site's MirrorMaker 2 alias and names"
+                            + " its commands at the main site");
+        }
+    }
 }

@@ -23,4 +23,7 @@ public interface ApplyListener {
      *        transaction could be given its fate (no usable header, or one already in the ledger)
      */
     default void unreadable(UnreadableCommand record, boolean failedTransaction) {}
+
+    /** The main site found the mirrored commands of {@code site} ({@link SiteAppliers}), applied or refused; once per site. */
+    default void originSiteFound(String site) {}
 }

@@ -8,13 +8,12 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes the commands of every secondary site as MirrorMaker 2 mirrors them ({@code <site>.ops.commands},
- * one partition each, so a site's commands arrive in the order the site acknowledged them) and applies
- * each poll's batch. Offsets are committed after the batch is in the database; a transient failure is
+ * Applies the commands of a secondary site as MirrorMaker 2 mirrors them ({@code <site>.ops.commands}, one partition,
+ * so a site's commands arrive in the order the site acknowledged them), a poll's batch at a time. Each site's
+ * listener container calls it on its own thread ({@link SiteAppliers}); it keeps no state of its own. Offsets are committed after the batch is in the database; a transient failure is
  * thrown so the container retries the same batch with back-off, never skipping it. A record that is not a
  * readable command is set aside ({@link CommandApplier#setAside}): FAILED with its reason when its headers
  * name its transaction, so its site learns its fate.
@@ -22,8 +21,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class MirroredCommandListener {
 
-    /** The listener container's id: started by the ledger capture once its slot exists, and watched by health. */
+    /** The prefix of each site's listener container id, {@code command-applier-<site>}. */
     public static final String ID = "command-applier";
+
+    /**
+     * The prefix of each site's consumer group, {@code relay-applier-<site>}; before there was an applier per site,
+     * the one applier of every site consumed in this group itself, whose offsets a site's new group starts from.
+     */
+    public static final String GROUP = "relay-applier";
 
     private static final Logger LOG = LoggerFactory.getLogger(MirroredCommandListener.class);
 
@@ -35,11 +40,7 @@ public class MirroredCommandListener {
         this.codec = codec;
     }
 
-    @KafkaListener(
-            id = ID,
-            topicPattern = "#{T(io.opsdb.relay.kafka.RelayTopics).MIRRORED_COMMANDS.pattern()}",
-            containerFactory = "commandContainerFactory",
-            autoStartup = "false")
+    /** Applies one poll's batch of a site's commands: a transient failure is thrown, for the container to retry it. */
     void onCommands(List<ConsumerRecord<String, byte[]>> records) {
         List<IncomingCommand> commands = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {

@@ -34,6 +34,7 @@ public final class PausingBackOff implements BackOff, RetryListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PausingBackOff.class);
 
+    private final String subject;
     private final int retries;
     private final Duration baseDelay;
     private final Duration maxDelay;
@@ -48,10 +49,17 @@ public final class PausingBackOff implements BackOff, RetryListener {
      * @param pause how long the applier pauses between two cycles
      */
     public PausingBackOff(int retries, Duration baseDelay, Duration maxDelay, Duration pause, Clock clock) {
+        this("applier", retries, baseDelay, maxDelay, pause, clock);
+    }
+
+    /** @param subject whose back-off it is, as its log lines name it ("applier of observatory") */
+    public PausingBackOff(
+            String subject, int retries, Duration baseDelay, Duration maxDelay, Duration pause, Clock clock) {
         if (retries < 0 || baseDelay.isNegative() || maxDelay.compareTo(baseDelay) < 0 || pause.isNegative()) {
             throw new IllegalArgumentException("retries " + retries + ", base delay " + baseDelay + ", max delay "
                     + maxDelay + ", pause " + pause);
         }
+        this.subject = subject;
         this.retries = retries;
         this.baseDelay = baseDelay;
         this.maxDelay = maxDelay;
@@ -114,14 +122,16 @@ public final class PausingBackOff implements BackOff, RetryListener {
         String reason = SqlFailureClassifier.reason(ex);
         if (stepAfter(deliveryAttempt) == Step.PAUSE) {
             LOG.warn(
-                    "applier paused after {} attempts: {} (trying again in {} s; {} commands wait)",
+                    "{} paused after {} attempts: {} (trying again in {} s; {} commands wait)",
+                    subject,
                     retries,
                     reason,
                     pause.toSeconds(),
                     records.count());
         } else {
             LOG.info(
-                    "Transient failure applying {} commands, try {}: {}; retrying in {} ms",
+                    "{}: transient failure applying {} commands, try {}: {}; retrying in {} ms",
+                    subject,
                     records.count(),
                     deliveryAttempt,
                     reason,

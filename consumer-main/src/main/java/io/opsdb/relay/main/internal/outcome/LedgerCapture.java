@@ -3,7 +3,7 @@ package io.opsdb.relay.main.internal.outcome;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
-import io.opsdb.relay.main.internal.apply.MirroredCommandListener;
+import io.opsdb.relay.main.internal.apply.SiteAppliers;
 import io.opsdb.relay.schema.TransactionOutcome;
 import io.opsdb.relay.site.Database;
 import io.opsdb.relay.site.SiteConfiguration;
@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.stereotype.Component;
 
 /**
@@ -59,7 +58,7 @@ public class LedgerCapture implements SmartLifecycle {
     private final SiteConfiguration settings;
     private final KafkaProperties kafka;
     private final JdbcTemplate jdbc;
-    private final KafkaListenerEndpointRegistry listeners;
+    private final SiteAppliers appliers;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "ledger-capture"));
 
     private volatile boolean running;
@@ -72,12 +71,12 @@ public class LedgerCapture implements SmartLifecycle {
             SiteConfiguration settings,
             KafkaProperties kafka,
             JdbcTemplate jdbc,
-            KafkaListenerEndpointRegistry listeners,
+            SiteAppliers appliers,
             Flyway migratedSchema) {
         this.settings = settings;
         this.kafka = kafka;
         this.jdbc = jdbc;
-        this.listeners = listeners;
+        this.appliers = appliers;
     }
 
     @Override
@@ -89,7 +88,7 @@ public class LedgerCapture implements SmartLifecycle {
         running = true;
         executor.execute(this::superviseEngine);
         // Only now may commands be applied: the slot keeps the WAL of every ledger row from here on.
-        listeners.getListenerContainer(MirroredCommandListener.ID).start();
+        appliers.start();
     }
 
     /** True while Debezium streams the ledger. */
@@ -217,6 +216,7 @@ public class LedgerCapture implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        appliers.stop();
         DebeziumEngine<?> current = engine;
         try {
             if (current != null) {
@@ -243,7 +243,7 @@ public class LedgerCapture implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        // Before the web server (so /health is truthful once it answers); the listener container is
+        // Before the web server (so /health is truthful once it answers); each site's applier is
         // started from here, after the slot exists.
         return Integer.MAX_VALUE - 200;
     }
