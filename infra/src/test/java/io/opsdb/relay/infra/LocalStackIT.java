@@ -99,10 +99,12 @@ class LocalStackIT {
     void mirrorsOutcomesFromCologneToTheObservatory() throws Exception {
         String outcome = "outcome-" + UUID.randomUUID();
 
-        produce(stack.mainBootstrapServers(), RelayTopics.OUTCOMES, List.of(outcome));
+        produce(stack.mainBootstrapServers(), RelayTopics.outcomes(Site.OBSERVATORY.siteName()), List.of(outcome));
 
         assertThat(awaitValues(
-                        stack.observatoryBootstrapServers(), "cologne." + RelayTopics.OUTCOMES, List.of(outcome)))
+                        stack.observatoryBootstrapServers(),
+                        "cologne." + RelayTopics.outcomes(Site.OBSERVATORY.siteName()),
+                        List.of(outcome)))
                 .contains(outcome);
     }
 
