@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *       with the relay's topics created before mirroring starts;</li>
  *   <li>per secondary two MirrorMaker 2 processes, each with the flow into its cluster: the site's commands into
  *       cologne ({@value #MM2_COLOGNE} for the first, {@code mm2-cologne-<site>} for the others; they become
- *       {@code <site>.ops.commands} there) and cologne's outcomes into the site ({@code mm2-<site>});</li>
+ *       {@code <site>.ops.commands} there) and the site's outcomes, {@code ops.outcomes.<site>} at cologne, into the
+ *       site ({@code mm2-<site>}; only its own);</li>
  *   <li>{@value #COLOGNE_APP} and each secondary's {@code <site>-app}: the applications, if
  *       {@link StackConfig#startApplications()}. Once the main site's is up, and while the secondaries' start, the
  *       application's {@code create-token} command issues a service and an admin API token at the primary (kept in
