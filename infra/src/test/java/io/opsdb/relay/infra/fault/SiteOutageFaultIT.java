@@ -262,15 +262,8 @@ class SiteOutageFaultIT {
         }
 
         double percentileMs(double percentile, long fromNanos, long toNanos) {
-            double[] latencies = between(fromNanos, toNanos)
-                    .mapToDouble(Sample::visibleAfterMs)
-                    .sorted()
-                    .toArray();
-            if (latencies.length == 0) {
-                return Double.NaN;
-            }
-            int index = (int) Math.ceil(percentile / 100.0 * latencies.length) - 1;
-            return latencies[Math.max(0, index)];
+            return FaultScenario.percentile(
+                    percentile, between(fromNanos, toNanos).mapToDouble(Sample::visibleAfterMs));
         }
 
         private Stream<Sample> between(long fromNanos, long toNanos) {

@@ -3,28 +3,23 @@ package io.opsdb.relay.main.internal.outcome;
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.CodecSerializer;
 import io.opsdb.relay.kafka.RelayTopics;
+import io.opsdb.relay.kafka.TopicCreation;
 import io.opsdb.relay.schema.TransactionOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,20 +103,8 @@ final class OutcomePublisher implements AutoCloseable {
         // replication factor.
         NewTopic wanted = new NewTopic(topic, Optional.of(1), Optional.empty())
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
-        try (Admin admin = Admin.create(adminConfig)) {
-            admin.createTopics(List.of(wanted)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (TopicCreation.createUnlessExists(adminConfig, wanted, TIMEOUT)) {
             LOG.info("Created {}", topic);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException(
-                        "cannot create " + topic + ": " + e.getCause().getMessage(), e.getCause());
-            }
-        } catch (TimeoutException e) {
-            throw new IllegalStateException(
-                    "cannot create " + topic + ": the cluster did not answer within " + TIMEOUT.toSeconds() + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating " + topic, e);
         }
         existing.add(topic);
     }
