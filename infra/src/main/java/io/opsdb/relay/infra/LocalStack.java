@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *       with the relay's topics created before mirroring starts;</li>
  *   <li>per secondary two MirrorMaker 2 processes, each with the flow into its cluster: the site's commands into
  *       cologne ({@value #MM2_COLOGNE} for the first, {@code mm2-cologne-<site>} for the others; they become
- *       {@code <site>.ops.commands} there) and cologne's outcomes into the site ({@code mm2-<site>});</li>
+ *       {@code <site>.ops.commands} there) and the site's outcomes, {@code ops.outcomes.<site>} at cologne, into the
+ *       site ({@code mm2-<site>}; only its own);</li>
  *   <li>{@value #COLOGNE_APP} and each secondary's {@code <site>-app}: the applications, if
  *       {@link StackConfig#startApplications()}. Once the main site's is up, and while the secondaries' start, the
  *       application's {@code create-token} command issues a service and an admin API token at the primary (kept in
@@ -199,13 +200,13 @@ public final class LocalStack implements AutoCloseable {
         KafkaCluster cologne = kafkaCologne.cluster();
 
         // One file per secondary, declaring only cologne and that site: each MirrorMaker 2 process then runs one flow
-        // (and its heartbeats) and never connects to another secondary's cluster.
+        // (and its heartbeats) and never connects to another secondary's cluster. Into the site only its own outcomes.
         Path mirrorProperties = workDir.data("mirror").resolve(site.name() + ".properties");
         new MirrorMakerProperties()
                 .cluster(cologne)
                 .cluster(cluster)
                 .flow(cluster, cologne, literal(RelayTopics.COMMANDS))
-                .flow(cologne, cluster, literal(RelayTopics.OUTCOMES))
+                .flow(cologne, cluster, outcomesOf(site))
                 .writeTo(mirrorProperties);
 
         synchronized (components) {
@@ -222,7 +223,7 @@ public final class LocalStack implements AutoCloseable {
                     site.mirrorFromMain(),
                     mirrorProperties,
                     cluster,
-                    cologne.alias() + "." + RelayTopics.OUTCOMES,
+                    cologne.alias() + "." + RelayTopics.outcomes(site.name()),
                     workDir,
                     java));
             if (config.startApplications()) {
@@ -464,7 +465,7 @@ public final class LocalStack implements AutoCloseable {
         }
         startTogether(clusters);
         // Before MirrorMaker 2 starts: it would see a later topic only at its next topic refresh.
-        createTopics(list, withMain);
+        createTopics(list);
         startTogether(list.stream()
                 .flatMap(site -> Stream.of(site.mirrorToMain(), site.mirrorFromMain()))
                 .toList());
@@ -579,30 +580,32 @@ public final class LocalStack implements AutoCloseable {
                 adminTokenFile());
     }
 
-    /** {@code ops.commands} at each of these secondaries, and {@code ops.outcomes} at cologne if {@code withMain}. */
-    private void createTopics(List<SecondarySite> list, boolean withMain) {
+    /**
+     * {@code ops.commands} at each of these secondaries, and their {@code ops.outcomes.<site>} at cologne: before the
+     * MirrorMaker 2 flows start, which would see a later topic only at their next refresh.
+     */
+    private void createTopics(List<SecondarySite> list) {
         // A single partition each: commands and outcomes are applied in order. A secondary's application makes
         // ops.commands' flush setting what its BUFFER_DURABILITY says when it starts (see CommandTopic).
         NewTopic commands =
                 new NewTopic(RelayTopics.COMMANDS, 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
         // Outcomes are kept as long as commands: a secondary cut off from them for longer than a bounded retention
-        // would
-        // otherwise never hear of what it buffered (it also reads its replica's ledger for overdue ones).
-        NewTopic outcomes =
-                new NewTopic(RelayTopics.OUTCOMES, 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+        // would otherwise never hear of what it buffered (it also reads its replica's ledger for overdue ones).
+        List<NewTopic> outcomes = list.stream()
+                .map(site -> new NewTopic(RelayTopics.outcomes(site.name()), 1, (short) 1)
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))
+                .toList();
         // Retried: a broker that just answered may not have registered with its controller yet.
         Await.until(
                 () -> {
                     for (SecondarySite site : list) {
                         secondaries.get(site.name()).kafka().cluster().createTopics(List.of(commands));
                     }
-                    if (withMain) {
-                        kafkaCologne.cluster().createTopics(List.of(outcomes));
-                    }
+                    kafkaCologne.cluster().createTopics(outcomes);
                     return true;
                 },
                 TOPIC_CREATION_TIMEOUT,
-                "topics " + RelayTopics.COMMANDS + " and " + RelayTopics.OUTCOMES + " were created");
+                "topics " + RelayTopics.COMMANDS + " and " + RelayTopics.OUTCOMES + ".<site> were created");
     }
 
     /**
@@ -684,6 +687,16 @@ public final class LocalStack implements AutoCloseable {
 
     private void add(StackComponent component) {
         components.put(component.name(), component);
+    }
+
+    /**
+     * What the flow from cologne into {@code site} mirrors: the site's own outcome topic, {@code ops.outcomes.<site>}.
+     * And {@code ops.outcomes}, which held every site's outcomes before there was a topic per site: a new stack has
+     * none, a stack made before keeps its outcomes readable there until each site has read them.
+     */
+    static Pattern outcomesOf(SecondarySite site) {
+        return Pattern.compile(literal(RelayTopics.OUTCOMES).pattern() + "|"
+                + literal(RelayTopics.outcomes(site.name())).pattern());
     }
 
     /** A topic name as a MirrorMaker 2 topic pattern matching only that topic. */

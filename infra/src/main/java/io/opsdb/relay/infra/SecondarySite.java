@@ -6,7 +6,7 @@ import java.util.List;
  * A secondary site's place in the local stack: the names of its components and, by its position in the stack's
  * {@link SiteList}, its ports ({@link StackPorts#secondary}). Each secondary has its own replica of the primary (its
  * own replication slot), its own Kafka cluster, its own two MirrorMaker 2 flows (its commands to cologne, cologne's
- * outcomes to it) and its own application.
+ * outcomes, only its own, to it) and its own application.
  *
  * <p>The first secondary keeps the names of the stack that had only one ({@code replica}, {@code mm2-cologne}), so that
  * a stack made before there were several resumes on its data as it was; the others' carry their site's name.
@@ -53,7 +53,10 @@ public record SecondarySite(Site site, int index) {
         return index == 0 ? "mm2-" + Site.COLOGNE.siteName() : "mm2-" + Site.COLOGNE.siteName() + "-" + name();
     }
 
-    /** MirrorMaker 2 into this site: cologne's {@code ops.outcomes} become {@code cologne.ops.outcomes} here. */
+    /**
+     * MirrorMaker 2 into this site: this site's outcomes at cologne, {@code ops.outcomes.<site>}, become
+     * {@code cologne.ops.outcomes.<site>} here; no other site's.
+     */
     public String mirrorFromMain() {
         return "mm2-" + name();
     }

@@ -61,13 +61,18 @@ class DockerSettingsTest {
         assertThat(mm2.getProperty(site + "->cologne.enabled")).isEqualTo("true");
         assertThat(mm2.getProperty(site + "->cologne.topics")).isEqualTo("ops\\.commands");
         assertThat(mm2.getProperty("cologne->" + site + ".enabled")).isEqualTo("true");
-        assertThat(mm2.getProperty("cologne->" + site + ".topics")).isEqualTo("ops\\.outcomes");
+        assertThat(mm2.getProperty("cologne->" + site + ".topics"))
+                .as("only the site's own outcomes, and the single outcome topic of before, as the launcher's flow")
+                .isEqualTo(LocalStack.outcomesOf(new SecondarySite(Site.secondary(site), 0))
+                        .pattern());
         // The compose services that run them, one per target cluster, named as the launcher names its processes.
         assertThat(compose())
                 .contains("  " + intoCologne + ":\n")
                 .contains("  mm2-" + site + ":\n")
                 .contains("./infra/docker/" + file + ":/etc/mm2.properties:ro")
                 .contains("grep -qx " + site + ".ops.commands")
+                .contains("grep -qx cologne.ops.outcomes." + site + "\n")
+                .contains(" ops.outcomes." + site + " 604800000\n")
                 .contains("\"--clusters\", \"" + site + "\"]");
     }
 

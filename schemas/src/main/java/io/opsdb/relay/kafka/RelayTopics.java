@@ -15,14 +15,16 @@ public final class RelayTopics {
     /** Write commands, produced at a secondary site. */
     public static final String COMMANDS = "ops.commands";
 
-    /** Transaction outcomes, produced at the main site. */
+    /**
+     * Transaction outcomes at the main site, one topic per secondary site: {@code ops.outcomes.<site>} (see
+     * {@link #outcomes}). Alone, the name of the single topic that held every site's outcomes before there was one
+     * per site; a secondary still follows its mirror ({@code <main site>.ops.outcomes}) so that a deployment upgraded
+     * in place reads what was left in it.
+     */
     public static final String OUTCOMES = "ops.outcomes";
 
     /** Every secondary site's commands as mirrored onto the main cluster ({@code <site>.ops.commands}). */
     public static final Pattern MIRRORED_COMMANDS = Pattern.compile("[^.]+\\.ops\\.commands");
-
-    /** The main site's outcomes as mirrored onto a secondary cluster ({@code <main site>.ops.outcomes}). */
-    public static final Pattern MIRRORED_OUTCOMES = Pattern.compile("[^.]+\\.ops\\.outcomes");
 
     /** Header: the transaction id, so a plain console consumer or kcat listing is readable without the schemas. */
     public static final String HEADER_TRANSACTION_ID = "transaction-id";
@@ -34,6 +36,27 @@ public final class RelayTopics {
     public static final String HEADER_OPERATION = "operation";
 
     private RelayTopics() {}
+
+    /**
+     * The topic at the main site holding the outcomes of {@code site}'s transactions, {@code ops.outcomes.<site>}: the
+     * only outcomes MirrorMaker 2 mirrors to that site (as {@code <main site>.ops.outcomes.<site>}), so that a
+     * secondary receives its own and no other site's. As long as {@code <site>.ops.commands}, so a valid topic name
+     * whenever that one is.
+     */
+    public static String outcomes(String site) {
+        return OUTCOMES + "." + site;
+    }
+
+    /**
+     * What a secondary named {@code site} follows on its cluster: its outcomes as mirrored from the main site
+     * ({@code <main site>.ops.outcomes.<site>}), and the single outcome topic of before, {@code <main
+     * site>.ops.outcomes}, where a deployment upgraded in place may still hold some (other sites' outcomes in it are
+     * ignored: each outcome names its site).
+     */
+    public static Pattern mirroredOutcomes(String site) {
+        String own = site == null ? "[^.]+" : Pattern.quote(site);
+        return Pattern.compile("[^.]+\\.ops\\.outcomes(\\." + own + ")?");
+    }
 
     /** A header's value as UTF-8 text; null when the record has none. */
     public static String header(Headers headers, String name) {

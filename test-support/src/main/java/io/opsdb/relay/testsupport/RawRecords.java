@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -65,6 +66,37 @@ public final class RawRecords {
                     "no such record on " + topic);
         }
         return found.get(0);
+    }
+
+    /**
+     * Every record of {@code topic} (one partition) from its start up to its end as of now, in order. An empty list
+     * for a topic without records.
+     */
+    public static List<ConsumerRecord<String, byte[]>> all(String bootstrapServers, String topic, Duration timeout)
+            throws Exception {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+            Conditions.waitFor(
+                    () -> {
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                            if (record.offset() < end) {
+                                records.add(record);
+                            }
+                        }
+                        return consumer.position(partition, timeout) >= end;
+                    },
+                    timeout,
+                    "did not read " + topic + " to its end, offset " + end);
+        }
+        return records;
     }
 
     /** A header's value as text, or null. */

@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.DoubleStream;
 
 /**
  * What every fault scenario does around its fault: name the run, hold a fault while the clients keep writing,
@@ -193,6 +194,16 @@ final class FaultScenario {
         assertThat(findings.clean()).as("%s: %s", name, findings).isTrue();
         assertThat(probeMisses).as("I4 misses at the moment of VISIBLE").isEmpty();
         return findings;
+    }
+
+    /** The nearest-rank {@code percentile} (0..100) of {@code values}; NaN if there are none. */
+    static double percentile(double percentile, DoubleStream values) {
+        double[] sorted = values.sorted().toArray();
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
     }
 
     static String seconds(Duration duration) {

@@ -285,16 +285,11 @@ final class FaultWorkload implements AutoCloseable {
 
     /** Acknowledgement latency percentile (0..100) in ms of the writes acknowledged between the two instants. */
     double ackPercentileMs(double percentile, long fromNanos, long toNanos) {
-        long[] latencies = acked().stream()
-                .filter(a -> a.ackedAtNanos() >= fromNanos && a.ackedAtNanos() <= toNanos)
-                .mapToLong(Ack::ackNanos)
-                .sorted()
-                .toArray();
-        if (latencies.length == 0) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(percentile / 100.0 * latencies.length) - 1;
-        return latencies[Math.max(0, Math.min(index, latencies.length - 1))] / 1e6;
+        return FaultScenario.percentile(
+                percentile,
+                acked().stream()
+                        .filter(a -> a.ackedAtNanos() >= fromNanos && a.ackedAtNanos() <= toNanos)
+                        .mapToDouble(a -> a.ackNanos() / 1e6));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.opsdb.relay.systemtest.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.Site;
 import io.opsdb.relay.infra.demo.ObservatoryClient;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.lsn.Lsn;
@@ -111,9 +112,9 @@ class LostOutcomesIT {
         }
     }
 
-    /** Deletes every record of Cologne's outcomes topic: no MirrorMaker 2 can bring them any more. Returns how many. */
+    /** Deletes every record of the observatory's outcomes topic at Cologne: no MirrorMaker 2 can bring them any more. Returns how many. */
     private static long deleteOutcomesAtCologne(LocalStack stack) throws Exception {
-        TopicPartition outcomes = new TopicPartition(RelayTopics.OUTCOMES, 0);
+        TopicPartition outcomes = new TopicPartition(RelayTopics.outcomes(Site.OBSERVATORY.siteName()), 0);
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.mainBootstrapServers()))) {
             long end = admin.listOffsets(Map.of(outcomes, OffsetSpec.latest()))

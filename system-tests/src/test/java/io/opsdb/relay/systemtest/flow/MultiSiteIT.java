@@ -2,6 +2,8 @@ package io.opsdb.relay.systemtest.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsdb.relay.codec.MessageCodec;
+import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.infra.LocalStack;
 import io.opsdb.relay.infra.SecondarySite;
 import io.opsdb.relay.infra.SiteList;
@@ -9,6 +11,9 @@ import io.opsdb.relay.infra.StackComponent;
 import io.opsdb.relay.infra.StackManifest;
 import io.opsdb.relay.infra.demo.ObservatoryClient;
 import io.opsdb.relay.kafka.RelayTopics;
+import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.testsupport.Conditions;
+import io.opsdb.relay.testsupport.RawRecords;
 import io.opsdb.relay.testsupport.TwoSiteStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -43,7 +49,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Several secondary sites into one main site, each with its own Kafka cluster, replica, application and MirrorMaker 2
  * flows: a site added to the running stack joins without a restart of the others, and then every site's writes are
  * applied at the primary in that site's order (I3 per site, the sites writing at the same time) and become VISIBLE at
- * that site, and only there.
+ * that site, and only there; each secondary receives the outcomes of its own writes and no other site's.
  *
  * <p>It needs a stack of at least two secondaries, so it runs only where {@value TwoSiteStack#SITES_PROPERTY} names
  * them: system-tests' pom gives it a stack of its own ({@code observatory,summit}), to which it adds a third. By hand:
@@ -63,8 +69,13 @@ class MultiSiteIT {
 
     private static final int NOTES_PER_UNIT = 4;
     private static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(120);
+    private static final MessageCodec<TransactionOutcome> OUTCOMES = RelayCodecs.transactionOutcomes();
 
     private static final ExecutorService HTTP = Executors.newFixedThreadPool(8);
+    private static final Duration MIRROR_TIMEOUT = Duration.ofSeconds(60);
+
+    /** What each site wrote in {@link #eachSitesWritesAreAppliedInThatSitesOrderAndVisibleAtThatSiteOnly}. */
+    private static final Map<String, List<Write>> WRITTEN = new LinkedHashMap<>();
 
     /** One acknowledged write: its transaction and what it did to which unit. */
     record Write(String site, String transactionId, String unitId, String what) {}
@@ -118,7 +129,7 @@ class MultiSiteIT {
         for (String site : sites) {
             writing.put(site, CompletableFuture.supplyAsync(() -> writeSequence(stack, site)));
         }
-        Map<String, List<Write>> written = new LinkedHashMap<>();
+        Map<String, List<Write>> written = WRITTEN;
         for (Map.Entry<String, CompletableFuture<List<Write>>> entry : writing.entrySet()) {
             written.put(entry.getKey(), entry.getValue().get(5, TimeUnit.MINUTES));
         }
@@ -149,6 +160,91 @@ class MultiSiteIT {
         for (String site : sites) {
             assertFinalStateOnItsReplica(stack, site, written.get(site));
         }
+    }
+
+    /**
+     * Outcomes only where they belong: cologne publishes each site's outcomes to {@code ops.outcomes.<site>}, and each
+     * secondary's cluster holds only its own, mirrored as {@code cologne.ops.outcomes.<site>}: the outcome of every
+     * write the site made, none of another site's. Counted in records and bytes (key and value as stored) per site.
+     */
+    @Test
+    @Order(3)
+    void eachSecondaryReceivesOnlyItsOwnOutcomes() throws Exception {
+        LocalStack stack = TwoSiteStack.stack();
+        List<String> sites = stack.sites().names();
+        assertThat(WRITTEN.keySet()).as("the writes of the test before").containsExactlyElementsOf(sites);
+
+        Map<String, List<ConsumerRecord<String, byte[]>>> published = new LinkedHashMap<>();
+        for (String site : sites) {
+            published.put(
+                    site, RawRecords.all(stack.mainBootstrapServers(), RelayTopics.outcomes(site), MIRROR_TIMEOUT));
+        }
+        long totalBytes =
+                published.values().stream().mapToLong(MultiSiteIT::bytes).sum();
+        int totalRecords = published.values().stream().mapToInt(List::size).sum();
+        StringBuilder figures = new StringBuilder("outcomes per site (records, key+value bytes):");
+        for (String site : sites) {
+            String mirroredTopic = "cologne." + RelayTopics.outcomes(site);
+            try (Admin admin = admin(stack.bootstrapServers(site))) {
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                                .filter(topic -> topic.contains(RelayTopics.OUTCOMES)))
+                        .as("the outcome topics on %s's cluster", site)
+                        .containsExactly(mirroredTopic);
+            }
+            int atCologne = published.get(site).size();
+            List<List<ConsumerRecord<String, byte[]>>> mirrored = new ArrayList<>();
+            Conditions.waitFor(
+                    () -> {
+                        mirrored.clear();
+                        mirrored.add(RawRecords.all(stack.bootstrapServers(site), mirroredTopic, MIRROR_TIMEOUT));
+                        return mirrored.get(0).size() >= atCologne;
+                    },
+                    MIRROR_TIMEOUT,
+                    mirroredTopic + " did not get the " + atCologne + " outcomes of ops.outcomes." + site);
+            List<ConsumerRecord<String, byte[]>> received = mirrored.get(0);
+
+            List<TransactionOutcome> outcomes = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> record : received) {
+                outcomes.add(OUTCOMES.decode(record.value()));
+            }
+            assertThat(outcomes)
+                    .as("outcomes received at %s", site)
+                    .extracting(TransactionOutcome::getSite)
+                    .containsOnly(site);
+            assertThat(outcomes)
+                    .extracting(TransactionOutcome::getTransactionId)
+                    .as("the outcome of every write %s made", site)
+                    .containsAll(
+                            WRITTEN.get(site).stream().map(Write::transactionId).toList());
+            assertThat(received)
+                    .as("%s's outcomes, as cologne published them", site)
+                    .hasSize(atCologne);
+            assertThat(bytes(received)).isEqualTo(bytes(published.get(site)));
+            assertThat(bytes(received))
+                    .as("what %s receives, against every site's outcomes", site)
+                    .isLessThan(totalBytes);
+            figures.append(' ')
+                    .append(site)
+                    .append(' ')
+                    .append(received.size())
+                    .append(" records, ")
+                    .append(bytes(received))
+                    .append(" bytes;");
+        }
+        figures.append(" every site's together ")
+                .append(totalRecords)
+                .append(" records, ")
+                .append(totalBytes)
+                .append(" bytes (what each secondary received when all outcomes were in one topic)");
+        System.out.println("MultiSiteIT " + figures);
+    }
+
+    /** The bytes of {@code records}' keys and values as stored. */
+    private static long bytes(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream()
+                .mapToLong(
+                        record -> Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize()))
+                .sum();
     }
 
     /** A site's units, each started, noted and finished, one write right behind the other. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.infra.Site;
 import io.opsdb.relay.infra.demo.ObservatoryClient;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.schema.EntityType;
@@ -147,7 +148,7 @@ class RedeliveryIT {
         List<TransactionOutcome> found = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(RelayTopics.OUTCOMES));
+            consumer.subscribe(List.of(RelayTopics.outcomes(Site.OBSERVATORY.siteName())));
             boolean[] seenUntil = {false};
             Conditions.waitFor(
                     () -> {

@@ -52,7 +52,11 @@ class SiteConfigurationIT {
     @Test
     void aSecondaryWithoutAnExplicitSiteNameDoesNotStart() throws Exception {
         Path log = Path.of(
-                System.getProperty("relay.home", "."), "system-tests", "target", "it-config", "relay-app-site-name.log");
+                System.getProperty("relay.home", "."),
+                "system-tests",
+                "target",
+                "it-config",
+                "relay-app-site-name.log");
         try (RelayAppProcess app = RelayAppProcess.start(Map.of("SITE_TYPE", "secondary"), log)) {
             assertThat(app.process().waitFor(90, TimeUnit.SECONDS)).isTrue();
             assertThat(app.process().exitValue()).isNotZero();

@@ -4,6 +4,7 @@ import static io.opsdb.relay.testsupport.SiteHttp.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.Site;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.testsupport.Conditions;
 import io.opsdb.relay.testsupport.Ledger;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TwoSiteStack.class)
 class UnreadableOutcomeIT {
 
-    private static final String MIRRORED_OUTCOMES = "cologne." + RelayTopics.OUTCOMES;
+    private static final String MIRRORED_OUTCOMES = "cologne." + RelayTopics.outcomes(Site.OBSERVATORY.siteName());
     private static final String DEAD_LETTERS = "relay.observatory.dead-letter";
     private static final String METRIC = "relay_outcomes_unreadable_total";
     private static final String FAILED_HERE = "fate=\"transaction_failed\",origin_site=\"observatory\"";

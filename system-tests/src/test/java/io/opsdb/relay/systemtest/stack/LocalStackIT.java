@@ -3,6 +3,7 @@ package io.opsdb.relay.systemtest.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdb.relay.infra.LocalStack;
+import io.opsdb.relay.infra.Site;
 import io.opsdb.relay.infra.StackComponent;
 import io.opsdb.relay.infra.StackConfig;
 import io.opsdb.relay.infra.StackPorts;
@@ -103,10 +104,12 @@ class LocalStackIT {
     void mirrorsOutcomesFromCologneToTheObservatory() throws Exception {
         String outcome = "outcome-" + UUID.randomUUID();
 
-        produce(stack.mainBootstrapServers(), RelayTopics.OUTCOMES, List.of(outcome));
+        produce(stack.mainBootstrapServers(), RelayTopics.outcomes(Site.OBSERVATORY.siteName()), List.of(outcome));
 
         assertThat(awaitValues(
-                        stack.observatoryBootstrapServers(), "cologne." + RelayTopics.OUTCOMES, List.of(outcome)))
+                        stack.observatoryBootstrapServers(),
+                        "cologne." + RelayTopics.outcomes(Site.OBSERVATORY.siteName()),
+                        List.of(outcome)))
                 .contains(outcome);
     }
 

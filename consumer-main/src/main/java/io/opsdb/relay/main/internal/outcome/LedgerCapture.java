@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -33,7 +34,7 @@ import org.springframework.stereotype.Component;
 /**
  * Debezium, embedded, reading the primary's WAL through a pgoutput slot limited to the ledger: every
  * ledger row becomes a {@link TransactionOutcome} with the commit LSN of the transaction that wrote it,
- * published to {@code ops.outcomes}.
+ * published to its site's {@code ops.outcomes.<site>}.
  *
  * <p>The replication slot is the stream's position: it is created before the applier starts, so no
  * ledger row can be written before the WAL is kept for it, and Debezium confirms a position to it only
@@ -84,7 +85,10 @@ public class LedgerCapture implements SmartLifecycle {
         ensureSlot();
         Map<String, Object> producerConfig = new HashMap<>(kafka.buildProducerProperties());
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
-        publisher = new OutcomePublisher(producerConfig);
+        Map<String, Object> adminConfig = new HashMap<>(kafka.buildAdminProperties());
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "relay-outcome-topics");
+        publisher = new OutcomePublisher(producerConfig, adminConfig);
         running = true;
         executor.execute(this::superviseEngine);
         // Only now may commands be applied: the slot keeps the WAL of every ledger row from here on.

@@ -1,23 +1,21 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
 import io.opsdb.relay.kafka.RelayLimits;
+import io.opsdb.relay.kafka.TopicCreation;
 import io.opsdb.relay.site.SiteConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -119,22 +117,8 @@ class DeadLetterTopic implements SmartLifecycle {
                         // A dead letter is the record as it was read: as large as the largest the site's topics hold.
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                         Integer.toString(RelayLimits.MAX_RECORD_BYTES)));
-        try (Admin admin = Admin.create(adminConfig)) {
-            admin.createTopics(List.of(wanted)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (TopicCreation.createUnlessExists(adminConfig, wanted, TIMEOUT)) {
             LOG.info("Created {}", topic);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException(
-                        "cannot create " + topic + ": " + e.getCause().getMessage(), e.getCause());
-            }
-        } catch (TimeoutException e) {
-            throw new IllegalStateException(
-                    "cannot create " + topic + ": the local cluster did not answer within " + TIMEOUT.toSeconds()
-                            + " s",
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating " + topic, e);
         }
         created = true;
     }

@@ -9,7 +9,8 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Follows the main site's outcomes as MirrorMaker 2 mirrors them here ({@code <main site>.ops.outcomes}). A record it
+ * Follows the main site's outcomes as MirrorMaker 2 mirrors them here ({@code <main site>.ops.outcomes.<site>}, only
+ * this site's; see {@link io.opsdb.relay.kafka.RelayTopics#mirroredOutcomes}). A record it
  * cannot read goes to the tracker too, which sets it aside ({@link TransactionTracker#unreadableOutcome}).
  */
 @Component
@@ -28,7 +29,8 @@ public class OutcomeListener {
     @KafkaListener(
             id = ID,
             groupId = "relay-#{@siteConfiguration.siteName()}-outcomes",
-            topicPattern = "#{T(io.opsdb.relay.kafka.RelayTopics).MIRRORED_OUTCOMES.pattern()}")
+            topicPattern =
+                    "#{T(io.opsdb.relay.kafka.RelayTopics).mirroredOutcomes(@siteConfiguration.siteName()).pattern()}")
     void onOutcome(ConsumerRecord<String, byte[]> record) {
         TransactionOutcome outcome;
         try {

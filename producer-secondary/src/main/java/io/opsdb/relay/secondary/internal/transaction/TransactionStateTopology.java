@@ -110,7 +110,7 @@ public final class TransactionStateTopology {
         StringDeserializer keys = new StringDeserializer();
         ByteArrayDeserializer values = new ByteArrayDeserializer();
         topology.addSource("commands", keys, values, RelayTopics.COMMANDS);
-        topology.addSource("outcomes", keys, values, RelayTopics.MIRRORED_OUTCOMES);
+        topology.addSource("outcomes", keys, values, RelayTopics.mirroredOutcomes(site));
         topology.addSource("replay-positions", keys, values, replayTopic(site));
         topology.addProcessor(
                 "transaction-state",

@@ -47,8 +47,8 @@ class TransactionStateTopologyTest {
             TransactionStateTopology.build(SITE, RETENTION, EXPIRY_CHUNK, entered::add), properties(), NOW);
     private final TestInputTopic<String, byte[]> commands =
             driver.createInputTopic(RelayTopics.COMMANDS, new StringSerializer(), new ByteArraySerializer());
-    private final TestInputTopic<String, byte[]> outcomes =
-            driver.createInputTopic("observatory.ops.outcomes", new StringSerializer(), new ByteArraySerializer());
+    private final TestInputTopic<String, byte[]> outcomes = driver.createInputTopic(
+            "main." + RelayTopics.outcomes(SITE), new StringSerializer(), new ByteArraySerializer());
     private final TestInputTopic<String, Long> replayed = driver.createInputTopic(
             TransactionStateTopology.replayTopic(SITE), new StringSerializer(), new LongSerializer());
     private final TestInputTopic<String, byte[]> operatorActions = driver.createInputTopic(
