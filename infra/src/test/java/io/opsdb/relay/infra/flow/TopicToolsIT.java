@@ -8,17 +8,15 @@ import io.opsdb.relay.infra.LocalStack;
 import io.opsdb.relay.infra.demo.ObservatoryClient;
 import io.opsdb.relay.kafka.RelayTopics;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The relay's topics are readable with the tools operators already have, exactly as the README's recipes run them:
@@ -31,14 +29,10 @@ class TopicToolsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
-    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(120);
 
     private final LocalStack stack = TwoSiteStack.stack();
     private final ObservatoryClient client =
             new ObservatoryClient(stack.observatoryApi(), stack.serviceToken(), Executors.newFixedThreadPool(2));
-
-    @TempDir
-    Path output;
 
     @Test
     void theConsoleConsumerPrintsCommandsAndOutcomesAsJsonAtBothSites() throws Exception {
@@ -103,12 +97,14 @@ class TopicToolsIT {
         ObservatoryClient.Accepted start = client.startObsUnit("tools-3", "camera");
         assertThat(start.status()).as(start.body()).isEqualTo(201);
 
-        List<String> lines = run(List.of(
-                "bash",
-                "-c",
-                "kcat -C -b " + stack.observatoryBootstrapServers() + " -t " + RelayTopics.COMMANDS
-                        + " -e -q -f '%R%s' | java -cp \"$(cat " + runtimeClasspath() + ")\" "
-                        + "io.opsdb.relay.kafka.RelayJson"));
+        List<String> lines = succeeded(ToolProcess.run(
+                List.of(
+                        "bash",
+                        "-c",
+                        "kcat -C -b " + stack.observatoryBootstrapServers() + " -t " + RelayTopics.COMMANDS
+                                + " -e -q -f '%R%s' | java -cp \"$(cat " + runtimeClasspath() + ")\" "
+                                + "io.opsdb.relay.kafka.RelayJson"),
+                Map.of()));
 
         JsonNode value = find(lines, start.transactionId(), node -> node);
         assertThat(value.get("operations").get(0).get("recordId").asText()).isEqualTo(start.recordId());
@@ -122,11 +118,7 @@ class TopicToolsIT {
     /** Everything on {@code topic} from its beginning, as the console consumer prints it, one element per line. */
     private List<String> consoleConsumer(String bootstrapServers, String topic, List<String> options)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                javaBinary(),
-                "-cp",
-                Files.readString(runtimeClasspath()).trim(),
-                CONSOLE_CONSUMER,
+        List<String> args = new ArrayList<>(List.of(
                 "--bootstrap-server",
                 bootstrapServers,
                 "--topic",
@@ -135,23 +127,13 @@ class TopicToolsIT {
                 // Ends once nothing new came for this long: the topic's end.
                 "--timeout-ms",
                 "15000"));
-        command.addAll(options);
-        return run(command);
+        args.addAll(options);
+        return succeeded(ToolProcess.java(stack, Map.of(), CONSOLE_CONSUMER, args));
     }
 
-    private List<String> run(List<String> command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(output, "tool", ".out");
-        Path err = Files.createTempFile(output, "tool", ".err");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-        if (!process.waitFor(TOOL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("still running after " + TOOL_TIMEOUT + ": " + command.get(command.size() - 1));
-        }
-        assertThat(process.exitValue()).as(Files.readString(err)).isZero();
-        return Files.readAllLines(out);
+    private static List<String> succeeded(ToolProcess.Result result) {
+        assertThat(result.exit()).as(result.err()).isZero();
+        return result.out();
     }
 
     private static JsonNode find(List<String> lines, String transactionId) throws IOException {
@@ -173,10 +155,6 @@ class TopicToolsIT {
     }
 
     private Path runtimeClasspath() {
-        return stack.config().relayHome().resolve("infra/target/runtime-classpath.txt");
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return ToolProcess.runtimeClasspath(stack);
     }
 }
