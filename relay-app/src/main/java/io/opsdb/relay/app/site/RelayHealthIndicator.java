@@ -30,12 +30,11 @@ class RelayHealthIndicator implements HealthIndicator {
     public Health health() {
         List<ComponentHealth> components = status.components();
         Map<String, Object> figures = status.figures();
-        Health.Builder health =
-                switch (status.health(components, figures)) {
-                    case UP -> Health.up();
-                    case DEGRADED -> Health.status(DEGRADED);
-                    case DOWN -> Health.down();
-                };
+        Health.Builder health = switch (status.health(components, figures)) {
+            case UP -> Health.up();
+            case DEGRADED -> Health.status(DEGRADED);
+            case DOWN -> Health.down();
+        };
         return health.withDetail("components", SiteStatus.states(components))
                 .withDetails(figures)
                 .build();
