@@ -3,6 +3,7 @@ package io.opsdb.relay.infra;
 import io.opsdb.relay.infra.bench.AckDurabilityBenchmark;
 import io.opsdb.relay.infra.bench.RelayBenchmark;
 import io.opsdb.relay.infra.demo.DemoCommand;
+import io.opsdb.relay.infra.ops.OperatorCommands;
 import io.opsdb.relay.infra.postgres.PostgresServer;
 import io.opsdb.relay.infra.process.Await;
 import io.opsdb.relay.infra.process.WorkDirectory;
@@ -39,7 +40,8 @@ public final class RelayCli {
     private static final String USAGE =
             "usage: relay up [--sites a,b,c] | relay stop | relay status | relay reset --yes"
                     + " | relay demo [--sites a,b,c] [--writes N] [--clients C] | " + RelayBenchmark.Options.USAGE
-                    + " | relay bench-ack [--writes N]";
+                    + " | relay bench-ack [--writes N]"
+                    + " | relay tx list|show|retry|discard ... | relay buffer | relay topic tail TOPIC (each with --help)";
     /** The exit code of {@code status} when not everything runs (as an LSB init script's status: "not running"). */
     static final int NOT_RUNNING = 3;
     /** How long {@code stop} waits for the launcher to stop every component in order. */
@@ -69,6 +71,9 @@ public final class RelayCli {
             if (args.length == 0) {
                 err.println(USAGE);
                 return 1;
+            }
+            if (OperatorCommands.COMMANDS.contains(args[0])) {
+                return OperatorCommands.run(args, config, System.getenv(), out, err);
             }
             return switch (args[0]) {
                 case "up" -> up(sites(args), config.get(), out);
