@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,6 +38,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StateStoreNotAvailableException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -57,6 +61,9 @@ public class TransactionStateStreams implements SmartLifecycle {
     private volatile Consumer<TrackedTransaction> entered = tx -> {};
     private volatile BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable = (record, fate) -> {};
     private volatile KafkaStreams streams;
+    /** The changelog partitions being restored now (after a dirty close, or a start without local state). */
+    private final Set<TopicPartition> restoring = ConcurrentHashMap.newKeySet();
+
     private volatile KafkaProducer<String, byte[]> positions;
     private final TransactionStateView view = new TransactionStateView(this::store);
 
@@ -126,6 +133,12 @@ public class TransactionStateStreams implements SmartLifecycle {
             // Before start() has restored the stores, or after stop(): the view reports it as a moment's
             // unavailability.
             throw new StateStoreNotAvailableException("the transaction state stores are not running");
+        }
+        if (!restoring.isEmpty()) {
+            // A stale store being restored answers from part of its history: a transaction not restored yet would
+            // read as unknown (404). Until the restore ends, the reads are a moment's unavailability (503).
+            throw new StateStoreNotAvailableException(
+                    "the transaction state stores are being restored from their changelogs");
         }
         // This instance holds every partition: its stores are the truth even while a new topic rebalances it.
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore())
@@ -230,6 +243,7 @@ public class TransactionStateStreams implements SmartLifecycle {
                         tx -> entered.accept(tx),
                         (record, fate) -> unreadable.accept(record, fate)),
                 config);
+        started.setGlobalStateRestoreListener(new RestoreTracker(restoring));
         started.setUncaughtExceptionHandler(e -> {
             LOG.error("Transaction state processing failed; replacing the stream thread", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -299,5 +313,27 @@ public class TransactionStateStreams implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return streams != null;
+    }
+
+    /** Keeps {@code restoring} to the changelog partitions whose restore has started and not yet ended. */
+    private record RestoreTracker(Set<TopicPartition> restoring) implements StateRestoreListener {
+
+        @Override
+        public void onRestoreStart(TopicPartition partition, String store, long startOffset, long endOffset) {
+            restoring.add(partition);
+        }
+
+        @Override
+        public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long restored) {}
+
+        @Override
+        public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+            restoring.remove(partition);
+        }
+
+        @Override
+        public void onRestoreSuspended(TopicPartition partition, String store, long totalRestored) {
+            restoring.remove(partition);
+        }
     }
 }
