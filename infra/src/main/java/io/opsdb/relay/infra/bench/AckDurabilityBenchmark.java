@@ -20,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -65,17 +64,7 @@ public final class AckDurabilityBenchmark {
                     },
                     Duration.ofSeconds(60),
                     "benchmark topics were created");
-            Map<String, Object> producer = Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    cluster.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG,
-                    "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                    true,
-                    ProducerConfig.LINGER_MS_CONFIG,
-                    0,
-                    ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                    "lz4");
+            Map<String, Object> producer = RelayBenchmark.commandProducer(cluster.bootstrapServers());
             byte[] payload = new byte[RECORD_BYTES];
             new Random(1).nextBytes(payload);
             Map<String, List<Long>> one = Map.of("fsync", new ArrayList<>(), "page-cache", new ArrayList<>());

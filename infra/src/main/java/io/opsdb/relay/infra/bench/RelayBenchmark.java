@@ -358,18 +358,7 @@ public final class RelayBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException("cannot create " + topic + ": " + Await.oneLine(e), e);
         }
-        // As producer-secondary's command producer is configured (CommandPublisher).
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.observatoryBootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.LINGER_MS_CONFIG,
-                0,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                "lz4");
+        Map<String, Object> config = commandProducer(stack.observatoryBootstrapServers());
         byte[] payload = new byte[RAW_RECORD_BYTES];
         new Random(1).nextBytes(payload);
         try (KafkaProducer<byte[], byte[]> producer =
@@ -574,6 +563,21 @@ public final class RelayBenchmark {
         public void close() {
             timer.shutdownNow();
         }
+    }
+
+    /** A raw producer configured as producer-secondary's command producer is (CommandPublisher). */
+    static Map<String, Object> commandProducer(String bootstrapServers) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                0,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4");
     }
 
     static String line(Figures f) {
