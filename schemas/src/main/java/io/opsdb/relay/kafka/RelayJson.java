@@ -36,7 +36,7 @@ import org.apache.kafka.common.header.Headers;
  * 32-bit integer) and prints one JSON line per value:
  *
  * <pre>
- * kcat -C -b localhost:19092 -t ops.commands -e -f '%R%s' | java -cp "$(cat infra/target/runtime-classpath.txt)" io.opsdb.relay.kafka.RelayJson
+ * kcat -C -b localhost:29092 -t ops.commands -e -f '%R%s' | java -cp "infra/target/classes:$(cat infra/target/runtime-classpath.txt)" io.opsdb.relay.kafka.RelayJson
  * </pre>
  */
 public final class RelayJson {

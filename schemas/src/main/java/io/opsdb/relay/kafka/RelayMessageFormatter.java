@@ -12,8 +12,8 @@ import org.apache.kafka.common.MessageFormatter;
  * headers and its decoded value ({@link RelayJson}).
  *
  * <pre>
- * java -cp "$(cat infra/target/runtime-classpath.txt)" org.apache.kafka.tools.consumer.ConsoleConsumer \
- *     --bootstrap-server localhost:19092 --topic ops.commands --from-beginning \
+ * java -cp "infra/target/classes:$(cat infra/target/runtime-classpath.txt)" org.apache.kafka.tools.consumer.ConsoleConsumer \
+ *     --bootstrap-server localhost:29092 --topic ops.commands --from-beginning \
  *     --formatter io.opsdb.relay.kafka.RelayMessageFormatter
  * </pre>
  */

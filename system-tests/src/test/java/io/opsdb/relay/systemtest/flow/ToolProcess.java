@@ -1,6 +1,7 @@
 package io.opsdb.relay.systemtest.flow;
 
 import io.opsdb.relay.infra.LocalStack;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,15 +27,21 @@ final class ToolProcess {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
-                Files.readString(runtimeClasspath(stack)).trim(),
+                classpath(stack),
                 mainClass));
         command.addAll(args);
         return run(command, environment);
     }
 
-    /** infra's runtime classpath, as the build writes it: the relay's schemas, Kafka's tools, picocli. */
-    static Path runtimeClasspath(LocalStack stack) {
-        return stack.config().relayHome().resolve("infra/target/runtime-classpath.txt");
+    /**
+     * The launcher's classpath, as the README's recipes give it: infra's classes (its quiet logging configuration
+     * among them) and its runtime classpath as the build writes it (the relay's schemas, Kafka's tools, picocli).
+     */
+    static String classpath(LocalStack stack) throws IOException {
+        Path infra = stack.config().relayHome().resolve("infra/target");
+        return infra.resolve("classes")
+                + File.pathSeparator
+                + Files.readString(infra.resolve("runtime-classpath.txt")).trim();
     }
 
     static Result run(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
