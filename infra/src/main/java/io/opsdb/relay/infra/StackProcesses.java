@@ -107,6 +107,7 @@ public final class StackProcesses {
     private final SiteList sites;
     private final Map<String, Integer> ports = new HashMap<>();
     private final Set<String> applications = new HashSet<>();
+    private final StackPorts stackPorts;
     private final LauncherPidFile launcher;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
@@ -115,9 +116,9 @@ public final class StackProcesses {
         this.workDir = new WorkDirectory(config.workDir());
         Optional<StackManifest> manifest = StackManifest.read(config.workDir());
         this.sites = manifest.map(StackManifest::sites).orElse(config.sites().orElse(SiteList.DEFAULT));
-        StackPorts stackPorts = manifest.map(StackManifest::ports).orElse(config.ports());
+        this.stackPorts = manifest.map(StackManifest::ports).orElse(config.ports());
         // A controller's claim names its broker too ("kafka-cologne controller"): only the components' own count.
-        stackPorts.claims(sites, true).forEach(claim -> ports.putIfAbsent(claim.owner(), claim.port()));
+        this.stackPorts.claims(sites, true).forEach(claim -> ports.putIfAbsent(claim.owner(), claim.port()));
         applications.add(SecondarySite.MAIN_APP);
         sites.secondaries().forEach(site -> applications.add(site.app()));
         this.launcher = new LauncherPidFile(workDir.launcherPidFile());
@@ -126,6 +127,11 @@ public final class StackProcesses {
     /** The secondary sites of the stack: those it was made with, else those of the configuration. */
     public SiteList sites() {
         return sites;
+    }
+
+    /** The stack's ports: those it was made with, else those of the configuration. */
+    public StackPorts ports() {
+        return stackPorts;
     }
 
     /** The launcher, if it runs. */

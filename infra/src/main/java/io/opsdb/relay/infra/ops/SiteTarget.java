@@ -4,15 +4,14 @@ import io.opsdb.relay.infra.SecondarySite;
 import io.opsdb.relay.infra.Site;
 import io.opsdb.relay.infra.SiteList;
 import io.opsdb.relay.infra.StackConfig;
-import io.opsdb.relay.infra.StackManifest;
 import io.opsdb.relay.infra.StackPorts;
+import io.opsdb.relay.infra.StackProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
@@ -94,10 +93,10 @@ final class SiteTarget {
     }
 
     private int localPort(boolean api) {
-        StackConfig stack = config.get();
-        Optional<StackManifest> manifest = StackManifest.read(stack.workDir());
-        SiteList sites = manifest.map(StackManifest::sites).orElse(stack.sites().orElse(SiteList.DEFAULT));
-        StackPorts ports = manifest.map(StackManifest::ports).orElse(stack.ports());
+        // The stack in the work directory as it was made, else as configured: what bin/relay status reads.
+        StackProcesses stack = new StackProcesses(config.get());
+        SiteList sites = stack.sites();
+        StackPorts ports = stack.ports();
         String name = site == null ? sites.first().name() : site;
         if (name.equals(Site.COLOGNE.siteName())) {
             return api ? ports.mainApi() : ports.mainKafka();

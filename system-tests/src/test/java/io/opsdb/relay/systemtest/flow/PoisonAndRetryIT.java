@@ -47,7 +47,7 @@ class PoisonAndRetryIT {
     @Test
     void poisonCommandsFailWithTheirReasonsWhileTheRestIsAppliedAndOperatorsRetryOrDiscardThem() throws Exception {
         String program = UUID.randomUUID().toString();
-        createProgram(program);
+        ObservingPrograms.create(program, "poison");
         Conditions.waitFor(
                 () -> count(
                                 TwoSiteStack.replica(),
@@ -77,7 +77,7 @@ class PoisonAndRetryIT {
         Set<String> ours = new HashSet<>(good);
         ours.addAll(List.of(p1, p2, p3));
         // Meanwhile at Cologne the program is deleted, so the first and third commands can no longer apply.
-        deleteProgram(program);
+        ObservingPrograms.delete(program);
         stack.component(LocalStack.MM2_COLOGNE).start();
 
         for (String tx : good) {
@@ -107,7 +107,7 @@ class PoisonAndRetryIT {
         assertThat(observatory.get("/api/buffer").json().get("failed").asInt()).isGreaterThanOrEqualTo(3);
 
         // The cause is fixed at Cologne; the first is retried at the observatory, the second at the main site.
-        createProgram(program);
+        ObservingPrograms.create(program, "poison");
         SiteHttp.Answer retried = observatory.post("/api/transactions/" + p1 + "/retry", map());
         assertThat(retried.status()).as(retried.body()).isEqualTo(200);
         assertThat(retried.text("state")).isEqualTo("BUFFERED");
@@ -241,25 +241,6 @@ class PoisonAndRetryIT {
             cursor = page.text("next_cursor");
         } while (cursor != null);
         return found;
-    }
-
-    private static void createProgram(String id) throws Exception {
-        try (Connection primary = TwoSiteStack.primary();
-                PreparedStatement insert = primary.prepareStatement(
-                        "INSERT INTO observing_program (id, code, title) VALUES (CAST(? AS uuid), ?, 'poison test')")) {
-            insert.setString(1, id);
-            insert.setString(2, "poison-" + id);
-            assertThat(insert.executeUpdate()).isEqualTo(1);
-        }
-    }
-
-    private static void deleteProgram(String id) throws Exception {
-        try (Connection primary = TwoSiteStack.primary();
-                PreparedStatement delete =
-                        primary.prepareStatement("DELETE FROM observing_program WHERE id = CAST(? AS uuid)")) {
-            delete.setString(1, id);
-            assertThat(delete.executeUpdate()).isEqualTo(1);
-        }
     }
 
     /** The command kept for a FAILED transaction at the main site, checked to carry {@code reason}. */

@@ -105,7 +105,7 @@ class SiteIsolationIT {
 
         // A program the blocked site can reference (its replica has it), deleted at the primary later: the poison.
         String program = UUID.randomUUID().toString();
-        createProgram(program);
+        ObservingPrograms.create(program, "isolation");
         Conditions.waitFor(
                 () -> programOnReplica(stack, blocked, program),
                 SETTLE,
@@ -135,7 +135,7 @@ class SiteIsolationIT {
                 queued.add(accepted(startUnitWithProgram(stack, blocked, run + "-poison", program)));
                 queued.add(accepted(atBlocked.noteObsUnit(unit.recordId(), "held-2")));
                 queued.add(accepted(atBlocked.startObsUnit(run + "-after", blocked + "-camera")));
-                deleteProgram(program);
+                ObservingPrograms.delete(program);
 
                 Conditions.waitFor(
                         () -> lockWaiters() > 0, SETTLE, blocked + "'s applier never waited on the held row lock");
@@ -376,25 +376,6 @@ class SiteIsolationIT {
                 row.next();
                 return row.getLong(1) == 1;
             }
-        }
-    }
-
-    private static void createProgram(String id) throws Exception {
-        try (Connection primary = TwoSiteStack.primary();
-                PreparedStatement insert = primary.prepareStatement(
-                        "INSERT INTO observing_program (id, code, title) VALUES (CAST(? AS uuid), ?, 'isolation test')")) {
-            insert.setString(1, id);
-            insert.setString(2, "isolation-" + id);
-            assertThat(insert.executeUpdate()).isEqualTo(1);
-        }
-    }
-
-    private static void deleteProgram(String id) throws Exception {
-        try (Connection primary = TwoSiteStack.primary();
-                PreparedStatement delete =
-                        primary.prepareStatement("DELETE FROM observing_program WHERE id = CAST(? AS uuid)")) {
-            delete.setString(1, id);
-            assertThat(delete.executeUpdate()).isEqualTo(1);
         }
     }
 
