@@ -3,6 +3,7 @@ package io.opsdb.relay.infra.bench;
 import io.opsdb.relay.infra.LocalStack;
 import io.opsdb.relay.infra.StackConfig;
 import io.opsdb.relay.infra.demo.ObservatoryClient;
+import io.opsdb.relay.infra.demo.Periodic;
 import io.opsdb.relay.infra.process.Await;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,7 +34,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -230,12 +230,11 @@ public final class RelayBenchmark {
             AtomicLong inFlightMax = new AtomicLong(inFlightStart);
             List<String> sustainedIds = Collections.synchronizedList(new ArrayList<>());
             long begin = System.nanoTime();
-            ScheduledExecutorService sampler =
-                    every(Duration.ofSeconds(1), () -> inFlightMax.accumulateAndGet(inFlight(), Math::max));
-            try {
+            try (Periodic sampler = Periodic.every(
+                    Duration.ofSeconds(1),
+                    "bench-sampler",
+                    () -> inFlightMax.accumulateAndGet(inFlight(), Math::max))) {
                 closedLoop(options.clients, options.phase(), Integer.MAX_VALUE, sustainedIds);
-            } finally {
-                sampler.shutdownNow();
             }
             double sustained = sustainedIds.size() / seconds(System.nanoTime() - begin);
             long inFlightEnd = inFlight();
@@ -520,12 +519,6 @@ public final class RelayBenchmark {
         return nanos / 1e9;
     }
 
-    private static ScheduledExecutorService every(Duration period, Runnable task) {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("bench-sampler"));
-        timer.scheduleAtFixedRate(task, 0, period.toMillis(), TimeUnit.MILLISECONDS);
-        return timer;
-    }
-
     private static ThreadFactory daemon(String name) {
         return runnable -> {
             Thread thread = new Thread(runnable, name);
@@ -538,10 +531,10 @@ public final class RelayBenchmark {
     private static final class RssSampler implements AutoCloseable {
         private final AtomicLong maxKiB = new AtomicLong();
         private final AtomicBoolean readable = new AtomicBoolean(true);
-        private final ScheduledExecutorService timer;
+        private final Periodic timer;
 
         RssSampler(Path pidFile) {
-            timer = every(Duration.ofMillis(500), () -> {
+            timer = Periodic.every(Duration.ofMillis(500), "bench-rss", () -> {
                 try {
                     String pid = Files.readString(pidFile).trim();
                     for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
@@ -561,7 +554,7 @@ public final class RelayBenchmark {
 
         @Override
         public void close() {
-            timer.shutdownNow();
+            timer.close();
         }
     }
 

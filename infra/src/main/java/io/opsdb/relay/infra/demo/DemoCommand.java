@@ -28,6 +28,8 @@ public final class DemoCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
     private static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(120);
+    /** How often a running demo says how far it has come (on the log, stderr: stdout is for its result lines). */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     private DemoCommand() {}
 
@@ -91,8 +93,14 @@ public final class DemoCommand {
         try {
             String runId = "demo-" + site + "-" + UUID.randomUUID().toString().substring(0, 8);
             LOG.info("Demo {}: {} writes from {} clients at {} ({})", runId, writes, clients, site, stack.api(site));
-            ObservatoryWorkload.Result result =
-                    workload.run(runId, writes, clients, VISIBLE_TIMEOUT, (write, status) -> {});
+            ObservatoryWorkload.Result result;
+            try (Periodic progress = Periodic.every(
+                    PROGRESS_EVERY,
+                    "demo-progress-" + site,
+                    () -> LOG.info("Demo at {}: {}", site, workload.progress().line()))) {
+                result = workload.run(runId, writes, clients, VISIBLE_TIMEOUT, (write, status) -> {});
+            }
+            LOG.info("Demo at {} done: {}", site, workload.progress().line());
             result.refusals().stream().limit(5).forEach(r -> LOG.warn("Refused at {}: {}", site, r));
             Ledger ledger = Ledger.count(
                     stack,

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,10 +39,34 @@ public final class ObservatoryWorkload {
             List<String> waitFailures,
             int unsettled) {}
 
+    /**
+     * How far a run has come, read while it runs: written is what was sent (acknowledged or refused), and of the
+     * acknowledged, how many were reported VISIBLE or FAILED so far.
+     */
+    public record Progress(int writes, int acknowledged, int refused, int visible, int failed) {
+
+        /** One line for a console: {@code 340/1000 acknowledged, 2 refused, 210 visible, 0 failed}. */
+        public String line() {
+            return String.format(
+                    Locale.ROOT,
+                    "%d/%d acknowledged, %d refused, %d visible, %d failed",
+                    acknowledged,
+                    writes,
+                    refused,
+                    visible,
+                    failed);
+        }
+    }
+
     private static final int MAX_WAITS_IN_FLIGHT = 256;
 
     private final ObservatoryClient client;
     private final ExecutorService executor;
+    private final AtomicInteger writesOfRun = new AtomicInteger();
+    private final AtomicInteger acknowledgedSoFar = new AtomicInteger();
+    private final AtomicInteger refusedSoFar = new AtomicInteger();
+    private final AtomicInteger visibleSoFar = new AtomicInteger();
+    private final AtomicInteger failedSoFar = new AtomicInteger();
 
     /** @param token an API token that may write, see {@link ObservatoryClient} */
     public ObservatoryWorkload(URI observatoryApi, String token) {
@@ -57,9 +82,20 @@ public final class ObservatoryWorkload {
         return client;
     }
 
+    /** The current run's figures so far (safe to call from any thread while {@link #run} runs). */
+    public Progress progress() {
+        return new Progress(
+                writesOfRun.get(), acknowledgedSoFar.get(), refusedSoFar.get(), visibleSoFar.get(), failedSoFar.get());
+    }
+
     public Result run(String runId, int writes, int clients, Duration visibleTimeout, SettledProbe probe)
             throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
+        writesOfRun.set(writes);
+        acknowledgedSoFar.set(0);
+        refusedSoFar.set(0);
+        visibleSoFar.set(0);
+        failedSoFar.set(0);
         List<Write> acknowledged = Collections.synchronizedList(new ArrayList<>());
         List<String> refusals = Collections.synchronizedList(new ArrayList<>());
         List<ObservatoryClient.Status> settled = Collections.synchronizedList(new ArrayList<>());
@@ -77,15 +113,22 @@ public final class ObservatoryWorkload {
                         long ackNanos = System.nanoTime() - begin;
                         if (!answer.ok()) {
                             refusals.add(answer.status() + " " + answer.body());
+                            refusedSoFar.incrementAndGet();
                             continue;
                         }
                         Write write = new Write(answer.transactionId(), answer.recordId(), ackNanos);
                         acknowledged.add(write);
+                        acknowledgedSoFar.incrementAndGet();
                         waitsInFlight.acquire();
                         waits.add(client.whenVisible(write.transactionId(), visibleTimeout)
                                 .thenAccept(status -> {
                                     probe.settled(write, status);
                                     settled.add(status);
+                                    if ("VISIBLE".equals(status.state())) {
+                                        visibleSoFar.incrementAndGet();
+                                    } else if ("FAILED".equals(status.state())) {
+                                        failedSoFar.incrementAndGet();
+                                    }
                                 })
                                 .whenComplete((ok, error) -> {
                                     waitsInFlight.release();
@@ -98,6 +141,7 @@ public final class ObservatoryWorkload {
                         return;
                     } catch (Exception e) {
                         refusals.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+                        refusedSoFar.incrementAndGet();
                     }
                 }
             });

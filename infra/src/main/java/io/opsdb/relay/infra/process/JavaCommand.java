@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,7 @@ public final class JavaCommand {
 
     private static final String INITIAL_HEAP = "32m";
     private static final int MAX_CACHED_NIO_BUFFER = 256 * 1024;
+    private static final Duration NATIVE_HEAP_TRIM = Duration.ofSeconds(30);
     private static final String CLASSES = "infra/target/classes";
     private static final String RUNTIME_CLASSPATH = "infra/target/runtime-classpath.txt";
 
@@ -74,6 +76,9 @@ public final class JavaCommand {
         // of them ("Other" in native memory tracking, at the million-transaction run). Larger reads now get a
         // direct buffer that is freed after use.
         command.add("-Djdk.nio.maxCachedBufferSize=" + MAX_CACHED_NIO_BUFFER);
+        // glibc keeps what RocksDB and the JDK freed in its arenas rather than giving it back: at a million settled
+        // transactions one trim took the observatory's RSS from 501 to 434 MiB. The JVM trims every so often itself.
+        command.add("-XX:TrimNativeHeapInterval=" + NATIVE_HEAP_TRIM.toMillis());
         command.add("-jar");
         command.add(jar.toString());
         return command;

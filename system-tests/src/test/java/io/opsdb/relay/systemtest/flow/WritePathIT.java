@@ -3,7 +3,9 @@ package io.opsdb.relay.systemtest.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdb.relay.infra.demo.ObservatoryWorkload;
+import io.opsdb.relay.infra.demo.ObservatoryWorkload.Progress;
 import io.opsdb.relay.infra.demo.ObservatoryWorkload.Write;
+import io.opsdb.relay.infra.demo.Periodic;
 import io.opsdb.relay.testsupport.TwoSiteStack;
 import java.sql.Array;
 import java.sql.Connection;
@@ -11,12 +13,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,7 +48,10 @@ class WritePathIT {
         ObservatoryWorkload workload = new ObservatoryWorkload(
                 TwoSiteStack.stack().observatoryApi(), TwoSiteStack.stack().serviceToken());
         ObservatoryWorkload.Result result;
-        try {
+        // What bin/relay demo prints as it runs, sampled as it does.
+        List<Progress> progress = new CopyOnWriteArrayList<>();
+        try (Periodic sampler =
+                Periodic.every(Duration.ofMillis(100), "progress", () -> progress.add(workload.progress()))) {
             result = workload.run(
                     "it-" + UUID.randomUUID(), WRITES, CLIENTS, Duration.ofSeconds(120), (write, status) -> {
                         if (!"VISIBLE".equals(status.state())) {
@@ -81,6 +88,12 @@ class WritePathIT {
         }
 
         assertThat(result.refusals()).as("refused writes").isEmpty();
+        assertThat(workload.progress()).isEqualTo(new Progress(WRITES, WRITES, 0, WRITES, 0));
+        assertThat(progress)
+                .as("progress while it ran")
+                .anySatisfy(p -> assertThat(p.visible()).isBetween(1, WRITES - 1))
+                .isSortedAccordingTo(Comparator.comparingInt(Progress::acknowledged))
+                .isSortedAccordingTo(Comparator.comparingInt(Progress::visible));
         assertThat(result.acknowledged()).hasSize(WRITES);
         assertThat(result.waitFailures()).as("failed waits for visibility").isEmpty();
         assertThat(result.settled())
