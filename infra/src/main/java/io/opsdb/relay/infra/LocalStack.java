@@ -696,7 +696,7 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The MirrorMaker 2 settings of {@code site}'s two processes: cologne's cluster and the site's, its commands into
-     * cologne and its own outcomes back (also infra/docker/mm2*.properties', checked by DockerSettingsTest).
+     * cologne and its own outcomes back; also those of infra/docker/mm2*.properties (checked by DockerSettingsTest).
      */
     static MirrorMakerProperties mirrorMakerProperties(KafkaCluster cologne, KafkaCluster cluster, SecondarySite site) {
         return new MirrorMakerProperties()
