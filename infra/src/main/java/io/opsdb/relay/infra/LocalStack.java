@@ -202,12 +202,7 @@ public final class LocalStack implements AutoCloseable {
         // One file per secondary, declaring only cologne and that site: each MirrorMaker 2 process then runs one flow
         // (and its heartbeats) and never connects to another secondary's cluster. Into the site only its own outcomes.
         Path mirrorProperties = workDir.data("mirror").resolve(site.name() + ".properties");
-        new MirrorMakerProperties()
-                .cluster(cologne)
-                .cluster(cluster)
-                .flow(cluster, cologne, literal(RelayTopics.COMMANDS))
-                .flow(cologne, cluster, outcomesOf(site))
-                .writeTo(mirrorProperties);
+        mirrorMakerProperties(cologne, cluster, site).writeTo(mirrorProperties);
 
         synchronized (components) {
             add(replica);
@@ -697,6 +692,18 @@ public final class LocalStack implements AutoCloseable {
     static Pattern outcomesOf(SecondarySite site) {
         return Pattern.compile(literal(RelayTopics.OUTCOMES).pattern() + "|"
                 + literal(RelayTopics.outcomes(site.name())).pattern());
+    }
+
+    /**
+     * The MirrorMaker 2 settings of {@code site}'s two processes: cologne's cluster and the site's, its commands into
+     * cologne and its own outcomes back; also those of infra/docker/mm2*.properties (checked by DockerSettingsTest).
+     */
+    static MirrorMakerProperties mirrorMakerProperties(KafkaCluster cologne, KafkaCluster cluster, SecondarySite site) {
+        return new MirrorMakerProperties()
+                .cluster(cologne)
+                .cluster(cluster)
+                .flow(cluster, cologne, literal(RelayTopics.COMMANDS))
+                .flow(cologne, cluster, outcomesOf(site));
     }
 
     /** A topic name as a MirrorMaker 2 topic pattern matching only that topic. */

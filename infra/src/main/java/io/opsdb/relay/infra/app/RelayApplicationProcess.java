@@ -28,8 +28,9 @@ public final class RelayApplicationProcess extends JvmProcessComponent {
     /**
      * glibc's malloc keeps an arena per thread that allocates, up to 8 per core, and returns little of them: RocksDB's
      * and Kafka's native allocations from a dozen threads then hold tens of MiB each. Two arenas cost nothing here.
+     * Also the application image's environment (checked by DockerSettingsTest).
      */
-    static final Map<String, String> NATIVE_MEMORY = Map.of("MALLOC_ARENA_MAX", "2");
+    public static final Map<String, String> NATIVE_MEMORY = Map.of("MALLOC_ARENA_MAX", "2");
 
     private final Path jar;
     private final String maxHeap;

@@ -30,6 +30,9 @@ public final class KafkaBroker extends JvmProcessComponent {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final String META_PROPERTIES = "meta.properties";
 
+    /** The broker JVM's {@code -Xmx}. */
+    public static final String MAX_HEAP = "256m";
+
     private final KafkaCluster cluster;
     private final int controllerPort;
     private final String newClusterId = Uuid.randomUuid().toString();
@@ -113,16 +116,26 @@ public final class KafkaBroker extends JvmProcessComponent {
 
     private Map<String, String> serverProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("process.roles", "broker,controller");
-        properties.put("node.id", "1");
         properties.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         properties.put(
                 "listeners", "PLAINTEXT://127.0.0.1:" + cluster.port() + ",CONTROLLER://127.0.0.1:" + controllerPort);
         properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + cluster.port());
-        properties.put("controller.listener.names", "CONTROLLER");
         properties.put("inter.broker.listener.name", "PLAINTEXT");
         properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         properties.put("log.dirs", logDir().toString());
+        properties.putAll(settings());
+        return properties;
+    }
+
+    /**
+     * The server properties of every broker of the stack beyond its addresses, listeners and log directory: also those
+     * of docker-compose.yml's brokers (checked by DockerSettingsTest).
+     */
+    public static Map<String, String> settings() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("process.roles", "broker,controller");
+        properties.put("node.id", "1");
+        properties.put("controller.listener.names", "CONTROLLER");
         // One broker: every internal topic has a single replica.
         properties.put("offsets.topic.replication.factor", "1");
         properties.put("transaction.state.log.replication.factor", "1");
@@ -158,7 +171,7 @@ public final class KafkaBroker extends JvmProcessComponent {
     @Override
     protected List<String> command() {
         return java.mainClass(
-                "256m",
+                MAX_HEAP,
                 KafkaBrokerMain.class.getName(),
                 List.of(propertiesFile().toString(), clusterId()));
     }

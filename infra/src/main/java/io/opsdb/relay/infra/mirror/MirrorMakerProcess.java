@@ -20,6 +20,9 @@ public final class MirrorMakerProcess extends JvmProcessComponent {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final String MAIN_CLASS = "org.apache.kafka.connect.mirror.MirrorMaker";
 
+    /** A MirrorMaker 2 JVM's {@code -Xmx}. */
+    public static final String MAX_HEAP = "256m";
+
     private final Path propertiesFile;
     private final KafkaCluster target;
     private final String mirroredTopic;
@@ -43,7 +46,7 @@ public final class MirrorMakerProcess extends JvmProcessComponent {
 
     @Override
     protected List<String> command() {
-        return java.mainClass("256m", MAIN_CLASS, List.of(propertiesFile.toString(), "--clusters", target.alias()));
+        return java.mainClass(MAX_HEAP, MAIN_CLASS, List.of(propertiesFile.toString(), "--clusters", target.alias()));
     }
 
     @Override

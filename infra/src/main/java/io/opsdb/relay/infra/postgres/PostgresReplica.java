@@ -39,7 +39,12 @@ public final class PostgresReplica extends PostgresServer {
      * instead of finding its next segment recycled.
      */
     public String slotName() {
-        return name().replaceAll("[^a-z0-9_]", "_") + "_slot";
+        return slotName(name());
+    }
+
+    /** The slot of the replica named {@code replica}: also docker-compose.yml's (checked by DockerSettingsTest). */
+    public static String slotName(String replica) {
+        return replica.replaceAll("[^a-z0-9_]", "_") + "_slot";
     }
 
     @Override

@@ -261,11 +261,12 @@ public abstract class PostgresServer implements StackComponent {
         }
     }
 
-    private void writeSettings() {
+    /**
+     * The settings of every server of the stack beyond its port and sockets, as {@code postgresql.conf} writes them
+     * (a string quoted): also those of docker-compose.yml's servers (checked by DockerSettingsTest).
+     */
+    public static Map<String, String> sharedSettings() {
         Map<String, String> all = new LinkedHashMap<>();
-        all.put("port", String.valueOf(port));
-        all.put("listen_addresses", "'127.0.0.1'");
-        all.put("unix_socket_directories", "'" + socketDir() + "'");
         all.put("wal_level", "logical");
         // Per secondary one slot and one sender for its replica, two more senders while its base backup runs; one
         // slot and sender for Debezium. A replica needs these at least as high as its primary's: the same for both.
@@ -275,6 +276,15 @@ public abstract class PostgresServer implements StackComponent {
         all.put("max_slot_wal_keep_size", "'1GB'");
         all.put("synchronous_commit", "on");
         all.put("hot_standby", "on");
+        return all;
+    }
+
+    private void writeSettings() {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("port", String.valueOf(port));
+        all.put("listen_addresses", "'127.0.0.1'");
+        all.put("unix_socket_directories", "'" + socketDir() + "'");
+        all.putAll(sharedSettings());
         all.putAll(settings());
         Path file = dataDir().resolve(SETTINGS_FILE);
         try {

@@ -71,30 +71,47 @@ public final class JavaCommand {
     /** {@code java <options> -jar <jar>}: the applications. */
     public List<String> jar(String maxHeap, Path jar) {
         List<String> command = jvm(maxHeap);
-        // A socket read into a heap buffer goes through a temporary direct buffer of the read's size, which the JDK
-        // keeps per thread for good: with fetches of up to 16 MiB, an application's Kafka client threads held 108 MiB
-        // of them ("Other" in native memory tracking, at the million-transaction run). Larger reads now get a
-        // direct buffer that is freed after use.
-        command.add("-Djdk.nio.maxCachedBufferSize=" + MAX_CACHED_NIO_BUFFER);
-        // glibc keeps what RocksDB and the JDK freed in its arenas rather than giving it back: at a million settled
-        // transactions one trim took the observatory's RSS from 501 to 434 MiB. The JVM trims every so often itself.
-        command.add("-XX:TrimNativeHeapInterval=" + NATIVE_HEAP_TRIM.toMillis());
+        command.addAll(applicationOptions());
         command.add("-jar");
         command.add(jar.toString());
         return command;
     }
 
+    /**
+     * The options every JVM of the stack gets, apart from the launcher's own marker ({@link #WORK_DIR_PROPERTY}):
+     * also those of docker-compose.yml's containers and of the application image (checked by DockerSettingsTest).
+     */
+    public static List<String> jvmOptions(String maxHeap) {
+        List<String> options = new ArrayList<>();
+        // The JVM's default initial heap is 1/64 of the machine's memory (384 MiB here): every process would hold
+        // that much from its start whatever it needs. Start small and let the collector grow it to -Xmx on demand.
+        options.add("-Xms" + INITIAL_HEAP);
+        options.add("-Xmx" + maxHeap);
+        // Eight processes share two cores: the serial collector spends no threads on concurrent GC.
+        options.add("-XX:+UseSerialGC");
+        options.add("-XX:+ExitOnOutOfMemoryError");
+        options.add("-Djava.awt.headless=true");
+        return options;
+    }
+
+    /** The options the applications get beyond {@link #jvmOptions}. */
+    public static List<String> applicationOptions() {
+        // A socket read into a heap buffer goes through a temporary direct buffer of the read's size, which the JDK
+        // keeps per thread for good: with fetches of up to 16 MiB, an application's Kafka client threads held 108 MiB
+        // of them ("Other" in native memory tracking, at the million-transaction run). Larger reads now get a
+        // direct buffer that is freed after use.
+        return List.of(
+                "-Djdk.nio.maxCachedBufferSize=" + MAX_CACHED_NIO_BUFFER,
+                // glibc keeps what RocksDB and the JDK freed in its arenas rather than giving it back: at a million
+                // settled transactions one trim took the observatory's RSS from 501 to 434 MiB. The JVM trims every
+                // so often itself (JDK 17.0.9 and later).
+                "-XX:TrimNativeHeapInterval=" + NATIVE_HEAP_TRIM.toMillis());
+    }
+
     private List<String> jvm(String maxHeap) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
-        // The JVM's default initial heap is 1/64 of the machine's memory (384 MiB here): every process would hold
-        // that much from its start whatever it needs. Start small and let the collector grow it to -Xmx on demand.
-        command.add("-Xms" + INITIAL_HEAP);
-        command.add("-Xmx" + maxHeap);
-        // Eight processes share two cores: the serial collector spends no threads on concurrent GC.
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:+ExitOnOutOfMemoryError");
-        command.add("-Djava.awt.headless=true");
+        command.addAll(jvmOptions(maxHeap));
         command.add("-D" + WORK_DIR_PROPERTY + "=" + workDir);
         return command;
     }
