@@ -193,17 +193,16 @@ class SecondarySiteRoleTest {
     void aTrackedTransactionIsShownWithItsSequenceAndCommitLsnAndWithoutASite() {
         TrackedTransaction tx = new TrackedTransaction(
                 TX,
-                7,
-                2,
-                List.of(),
-                TransactionState.VISIBLE,
                 NOW,
-                Lsn.valueOf("0/100"),
-                NOW.plusSeconds(1),
-                NOW.plusSeconds(2),
-                null,
-                new OperatorAction("operator", NOW),
-                null);
+                new TrackedTransaction.Attempt(7, 2, List.of()),
+                new TrackedTransaction.Progress(
+                        TransactionState.VISIBLE,
+                        Lsn.valueOf("0/100"),
+                        NOW.plusSeconds(1),
+                        NOW.plusSeconds(2),
+                        null,
+                        null),
+                new OperatorAction("operator", NOW));
 
         assertThat(SecondarySiteRole.status(tx))
                 .isEqualTo(new TransactionStatus(

@@ -47,17 +47,8 @@ public final class TransactionStateMachine {
         if (event instanceof AppliedDirectly direct) {
             return current != null
                     ? Transition.refused(Refusal.ALREADY_TRACKED)
-                    : Transition.enters(new TrackedTransaction(
-                                    direct.transactionId(),
-                                    -1,
-                                    1,
-                                    direct.operations(),
-                                    TransactionState.BUFFERED,
-                                    direct.acceptedAt(),
-                                    null,
-                                    null,
-                                    null,
-                                    null)
+                    : Transition.enters(TrackedTransaction.buffered(
+                                    direct.transactionId(), -1, 1, direct.operations(), direct.acceptedAt())
                             .applied(direct.commitLsn(), now));
         }
         if (event instanceof Replayed replayed) {
@@ -80,17 +71,12 @@ public final class TransactionStateMachine {
 
     private static Transition buffered(TrackedTransaction current, Buffered command, Instant now) {
         if (current == null) {
-            return Transition.enters(new TrackedTransaction(
+            return Transition.enters(TrackedTransaction.buffered(
                     command.transactionId(),
                     command.sequence(),
                     command.attempt(),
                     command.operations(),
-                    TransactionState.BUFFERED,
-                    command.acceptedAt(),
-                    null,
-                    null,
-                    null,
-                    null));
+                    command.acceptedAt()));
         }
         if (command.attempt() == current.attempt()
                 && command.retriedBy() != null
@@ -173,17 +159,13 @@ public final class TransactionStateMachine {
             // first and only attempt, FAILED with the reason, so its status is not a 404.
             return current != null
                     ? Transition.refused(Refusal.ALREADY_TRACKED)
-                    : Transition.enters(new TrackedTransaction(
-                            unreadable.transactionId(),
-                            unreadable.sequence(),
-                            1,
-                            List.of(),
-                            TransactionState.FAILED,
-                            unreadable.recordedAt(),
-                            null,
-                            now,
-                            null,
-                            unreadable.reason()));
+                    : Transition.enters(TrackedTransaction.buffered(
+                                    unreadable.transactionId(),
+                                    unreadable.sequence(),
+                                    1,
+                                    List.of(),
+                                    unreadable.recordedAt())
+                            .failed(now, unreadable.reason()));
         }
         if (current == null) {
             // Its command has not been read yet: the ledger reconciliation settles it once it is BUFFERED.

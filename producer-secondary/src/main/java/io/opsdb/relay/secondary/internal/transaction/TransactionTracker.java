@@ -124,17 +124,8 @@ public class TransactionTracker {
     /** A command was acknowledged by the local broker at {@code sequence} (its offset). */
     public synchronized TrackedTransaction acknowledged(
             String transactionId, long sequence, int attempt, List<Operation> operations, Instant acknowledgedAt) {
-        TrackedTransaction tx = new TrackedTransaction(
-                transactionId,
-                sequence,
-                attempt,
-                operations,
-                TransactionState.BUFFERED,
-                acknowledgedAt,
-                null,
-                null,
-                null,
-                null);
+        TrackedTransaction tx =
+                TrackedTransaction.buffered(transactionId, sequence, attempt, operations, acknowledgedAt);
         pending.put(transactionId, tx);
         buffered.acknowledged(new Buffered(transactionId, sequence, attempt, operations, acknowledgedAt, null));
         releaseIfApplied(tx);
