@@ -138,7 +138,7 @@ class SecondarySiteRoleTest {
         assertThat(result).isEqualTo(new WriteResult(TX, TransactionState.VISIBLE, Lsn.valueOf("0/100")));
         assertThat(tracker.find(TX))
                 .get()
-                .extracting(TrackedTransaction::sequence)
+                .extracting(tx -> tx.latest().sequence())
                 .as("not buffered")
                 .isEqualTo(-1L);
         verify(publisher, never()).publish(any());

@@ -97,42 +97,14 @@ public record TrackedTransaction(
                 transactionId, acknowledgedAt, new Attempt(sequence, attempt, operations), Progress.BUFFERED, null);
     }
 
-    /** Its latest attempt's offset in this site's {@code ops.commands}: the order it is applied in. */
-    public long sequence() {
-        return latest.sequence();
-    }
-
-    /** 1, and one more for each retry. */
+    /** Its latest attempt's number: 1, and one more for each retry. */
     public int attempt() {
         return latest.number();
     }
 
-    public List<Operation> operations() {
-        return latest.operations();
-    }
-
+    /** Where its latest attempt has got to. */
     public TransactionState state() {
         return progress.state();
-    }
-
-    public Lsn commitLsn() {
-        return progress.commitLsn();
-    }
-
-    public Instant appliedAt() {
-        return progress.appliedAt();
-    }
-
-    public Instant visibleAt() {
-        return progress.visibleAt();
-    }
-
-    public String error() {
-        return progress.error();
-    }
-
-    public OperatorAction discarded() {
-        return progress.discarded();
     }
 
     TrackedTransaction applied(Lsn lsn, Instant at) {

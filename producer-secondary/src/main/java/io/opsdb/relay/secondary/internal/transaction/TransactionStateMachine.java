@@ -128,7 +128,7 @@ public final class TransactionStateMachine {
         if (current.state() != TransactionState.APPLIED) {
             return Transition.refused(Refusal.NOT_APPLIED);
         }
-        return current.commitLsn().isAtOrBefore(replayed.position())
+        return current.progress().commitLsn().isAtOrBefore(replayed.position())
                 ? Transition.enters(current.visible(now))
                 : Transition.refused(Refusal.NOT_REPLAYED);
     }
@@ -138,11 +138,14 @@ public final class TransactionStateMachine {
         if (refusal != null) {
             return Transition.refused(refusal);
         }
-        if (current.operations().isEmpty()) {
+        if (current.latest().operations().isEmpty()) {
             return Transition.refused(Refusal.NOTHING_TO_RETRY);
         }
         return Transition.enters(current.retryAs(
-                current.sequence(), current.attempt() + 1, current.operations(), new OperatorAction(retry.by(), now)));
+                current.latest().sequence(),
+                current.attempt() + 1,
+                current.latest().operations(),
+                new OperatorAction(retry.by(), now)));
     }
 
     private static Refusal refusesOperatorAction(TrackedTransaction current) {
@@ -192,7 +195,7 @@ public final class TransactionStateMachine {
     /** When a VISIBLE or DISCARDED transaction settled for good: what its retention counts from. */
     static Instant settledAt(TrackedTransaction tx) {
         return tx.state() == TransactionState.VISIBLE
-                ? tx.visibleAt()
-                : tx.discarded().at();
+                ? tx.progress().visibleAt()
+                : tx.progress().discarded().at();
     }
 }

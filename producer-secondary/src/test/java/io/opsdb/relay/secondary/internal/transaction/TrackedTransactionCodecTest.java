@@ -25,12 +25,14 @@ class TrackedTransactionCodecTest {
     private static final Instant DECIDED = Instant.parse("2026-11-21T11:30:00Z");
     private static final Instant REPLAYED = Instant.parse("2026-11-21T11:45:00Z");
     private static final Instant SET_ASIDE = Instant.parse("2026-11-21T12:00:00Z");
-    private static final Operation OP = Operation.newBuilder()
-            .setType(OperationType.CREATE)
-            .setEntity(EntityType.EXECUTED_OBS_UNIT)
-            .setRecordId("r1")
-            .setValues(Map.of("status", "running"))
-            .build();
+    /** A package filed and its staged copy deleted: two operations, in the order they apply. */
+    private static final List<Operation> OPERATIONS = List.of(
+            new Operation(
+                    OperationType.CREATE,
+                    EntityType.RAW_DATA_PACKAGE,
+                    "p1",
+                    Map.<String, Object>of("size_bytes", 4096L)),
+            new Operation(OperationType.DELETE, EntityType.RAW_DATA_FILE, "f1", Map.of()));
 
     /** Every field present, as layout 1 writes them; the operations (a WriteCommand, with its own contract) follow. */
     private static final String LAYOUT_1_FIELDS = String.join(
@@ -51,7 +53,7 @@ class TrackedTransactionCodecTest {
     private static final TrackedTransaction EVERY_FIELD = new TrackedTransaction(
             "t1",
             ACKNOWLEDGED,
-            new TrackedTransaction.Attempt(7, 2, List.of(OP)),
+            new TrackedTransaction.Attempt(7, 2, OPERATIONS),
             new TrackedTransaction.Progress(
                     TransactionState.DISCARDED,
                     Lsn.valueOf("0/100"),
@@ -72,9 +74,9 @@ class TrackedTransactionCodecTest {
 
     @Test
     void everyStateATransactionReachesReadsBackAsItWasWritten() {
-        TrackedTransaction buffered = TrackedTransaction.buffered("t1", 7, 1, List.of(OP), ACKNOWLEDGED);
+        TrackedTransaction buffered = TrackedTransaction.buffered("t1", 7, 1, OPERATIONS, ACKNOWLEDGED);
         TrackedTransaction failed = buffered.failed(DECIDED, "no such program");
-        TrackedTransaction retried = failed.retryAs(9, 2, List.of(OP), new OperatorAction("bob", RETRIED));
+        TrackedTransaction retried = failed.retryAs(9, 2, OPERATIONS, new OperatorAction("bob", RETRIED));
         TrackedTransaction applied = retried.applied(Lsn.valueOf("0/70"), DECIDED);
         List<TrackedTransaction> reached = List.of(
                 buffered,
@@ -95,7 +97,9 @@ class TrackedTransactionCodecTest {
 
     @Test
     void anOperationReadsBackOnItsOwn() {
-        assertThat(TrackedTransactionCodec.decodeOperation(TrackedTransactionCodec.encodeOperation("t1", OP)))
-                .isEqualTo(OP);
+        assertThat(OPERATIONS)
+                .allSatisfy(op -> assertThat(TrackedTransactionCodec.decodeOperation(
+                                TrackedTransactionCodec.encodeOperation("t1", op)))
+                        .isEqualTo(op));
     }
 }
