@@ -120,7 +120,7 @@ class SecondarySiteRole implements SiteRole {
     }
 
     private static WriteResult result(TrackedTransaction tx) {
-        return new WriteResult(tx.transactionId(), tx.state(), tx.commitLsn());
+        return new WriteResult(tx.transactionId(), tx.state(), tx.progress().commitLsn());
     }
 
     @Override
@@ -138,7 +138,7 @@ class SecondarySiteRole implements SiteRole {
     @Override
     public Optional<TransactionStatus> retry(String transactionId, String by) {
         String reason =
-                tracker.find(transactionId).map(TrackedTransaction::error).orElse(null);
+                tracker.find(transactionId).map(tx -> tx.progress().error()).orElse(null);
         try {
             Optional<TrackedTransaction> again = publisher.retry(transactionId, by);
             again.ifPresent(tx -> LOG.info(
@@ -162,8 +162,8 @@ class SecondarySiteRole implements SiteRole {
                     "Transaction {} discarded by {} at {} (it failed: {})",
                     transactionId,
                     by,
-                    tx.discarded().at(),
-                    tx.error()));
+                    tx.progress().discarded().at(),
+                    tx.progress().error()));
             return discarded.map(SecondarySiteRole::status);
         } catch (TransactionActionRefusedException e) {
             throw new OperatorActionRefusedException(e.getMessage());
@@ -227,9 +227,11 @@ class SecondarySiteRole implements SiteRole {
                     case VISIBLE ->
                         events.settledAfter(
                                 siteName,
-                                tx.visibleAt() == null
+                                tx.progress().visibleAt() == null
                                         ? Duration.ZERO
-                                        : Duration.between(tx.acknowledgedAt(), tx.visibleAt()));
+                                        : Duration.between(
+                                                tx.acknowledgedAt(),
+                                                tx.progress().visibleAt()));
                     default -> {}
                 }
             }
@@ -249,18 +251,18 @@ class SecondarySiteRole implements SiteRole {
     /** A tracked transaction as the API shows it. */
     static TransactionStatus status(TrackedTransaction tx) {
         OperatorAction retried = tx.retried();
-        OperatorAction discarded = tx.discarded();
+        OperatorAction discarded = tx.progress().discarded();
         return new TransactionStatus(
                 tx.transactionId(),
                 tx.state(),
                 null,
-                tx.sequence(),
+                tx.latest().sequence(),
                 tx.attempt(),
-                tx.commitLsn(),
-                tx.error(),
+                tx.progress().commitLsn(),
+                tx.progress().error(),
                 tx.acknowledgedAt(),
-                tx.appliedAt(),
-                tx.visibleAt(),
+                tx.progress().appliedAt(),
+                tx.progress().visibleAt(),
                 retried == null ? null : retried.by(),
                 retried == null ? null : retried.at(),
                 discarded == null ? null : discarded.by(),

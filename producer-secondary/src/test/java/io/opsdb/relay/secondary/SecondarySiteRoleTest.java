@@ -138,7 +138,7 @@ class SecondarySiteRoleTest {
         assertThat(result).isEqualTo(new WriteResult(TX, TransactionState.VISIBLE, Lsn.valueOf("0/100")));
         assertThat(tracker.find(TX))
                 .get()
-                .extracting(TrackedTransaction::sequence)
+                .extracting(tx -> tx.latest().sequence())
                 .as("not buffered")
                 .isEqualTo(-1L);
         verify(publisher, never()).publish(any());
@@ -193,17 +193,16 @@ class SecondarySiteRoleTest {
     void aTrackedTransactionIsShownWithItsSequenceAndCommitLsnAndWithoutASite() {
         TrackedTransaction tx = new TrackedTransaction(
                 TX,
-                7,
-                2,
-                List.of(),
-                TransactionState.VISIBLE,
                 NOW,
-                Lsn.valueOf("0/100"),
-                NOW.plusSeconds(1),
-                NOW.plusSeconds(2),
-                null,
-                new OperatorAction("operator", NOW),
-                null);
+                new TrackedTransaction.Attempt(7, 2, List.of()),
+                new TrackedTransaction.Progress(
+                        TransactionState.VISIBLE,
+                        Lsn.valueOf("0/100"),
+                        NOW.plusSeconds(1),
+                        NOW.plusSeconds(2),
+                        null,
+                        null),
+                new OperatorAction("operator", NOW));
 
         assertThat(SecondarySiteRole.status(tx))
                 .isEqualTo(new TransactionStatus(

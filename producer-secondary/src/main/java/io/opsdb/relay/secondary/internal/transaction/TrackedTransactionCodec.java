@@ -6,6 +6,8 @@ import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
+import io.opsdb.relay.secondary.internal.transaction.TrackedTransaction.Attempt;
+import io.opsdb.relay.secondary.internal.transaction.TrackedTransaction.Progress;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -28,24 +30,27 @@ final class TrackedTransactionCodec {
     private TrackedTransactionCodec() {}
 
     static byte[] encode(TrackedTransaction tx) {
+        Attempt latest = tx.latest();
+        Progress progress = tx.progress();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            // Layout 1 interleaves the parts (it is older than them): the stores written with it must still decode.
             out.writeByte(VERSION);
             writeText(out, tx.transactionId());
-            out.writeLong(tx.sequence());
-            out.writeInt(tx.attempt());
-            out.writeByte(tx.state().code());
+            out.writeLong(latest.sequence());
+            out.writeInt(latest.number());
+            out.writeByte(progress.state().code());
             writeInstant(out, tx.acknowledgedAt());
-            out.writeBoolean(tx.commitLsn() != null);
-            if (tx.commitLsn() != null) {
-                out.writeLong(tx.commitLsn().asLong());
+            out.writeBoolean(progress.commitLsn() != null);
+            if (progress.commitLsn() != null) {
+                out.writeLong(progress.commitLsn().asLong());
             }
-            writeInstant(out, tx.appliedAt());
-            writeInstant(out, tx.visibleAt());
-            writeText(out, tx.error());
+            writeInstant(out, progress.appliedAt());
+            writeInstant(out, progress.visibleAt());
+            writeText(out, progress.error());
             writeAction(out, tx.retried());
-            writeAction(out, tx.discarded());
-            byte[] operations = operations(tx.transactionId(), tx.operations());
+            writeAction(out, progress.discarded());
+            byte[] operations = operations(tx.transactionId(), latest.operations());
             out.writeInt(operations.length);
             out.write(operations);
         } catch (IOException e) {
@@ -75,17 +80,10 @@ final class TrackedTransactionCodec {
             in.readFully(operations);
             return new TrackedTransaction(
                     id,
-                    sequence,
-                    attempt,
-                    operations(operations),
-                    state,
                     acknowledgedAt,
-                    commitLsn,
-                    appliedAt,
-                    visibleAt,
-                    error,
-                    retried,
-                    discarded);
+                    new Attempt(sequence, attempt, operations(operations)),
+                    new Progress(state, commitLsn, appliedAt, visibleAt, error, discarded),
+                    retried);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -47,17 +47,8 @@ public final class TransactionStateMachine {
         if (event instanceof AppliedDirectly direct) {
             return current != null
                     ? Transition.refused(Refusal.ALREADY_TRACKED)
-                    : Transition.enters(new TrackedTransaction(
-                                    direct.transactionId(),
-                                    -1,
-                                    1,
-                                    direct.operations(),
-                                    TransactionState.BUFFERED,
-                                    direct.acceptedAt(),
-                                    null,
-                                    null,
-                                    null,
-                                    null)
+                    : Transition.enters(TrackedTransaction.buffered(
+                                    direct.transactionId(), -1, 1, direct.operations(), direct.acceptedAt())
                             .applied(direct.commitLsn(), now));
         }
         if (event instanceof Replayed replayed) {
@@ -80,17 +71,12 @@ public final class TransactionStateMachine {
 
     private static Transition buffered(TrackedTransaction current, Buffered command, Instant now) {
         if (current == null) {
-            return Transition.enters(new TrackedTransaction(
+            return Transition.enters(TrackedTransaction.buffered(
                     command.transactionId(),
                     command.sequence(),
                     command.attempt(),
                     command.operations(),
-                    TransactionState.BUFFERED,
-                    command.acceptedAt(),
-                    null,
-                    null,
-                    null,
-                    null));
+                    command.acceptedAt()));
         }
         if (command.attempt() == current.attempt()
                 && command.retriedBy() != null
@@ -142,7 +128,7 @@ public final class TransactionStateMachine {
         if (current.state() != TransactionState.APPLIED) {
             return Transition.refused(Refusal.NOT_APPLIED);
         }
-        return current.commitLsn().isAtOrBefore(replayed.position())
+        return current.progress().commitLsn().isAtOrBefore(replayed.position())
                 ? Transition.enters(current.visible(now))
                 : Transition.refused(Refusal.NOT_REPLAYED);
     }
@@ -152,11 +138,14 @@ public final class TransactionStateMachine {
         if (refusal != null) {
             return Transition.refused(refusal);
         }
-        if (current.operations().isEmpty()) {
+        if (current.latest().operations().isEmpty()) {
             return Transition.refused(Refusal.NOTHING_TO_RETRY);
         }
         return Transition.enters(current.retryAs(
-                current.sequence(), current.attempt() + 1, current.operations(), new OperatorAction(retry.by(), now)));
+                current.latest().sequence(),
+                current.attempt() + 1,
+                current.latest().operations(),
+                new OperatorAction(retry.by(), now)));
     }
 
     private static Refusal refusesOperatorAction(TrackedTransaction current) {
@@ -173,17 +162,13 @@ public final class TransactionStateMachine {
             // first and only attempt, FAILED with the reason, so its status is not a 404.
             return current != null
                     ? Transition.refused(Refusal.ALREADY_TRACKED)
-                    : Transition.enters(new TrackedTransaction(
-                            unreadable.transactionId(),
-                            unreadable.sequence(),
-                            1,
-                            List.of(),
-                            TransactionState.FAILED,
-                            unreadable.recordedAt(),
-                            null,
-                            now,
-                            null,
-                            unreadable.reason()));
+                    : Transition.enters(TrackedTransaction.buffered(
+                                    unreadable.transactionId(),
+                                    unreadable.sequence(),
+                                    1,
+                                    List.of(),
+                                    unreadable.recordedAt())
+                            .failed(now, unreadable.reason()));
         }
         if (current == null) {
             // Its command has not been read yet: the ledger reconciliation settles it once it is BUFFERED.
@@ -210,7 +195,7 @@ public final class TransactionStateMachine {
     /** When a VISIBLE or DISCARDED transaction settled for good: what its retention counts from. */
     static Instant settledAt(TrackedTransaction tx) {
         return tx.state() == TransactionState.VISIBLE
-                ? tx.visibleAt()
-                : tx.discarded().at();
+                ? tx.progress().visibleAt()
+                : tx.progress().discarded().at();
     }
 }

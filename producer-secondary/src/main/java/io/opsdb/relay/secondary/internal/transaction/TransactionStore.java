@@ -265,7 +265,7 @@ final class TransactionStore {
     }
 
     private void applied(TrackedTransaction applied) {
-        Lsn commitLsn = applied.commitLsn();
+        Lsn commitLsn = applied.progress().commitLsn();
         if (commitLsn.compareTo(position(NEWEST_COMMIT)) > 0) {
             positions.put(NEWEST_COMMIT, commitLsn.asLong());
         }
@@ -283,9 +283,11 @@ final class TransactionStore {
     /** {@code tx} leaves flight as {@code settled}: its operations leave the overlay. */
     private void settle(TrackedTransaction tx, TrackedTransaction settled) {
         store(settled);
-        if (tx != null && tx.sequence() >= 0) {
-            for (int i = 0; i < tx.operations().size(); i++) {
-                overlay.delete(overlayKey(tx.operations().get(i).getRecordId(), tx.sequence(), i));
+        if (tx != null && tx.latest().sequence() >= 0) {
+            List<Operation> operations = tx.latest().operations();
+            for (int i = 0; i < operations.size(); i++) {
+                overlay.delete(
+                        overlayKey(operations.get(i).getRecordId(), tx.latest().sequence(), i));
             }
         }
         entered.accept(settled);
@@ -337,10 +339,11 @@ final class TransactionStore {
     }
 
     private void addToOverlay(TrackedTransaction tx) {
-        for (int i = 0; i < tx.operations().size(); i++) {
-            Operation op = tx.operations().get(i);
+        List<Operation> operations = tx.latest().operations();
+        for (int i = 0; i < operations.size(); i++) {
+            Operation op = operations.get(i);
             overlay.put(
-                    overlayKey(op.getRecordId(), tx.sequence(), i),
+                    overlayKey(op.getRecordId(), tx.latest().sequence(), i),
                     TrackedTransactionCodec.encodeOperation(tx.transactionId(), op));
         }
     }

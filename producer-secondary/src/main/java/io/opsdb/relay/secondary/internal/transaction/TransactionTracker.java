@@ -124,17 +124,8 @@ public class TransactionTracker {
     /** A command was acknowledged by the local broker at {@code sequence} (its offset). */
     public synchronized TrackedTransaction acknowledged(
             String transactionId, long sequence, int attempt, List<Operation> operations, Instant acknowledgedAt) {
-        TrackedTransaction tx = new TrackedTransaction(
-                transactionId,
-                sequence,
-                attempt,
-                operations,
-                TransactionState.BUFFERED,
-                acknowledgedAt,
-                null,
-                null,
-                null,
-                null);
+        TrackedTransaction tx =
+                TrackedTransaction.buffered(transactionId, sequence, attempt, operations, acknowledgedAt);
         pending.put(transactionId, tx);
         buffered.acknowledged(new Buffered(transactionId, sequence, attempt, operations, acknowledgedAt, null));
         releaseIfApplied(tx);
@@ -311,13 +302,14 @@ public class TransactionTracker {
                         new IllegalStateException("transaction " + transactionId + " was retried but is not tracked"));
         TrackedTransaction again = null;
         if (tx.attempt() < attempt) {
-            again = tx.retryAs(sequence, attempt, tx.operations(), new OperatorAction(by, clock.instant()));
+            again = tx.retryAs(sequence, attempt, tx.latest().operations(), new OperatorAction(by, clock.instant()));
             pending.put(transactionId, again);
         }
         // Otherwise the store has this attempt already: the processor read the retry's command before this thread got
         // here, or the attempt's outcome outran its acknowledgement (the store then notes who retried it). The store
         // is the truth, and a copy kept here would hide what happens next.
-        buffered.acknowledged(new Buffered(transactionId, sequence, attempt, tx.operations(), tx.acknowledgedAt(), by));
+        buffered.acknowledged(
+                new Buffered(transactionId, sequence, attempt, tx.latest().operations(), tx.acknowledgedAt(), by));
         if (again == null) {
             return find(transactionId).orElse(tx);
         }
@@ -343,11 +335,10 @@ public class TransactionTracker {
         // both. One it also settles in between is in the replica already, where replaying it changes nothing.
         NavigableMap<OverlayKey, Operation> merged = new TreeMap<>();
         for (TrackedTransaction waiting : List.copyOf(pending.values())) {
-            for (int i = 0; i < waiting.operations().size(); i++) {
-                if (waiting.operations().get(i).getRecordId().equals(recordId)) {
-                    merged.put(
-                            new OverlayKey(waiting.sequence(), i),
-                            waiting.operations().get(i));
+            List<Operation> operations = waiting.latest().operations();
+            for (int i = 0; i < operations.size(); i++) {
+                if (operations.get(i).getRecordId().equals(recordId)) {
+                    merged.put(new OverlayKey(waiting.latest().sequence(), i), operations.get(i));
                 }
             }
         }
@@ -362,7 +353,7 @@ public class TransactionTracker {
         Set<String> ids = new HashSet<>();
         // The not yet applied ones first, as in inFlightOperations.
         List.copyOf(pending.values())
-                .forEach(waiting -> waiting.operations().stream()
+                .forEach(waiting -> waiting.latest().operations().stream()
                         .filter(op -> op.getEntity() == entity)
                         .forEach(op -> ids.add(op.getRecordId())));
         ids.addAll(buffered.view().inFlightRecordIds(entity));

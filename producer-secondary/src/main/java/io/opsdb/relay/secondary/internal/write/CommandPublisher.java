@@ -122,9 +122,9 @@ public class CommandPublisher implements DisposableBean {
             if (!decision.enters()) {
                 throw new TransactionActionRefusedException(failed, "retried", decision.refusal());
             }
-            int attempt = decision.transaction().attempt();
-            long offset = send(command(transactionId, failed.acknowledgedAt(), attempt, failed.operations()), by);
-            return Optional.of(tracker.retried(transactionId, offset, attempt, by));
+            TrackedTransaction.Attempt next = decision.transaction().latest();
+            long offset = send(command(transactionId, failed.acknowledgedAt(), next.number(), next.operations()), by);
+            return Optional.of(tracker.retried(transactionId, offset, next.number(), by));
         }
     }
 

@@ -104,8 +104,8 @@ class FailedTransactionTrackingTest {
         TrackedTransaction discarded = tracker.discard("t1", "alice").orElseThrow();
 
         assertThat(discarded.state()).isEqualTo(TransactionState.DISCARDED);
-        assertThat(discarded.discarded()).isEqualTo(new OperatorAction("alice", NOW));
-        assertThat(discarded.error()).isEqualTo("no such program");
+        assertThat(discarded.progress().discarded()).isEqualTo(new OperatorAction("alice", NOW));
+        assertThat(discarded.progress().error()).isEqualTo("no such program");
         assertThat(tracker.whenSettled("t1")).isCompletedWithValue(discarded);
         assertThat(tracker.list(TransactionState.DISCARDED, null, 10)).containsExactly(discarded);
         assertThat(tracker.count(TransactionState.FAILED)).isZero();
@@ -124,7 +124,7 @@ class FailedTransactionTrackingTest {
                 .isInstanceOf(TransactionActionRefusedException.class)
                 .hasMessageContaining("is DISCARDED");
         assertThat(tracker.discard("unknown", "alice")).isEmpty();
-        assertThat(tracker.find("t2").orElseThrow().discarded().by()).isEqualTo("alice");
+        assertThat(tracker.find("t2").orElseThrow().progress().discarded().by()).isEqualTo("alice");
     }
 
     @Test
@@ -135,9 +135,9 @@ class FailedTransactionTrackingTest {
         TrackedTransaction again = tracker.retried("t1", 7, 2, "alice");
 
         assertThat(again.state()).isEqualTo(TransactionState.BUFFERED);
-        assertThat(again.sequence()).isEqualTo(7);
+        assertThat(again.latest().sequence()).isEqualTo(7);
         assertThat(again.attempt()).isEqualTo(2);
-        assertThat(again.error()).isNull();
+        assertThat(again.progress().error()).isNull();
         assertThat(again.retried()).isEqualTo(new OperatorAction("alice", NOW));
         assertThat(tracker.inFlightOperations("r-t1"))
                 .as("read-your-writes again while in flight")

@@ -375,11 +375,11 @@ class TransactionStateMachineTest {
     void aRetryIsBufferedAtItsNewOffsetAsTheNextAttemptWithTheCommandsOperationsAndWhoRetriedIt() {
         TrackedTransaction again = entered(UNREADABLE, command(3, 9, "bob"));
 
-        assertThat(again.sequence()).isEqualTo(9);
+        assertThat(again.latest().sequence()).isEqualTo(9);
         assertThat(again.attempt()).isEqualTo(3);
-        assertThat(again.operations()).containsExactly(OP);
+        assertThat(again.latest().operations()).containsExactly(OP);
         assertThat(again.acknowledgedAt()).as("the first acceptance still").isEqualTo(ACCEPTED);
-        assertThat(again.error()).isNull();
+        assertThat(again.progress().error()).isNull();
         assertThat(again.retried()).isEqualTo(new OperatorAction("bob", NOW));
     }
 
@@ -398,11 +398,11 @@ class TransactionStateMachineTest {
         TrackedTransaction applied = entered(BUFFERED, outcome(OutcomeStatus.APPLIED, 2));
         TrackedTransaction following = entered(FAILED, outcome(OutcomeStatus.APPLIED, 3));
 
-        assertThat(applied.commitLsn()).isEqualTo(Lsn.valueOf("0/70"));
-        assertThat(applied.appliedAt()).isEqualTo(NOW);
+        assertThat(applied.progress().commitLsn()).isEqualTo(Lsn.valueOf("0/70"));
+        assertThat(applied.progress().appliedAt()).isEqualTo(NOW);
         assertThat(following.attempt()).isEqualTo(3);
-        assertThat(following.error()).isNull();
-        assertThat(following.sequence()).as("not buffered here again").isEqualTo(5);
+        assertThat(following.progress().error()).isNull();
+        assertThat(following.latest().sequence()).as("not buffered here again").isEqualTo(5);
     }
 
     @Test
@@ -410,16 +410,19 @@ class TransactionStateMachineTest {
         TrackedTransaction applied = entered(BUFFERED, outcome(OutcomeStatus.APPLIED, 1));
 
         assertThat(applied.attempt()).isEqualTo(2);
-        assertThat(applied.commitLsn()).isEqualTo(Lsn.valueOf("0/70"));
+        assertThat(applied.progress().commitLsn()).isEqualTo(Lsn.valueOf("0/70"));
     }
 
     @Test
     void aFailedOutcomeAndAnUnreadableOneKeepTheirReasons() {
-        assertThat(entered(BUFFERED, outcome(OutcomeStatus.FAILED, 2)).error()).isEqualTo("refused");
+        assertThat(entered(BUFFERED, outcome(OutcomeStatus.FAILED, 2))
+                        .progress()
+                        .error())
+                .isEqualTo("refused");
         assertThat(entered(BUFFERED, unreadable(UnreadableRecord.Source.OUTCOME)))
                 .satisfies(tx -> {
-                    assertThat(tx.error()).isEqualTo("unreadable: bad magic");
-                    assertThat(tx.operations())
+                    assertThat(tx.progress().error()).isEqualTo("unreadable: bad magic");
+                    assertThat(tx.latest().operations())
                             .as("still known: a retry applies them")
                             .containsExactly(OP);
                 });
@@ -447,9 +450,9 @@ class TransactionStateMachineTest {
     void aDirectWriteIsAppliedOutsideTheSitesOrder() {
         TrackedTransaction tx = entered(null, new AppliedDirectly(ID, List.of(OP), COMMIT, ACCEPTED));
 
-        assertThat(tx.sequence()).isEqualTo(-1);
+        assertThat(tx.latest().sequence()).isEqualTo(-1);
         assertThat(tx.attempt()).isEqualTo(1);
-        assertThat(tx.commitLsn()).isEqualTo(COMMIT);
+        assertThat(tx.progress().commitLsn()).isEqualTo(COMMIT);
     }
 
     @Test
@@ -457,10 +460,10 @@ class TransactionStateMachineTest {
         TrackedTransaction visible = entered(APPLIED, new Replayed(Lsn.valueOf("1/0")));
         TrackedTransaction discarded = entered(FAILED, new Discarded("bob"));
 
-        assertThat(visible.visibleAt()).isEqualTo(NOW);
-        assertThat(visible.commitLsn()).isEqualTo(COMMIT);
-        assertThat(discarded.discarded()).isEqualTo(new OperatorAction("bob", NOW));
-        assertThat(discarded.error()).isEqualTo("no such program");
+        assertThat(visible.progress().visibleAt()).isEqualTo(NOW);
+        assertThat(visible.progress().commitLsn()).isEqualTo(COMMIT);
+        assertThat(discarded.progress().discarded()).isEqualTo(new OperatorAction("bob", NOW));
+        assertThat(discarded.progress().error()).isEqualTo("no such program");
     }
 
     @Test

@@ -130,10 +130,10 @@ class TransactionStateTopologyTest {
 
         assertThat(view.find("t1")).get().satisfies(tx -> {
             assertThat(tx.state()).isEqualTo(TransactionState.BUFFERED);
-            assertThat(tx.sequence()).isZero();
+            assertThat(tx.latest().sequence()).isZero();
             assertThat(tx.acknowledgedAt()).isEqualTo(NOW);
         });
-        assertThat(view.find("t2").orElseThrow().sequence()).isEqualTo(1);
+        assertThat(view.find("t2").orElseThrow().latest().sequence()).isEqualTo(1);
         assertThat(view.inFlightOperations("r1"))
                 .extracting(o -> o.getValues().get("status"))
                 .containsExactly("running", "completed");
@@ -153,7 +153,7 @@ class TransactionStateTopologyTest {
         applied("t2", "1/20");
 
         assertThat(state("t1")).isEqualTo(TransactionState.APPLIED);
-        assertThat(view.find("t1").orElseThrow().commitLsn()).isEqualTo(Lsn.valueOf("1/10"));
+        assertThat(view.find("t1").orElseThrow().progress().commitLsn()).isEqualTo(Lsn.valueOf("1/10"));
         assertThat(view.inFlightOperations("r1")).hasSize(2);
 
         replayedUpTo("1/F");
@@ -208,7 +208,7 @@ class TransactionStateTopologyTest {
 
         assertThat(entered).hasSize(changes);
         assertThat(state("t1")).isEqualTo(TransactionState.VISIBLE);
-        assertThat(view.find("t1").orElseThrow().sequence()).isZero();
+        assertThat(view.find("t1").orElseThrow().latest().sequence()).isZero();
         assertThat(view.inFlightOperations("r1")).isEmpty();
         assertThat(view.count(TransactionState.VISIBLE)).isEqualTo(1);
         assertThat(view.count(TransactionState.BUFFERED)).isZero();
@@ -244,7 +244,7 @@ class TransactionStateTopologyTest {
 
         assertThat(view.find("t1").orElseThrow()).satisfies(tx -> {
             assertThat(tx.state()).isEqualTo(TransactionState.FAILED);
-            assertThat(tx.error()).isEqualTo("check constraint violated");
+            assertThat(tx.progress().error()).isEqualTo("check constraint violated");
         });
         assertThat(view.inFlightOperations("r1")).isEmpty();
         assertThat(view.list(TransactionState.FAILED, null, 10))
@@ -258,7 +258,7 @@ class TransactionStateTopologyTest {
         assertThat(view.find("t1").orElseThrow()).satisfies(tx -> {
             assertThat(tx.state()).isEqualTo(TransactionState.BUFFERED);
             assertThat(tx.attempt()).isEqualTo(2);
-            assertThat(tx.sequence()).isEqualTo(2);
+            assertThat(tx.latest().sequence()).isEqualTo(2);
             assertThat(tx.retried().by()).isEqualTo("ops");
         });
         assertThat(view.inFlightOperations("r1")).hasSize(1);
@@ -484,11 +484,11 @@ class TransactionStateTopologyTest {
 
         assertThat(view.find("t1").orElseThrow()).satisfies(tx -> {
             assertThat(tx.state()).isEqualTo(TransactionState.APPLIED);
-            assertThat(tx.commitLsn()).isEqualTo(Lsn.valueOf("1/40"));
+            assertThat(tx.progress().commitLsn()).isEqualTo(Lsn.valueOf("1/40"));
         });
         assertThat(view.find("t2").orElseThrow()).satisfies(tx -> {
             assertThat(tx.state()).isEqualTo(TransactionState.FAILED);
-            assertThat(tx.error()).isEqualTo("check constraint violated");
+            assertThat(tx.progress().error()).isEqualTo("check constraint violated");
         });
         replayedUpTo("1/40");
         assertThat(state("t1")).isEqualTo(TransactionState.VISIBLE);

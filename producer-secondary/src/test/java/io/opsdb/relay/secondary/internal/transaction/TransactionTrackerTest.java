@@ -73,7 +73,7 @@ class TransactionTrackerTest {
 
         assertThat(settled).isCompleted();
         assertThat(settled.join().state()).isEqualTo(TransactionState.VISIBLE);
-        assertThat(settled.join().commitLsn()).isEqualTo(Lsn.valueOf("1/10"));
+        assertThat(settled.join().progress().commitLsn()).isEqualTo(Lsn.valueOf("1/10"));
         assertThat(tracker.inFlightOperations("r1")).isEmpty();
         assertThat(tracker.inFlightCount()).isZero();
     }
@@ -104,7 +104,7 @@ class TransactionTrackerTest {
 
         TrackedTransaction failed = tracker.find("t2").orElseThrow();
         assertThat(failed.state()).isEqualTo(TransactionState.FAILED);
-        assertThat(failed.error()).isEqualTo("no such record");
+        assertThat(failed.progress().error()).isEqualTo("no such record");
         assertThat(tracker.whenSettled("t2")).isCompletedWithValue(failed);
         assertThat(tracker.inFlightOperations("r1"))
                 .extracting(Operation::getType)
@@ -190,7 +190,7 @@ class TransactionTrackerTest {
 
         assertThat(heap.find(id)).get().satisfies(tx -> {
             assertThat(tx.state()).isEqualTo(TransactionState.FAILED);
-            assertThat(tx.error()).isEqualTo("unreadable outcome: bad magic");
+            assertThat(tx.progress().error()).isEqualTo("unreadable outcome: bad magic");
         });
         assertThat(heap.inFlightOperations("r1")).isEmpty();
         assertThat(heap.failedCount()).isEqualTo(1);

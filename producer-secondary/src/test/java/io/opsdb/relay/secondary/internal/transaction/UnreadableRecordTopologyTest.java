@@ -134,10 +134,10 @@ class UnreadableRecordTopologyTest {
 
         TrackedTransaction failed = find(T1);
         assertThat(failed.state()).isEqualTo(TransactionState.FAILED);
-        assertThat(failed.error()).startsWith("unreadable command: ");
+        assertThat(failed.progress().error()).startsWith("unreadable command: ");
         assertThat(failed.attempt()).isEqualTo(1);
-        assertThat(failed.sequence()).isZero();
-        assertThat(failed.operations()).isEmpty();
+        assertThat(failed.latest().sequence()).isZero();
+        assertThat(failed.latest().operations()).isEmpty();
         assertThat(view.list(TransactionState.FAILED, null, 10)).containsExactly(failed);
         assertThat(entered).containsExactly(failed);
         assertThat(unreadable).containsExactly("COMMAND 0 " + T1 + " transaction_failed");
@@ -153,7 +153,8 @@ class UnreadableRecordTopologyTest {
                 .isEqualTo("0");
         assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_SOURCE_OFFSET))
                 .isEqualTo("0");
-        assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_ERROR)).isEqualTo(failed.error());
+        assertThat(header(deadLetter.headers(), DeadLetterTopic.HEADER_ERROR))
+                .isEqualTo(failed.progress().error());
         assertThat(deadLetters.isEmpty()).isTrue();
 
         // The main site fails it too (its own copy is as unreadable there), and an intact copy changes nothing: as at
@@ -180,7 +181,7 @@ class UnreadableRecordTopologyTest {
         assertThat(view.find(T2)).as("another site's").isEmpty();
         assertThat(view.count(TransactionState.FAILED)).isZero();
         assertThat(find(T1).state()).isEqualTo(TransactionState.BUFFERED);
-        assertThat(find(T1).sequence()).isEqualTo(3);
+        assertThat(find(T1).latest().sequence()).isEqualTo(3);
     }
 
     @Test
@@ -200,8 +201,10 @@ class UnreadableRecordTopologyTest {
 
         TrackedTransaction failed = find(T1);
         assertThat(failed.state()).isEqualTo(TransactionState.FAILED);
-        assertThat(failed.error()).startsWith("unreadable outcome: ");
-        assertThat(failed.operations()).as("known: a retry applies them").hasSize(1);
+        assertThat(failed.progress().error()).startsWith("unreadable outcome: ");
+        assertThat(failed.latest().operations())
+                .as("known: a retry applies them")
+                .hasSize(1);
         assertThat(view.inFlightOperations("r-" + T1)).isEmpty();
         assertThat(view.inFlightCount()).isZero();
         assertThat(unreadable).containsExactly("OUTCOME 0 " + T1 + " transaction_failed");
