@@ -157,6 +157,7 @@
     figure.dataset.points = String(times.length);
     const last = values.length ? values[values.length - 1] : null;
     figure.dataset.last = last === null ? '' : String(last);
+    figure.dataset.lastAt = times.length ? String(times[times.length - 1]) : '';
   }
 
   function showHistory(history) {
