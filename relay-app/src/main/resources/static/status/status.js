@@ -114,7 +114,8 @@
 
   function showFigures(buffer, latest) {
     setText('in-flight', buffer.in_flight);
-    setText('oldest-in-flight', duration(buffer.oldest_in_flight_age_seconds));
+    // The site looks for the oldest at most every few seconds: with nothing in flight there is none, whatever it says.
+    setText('oldest-in-flight', buffer.in_flight === 0 ? 'none' : duration(buffer.oldest_in_flight_age_seconds));
     setText(
       'replica-lag',
       duration(buffer.replica_lag_seconds) + ', ' + bytes(buffer.replica_lag_bytes || 0));
