@@ -35,7 +35,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * moves; a command made poison meanwhile (the observing program it references is deleted at Cologne, as in
  * {@code PoisonAndRetryIT}) ends FAILED with its reason on the page once the WAN is back, and Retry on the page, once
  * the cause is fixed, takes it out of FAILED until it is VISIBLE. The page as it shows the FAILED transaction is saved
- * as {@code docs/status-page.png}, the README's screenshot.
+ * as {@code docs/status-page.png}, the README's screenshot. The main site's page shows its appliers.
  */
 @ExtendWith(TwoSiteStack.class)
 @Order(FaultScenario.AFTER_THE_FLOW_TESTS + 1)
@@ -139,6 +139,19 @@ class StatusPageIT {
             assertThat(retried.text("state")).as(retried.body()).isEqualTo("VISIBLE");
             assertThat(retried.json().get("attempt").asInt()).isEqualTo(2);
             assertThat(retried.text("retried_by")).isEqualTo("relay-service");
+
+            // The same page at the main site: its appliers among the components, its history only with a token.
+            assertThat(new SiteHttp(stack.mainApi(), null)
+                            .get("/api/status/history")
+                            .status())
+                    .isEqualTo(401);
+            browser.get(stack.mainApi() + "/status");
+            wait.until(ExpectedConditions.textToBe(By.id("site-name"), "cologne"));
+            browser.findElement(By.id("token")).sendKeys(TwoSiteStack.token());
+            browser.findElement(By.id("token-use")).click();
+            wait.until(ExpectedConditions.textToBe(By.id("in-flight"), "0"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("components"), "applier observatory"));
+            assertThat(plot(browser, "apply-rate-plot", "points")).isNotEqualTo("0");
         } finally {
             browser.quit();
             restart(cut);
