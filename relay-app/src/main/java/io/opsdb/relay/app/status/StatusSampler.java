@@ -4,6 +4,7 @@ import io.opsdb.relay.app.site.SiteStatus;
 import io.opsdb.relay.role.TransactionEvents;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,9 +47,14 @@ public final class StatusSampler implements TransactionEvents, SmartLifecycle {
 
     /** Reads the figures now and adds them to the history. */
     void sample() {
+        sample(clock.instant());
+    }
+
+    /** Reads the figures and adds them to the history as taken {@code at}. */
+    void sample(Instant at) {
         try {
             history.record(
-                    clock.instant(),
+                    at,
                     status.inFlightCount(),
                     status.oldestInFlightAgeSeconds(),
                     status.replicaLagSeconds(),

@@ -11,10 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.opsdb.relay.app.site.SiteStatus;
 import io.opsdb.relay.app.web.ApiJson;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
@@ -28,8 +25,7 @@ class StatusControllerTest {
     private static final Instant T0 = Instant.parse("2026-11-30T04:00:00Z");
 
     private final SiteStatus site = mock(SiteStatus.class);
-    private final SteppingClock clock = new SteppingClock(T0);
-    private final StatusSampler sampler = new StatusSampler(site, clock);
+    private final StatusSampler sampler = new StatusSampler(site, Clock.systemUTC());
     private final MockMvc mvc = MockMvcBuilders.standaloneSetup(new StatusController(sampler))
             .setMessageConverters(new JacksonJsonHttpMessageConverter(
                     ApiJson.configure(JsonMapper.builder()).build()))
@@ -38,13 +34,12 @@ class StatusControllerTest {
     @Test
     void answersTheSamplesOldestFirstWithTheirInFlightCountAgeLagAndApplyRate() throws Exception {
         figures(2, 4.25, 0.5);
-        sampler.sample();
+        sampler.sample(T0);
         figures(40, 14.25, null);
         for (int i = 0; i < 30; i++) {
             sampler.applied("observatory");
         }
-        clock.advance(StatusSampler.INTERVAL);
-        sampler.sample();
+        sampler.sample(T0.plus(StatusSampler.INTERVAL));
 
         mvc.perform(get("/api/status/history"))
                 .andExpect(status().isOk())
@@ -65,10 +60,9 @@ class StatusControllerTest {
     @Test
     void aSampleWhoseFiguresCannotBeReadIsSkippedAndTheNextIsTaken() throws Exception {
         when(site.inFlightCount()).thenThrow(new IllegalStateException("state store not ready"));
-        sampler.sample();
+        sampler.sample(T0);
         figures(1, 0.5, 0.0);
-        clock.advance(StatusSampler.INTERVAL);
-        sampler.sample();
+        sampler.sample(T0.plus(StatusSampler.INTERVAL));
 
         mvc.perform(get("/api/status/history"))
                 .andExpect(status().isOk())
@@ -82,8 +76,7 @@ class StatusControllerTest {
         figures(0, 0, 0.0);
         int hour = (int) (StatusSampler.SPAN.toSeconds() / StatusSampler.INTERVAL.toSeconds());
         for (int i = 0; i < hour + 5; i++) {
-            sampler.sample();
-            clock.advance(StatusSampler.INTERVAL);
+            sampler.sample(T0.plus(StatusSampler.INTERVAL.multipliedBy(i)));
         }
 
         mvc.perform(get("/api/status/history"))
@@ -96,34 +89,5 @@ class StatusControllerTest {
         when(site.inFlightCount()).thenReturn(inFlight);
         when(site.oldestInFlightAgeSeconds()).thenReturn(oldestAgeSeconds);
         when(site.replicaLagSeconds()).thenReturn(replicaLagSeconds);
-    }
-
-    /** A clock that moves only when told. */
-    private static final class SteppingClock extends Clock {
-
-        private Instant now;
-
-        SteppingClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration step) {
-            now = now.plus(step);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
