@@ -11,14 +11,14 @@ import java.util.List;
  * the one of the sample before it, so a sample that was skipped widens the next one's interval instead of losing
  * its transactions. Safe for one writer and any number of readers.
  */
-public final class StatusHistory {
+final class StatusHistory {
 
     private final int capacity;
     private final ArrayDeque<StatusSample> samples;
     private Instant previousAt;
     private long previousApplied;
 
-    public StatusHistory(int capacity) {
+    StatusHistory(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
         }
@@ -32,7 +32,7 @@ public final class StatusHistory {
      * @param appliedTotal transactions applied since the application started; the rate is its growth since the
      *     previous sample per second
      */
-    public synchronized StatusSample record(
+    synchronized StatusSample record(
             Instant at, int inFlight, double oldestInFlightAgeSeconds, Double replicaLagSeconds, long appliedTotal) {
         Double rate = null;
         if (previousAt != null && at.isAfter(previousAt)) {
@@ -50,7 +50,7 @@ public final class StatusHistory {
     }
 
     /** The samples kept, oldest first. */
-    public synchronized List<StatusSample> samples() {
+    synchronized List<StatusSample> samples() {
         return List.copyOf(samples);
     }
 }

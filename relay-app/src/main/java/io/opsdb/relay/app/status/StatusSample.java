@@ -6,7 +6,7 @@ import java.time.Instant;
 
 /** One sample of this site's figures, as the status page plots them. */
 @Schema(description = "One sample of this site's figures.")
-public record StatusSample(
+record StatusSample(
         @Schema(description = "when it was taken") Instant at,
 
         @JsonProperty("in_flight") @Schema(description = "transactions acknowledged but not yet VISIBLE or FAILED")

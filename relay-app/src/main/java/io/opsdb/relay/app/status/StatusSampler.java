@@ -18,13 +18,13 @@ import org.springframework.context.SmartLifecycle;
  * {@link StatusHistory}, for the status page's plots. The apply rate comes from the transactions the site's role
  * tells of ({@link TransactionEvents#applied}), counted here as they happen, so it needs no Prometheus server.
  */
-public final class StatusSampler implements TransactionEvents, SmartLifecycle {
+final class StatusSampler implements TransactionEvents, SmartLifecycle {
 
     /** How often a sample is taken. */
-    public static final Duration INTERVAL = Duration.ofSeconds(10);
+    static final Duration INTERVAL = Duration.ofSeconds(10);
 
     /** How far back the history reaches. */
-    public static final Duration SPAN = Duration.ofHours(1);
+    static final Duration SPAN = Duration.ofHours(1);
 
     private static final Logger log = LoggerFactory.getLogger(StatusSampler.class);
 
@@ -34,14 +34,14 @@ public final class StatusSampler implements TransactionEvents, SmartLifecycle {
     private final LongAdder applied = new LongAdder();
     private volatile ScheduledExecutorService sampling;
 
-    public StatusSampler(SiteStatus status, Clock clock) {
+    StatusSampler(SiteStatus status, Clock clock) {
         this.status = status;
         this.clock = clock;
         this.history = new StatusHistory((int) (SPAN.toSeconds() / INTERVAL.toSeconds()));
     }
 
     /** The samples of the last hour, oldest first. */
-    public StatusHistory history() {
+    StatusHistory history() {
         return history;
     }
 
