@@ -34,6 +34,10 @@ public final class AccessPolicy {
             // springdoc's UI at /docs loads its scripts and styles from here.
             rule(READ_METHODS, "/swagger-ui/**", Permission.PUBLIC),
             rule(READ_METHODS, "/swagger-ui.html", Permission.PUBLIC),
+            // The status page, its script and the WebJars it loads: the page reads the API with the token the
+            // operator enters, so it shows nothing of the site without one (but /health, public above).
+            rule(READ_METHODS, "/status/**", Permission.PUBLIC),
+            rule(READ_METHODS, "/webjars/**", Permission.PUBLIC),
             rule(ANY_METHOD, "/api/tokens/**", Permission.MANAGE_TOKENS),
             // Operator actions on a failed transaction are writes, whatever method they use.
             rule(ANY_METHOD, "/api/transactions/{id}/retry", Permission.WRITE),

@@ -21,9 +21,13 @@ class AccessPolicyTest {
         "GET, /v3/api-docs",
         "GET, /v3/api-docs/swagger-config",
         "GET, /openapi.json",
-        "GET, /swagger-ui/index.html"
+        "GET, /swagger-ui/index.html",
+        "GET, /status",
+        "GET, /status/index.html",
+        "GET, /status/status.js",
+        "GET, /webjars/uplot/dist/uPlot.iife.min.js"
     })
-    void probesSiteInfoMetricsAndTheApiDescriptionArePublic(String method, String path) {
+    void probesSiteInfoMetricsTheApiDescriptionAndTheStatusPageArePublic(String method, String path) {
         assertThat(AccessPolicy.required(method, path)).isEqualTo(Permission.PUBLIC);
     }
 
@@ -35,6 +39,7 @@ class AccessPolicyTest {
         "GET, /api/transactions/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11",
         "GET, /api/transactions",
         "GET, /api/buffer",
+        "GET, /api/status/history",
         "GET, /actuator/info",
         "GET, /a/path/nobody/mapped/yet",
         "get, /executed_obs_units"
@@ -53,6 +58,7 @@ class AccessPolicyTest {
         "POST, /api/transactions/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11/discard",
         "GET, /api/transactions/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11/retry",
         "DELETE, /observing_programs/6f1c7a57-9d7c-4f7e-8a55-0d5c1a0e7b11",
+        "POST, /status",
         "PATCH, /a/path/nobody/mapped/yet"
     })
     void writesAndOperatorActionsOnTransactionsNeedWrite(String method, String path) {

@@ -8,14 +8,14 @@ import java.sql.PreparedStatement;
 
 /**
  * Observing programs written straight into the primary, as Cologne's own staff would: a test makes a command poison by
- * deleting, at the main site, the program a buffered command references.
+ * deleting, at the main site, the program a buffered command references (the flow tests and the status page's).
  */
-final class ObservingPrograms {
+public final class ObservingPrograms {
 
     private ObservingPrograms() {}
 
     /** Inserts program {@code id}, its code and title naming {@code test}. */
-    static void create(String id, String test) throws Exception {
+    public static void create(String id, String test) throws Exception {
         try (Connection primary = TwoSiteStack.primary();
                 PreparedStatement insert = primary.prepareStatement(
                         "INSERT INTO observing_program (id, code, title) VALUES (CAST(? AS uuid), ?, ?)")) {
@@ -26,7 +26,7 @@ final class ObservingPrograms {
         }
     }
 
-    static void delete(String id) throws Exception {
+    public static void delete(String id) throws Exception {
         try (Connection primary = TwoSiteStack.primary();
                 PreparedStatement delete =
                         primary.prepareStatement("DELETE FROM observing_program WHERE id = CAST(? AS uuid)")) {
