@@ -64,6 +64,14 @@ final class TransactionStore {
     private final KeyValueStore<String, byte[]> idempotencyKeys;
 
     /**
+     * No key of the settle-time index below this is left (null: not known, as after the store's opening): the expiry's
+     * range starts here, not at the index's first key. A deleted key stays in RocksDB as a tombstone until a compaction
+     * drops it, and a range from the first key walks every one: with a million settled, each sweep (twice a second)
+     * walked up to a million tombstones, and the stream thread spent most of its time there instead of settling.
+     */
+    private Bytes expiredBelow;
+
+    /**
      * @param site this site's name: only its own transactions are kept; null keeps every site's (a heap tracker made
      *        without a site, in tests)
      * @param clock the time transitions are stamped with
@@ -144,7 +152,7 @@ final class TransactionStore {
     private void early(TransactionOutcome outcome) {
         String id = outcome.getTransactionId();
         if (earlyOutcomes.get(id) == null) {
-            settledByTime.put(settledKey(clock.get().toEpochMilli(), id), NOTHING);
+            indexSettled(settledKey(clock.get().toEpochMilli(), id));
         }
         earlyOutcomes.put(id, outcomes.encode(outcome));
     }
@@ -162,9 +170,14 @@ final class TransactionStore {
         if (position.compareTo(position(REPLAYED)) <= 0) {
             return;
         }
+        // From above the position replayed before: every key at or below it has left (a transaction enters the index
+        // only with a commit above the replayed position, see applied). A deleted key stays in RocksDB as a tombstone
+        // until a compaction drops it, and a range from the store's first key walks each one: with a million settled,
+        // every poll of the replay position walked up to a million of them.
+        Bytes alreadyPassed = lsnUpTo(position(REPLAYED));
         positions.put(REPLAYED, position.asLong());
         List<Bytes> passed = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> due = appliedByLsn.range(null, lsnUpTo(position))) {
+        try (KeyValueIterator<Bytes, byte[]> due = appliedByLsn.range(alreadyPassed, lsnUpTo(position))) {
             while (due.hasNext()) {
                 passed.add(due.next().key);
             }
@@ -218,12 +231,15 @@ final class TransactionStore {
      */
     void expireSettled(long wallClockMs, Duration retention, int chunk) {
         long settledBefore = wallClockMs - retention.toMillis();
+        Bytes upTo = settledKeyUpTo(settledBefore);
         List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> oldest = settledByTime.range(null, settledKeyUpTo(settledBefore))) {
+        try (KeyValueIterator<Bytes, byte[]> oldest = settledByTime.range(expiredBelow, upTo)) {
             while (oldest.hasNext() && due.size() < chunk) {
                 due.add(oldest.next().key);
             }
         }
+        // A full chunk may have left some due: the next sweep starts at the last one taken (deleted by then).
+        expiredBelow = due.size() < chunk ? upTo : due.get(due.size() - 1);
         Expiry expiry = new Expiry(Instant.ofEpochMilli(settledBefore));
         for (Bytes key : due) {
             settledByTime.delete(key);
@@ -240,6 +256,18 @@ final class TransactionStore {
             if (transition.kind() == Transition.Kind.FORGETS) {
                 forget(transition.transaction());
             }
+        }
+    }
+
+    /**
+     * An entry of the settle-time index. One below {@link #expiredBelow} (a settle time further back than the last
+     * sweep's bound, which the clock does not give, but a time from elsewhere could) moves that bound down to it, so
+     * that the next sweep finds it.
+     */
+    private void indexSettled(Bytes key) {
+        settledByTime.put(key, NOTHING);
+        if (expiredBelow != null && key.compareTo(expiredBelow) < 0) {
+            expiredBelow = key;
         }
     }
 
@@ -323,8 +351,7 @@ final class TransactionStore {
         }
         transactions.put(tx.transactionId(), TrackedTransactionCodec.encode(tx));
         if (tx.state().isExpirable()) {
-            settledByTime.put(
-                    settledKey(TransactionStateMachine.settledAt(tx).toEpochMilli(), tx.transactionId()), NOTHING);
+            indexSettled(settledKey(TransactionStateMachine.settledAt(tx).toEpochMilli(), tx.transactionId()));
         }
         Bytes stateKey = stateKey(tx.state(), tx.transactionId());
         if (byState.get(stateKey) == null) {
