@@ -12,11 +12,15 @@ import io.opsdb.relay.testsupport.RawRecords;
 import io.opsdb.relay.testsupport.SiteHttp;
 import io.opsdb.relay.testsupport.TwoSiteStack;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,9 +41,16 @@ class OperatorCliIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration SETTLE = Duration.ofSeconds(90);
+    /** What each command printed, as an operator would see it: the README's examples are taken from here. */
+    private static final Path TRANSCRIPT = Path.of("target", "operator-cli-transcript.txt");
 
     private final LocalStack stack = TwoSiteStack.stack();
     private final SiteHttp observatory = new SiteHttp(stack.observatoryApi(), TwoSiteStack.token());
+
+    @BeforeAll
+    static void newTranscript() throws Exception {
+        Files.deleteIfExists(TRANSCRIPT);
+    }
 
     @Test
     void aFailedTransactionIsListedShownAndDiscardedAndTheTopicIsTailedDecoded() throws Exception {
@@ -122,6 +133,16 @@ class OperatorCliIT {
         } else {
             command.addAll(List.of("--api", stack.observatoryApi().toString()));
         }
-        return ToolProcess.java(stack, Map.of("RELAY_TOKEN", TwoSiteStack.token()), RelayCli.class.getName(), command);
+        ToolProcess.Result result =
+                ToolProcess.java(stack, Map.of("RELAY_TOKEN", TwoSiteStack.token()), RelayCli.class.getName(), command);
+        List<String> shown =
+                args[0].equals("topic") ? result.out().stream().limit(2).toList() : result.out();
+        Files.writeString(
+                TRANSCRIPT,
+                "$ bin/relay " + String.join(" ", args) + "\n" + String.join("\n", shown) + "\n" + result.err()
+                        + (result.err().isEmpty() || result.err().endsWith("\n") ? "" : "\n") + "\n",
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        return result;
     }
 }
