@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,6 +38,7 @@ class MirrorLatency {
     /** Per partition, the next offset not yet measured. */
     private final Map<TopicPartition, Long> measuredUpTo = new ConcurrentHashMap<>();
 
+    @Autowired
     MirrorLatency(MeterRegistry registry) {
         this(registry, Clock.systemUTC());
     }

@@ -45,7 +45,8 @@ class ReplicationSlotMetrics implements MeterBinder, DisposableBean {
         thread.setDaemon(true);
         return thread;
     });
-    private volatile MeterRegistry registry;
+    // Package-private for the tests, which refresh by hand.
+    volatile MeterRegistry registry;
 
     ReplicationSlotMetrics(@Qualifier(SiteBeans.MAIN + "Jdbc") JdbcTemplate primary) {
         this.primary = primary;
