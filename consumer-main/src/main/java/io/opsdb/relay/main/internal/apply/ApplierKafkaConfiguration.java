@@ -2,6 +2,7 @@ package io.opsdb.relay.main.internal.apply;
 
 import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.RelayCodecs;
+import io.opsdb.relay.main.internal.kafka.MainKafkaClients;
 import io.opsdb.relay.schema.WriteCommand;
 import io.opsdb.relay.site.SiteConfiguration;
 import java.time.Clock;
@@ -17,7 +18,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 
 @Configuration(proxyBeanMethods = false)
@@ -63,7 +63,7 @@ class ApplierKafkaConfiguration {
 
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> commandContainerFactory(
-            KafkaProperties kafka, SiteConfiguration site) {
+            KafkaProperties kafka, SiteConfiguration site, MainKafkaClients clients) {
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, site.kafkaBootstrapServers());
         // Each site's applier has a group of its own (SiteAppliers.OriginSite#groupId), set by its endpoint.
@@ -75,7 +75,7 @@ class ApplierKafkaConfiguration {
 
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory =
                 new ConcurrentKafkaListenerContainerFactory<>();
-        factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(config));
+        factory.setConsumerFactory(clients.consumerFactory(config));
         factory.setBatchListener(true);
         // One consumer per site: each site's topic has one partition and its order is the contract.
         factory.setConcurrency(1);

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Applies the commands of a secondary site as MirrorMaker 2 mirrors them ({@code <site>.ops.commands}, one partition,
  * so a site's commands arrive in the order the site acknowledged them), a poll's batch at a time. Each site's
- * listener container calls it on its own thread ({@link SiteAppliers}); it keeps no state of its own. Offsets are committed after the batch is in the database; a transient failure is
+ * listener container calls it on its own thread ({@link SiteAppliers}); it keeps no state of its own (the
+ * {@link MirrorLatency} it reports to keeps what it measured). Offsets are committed after the batch is in the database; a transient failure is
  * thrown so the container retries the same batch with back-off, never skipping it. A record that is not a
  * readable command is set aside ({@link CommandApplier#setAside}): FAILED with its reason when its headers
  * name its transaction, so its site learns its fate.
@@ -34,14 +35,17 @@ public class MirroredCommandListener {
 
     private final CommandApplier applier;
     private final MessageCodec<WriteCommand> codec;
+    private final MirrorLatency latency;
 
-    MirroredCommandListener(CommandApplier applier, MessageCodec<WriteCommand> codec) {
+    MirroredCommandListener(CommandApplier applier, MessageCodec<WriteCommand> codec, MirrorLatency latency) {
         this.applier = applier;
         this.codec = codec;
+        this.latency = latency;
     }
 
     /** Applies one poll's batch of a site's commands: a transient failure is thrown, for the container to retry it. */
     void onCommands(List<ConsumerRecord<String, byte[]>> records) {
+        latency.received(records);
         List<IncomingCommand> commands = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             try {

@@ -4,6 +4,7 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.opsdb.relay.main.internal.apply.SiteAppliers;
+import io.opsdb.relay.main.internal.kafka.MainKafkaClients;
 import io.opsdb.relay.schema.TransactionOutcome;
 import io.opsdb.relay.site.Database;
 import io.opsdb.relay.site.SiteConfiguration;
@@ -58,6 +59,7 @@ public class LedgerCapture implements SmartLifecycle {
 
     private final SiteConfiguration settings;
     private final KafkaProperties kafka;
+    private final MainKafkaClients clients;
     private final JdbcTemplate jdbc;
     private final SiteAppliers appliers;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "ledger-capture"));
@@ -71,11 +73,13 @@ public class LedgerCapture implements SmartLifecycle {
     public LedgerCapture(
             SiteConfiguration settings,
             KafkaProperties kafka,
+            MainKafkaClients clients,
             JdbcTemplate jdbc,
             SiteAppliers appliers,
             Flyway migratedSchema) {
         this.settings = settings;
         this.kafka = kafka;
+        this.clients = clients;
         this.jdbc = jdbc;
         this.appliers = appliers;
     }
@@ -88,7 +92,7 @@ public class LedgerCapture implements SmartLifecycle {
         Map<String, Object> adminConfig = new HashMap<>(kafka.buildAdminProperties());
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
         adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "relay-outcome-topics");
-        publisher = new OutcomePublisher(producerConfig, adminConfig);
+        publisher = new OutcomePublisher(clients, producerConfig, adminConfig);
         running = true;
         executor.execute(this::superviseEngine);
         // Only now may commands be applied: the slot keeps the WAL of every ledger row from here on.

@@ -4,6 +4,7 @@ import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.CodecSerializer;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.kafka.TopicCreation;
+import io.opsdb.relay.main.internal.kafka.MainKafkaClients;
 import io.opsdb.relay.schema.TransactionOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,13 +44,13 @@ final class OutcomePublisher implements AutoCloseable {
     private final Map<String, Object> adminConfig;
     private final Set<String> existing = ConcurrentHashMap.newKeySet();
 
-    OutcomePublisher(Map<String, Object> producerConfig, Map<String, Object> adminConfig) {
+    OutcomePublisher(MainKafkaClients clients, Map<String, Object> producerConfig, Map<String, Object> adminConfig) {
         Map<String, Object> config = new HashMap<>(producerConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "relay-outcomes");
-        this.producer = new KafkaProducer<>(
+        this.producer = clients.producer(
                 config, new StringSerializer(), new CodecSerializer<>(RelayCodecs.transactionOutcomes()));
         this.adminConfig = Map.copyOf(adminConfig);
     }

@@ -2,6 +2,7 @@ package io.opsdb.relay.secondary.internal.transaction;
 
 import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.kafka.TopicCreation;
+import io.opsdb.relay.secondary.internal.kafka.SecondaryKafkaClients;
 import io.opsdb.relay.site.SiteConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,12 +55,14 @@ class DeadLetterTopic implements SmartLifecycle {
     private final SiteConfiguration settings;
     private final Map<String, Object> adminConfig;
     private final Map<String, Object> producerConfig;
+    private final SecondaryKafkaClients clients;
     private KafkaProducer<String, byte[]> producer;
     private boolean created;
     private volatile boolean running;
 
-    public DeadLetterTopic(KafkaProperties kafka, SiteConfiguration settings) {
+    public DeadLetterTopic(KafkaProperties kafka, SecondaryKafkaClients clients, SiteConfiguration settings) {
         this.settings = settings;
+        this.clients = clients;
         this.adminConfig = new HashMap<>(kafka.buildAdminProperties());
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
         adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "relay-" + settings.siteName() + "-dead-letter-topic");
@@ -153,7 +156,7 @@ class DeadLetterTopic implements SmartLifecycle {
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+            producer = clients.producer(producerConfig, new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
     }

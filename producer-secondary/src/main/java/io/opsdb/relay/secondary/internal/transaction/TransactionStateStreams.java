@@ -4,6 +4,7 @@ import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.schema.TransactionOutcome;
+import io.opsdb.relay.secondary.internal.kafka.SecondaryKafkaClients;
 import io.opsdb.relay.site.SiteConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,6 +59,7 @@ public class TransactionStateStreams implements SmartLifecycle {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
     private final SiteConfiguration settings;
+    private final SecondaryKafkaClients clients;
     private volatile Consumer<TrackedTransaction> entered = tx -> {};
     private volatile BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable = (record, fate) -> {};
     private volatile KafkaStreams streams;
@@ -67,8 +69,9 @@ public class TransactionStateStreams implements SmartLifecycle {
     private volatile KafkaProducer<String, byte[]> positions;
     private final TransactionStateView view = new TransactionStateView(this::store);
 
-    public TransactionStateStreams(SiteConfiguration settings) {
+    public TransactionStateStreams(SiteConfiguration settings, SecondaryKafkaClients clients) {
         this.settings = settings;
+        this.clients = clients;
     }
 
     /** True when the transactions live in the stores (TRANSACTION_STATE_STORE=true at a secondary). */
@@ -204,7 +207,7 @@ public class TransactionStateStreams implements SmartLifecycle {
                 0,
                 ProducerConfig.CLIENT_ID_CONFIG,
                 "relay-" + site + "-replay-positions");
-        positions = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
+        positions = clients.producer(producer, new StringSerializer(), new ByteArraySerializer());
 
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, TransactionStateTopology.applicationId(site));
@@ -236,7 +239,7 @@ public class TransactionStateStreams implements SmartLifecycle {
         config.put(
                 StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
                 Integer.toString(RelayLimits.MAX_RECORD_BYTES));
-        KafkaStreams started = new KafkaStreams(
+        KafkaStreams started = clients.streams(
                 TransactionStateTopology.build(
                         site,
                         settings.transactionStatusRetention(),
@@ -267,7 +270,7 @@ public class TransactionStateStreams implements SmartLifecycle {
             reached = started.state();
         }
         if (reached != KafkaStreams.State.RUNNING) {
-            started.close(Duration.ofSeconds(10));
+            clients.close(started, Duration.ofSeconds(10));
             throw new IllegalStateException(
                     "transaction state stores not running after " + START_TIMEOUT + ": " + reached);
         }
@@ -301,7 +304,7 @@ public class TransactionStateStreams implements SmartLifecycle {
     @Override
     public synchronized void stop() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            clients.close(streams, Duration.ofSeconds(30));
             streams = null;
         }
         if (positions != null) {

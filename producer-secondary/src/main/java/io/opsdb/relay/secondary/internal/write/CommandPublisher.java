@@ -10,6 +10,7 @@ import io.opsdb.relay.role.TransactionTooLargeException;
 import io.opsdb.relay.role.WriteRequest;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
+import io.opsdb.relay.secondary.internal.kafka.SecondaryKafkaClients;
 import io.opsdb.relay.secondary.internal.transaction.TrackedTransaction;
 import io.opsdb.relay.secondary.internal.transaction.TransactionActionRefusedException;
 import io.opsdb.relay.secondary.internal.transaction.TransactionEvent;
@@ -57,7 +58,11 @@ public class CommandPublisher implements DisposableBean {
     private final SiteConfiguration settings;
     private final Object retries = new Object();
 
-    CommandPublisher(KafkaProperties kafka, TransactionTracker tracker, SiteConfiguration settings) {
+    CommandPublisher(
+            KafkaProperties kafka,
+            SecondaryKafkaClients clients,
+            TransactionTracker tracker,
+            SiteConfiguration settings) {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -73,7 +78,7 @@ public class CommandPublisher implements DisposableBean {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) PRODUCE_TIMEOUT.toMillis());
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(PRODUCE_TIMEOUT.toMillis(), 10_000));
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "relay-" + settings.siteName() + "-commands");
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new CodecSerializer<>(COMMANDS));
+        this.producer = clients.producer(config, new StringSerializer(), new CodecSerializer<>(COMMANDS));
         this.tracker = tracker;
         this.settings = settings;
     }

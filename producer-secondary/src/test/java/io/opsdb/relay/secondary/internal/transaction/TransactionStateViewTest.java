@@ -3,9 +3,11 @@ package io.opsdb.relay.secondary.internal.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opsdb.relay.role.SiteUnavailableException;
 import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.EntityType;
+import io.opsdb.relay.secondary.internal.kafka.SecondaryKafkaClients;
 import io.opsdb.relay.site.SiteConfiguration;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +87,8 @@ class TransactionStateViewTest {
     @Test
     void readsBeforeTheStoresAreRunningAreTheSiteUnavailable() {
         TransactionStateStreams notStarted = new TransactionStateStreams(
-                SiteConfiguration.load(Map.of("SITE_NAME", "observatory", "SITE_TYPE", "secondary")::get));
+                SiteConfiguration.load(Map.of("SITE_NAME", "observatory", "SITE_TYPE", "secondary")::get),
+                new SecondaryKafkaClients(new SimpleMeterRegistry()));
         TransactionStateView view = notStarted.transactions().view();
 
         for (Consumer<TransactionStateView> read : READS) {
