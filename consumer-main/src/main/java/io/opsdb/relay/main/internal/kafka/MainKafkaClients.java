@@ -1,14 +1,12 @@
 package io.opsdb.relay.main.internal.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
+import io.opsdb.relay.site.kafka.MeteredProducers;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serializer;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.MicrometerConsumerListener;
-import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,32 +21,17 @@ import org.springframework.stereotype.Component;
 public class MainKafkaClients {
 
     private final MeterRegistry registry;
-    private final MicrometerProducerListener<Object, Object> producers;
+    private final MeteredProducers producers;
 
     public MainKafkaClients(MeterRegistry registry) {
         this.registry = registry;
-        this.producers = new MicrometerProducerListener<>(registry);
+        this.producers = new MeteredProducers(registry);
     }
 
     /** A producer with {@code config}, metered under its {@code client.id} until it is closed. */
-    @SuppressWarnings("unchecked") // the listener reads only the producer's metrics, whatever it produces
     public <K, V> KafkaProducer<K, V> producer(
             Map<String, Object> config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
-        String id = String.valueOf(config.get(ProducerConfig.CLIENT_ID_CONFIG));
-        MicrometerProducerListener<K, V> listener = (MicrometerProducerListener<K, V>) (Object) producers;
-        KafkaProducer<K, V> producer = new KafkaProducer<>(config, keySerializer, valueSerializer) {
-            // close() closes through close(Duration): one place unbinds it.
-            @Override
-            public void close(Duration timeout) {
-                try {
-                    super.close(timeout);
-                } finally {
-                    listener.producerRemoved(id, this);
-                }
-            }
-        };
-        listener.producerAdded(id, producer);
-        return producer;
+        return producers.producer(config, keySerializer, valueSerializer);
     }
 
     /** A consumer factory with {@code config} whose consumers are metered while they are open. */

@@ -1,17 +1,16 @@
 package io.opsdb.relay.secondary.internal.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opsdb.relay.site.kafka.MeteredProducers;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.streams.KafkaStreamsMicrometerListener;
 import org.springframework.stereotype.Component;
 
@@ -26,35 +25,20 @@ import org.springframework.stereotype.Component;
 @Component
 public class SecondaryKafkaClients {
 
-    private final MicrometerProducerListener<Object, Object> producers;
+    private final MeteredProducers producers;
     private final KafkaStreamsMicrometerListener streams;
     /** The id each open Streams client is metered under, as Spring Kafka's listener unbinds by it. */
     private final Map<KafkaStreams, String> streamsIds = new ConcurrentHashMap<>();
 
     public SecondaryKafkaClients(MeterRegistry registry) {
-        this.producers = new MicrometerProducerListener<>(registry);
+        this.producers = new MeteredProducers(registry);
         this.streams = new KafkaStreamsMicrometerListener(registry);
     }
 
     /** A producer with {@code config}, metered under its {@code client.id} until it is closed. */
-    @SuppressWarnings("unchecked") // the listener reads only the producer's metrics, whatever it produces
     public <K, V> KafkaProducer<K, V> producer(
             Map<String, Object> config, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
-        String id = String.valueOf(config.get(ProducerConfig.CLIENT_ID_CONFIG));
-        MicrometerProducerListener<K, V> listener = (MicrometerProducerListener<K, V>) (Object) producers;
-        KafkaProducer<K, V> producer = new KafkaProducer<>(config, keySerializer, valueSerializer) {
-            // close() closes through close(Duration): one place unbinds it.
-            @Override
-            public void close(Duration timeout) {
-                try {
-                    super.close(timeout);
-                } finally {
-                    listener.producerRemoved(id, this);
-                }
-            }
-        };
-        listener.producerAdded(id, producer);
-        return producer;
+        return producers.producer(config, keySerializer, valueSerializer);
     }
 
     /**
