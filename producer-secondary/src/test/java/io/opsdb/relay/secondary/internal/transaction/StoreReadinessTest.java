@@ -53,10 +53,7 @@ class StoreReadinessTest {
         readiness.onChange(State.REBALANCING, State.RUNNING);
         // Here the new task's stores are open and empty, and no restore has started yet: issue 7's 404s.
         assertUnreadable(Readiness.REBALANCING);
-        readiness.onRestoreStart(CHANGELOG, TransactionStateTopology.TRANSACTIONS, 0, 5_000);
-        assertUnreadable(Readiness.REBALANCING);
-        readiness.onRestoreEnd(CHANGELOG, TransactionStateTopology.TRANSACTIONS, 5_000);
-        assertUnreadable(Readiness.REBALANCING);
+        restoreUnreadableAs(Readiness.REBALANCING);
         readiness.started(TASK);
         assertUnreadable(Readiness.REBALANCING);
         readiness.onChange(State.RUNNING, State.REBALANCING);
@@ -71,10 +68,7 @@ class StoreReadinessTest {
         // A corrupted task is closed dirty, wiped, reopened and restored by a thread that stays RUNNING.
         readiness.stopped(TASK);
         assertUnreadable(Readiness.REOPENING);
-        readiness.onRestoreStart(CHANGELOG, TransactionStateTopology.TRANSACTIONS, 0, 5_000);
-        assertUnreadable(Readiness.REOPENING);
-        readiness.onRestoreEnd(CHANGELOG, TransactionStateTopology.TRANSACTIONS, 5_000);
-        assertUnreadable(Readiness.REOPENING);
+        restoreUnreadableAs(Readiness.REOPENING);
         readiness.started(TASK);
 
         assertThat(readiness.guard(() -> "VISIBLE")).isEqualTo("VISIBLE");
@@ -175,6 +169,14 @@ class StoreReadinessTest {
             assertThat(told).containsExactly("started 0_0");
         }
         assertThat(told).containsExactly("started 0_0", "stopped 0_0");
+    }
+
+    /** A changelog's restore from its start to its end, the stores unreadable as {@code expected} throughout. */
+    private void restoreUnreadableAs(Readiness expected) {
+        readiness.onRestoreStart(CHANGELOG, TransactionStateTopology.TRANSACTIONS, 0, 5_000);
+        assertUnreadable(expected);
+        readiness.onRestoreEnd(CHANGELOG, TransactionStateTopology.TRANSACTIONS, 5_000);
+        assertUnreadable(expected);
     }
 
     private void running() {
