@@ -116,7 +116,10 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
 
     @Override
     public void close() {
-        serving.stopped(context.taskId());
+        // Streams closes only processors it initialised; one that never started has nothing to report.
+        if (context != null) {
+            serving.stopped(context.taskId());
+        }
     }
 
     @Override
