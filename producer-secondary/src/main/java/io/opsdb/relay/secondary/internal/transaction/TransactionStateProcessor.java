@@ -71,6 +71,7 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
     private final BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable;
     private final Duration retention;
     private final int expiryChunk;
+    private final TaskServingListener serving;
     private final MessageCodec<WriteCommand> commands = RelayCodecs.writeCommands();
     private final MessageCodec<TransactionOutcome> outcomes = RelayCodecs.transactionOutcomes();
     private final LongDeserializer longs = new LongDeserializer();
@@ -82,6 +83,7 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
      * @param retention how long a VISIBLE or DISCARDED transaction is kept after it settled
      * @param expiryChunk the most transactions one sweep forgets
      * @param unreadable told of each record set aside, after its dead letter is forwarded
+     * @param serving told when this processor starts in its task (the task's stores restored) and stops
      */
     TransactionStateProcessor(
             String site,
@@ -89,13 +91,15 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
             Duration retention,
             int expiryChunk,
             Consumer<TrackedTransaction> entered,
-            BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable) {
+            BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable,
+            TaskServingListener serving) {
         this.site = site;
         this.replayTopic = replayTopic;
         this.retention = retention;
         this.expiryChunk = expiryChunk;
         this.entered = entered;
         this.unreadable = unreadable;
+        this.serving = serving;
     }
 
     @Override
@@ -107,6 +111,15 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
                 EXPIRY_INTERVAL,
                 PunctuationType.WALL_CLOCK_TIME,
                 wallClockMs -> store.expireSettled(wallClockMs, retention, expiryChunk));
+        serving.started(context.taskId());
+    }
+
+    @Override
+    public void close() {
+        // Streams closes only processors it initialised; one that never started has nothing to report.
+        if (context != null) {
+            serving.stopped(context.taskId());
+        }
     }
 
     @Override

@@ -13,14 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,7 +27,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -39,7 +37,6 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StateStoreNotAvailableException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -63,11 +60,21 @@ public class TransactionStateStreams implements SmartLifecycle {
     private volatile Consumer<TrackedTransaction> entered = tx -> {};
     private volatile BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable = (record, fate) -> {};
     private volatile KafkaStreams streams;
-    /** The changelog partitions being restored now (after a dirty close, or a start without local state). */
-    private final Set<TopicPartition> restoring = ConcurrentHashMap.newKeySet();
+    /** Whether the stores hold all their changelogs hold; replaced with each start. */
+    private volatile StoreReadiness readiness = new StoreReadiness();
 
     private volatile KafkaProducer<String, byte[]> positions;
-    private final TransactionStateView view = new TransactionStateView(this::store);
+    private final TransactionStateView view = new TransactionStateView(new TransactionStateView.Stores() {
+        @Override
+        public <K, V> ReadOnlyKeyValueStore<K, V> get(String name) {
+            return store(name);
+        }
+
+        @Override
+        public <T> T read(Supplier<T> read) {
+            return readiness.guard(read);
+        }
+    });
 
     public TransactionStateStreams(SiteConfiguration settings, SecondaryKafkaClients clients) {
         this.settings = settings;
@@ -137,15 +144,15 @@ public class TransactionStateStreams implements SmartLifecycle {
             // unavailability.
             throw new StateStoreNotAvailableException("the transaction state stores are not running");
         }
-        if (!restoring.isEmpty()) {
-            // A stale store being restored answers from part of its history: a transaction not restored yet would
-            // read as unknown (404). Until the restore ends, the reads are a moment's unavailability (503).
-            throw new StateStoreNotAvailableException(
-                    "the transaction state stores are being restored from their changelogs");
+        // Not stale stores: those include tasks whose stores are open but not restored yet. Streams then checks, at
+        // each lookup, that the stream thread is RUNNING (all its tasks restored), as readiness does around the read.
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+        } catch (IllegalStateException e) {
+            // What KafkaStreams.store() throws once the instance is shutting down or failed, after readiness
+            // admitted the read: a moment's unavailability as well.
+            throw new StateStoreNotAvailableException("the transaction state stores are not running", e);
         }
-        // This instance holds every partition: its stores are the truth even while a new topic rebalances it.
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore())
-                .enableStaleStores());
     }
 
     /** Hands the replica's replay position to the processor (the single writer of the stores). */
@@ -239,20 +246,24 @@ public class TransactionStateStreams implements SmartLifecycle {
         config.put(
                 StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
                 Integer.toString(RelayLimits.MAX_RECORD_BYTES));
+        StoreReadiness startedReadiness = new StoreReadiness();
         KafkaStreams started = clients.streams(
                 TransactionStateTopology.build(
                         site,
                         settings.transactionStatusRetention(),
+                        TransactionStateProcessor.DEFAULT_EXPIRY_CHUNK,
                         tx -> entered.accept(tx),
-                        (record, fate) -> unreadable.accept(record, fate)),
+                        (record, fate) -> unreadable.accept(record, fate),
+                        startedReadiness),
                 config);
-        started.setGlobalStateRestoreListener(new RestoreTracker(restoring));
+        started.setGlobalStateRestoreListener(startedReadiness);
         started.setUncaughtExceptionHandler(e -> {
             LOG.error("Transaction state processing failed; replacing the stream thread", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         CompletableFuture<KafkaStreams.State> running = new CompletableFuture<>();
         started.setStateListener((now, before) -> {
+            startedReadiness.onChange(now, before);
             if (now == KafkaStreams.State.RUNNING
                     || now == KafkaStreams.State.ERROR
                     || now == KafkaStreams.State.NOT_RUNNING) {
@@ -274,6 +285,7 @@ public class TransactionStateStreams implements SmartLifecycle {
             throw new IllegalStateException(
                     "transaction state stores not running after " + START_TIMEOUT + ": " + reached);
         }
+        readiness = startedReadiness;
         streams = started;
         LOG.info("Transaction state stores running in {}", config.get(StreamsConfig.STATE_DIR_CONFIG));
     }
@@ -316,27 +328,5 @@ public class TransactionStateStreams implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return streams != null;
-    }
-
-    /** Keeps {@code restoring} to the changelog partitions whose restore has started and not yet ended. */
-    private record RestoreTracker(Set<TopicPartition> restoring) implements StateRestoreListener {
-
-        @Override
-        public void onRestoreStart(TopicPartition partition, String store, long startOffset, long endOffset) {
-            restoring.add(partition);
-        }
-
-        @Override
-        public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long restored) {}
-
-        @Override
-        public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
-            restoring.remove(partition);
-        }
-
-        @Override
-        public void onRestoreSuspended(TopicPartition partition, String store, long totalRestored) {
-            restoring.remove(partition);
-        }
     }
 }

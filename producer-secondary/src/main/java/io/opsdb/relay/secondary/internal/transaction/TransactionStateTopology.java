@@ -106,6 +106,17 @@ public final class TransactionStateTopology {
             int expiryChunk,
             Consumer<TrackedTransaction> entered,
             BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable) {
+        return build(site, retention, expiryChunk, entered, unreadable, TaskServingListener.NONE);
+    }
+
+    /** The same, telling {@code serving} when the processor starts in a task (its stores restored) and stops. */
+    static Topology build(
+            String site,
+            Duration retention,
+            int expiryChunk,
+            Consumer<TrackedTransaction> entered,
+            BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable,
+            TaskServingListener serving) {
         Topology topology = new Topology();
         StringDeserializer keys = new StringDeserializer();
         ByteArrayDeserializer values = new ByteArrayDeserializer();
@@ -115,7 +126,7 @@ public final class TransactionStateTopology {
         topology.addProcessor(
                 "transaction-state",
                 () -> new TransactionStateProcessor(
-                        site, replayTopic(site), retention, expiryChunk, entered, unreadable),
+                        site, replayTopic(site), retention, expiryChunk, entered, unreadable, serving),
                 "commands",
                 "outcomes",
                 "replay-positions");

@@ -35,6 +35,14 @@ final class TransactionStateView {
     @FunctionalInterface
     public interface Stores {
         <K, V> ReadOnlyKeyValueStore<K, V> get(String name);
+
+        /**
+         * Runs one read of the stores (its lookups and iterations), failing it with an {@link
+         * InvalidStateStoreException} if the stores could not be trusted for the whole of it. By default it just runs.
+         */
+        default <T> T read(Supplier<T> read) {
+            return read.get();
+        }
     }
 
     private final Stores stores;
@@ -154,9 +162,9 @@ final class TransactionStateView {
     }
 
     /** Runs one read of the stores, reporting a moment in which they cannot be read as the site being unavailable. */
-    static <T> T read(Supplier<T> read) {
+    private <T> T read(Supplier<T> read) {
         try {
-            return read.get();
+            return stores.read(read);
         } catch (UnknownStateStoreException e) {
             // A store this topology does not have: a bug, which no retry cures.
             throw e;

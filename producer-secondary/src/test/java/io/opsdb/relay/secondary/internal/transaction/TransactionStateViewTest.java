@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StateStoreMigratedException;
@@ -20,6 +21,7 @@ import org.apache.kafka.streams.errors.StateStoreNotAvailableException;
 import org.apache.kafka.streams.errors.StreamsNotStartedException;
 import org.apache.kafka.streams.errors.StreamsRebalancingException;
 import org.apache.kafka.streams.errors.UnknownStateStoreException;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,63 @@ class TransactionStateViewTest {
                     .hasCauseInstanceOf(StateStoreNotAvailableException.class);
         }
         assertThat(notStarted.isRunning()).isFalse();
+    }
+
+    @Test
+    void aLookupInAStoreReopenedUnderTheReadIsTheSiteUnavailableNotAnUnknownTransaction() {
+        StoreReadiness readiness = new StoreReadiness();
+        TaskId task = new TaskId(0, 0);
+        readiness.onChange(KafkaStreams.State.REBALANCING, KafkaStreams.State.CREATED);
+        readiness.started(task);
+        readiness.onChange(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
+        // Admitted while readable; meanwhile the task is fenced and its stores reopened empty and restored.
+        ReadOnlyKeyValueStore<String, byte[]> reopenedEmpty = new EmptyStore<>(() -> {
+            readiness.stopped(task);
+            readiness.onChange(KafkaStreams.State.REBALANCING, KafkaStreams.State.RUNNING);
+            readiness.started(task);
+            readiness.onChange(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
+        });
+        TransactionStateView view = new TransactionStateView(new TransactionStateView.Stores() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K, V> ReadOnlyKeyValueStore<K, V> get(String name) {
+                return (ReadOnlyKeyValueStore<K, V>) reopenedEmpty;
+            }
+
+            @Override
+            public <T> T read(Supplier<T> read) {
+                return readiness.guard(read);
+            }
+        });
+
+        assertThatThrownBy(() -> view.find("t1"))
+                .isInstanceOf(SiteUnavailableException.class)
+                .hasCauseInstanceOf(StateStoreNotAvailableException.class);
+    }
+
+    /** A store with nothing in it, which runs {@code meanwhile} before each lookup answers. */
+    private record EmptyStore<K, V>(Runnable meanwhile) implements ReadOnlyKeyValueStore<K, V> {
+
+        @Override
+        public V get(K key) {
+            meanwhile.run();
+            return null;
+        }
+
+        @Override
+        public KeyValueIterator<K, V> range(K from, K to) {
+            throw new UnsupportedOperationException("only lookups are read here");
+        }
+
+        @Override
+        public KeyValueIterator<K, V> all() {
+            throw new UnsupportedOperationException("only lookups are read here");
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            throw new UnsupportedOperationException("only lookups are read here");
+        }
     }
 
     /** A store closed under the reader: each read, and each iterator step, fails as Streams' stores then do. */
