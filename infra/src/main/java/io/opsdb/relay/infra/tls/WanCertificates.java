@@ -286,6 +286,11 @@ public final class WanCertificates {
     }
 
     private void keytool(List<String> args) {
+        try {
+            Files.createDirectories(logFile.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(args);
