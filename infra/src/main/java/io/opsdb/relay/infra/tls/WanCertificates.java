@@ -90,55 +90,24 @@ public final class WanCertificates {
             Files.deleteIfExists(keystore);
             Path request = directory.resolve(server + ".csr");
             Path signed = directory.resolve(server + ".signed.pem");
-            keytool(List.of(
-                    "-genkeypair",
-                    "-alias",
-                    server,
-                    "-keyalg",
-                    "EC",
-                    "-groupname",
-                    "secp256r1",
-                    "-dname",
-                    "CN=localhost",
-                    "-validity",
-                    VALIDITY_DAYS,
-                    "-storetype",
-                    "PKCS12",
-                    "-keystore",
-                    keystore.toString(),
-                    "-storepass:env",
-                    PASSWORD_VARIABLE,
-                    "-keypass:env",
-                    PASSWORD_VARIABLE));
-            keytool(List.of(
-                    "-certreq",
-                    "-alias",
-                    server,
-                    "-keystore",
-                    keystore.toString(),
-                    "-storepass:env",
-                    PASSWORD_VARIABLE,
-                    "-file",
-                    request.toString()));
-            keytool(List.of(
+            keytool("-genkeypair", server, keystore, newKeyPair("CN=localhost"));
+            keytool("-certreq", server, keystore, List.of("-file", request.toString()));
+            keytool(
                     "-gencert",
-                    "-alias",
                     CA_ALIAS,
-                    "-keystore",
-                    caKeystore().toString(),
-                    "-storepass:env",
-                    PASSWORD_VARIABLE,
-                    "-infile",
-                    request.toString(),
-                    "-outfile",
-                    signed.toString(),
-                    "-rfc",
-                    "-validity",
-                    VALIDITY_DAYS,
-                    "-ext",
-                    "SAN=dns:localhost,ip:127.0.0.1",
-                    "-ext",
-                    "EKU=serverAuth"));
+                    caKeystore(),
+                    List.of(
+                            "-infile",
+                            request.toString(),
+                            "-outfile",
+                            signed.toString(),
+                            "-rfc",
+                            "-validity",
+                            VALIDITY_DAYS,
+                            "-ext",
+                            "SAN=dns:localhost,ip:127.0.0.1",
+                            "-ext",
+                            "EKU=serverAuth"));
             // The CA first, so that keytool can build the chain of the signed certificate it installs next.
             importCertificate(keystore, CA_ALIAS, caCertificate());
             importCertificate(keystore, server, signed);
@@ -177,39 +146,14 @@ public final class WanCertificates {
             Files.createDirectories(directory);
             Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
             writeSecrets();
-            keytool(List.of(
-                    "-genkeypair",
-                    "-alias",
-                    CA_ALIAS,
-                    "-keyalg",
-                    "EC",
-                    "-groupname",
-                    "secp256r1",
-                    "-dname",
-                    "CN=ops-db-relay local stack CA",
-                    "-ext",
-                    "bc:c",
-                    "-validity",
-                    VALIDITY_DAYS,
-                    "-storetype",
-                    "PKCS12",
-                    "-keystore",
-                    caKeystore().toString(),
-                    "-storepass:env",
-                    PASSWORD_VARIABLE,
-                    "-keypass:env",
-                    PASSWORD_VARIABLE));
-            keytool(List.of(
+            List<String> ca = new ArrayList<>(newKeyPair("CN=ops-db-relay local stack CA"));
+            ca.addAll(List.of("-ext", "bc:c"));
+            keytool("-genkeypair", CA_ALIAS, caKeystore(), ca);
+            keytool(
                     "-exportcert",
-                    "-rfc",
-                    "-alias",
                     CA_ALIAS,
-                    "-keystore",
-                    caKeystore().toString(),
-                    "-storepass:env",
-                    PASSWORD_VARIABLE,
-                    "-file",
-                    caCertificate().toString()));
+                    caKeystore(),
+                    List.of("-rfc", "-file", caCertificate().toString()));
             Path truststore = directory.resolve("truststore.p12.partial");
             importCertificate(truststore, CA_ALIAS, caCertificate());
             Files.move(truststore, truststore());
@@ -223,19 +167,28 @@ public final class WanCertificates {
     }
 
     private void importCertificate(Path keystore, String alias, Path certificate) {
-        keytool(List.of(
+        keytool(
                 "-importcert",
-                "-noprompt",
-                "-alias",
                 alias,
-                "-file",
-                certificate.toString(),
+                keystore,
+                List.of("-noprompt", "-file", certificate.toString(), "-storetype", "PKCS12"));
+    }
+
+    /** The arguments of {@code -genkeypair} beyond alias and keystore: an EC key, its certificate for {@code dname}. */
+    private static List<String> newKeyPair(String dname) {
+        return List.of(
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                dname,
+                "-validity",
+                VALIDITY_DAYS,
                 "-storetype",
                 "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass:env",
-                PASSWORD_VARIABLE));
+                "-keypass:env",
+                PASSWORD_VARIABLE);
     }
 
     private void writeSecrets() throws IOException {
@@ -285,7 +238,15 @@ public final class WanCertificates {
         Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
     }
 
-    private void keytool(List<String> args) {
+    /** Runs {@code keytool <command>} on {@code alias} in {@code keystore}, the store password from the environment. */
+    private void keytool(String command, String alias, Path keystore, List<String> more) {
+        List<String> args = new ArrayList<>(List.of(
+                command, "-alias", alias, "-keystore", keystore.toString(), "-storepass:env", PASSWORD_VARIABLE));
+        args.addAll(more);
+        run(args);
+    }
+
+    private void run(List<String> args) {
         try {
             Files.createDirectories(logFile.getParent());
         } catch (IOException e) {
