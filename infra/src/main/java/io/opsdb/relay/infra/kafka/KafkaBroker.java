@@ -25,6 +25,10 @@ import org.apache.kafka.common.Uuid;
  * A single-node KRaft cluster (combined broker and controller) as its own JVM, data under
  * {@code <workdir>/<name>/}. The storage is formatted on first start only, with a new cluster id; later starts keep
  * the id it was formatted with (its {@code meta.properties}), so a restart keeps every topic, offset and id.
+ *
+ * <p>Two client listeners: {@code PLAINTEXT} on the cluster's port for its own site's clients, and {@value
+ * #WAN_LISTENER} ({@code SASL_SSL}, SCRAM-SHA-512, a certificate the stack's CA signed) on {@link
+ * KafkaCluster#wanPort()} for other sites' clients, MirrorMaker 2. Its SCRAM credential is formatted into the storage.
  */
 public final class KafkaBroker extends JvmProcessComponent {
 
