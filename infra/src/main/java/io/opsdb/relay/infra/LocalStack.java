@@ -16,6 +16,7 @@ import io.opsdb.relay.infra.process.JavaCommand;
 import io.opsdb.relay.infra.process.LauncherPidFile;
 import io.opsdb.relay.infra.process.PidFiles;
 import io.opsdb.relay.infra.process.WorkDirectory;
+import io.opsdb.relay.infra.tls.WanCertificates;
 import io.opsdb.relay.kafka.RelayTopics;
 import java.net.URI;
 import java.nio.file.Files;
@@ -154,7 +155,14 @@ public final class LocalStack implements AutoCloseable {
     private boolean stopped;
 
     /** A secondary site's parts that others need to reach. */
-    private record Secondary(SecondarySite site, PostgresReplica replica, KafkaBroker kafka) {}
+    private record Secondary(
+            SecondarySite site,
+            PostgresReplica replica,
+            KafkaBroker kafka,
+            Path mirrorProperties,
+            Map<String, String> environment) {}
+
+    private final WanCertificates certificates;
 
     private LocalStack(StackConfig config, SiteList sites, PostgresTools postgresTools) {
         this.config = config;
@@ -165,12 +173,14 @@ public final class LocalStack implements AutoCloseable {
         this.credentials = PostgresCredentials.readOrGenerate(dbPasswordFile(workDir));
         StackPorts ports = config.ports();
         this.java = JavaCommand.forBuild(config.relayHome(), workDir);
+        this.certificates = new WanCertificates(workDir);
 
-        primary = new PostgresPrimary(PRIMARY, ports.primaryDb(), credentials, postgresTools, workDir);
+        primary = new PostgresPrimary(PRIMARY, ports.primaryDb(), credentials, certificates, postgresTools, workDir);
         kafkaCologne = new KafkaBroker(
                 KAFKA_COLOGNE,
                 new KafkaCluster(Site.COLOGNE.siteName(), ports.mainKafka()),
                 ports.mainKafkaController(),
+                certificates,
                 workDir,
                 java);
         add(primary);
@@ -196,13 +206,14 @@ public final class LocalStack implements AutoCloseable {
         PostgresReplica replica =
                 new PostgresReplica(site.replica(), ports.replicaDb(), primary, credentials, postgresTools, workDir);
         KafkaCluster cluster = new KafkaCluster(site.name(), ports.kafka());
-        KafkaBroker kafka = new KafkaBroker(site.kafka(), cluster, ports.kafkaController(), workDir, java);
+        KafkaBroker kafka =
+                new KafkaBroker(site.kafka(), cluster, ports.kafkaController(), certificates, workDir, java);
         KafkaCluster cologne = kafkaCologne.cluster();
 
         // One file per secondary, declaring only cologne and that site: each MirrorMaker 2 process then runs one flow
         // (and its heartbeats) and never connects to another secondary's cluster. Into the site only its own outcomes.
         Path mirrorProperties = workDir.data("mirror").resolve(site.name() + ".properties");
-        mirrorMakerProperties(cologne, cluster, site).writeTo(mirrorProperties);
+        mirrorMakerProperties(cologne, cluster, site, certificates.directory()).writeTo(mirrorProperties);
 
         synchronized (components) {
             add(replica);
@@ -221,17 +232,13 @@ public final class LocalStack implements AutoCloseable {
                     cologne.alias() + "." + RelayTopics.outcomes(site.name()),
                     workDir,
                     java));
+            Map<String, String> environment = Map.of();
             if (config.startApplications()) {
+                environment = applicationEnvironment(site.site(), ports.api(), cluster, replica);
                 add(new RelayApplicationProcess(
-                        site.app(),
-                        relayApp,
-                        applicationEnvironment(site.site(), ports.api(), cluster, replica),
-                        SECONDARY_APP_HEAP,
-                        ports.api(),
-                        workDir,
-                        java));
+                        site.app(), relayApp, environment, SECONDARY_APP_HEAP, ports.api(), workDir, java));
             }
-            secondaries.put(site.name(), new Secondary(site, replica, kafka));
+            secondaries.put(site.name(), new Secondary(site, replica, kafka, mirrorProperties, environment));
             // In start order: the primary, the replicas, the Kafka clusters, MirrorMaker 2, the applications.
             Map<String, StackComponent> all = new LinkedHashMap<>(components);
             components.clear();
@@ -696,10 +703,12 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The MirrorMaker 2 settings of {@code site}'s two processes: cologne's cluster and the site's, its commands into
-     * cologne and its own outcomes back; also those of infra/docker/mm2*.properties (checked by DockerSettingsTest).
+     * cologne and its own outcomes back, both clusters through their WAN listeners with the truststore and secrets in
+     * {@code tlsDirectory}; also those of infra/docker/mm2*.properties (checked by DockerSettingsTest).
      */
-    static MirrorMakerProperties mirrorMakerProperties(KafkaCluster cologne, KafkaCluster cluster, SecondarySite site) {
-        return new MirrorMakerProperties()
+    static MirrorMakerProperties mirrorMakerProperties(
+            KafkaCluster cologne, KafkaCluster cluster, SecondarySite site, Path tlsDirectory) {
+        return new MirrorMakerProperties(tlsDirectory)
                 .cluster(cologne)
                 .cluster(cluster)
                 .flow(cluster, cologne, literal(RelayTopics.COMMANDS))
@@ -735,6 +744,11 @@ public final class LocalStack implements AutoCloseable {
         }
         putDatabase(environment, "MAIN_DB_", primary);
         putDatabase(environment, "LOCAL_DB_", localDb);
+        if (!site.isMain()) {
+            // Across the WAN: the primary's certificate is checked against the stack's CA, host name included.
+            environment.put("MAIN_DB_SSLMODE", "verify-full");
+            environment.put("MAIN_DB_SSLROOTCERT", certificates.caCertificate().toString());
+        }
         return environment;
     }
 
@@ -904,6 +918,39 @@ public final class LocalStack implements AutoCloseable {
     /** A secondary site's Kafka cluster, {@code 127.0.0.1:<port>}. */
     public String bootstrapServers(String site) {
         return secondary(site).kafka().cluster().bootstrapServers();
+    }
+
+    /** The WAN listener (SASL_SSL) of cologne's cluster, {@code 127.0.0.1:<port>}. */
+    public String mainWanBootstrapServers() {
+        return kafkaCologne.cluster().wanBootstrapServers();
+    }
+
+    /** The WAN listener (SASL_SSL) of a secondary site's Kafka cluster, {@code 127.0.0.1:<port>}. */
+    public String wanBootstrapServers(String site) {
+        return secondary(site).kafka().cluster().wanBootstrapServers();
+    }
+
+    /** The stack's CA, certificates and WAN secrets ({@code <workdir>/secrets/tls}). */
+    public WanCertificates wanCertificates() {
+        return certificates;
+    }
+
+    /** The {@code mm2.properties} of a secondary site's two MirrorMaker 2 processes. */
+    public Path mirrorMakerPropertiesFile(String site) {
+        return secondary(site).mirrorProperties();
+    }
+
+    /**
+     * The environment a secondary site's application runs with: its whole configuration, secrets included (for tests
+     * that check what the application connects with).
+     *
+     * @throws IllegalStateException if this stack runs no applications
+     */
+    public Map<String, String> applicationEnvironment(String site) {
+        if (!config.startApplications()) {
+            throw new IllegalStateException("this stack runs no applications");
+        }
+        return secondary(site).environment();
     }
 
     /** A secondary site's replica. */

@@ -1,5 +1,6 @@
 package io.opsdb.relay.infra;
 
+import io.opsdb.relay.infra.kafka.KafkaCluster;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.Map;
 
 /**
  * The TCP ports of the local stack, all on 127.0.0.1. Each of the six base ports has a default and an environment
- * variable that overrides it; a Kafka broker's controller listens on its broker port + 1.
+ * variable that overrides it; a Kafka broker's controller listens on its broker port + 1, its WAN listener (SASL_SSL,
+ * for other sites' clients) on its broker port + 2.
  *
  * <p>The main site has one port of each kind. The secondaries follow a pattern: the first secondary has the base ports
  * ({@code OBSERVATORY_API_PORT}, {@code OBSERVATORY_KAFKA_PORT}, {@code REPLICA_DB_PORT}: 8001, 29092, 25432), and
@@ -63,6 +65,11 @@ public final class StackPorts {
 
         public int kafkaController() {
             return kafka + 1;
+        }
+
+        /** The WAN listener of its Kafka cluster, SASL_SSL. */
+        public int kafkaWan() {
+            return kafka + KafkaCluster.WAN_PORT_STEP;
         }
     }
 
@@ -149,6 +156,11 @@ public final class StackPorts {
         return mainKafka() + 1;
     }
 
+    /** The WAN listener (SASL_SSL) of the cologne cluster: its broker port + 2. */
+    public int mainKafkaWan() {
+        return mainKafka() + KafkaCluster.WAN_PORT_STEP;
+    }
+
     /** The first secondary's Kafka port. */
     public int observatoryKafka() {
         return get(Port.OBSERVATORY_KAFKA);
@@ -193,9 +205,11 @@ public final class StackPorts {
         }
         claims.add(claim(mainKafka(), SecondarySite.MAIN_KAFKA, Port.MAIN_KAFKA));
         claims.add(claim(mainKafkaController(), SecondarySite.MAIN_KAFKA + " controller", Port.MAIN_KAFKA));
+        claims.add(claim(mainKafkaWan(), SecondarySite.MAIN_KAFKA + " WAN", Port.MAIN_KAFKA));
         for (SecondarySite site : sites.secondaries()) {
             claims.add(claim(secondary(site).kafka(), site.kafka(), Port.OBSERVATORY_KAFKA));
             claims.add(claim(secondary(site).kafkaController(), site.kafka() + " controller", Port.OBSERVATORY_KAFKA));
+            claims.add(claim(secondary(site).kafkaWan(), site.kafka() + " WAN", Port.OBSERVATORY_KAFKA));
         }
         claims.add(claim(primaryDb(), SecondarySite.PRIMARY, Port.PRIMARY_DB));
         sites.secondaries()
@@ -211,6 +225,7 @@ public final class StackPorts {
             claims.add(claim(ports.api(), site.app(), Port.OBSERVATORY_API));
             claims.add(claim(ports.kafka(), site.kafka(), Port.OBSERVATORY_KAFKA));
             claims.add(claim(ports.kafkaController(), site.kafka() + " controller", Port.OBSERVATORY_KAFKA));
+            claims.add(claim(ports.kafkaWan(), site.kafka() + " WAN", Port.OBSERVATORY_KAFKA));
             claims.add(claim(ports.replicaDb(), site.replica(), Port.REPLICA_DB));
         }
         return claims;
@@ -222,7 +237,7 @@ public final class StackPorts {
 
     /**
      * Checks the ports of a stack with {@code sites}: every problem at once, cross-port ones included (a controller
-     * port, kafka + 1, or a later secondary's port may collide with another).
+     * port, kafka + 1, a WAN port, kafka + 2, or a later secondary's port may collide with another).
      *
      * @throws StackException naming every port out of range and every port two components would share, in one line
      */

@@ -63,6 +63,9 @@ class DockerSettingsTest {
             "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
             "KAFKA_LOG_DIRS");
 
+    /** Where compose's MirrorMaker 2 finds the operator's truststore and wan.properties (README, Encrypted WAN). */
+    private static final Path COMPOSE_WAN_SECRETS = Path.of("/etc/relay/wan");
+
     private static final String DB_PASSWORD = "${RELAY_DB_PASSWORD:?set it in .env (cp .env.example .env)}";
 
     @TempDir
@@ -130,12 +133,13 @@ class DockerSettingsTest {
         LocalStack.mirrorMakerProperties(
                         new KafkaCluster(Site.COLOGNE.siteName(), 19092),
                         new KafkaCluster(site, 29092),
-                        new SecondarySite(Site.secondary(site), index))
+                        new SecondarySite(Site.secondary(site), index),
+                        COMPOSE_WAN_SECRETS)
                 .writeTo(launchers);
         Map<String, String> expected = sorted(properties(launchers));
-        // The one difference: the brokers' addresses on the compose network.
+        // The one difference: the brokers' WAN listeners on the compose network.
         expected.replaceAll((key, value) ->
-                key.endsWith(".bootstrap.servers") ? "kafka-" + key.substring(0, key.indexOf('.')) + ":9092" : value);
+                key.endsWith(".bootstrap.servers") ? "kafka-" + key.substring(0, key.indexOf('.')) + ":9094" : value);
 
         Map<String, String> composes = sorted(properties(Path.of("docker").resolve(file)));
 
@@ -157,8 +161,16 @@ class DockerSettingsTest {
         assertThat(mm2.getProperty("clusters"))
                 .as("only cologne and the site: no heartbeat flows to other sites")
                 .isEqualTo("cologne, " + site);
-        assertThat(mm2.getProperty(site + ".bootstrap.servers")).isEqualTo("kafka-" + site + ":9092");
-        assertThat(mm2.getProperty("cologne.bootstrap.servers")).isEqualTo("kafka-cologne:9092");
+        assertThat(mm2.getProperty(site + ".bootstrap.servers")).isEqualTo("kafka-" + site + ":9094");
+        assertThat(mm2.getProperty("cologne.bootstrap.servers")).isEqualTo("kafka-cologne:9094");
+        for (String cluster : List.of("cologne", site)) {
+            assertThat(mm2.getProperty(cluster + ".security.protocol"))
+                    .as("across the WAN: TLS and SCRAM")
+                    .isEqualTo("SASL_SSL");
+            assertThat(mm2.getProperty(cluster + ".sasl.jaas.config"))
+                    .as("the password from the operator's secrets file, never in the file")
+                    .contains("password=\"${file:/etc/relay/wan/wan.properties:mirror.password}\"");
+        }
         assertThat(mm2.getProperty(site + "->cologne.topics")).isEqualTo("ops\\.commands");
         assertThat(mm2.getProperty("cologne->" + site + ".topics"))
                 .as("only the site's own outcomes, and the single outcome topic of before, as the launcher's flow")

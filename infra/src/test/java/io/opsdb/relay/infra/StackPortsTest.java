@@ -68,12 +68,16 @@ class StackPortsTest {
                         "lab-app",
                         "kafka-cologne",
                         "kafka-cologne controller",
+                        "kafka-cologne WAN",
                         "kafka-observatory",
                         "kafka-observatory controller",
+                        "kafka-observatory WAN",
                         "kafka-summit",
                         "kafka-summit controller",
+                        "kafka-summit WAN",
                         "kafka-lab",
                         "kafka-lab controller",
+                        "kafka-lab WAN",
                         "primary",
                         "replica",
                         "replica-summit",
@@ -81,8 +85,8 @@ class StackPortsTest {
         assertThat(claims)
                 .extracting(PortClaim::port)
                 .containsExactly(
-                        8000, 8001, 8011, 8021, 19092, 19093, 29092, 29093, 29102, 29103, 29112, 29113, 15432, 25432,
-                        25442, 25452);
+                        8000, 8001, 8011, 8021, 19092, 19093, 19094, 29092, 29093, 29094, 29102, 29103, 29104, 29112,
+                        29113, 29114, 15432, 25432, 25442, 25452);
         assertThat(claims)
                 .filteredOn(claim -> claim.owner().equals("replica-lab"))
                 .singleElement()
@@ -116,12 +120,12 @@ class StackPortsTest {
     }
 
     @Test
-    void offsetShiftsEveryPortControllersIncluded() {
+    void offsetShiftsEveryPortControllersAndWanListenersIncluded() {
         StackPorts ports = StackPorts.defaults().withOffset(1000);
 
         assertThat(ports.claims(true))
                 .extracting(PortClaim::port)
-                .containsExactly(9000, 9001, 20092, 20093, 30092, 30093, 16432, 26432);
+                .containsExactly(9000, 9001, 20092, 20093, 20094, 30092, 30093, 30094, 16432, 26432);
         assertThat(ports.claims(false)).extracting(PortClaim::owner).doesNotContain("cologne-app", "observatory-app");
     }
 }

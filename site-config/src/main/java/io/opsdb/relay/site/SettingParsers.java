@@ -84,6 +84,10 @@ final class SettingParsers {
         };
     }
 
+    static Function<String, Object> sslMode() {
+        return SslMode::parse;
+    }
+
     static Function<String, Object> bufferDurability() {
         return text -> {
             try {

@@ -1,5 +1,7 @@
 package io.opsdb.relay.site;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,7 +17,7 @@ import java.util.function.Function;
  *
  * @param siteName SITE_NAME
  * @param siteType SITE_TYPE
- * @param mainDb MAIN_DB_*: the primary
+ * @param mainDb MAIN_DB_*: the primary, with MAIN_DB_SSLMODE and MAIN_DB_SSLROOTCERT
  * @param localDb LOCAL_DB_*: this site's database (the replica at a secondary)
  * @param kafkaBootstrapServers KAFKA_BOOTSTRAP_SERVERS: this site's own cluster
  * @param criticalOperationsBuffer CRITICAL_OPERATIONS_BUFFER
@@ -114,6 +116,10 @@ public record SiteConfiguration(
                     + ": must be set at a secondary: it is the site's MirrorMaker 2 alias and names its commands at the"
                     + " main site (" + SiteNames.ALLOWED + ")");
         }
+        String rootCert = (String) values.get(SiteSetting.MAIN_DB_SSLROOTCERT);
+        if (rootCert != null && !rootCert.isBlank() && !Files.isReadable(Path.of(rootCert.strip()))) {
+            problems.add(SiteSetting.MAIN_DB_SSLROOTCERT.variable() + ": no readable file at '" + rootCert + "'");
+        }
         if (problems.isEmpty()) {
             String secret = (String) values.get(SiteSetting.SECRET_KEY);
             boolean development = "development".equals(values.get(SiteSetting.ENVIRONMENT));
@@ -128,12 +134,15 @@ public record SiteConfiguration(
                 (String) values.get(SiteSetting.SITE_NAME),
                 (SiteType) values.get(SiteSetting.SITE_TYPE),
                 database(
-                        values,
-                        SiteSetting.MAIN_DB_HOST,
-                        SiteSetting.MAIN_DB_PORT,
-                        SiteSetting.MAIN_DB_USER,
-                        SiteSetting.MAIN_DB_PASSWORD,
-                        SiteSetting.MAIN_DB_NAME),
+                                values,
+                                SiteSetting.MAIN_DB_HOST,
+                                SiteSetting.MAIN_DB_PORT,
+                                SiteSetting.MAIN_DB_USER,
+                                SiteSetting.MAIN_DB_PASSWORD,
+                                SiteSetting.MAIN_DB_NAME)
+                        .withTls(
+                                (SslMode) values.get(SiteSetting.MAIN_DB_SSLMODE),
+                                ((String) values.get(SiteSetting.MAIN_DB_SSLROOTCERT)).strip()),
                 database(
                         values,
                         SiteSetting.LOCAL_DB_HOST,

@@ -22,6 +22,14 @@ public enum SiteSetting {
     MAIN_DB_USER("relay", "User at the primary.", SettingParsers.text()),
     MAIN_DB_PASSWORD("", "Password at the primary (secret: never logged).", SettingParsers.text(), true),
     MAIN_DB_NAME("opsdb", "Database name at the primary.", SettingParsers.text()),
+    MAIN_DB_SSLMODE(
+            "prefer",
+            "TLS to the primary, as PostgreSQL's `sslmode`: `disable`, `allow`, `prefer`, `require`, `verify-ca` or `verify-full`. Set `verify-full` at a secondary, whose connection crosses the WAN: the primary's certificate is then checked against `MAIN_DB_SSLROOTCERT`, host name included.",
+            SettingParsers.sslMode()),
+    MAIN_DB_SSLROOTCERT(
+            "",
+            "The CA certificate (PEM file) the primary's certificate must chain to, with `verify-ca` or `verify-full`; when unset, PgJDBC's default (`~/.postgresql/root.crt`).",
+            SettingParsers.text()),
     LOCAL_DB_HOST(
             "localhost",
             "Host of this site's own database: the replica at a secondary, the primary at the main site.",

@@ -3,10 +3,15 @@ package io.opsdb.relay.site;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SiteConfigurationTest {
 
@@ -29,6 +34,31 @@ class SiteConfigurationTest {
         assertThat(config.lsnCheckInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.lsnTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.mainDb().jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/opsdb");
+    }
+
+    @Test
+    void theConnectionToThePrimaryCarriesItsTlsSettingsInTheJdbcUrl(@TempDir Path dir) throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca & root.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Database main = load(Map.of("MAIN_DB_SSLMODE", "verify-full", "MAIN_DB_SSLROOTCERT", ca.toString()))
+                .mainDb();
+
+        assertThat(main.sslMode()).isEqualTo(SslMode.VERIFY_FULL);
+        assertThat(main.jdbcUrl())
+                .isEqualTo("jdbc:postgresql://localhost:5432/opsdb?sslmode=verify-full&sslrootcert="
+                        + URLEncoder.encode(ca.toString(), StandardCharsets.UTF_8));
+        assertThat(main.jdbcUrl(Map.of("reWriteBatchedInserts", "true"))).endsWith("&reWriteBatchedInserts=true");
+        assertThat(load(Map.of()).mainDb().jdbcUrl(Map.of("reWriteBatchedInserts", "true")))
+                .as("the driver's default TLS is not repeated")
+                .isEqualTo("jdbc:postgresql://localhost:5432/opsdb?reWriteBatchedInserts=true");
+    }
+
+    @Test
+    void anUnknownSslModeAndAMissingRootCertificateAreReportedTogether() {
+        assertThatThrownBy(() -> load(Map.of("MAIN_DB_SSLMODE", "verify", "MAIN_DB_SSLROOTCERT", "/no/such/ca.pem")))
+                .isInstanceOf(InvalidSiteConfigurationException.class)
+                .hasMessageContaining(
+                        "MAIN_DB_SSLMODE: must be one of disable, allow, prefer, require, verify-ca, verify-full")
+                .hasMessageContaining("MAIN_DB_SSLROOTCERT: no readable file at '/no/such/ca.pem'");
     }
 
     @Test

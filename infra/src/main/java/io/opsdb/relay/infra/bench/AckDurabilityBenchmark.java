@@ -6,6 +6,7 @@ import io.opsdb.relay.infra.kafka.KafkaCluster;
 import io.opsdb.relay.infra.process.Await;
 import io.opsdb.relay.infra.process.JavaCommand;
 import io.opsdb.relay.infra.process.WorkDirectory;
+import io.opsdb.relay.infra.tls.WanCertificates;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class AckDurabilityBenchmark {
                 "kafka-bench",
                 cluster,
                 config.ports().secondary(0).kafkaController(),
+                new WanCertificates(workDir),
                 workDir,
                 JavaCommand.forBuild(config.relayHome(), workDir));
         broker.start();

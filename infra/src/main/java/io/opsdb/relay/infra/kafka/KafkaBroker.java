@@ -4,15 +4,18 @@ import io.opsdb.relay.infra.StackException;
 import io.opsdb.relay.infra.process.JavaCommand;
 import io.opsdb.relay.infra.process.JvmProcessComponent;
 import io.opsdb.relay.infra.process.WorkDirectory;
+import io.opsdb.relay.infra.tls.WanCertificates;
 import io.opsdb.relay.kafka.RelayLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -22,6 +25,10 @@ import org.apache.kafka.common.Uuid;
  * A single-node KRaft cluster (combined broker and controller) as its own JVM, data under
  * {@code <workdir>/<name>/}. The storage is formatted on first start only, with a new cluster id; later starts keep
  * the id it was formatted with (its {@code meta.properties}), so a restart keeps every topic, offset and id.
+ *
+ * <p>Two client listeners: {@code PLAINTEXT} on the cluster's port for its own site's clients, and {@value
+ * #WAN_LISTENER} ({@code SASL_SSL}, SCRAM-SHA-512, a certificate the stack's CA signed) on {@link
+ * KafkaCluster#wanPort()} for other sites' clients, MirrorMaker 2. Its SCRAM credential is formatted into the storage.
  */
 public final class KafkaBroker extends JvmProcessComponent {
 
@@ -33,14 +40,31 @@ public final class KafkaBroker extends JvmProcessComponent {
     /** The broker JVM's {@code -Xmx}. */
     public static final String MAX_HEAP = "256m";
 
+    /** The name of the listener for other sites' clients: SASL_SSL. */
+    public static final String WAN_LISTENER = "WAN";
+    /** The one SASL mechanism of the WAN listener. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
     private final KafkaCluster cluster;
     private final int controllerPort;
+    private final WanCertificates certificates;
     private final String newClusterId = Uuid.randomUuid().toString();
 
-    public KafkaBroker(String name, KafkaCluster cluster, int controllerPort, WorkDirectory workDir, JavaCommand java) {
+    /**
+     * @param certificates the stack's CA and secrets: the WAN listener's keystore, and the SCRAM credential the storage
+     *                     is formatted with
+     */
+    public KafkaBroker(
+            String name,
+            KafkaCluster cluster,
+            int controllerPort,
+            WanCertificates certificates,
+            WorkDirectory workDir,
+            JavaCommand java) {
         super(name, START_TIMEOUT, workDir, java);
         this.cluster = cluster;
         this.controllerPort = controllerPort;
+        this.certificates = certificates;
     }
 
     public KafkaCluster cluster() {
@@ -104,6 +128,8 @@ public final class KafkaBroker extends JvmProcessComponent {
         }
         try {
             Files.createDirectories(file.getParent());
+            // It holds the keystore's password: readable by its owner only.
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(
                     file,
                     serverProperties().entrySet().stream()
@@ -117,11 +143,29 @@ public final class KafkaBroker extends JvmProcessComponent {
     private Map<String, String> serverProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        // PLAINTEXT for the site's own clients (the LAN), WAN for other sites' (MirrorMaker 2): TLS and SCRAM.
         properties.put(
-                "listeners", "PLAINTEXT://127.0.0.1:" + cluster.port() + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + cluster.port());
+                "listeners",
+                "PLAINTEXT://127.0.0.1:" + cluster.port() + ",CONTROLLER://127.0.0.1:" + controllerPort + ","
+                        + WAN_LISTENER + "://127.0.0.1:" + cluster.wanPort());
+        properties.put(
+                "advertised.listeners",
+                "PLAINTEXT://127.0.0.1:" + cluster.port() + "," + WAN_LISTENER + "://127.0.0.1:" + cluster.wanPort());
         properties.put("inter.broker.listener.name", "PLAINTEXT");
-        properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.put(
+                "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT," + WAN_LISTENER + ":SASL_SSL");
+        String wan = "listener.name." + WAN_LISTENER.toLowerCase(Locale.ROOT) + ".";
+        properties.put(wan + "sasl.enabled.mechanisms", SCRAM_MECHANISM);
+        // The broker side of SCRAM needs a login module but no credentials of its own: no broker connects through WAN.
+        properties.put(
+                wan + SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        properties.put(wan + "ssl.keystore.type", "PKCS12");
+        properties.put(
+                wan + "ssl.keystore.location", certificates.keystore(name()).toString());
+        properties.put(wan + "ssl.keystore.password", certificates.storePassword());
+        properties.put(wan + "ssl.key.password", certificates.storePassword());
         properties.put("log.dirs", logDir().toString());
         properties.putAll(settings());
         return properties;
@@ -173,7 +217,10 @@ public final class KafkaBroker extends JvmProcessComponent {
         return java.mainClass(
                 MAX_HEAP,
                 KafkaBrokerMain.class.getName(),
-                List.of(propertiesFile().toString(), clusterId()));
+                List.of(
+                        propertiesFile().toString(),
+                        clusterId(),
+                        certificates.secretsFile().toString()));
     }
 
     @Override

@@ -17,8 +17,22 @@ public record KafkaCluster(String alias, int port) {
 
     private static final int REQUEST_TIMEOUT_MS = 5_000;
 
+    /** How far above {@link #port()} the WAN listener is (the KRaft controller has the port between). */
+    public static final int WAN_PORT_STEP = 2;
+
+    /** The local (PLAINTEXT) listener: clients within the site. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The WAN listener's port: SASL_SSL with SCRAM-SHA-512, for clients at another site. */
+    public int wanPort() {
+        return port + WAN_PORT_STEP;
+    }
+
+    /** The WAN listener, for clients at another site (MirrorMaker 2). */
+    public String wanBootstrapServers() {
+        return "127.0.0.1:" + wanPort();
     }
 
     /** An admin client that gives up quickly, so that the caller's own timeout decides. */

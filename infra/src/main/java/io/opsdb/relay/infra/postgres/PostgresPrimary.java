@@ -2,6 +2,7 @@ package io.opsdb.relay.infra.postgres;
 
 import io.opsdb.relay.infra.StackException;
 import io.opsdb.relay.infra.process.WorkDirectory;
+import io.opsdb.relay.infra.tls.WanCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,13 +19,55 @@ import java.util.Map;
 
 /**
  * The primary at the main site: created by {@code initdb} with the stack's superuser and the {@code opsdb}
- * database; {@code wal_level=logical} for change data capture.
+ * database; {@code wal_level=logical} for change data capture. It accepts TLS ({@code ssl=on}) with a certificate the
+ * stack's CA signed for {@code localhost} and {@code 127.0.0.1}: a secondary connects with
+ * {@code sslmode=verify-full}.
  */
 public final class PostgresPrimary extends PostgresServer {
 
+    private static final String CERTIFICATE = "server.crt";
+    private static final String KEY = "server.key";
+
+    private final WanCertificates certificates;
+
     public PostgresPrimary(
-            String name, int port, PostgresCredentials credentials, PostgresTools tools, WorkDirectory workDir) {
+            String name,
+            int port,
+            PostgresCredentials credentials,
+            WanCertificates certificates,
+            PostgresTools tools,
+            WorkDirectory workDir) {
         super(name, port, credentials, tools, workDir);
+        this.certificates = certificates;
+    }
+
+    /**
+     * The CA certificate where the PostgreSQL user can read it: a replica's {@code sslrootcert} for streaming from
+     * this primary (the stack's {@code secrets/} is its owner's only).
+     */
+    public Path caCertificateForReplicas() {
+        return workDir.data("postgres").resolve("root.crt");
+    }
+
+    /** Copies the certificate and key into the data directory at each start: PostgreSQL wants the key 0600, its own. */
+    @Override
+    protected void beforeStart() {
+        certificates.keystore(name());
+        Path directory = certificates.directory();
+        copyOwned(directory.resolve(name() + ".crt"), dataDir().resolve(CERTIFICATE));
+        copyOwned(directory.resolve(name() + ".key"), dataDir().resolve(KEY));
+        copyOwned(certificates.caCertificate(), caCertificateForReplicas());
+    }
+
+    private void copyOwned(Path from, Path to) {
+        try {
+            Files.deleteIfExists(to);
+            Files.createFile(to, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(to, Files.readAllBytes(from));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        tools.ownFile(to);
     }
 
     @Override
@@ -67,7 +110,8 @@ public final class PostgresPrimary extends PostgresServer {
 
     @Override
     protected Map<String, String> settings() {
-        return Map.of();
+        // Relative to the data directory.
+        return Map.of("ssl", "on", "ssl_cert_file", "'" + CERTIFICATE + "'", "ssl_key_file", "'" + KEY + "'");
     }
 
     /**

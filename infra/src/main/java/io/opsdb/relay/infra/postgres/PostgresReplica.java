@@ -70,8 +70,15 @@ public final class PostgresReplica extends PostgresServer {
                         "-C",
                         "-S",
                         slotName()),
-                // The environment, not the command line, so that ps does not show it.
-                Map.of("PGPASSWORD", credentials.password()),
+                // The environment, not the command line, so that ps does not show it. -R writes the TLS settings into
+                // primary_conninfo too: the replica streams over TLS, the primary's certificate checked.
+                Map.of(
+                        "PGPASSWORD",
+                        credentials.password(),
+                        "PGSSLMODE",
+                        "verify-full",
+                        "PGSSLROOTCERT",
+                        primary.caCertificateForReplicas().toString()),
                 logFile(),
                 Duration.ofSeconds(120));
     }

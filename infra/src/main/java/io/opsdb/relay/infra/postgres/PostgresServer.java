@@ -119,6 +119,9 @@ public abstract class PostgresServer implements StackComponent {
     /** Settings on top of the common ones. */
     protected abstract Map<String, String> settings();
 
+    /** Writes what the server reads at start beyond its settings (certificates); its data directory exists. */
+    protected void beforeStart() {}
+
     /** Waits until the started server serves what the next components need; pg_ctl has already seen it accept connections. */
     protected void afterStart() {}
 
@@ -141,6 +144,7 @@ public abstract class PostgresServer implements StackComponent {
             includeSettingsFile();
             markInitialized();
         }
+        beforeStart();
         writeSettings();
         tools.run(
                 "pg_ctl",

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.opsdb.relay.site.Database;
 import io.opsdb.relay.site.SiteConfiguration;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
@@ -67,7 +68,7 @@ public class SiteBeans {
     private static HikariDataSource pool(String name, Database db, boolean readOnly, int size) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
-        config.setJdbcUrl(db.jdbcUrl() + "?reWriteBatchedInserts=true");
+        config.setJdbcUrl(db.jdbcUrl(Map.of("reWriteBatchedInserts", "true")));
         config.setUsername(db.user());
         config.setPassword(db.password());
         config.setReadOnly(readOnly);

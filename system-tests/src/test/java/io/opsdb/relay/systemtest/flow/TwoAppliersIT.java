@@ -9,6 +9,7 @@ import io.opsdb.relay.infra.postgres.PostgresPrimary;
 import io.opsdb.relay.infra.postgres.PostgresTools;
 import io.opsdb.relay.infra.process.PidFiles;
 import io.opsdb.relay.infra.process.WorkDirectory;
+import io.opsdb.relay.infra.tls.WanCertificates;
 import io.opsdb.relay.main.internal.apply.ApplyListener;
 import io.opsdb.relay.main.internal.apply.CommandApplier;
 import io.opsdb.relay.main.internal.apply.FailureKind;
@@ -93,6 +94,7 @@ class TwoAppliersIT {
                 "two-appliers-primary",
                 15432 + TwoSiteStack.PORT_OFFSET + 77,
                 credentials,
+                new WanCertificates(work),
                 PostgresTools.locate(System.getenv()),
                 work);
         primary.start();

@@ -8,6 +8,7 @@ import io.opsdb.relay.main.internal.kafka.MainKafkaClients;
 import io.opsdb.relay.schema.TransactionOutcome;
 import io.opsdb.relay.site.Database;
 import io.opsdb.relay.site.SiteConfiguration;
+import io.opsdb.relay.site.SslMode;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -197,6 +198,13 @@ public class LedgerCapture implements SmartLifecycle {
         p.setProperty("database.user", db.user());
         p.setProperty("database.password", db.password() == null ? "" : db.password());
         p.setProperty("database.dbname", db.name());
+        // The same TLS as the application's own connections to the primary (MAIN_DB_SSLMODE, MAIN_DB_SSLROOTCERT).
+        if (db.sslMode() != SslMode.PREFER) {
+            p.setProperty("database.sslmode", db.sslMode().value());
+        }
+        if (!db.sslRootCert().isEmpty()) {
+            p.setProperty("database.sslrootcert", db.sslRootCert());
+        }
         p.setProperty("topic.prefix", "relay");
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", SLOT);
