@@ -12,8 +12,12 @@ import io.opsdb.relay.infra.process.JavaCommand;
 import io.opsdb.relay.kafka.RelayLimits;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -46,11 +50,15 @@ class DockerSettingsTest {
 
     private static final String MAX_RECORD_BYTES = Integer.toString(RelayLimits.MAX_RECORD_BYTES);
 
-    /** What the compose file runs for each site: its services, and the other sites' are none of its business. */
+    /**
+     * What the compose file runs for each site: its services, and the other sites' are none of its business. The one
+     * shared service is wan-certs, the local stand-in for each site's operator bringing its broker's key: a one-shot
+     * that needs nothing and finishes in seconds.
+     */
     private static final Map<String, Set<String>> SITES = Map.of(
-            "cologne", Set.of("primary", "kafka-cologne", "consumer-main"),
-            "observatory", Set.of("replica", "kafka-observatory", "producer-secondary"),
-            "summit", Set.of("replica-summit", "kafka-summit", "producer-secondary-summit"));
+            "cologne", Set.of("primary", "kafka-cologne", "consumer-main", "wan-certs"),
+            "observatory", Set.of("replica", "kafka-observatory", "producer-secondary", "wan-certs"),
+            "summit", Set.of("replica-summit", "kafka-summit", "producer-secondary-summit", "wan-certs"));
 
     /** A broker's addresses, listeners, log directory and JVM: what a container sets differently from a process. */
     private static final Set<String> BROKER_DEPLOYMENT_VARIABLES = Set.of(
@@ -62,6 +70,11 @@ class DockerSettingsTest {
             "KAFKA_INTER_BROKER_LISTENER_NAME",
             "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
             "KAFKA_LOG_DIRS");
+
+    /** The WAN listener's secrets: files on the wan-certs volume in compose, the stack's secrets for the launcher. */
+    private static final String WAN_VARIABLES = "KAFKA_LISTENER_NAME_WAN_";
+
+    private static final String WAN_CONFIG_PROVIDER_VARIABLES = "KAFKA_CONFIG_PROVIDERS";
 
     /** Where compose's MirrorMaker 2 finds the operator's truststore and wan.properties (README, Encrypted WAN). */
     private static final Path COMPOSE_WAN_SECRETS = Path.of("/etc/relay/wan");
@@ -192,7 +205,10 @@ class DockerSettingsTest {
     void eachComposeBrokerHasTheLaunchersServerProperties(String broker) throws Exception {
         Map<String, String> properties = new TreeMap<>();
         environment(broker).forEach((variable, value) -> {
-            if (variable.startsWith("KAFKA_") && !BROKER_DEPLOYMENT_VARIABLES.contains(variable)) {
+            if (variable.startsWith("KAFKA_")
+                    && !BROKER_DEPLOYMENT_VARIABLES.contains(variable)
+                    && !variable.startsWith(WAN_VARIABLES)
+                    && !variable.startsWith(WAN_CONFIG_PROVIDER_VARIABLES)) {
                 // The apache/kafka image's mapping: KAFKA_LOG_DIRS -> log.dirs.
                 properties.put(
                         variable.substring("KAFKA_".length())
@@ -207,6 +223,100 @@ class DockerSettingsTest {
                 .as("the largest transaction")
                 .containsEntry("message.max.bytes", MAX_RECORD_BYTES)
                 .containsEntry("replica.fetch.max.bytes", MAX_RECORD_BYTES);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"kafka-cologne", "kafka-observatory", "kafka-summit"})
+    void eachComposeBrokerHasTheWanListenerItsMirrorMakersConnectTo(String broker) throws Exception {
+        Map<String, String> environment = environment(broker);
+        Map<String, String> wan = new TreeMap<>();
+        environment.forEach((variable, value) -> {
+            if (variable.startsWith(WAN_VARIABLES) || variable.startsWith(WAN_CONFIG_PROVIDER_VARIABLES)) {
+                wan.put(brokerProperty(variable), value);
+            }
+        });
+        String storePassword = "$${file:" + COMPOSE_WAN_SECRETS + "/wan.properties:store.password}";
+
+        assertThat(environment.get("KAFKA_LISTENERS")).contains(KafkaBroker.WAN_LISTENER + "://0.0.0.0:9094");
+        assertThat(environment.get("KAFKA_ADVERTISED_LISTENERS"))
+                .contains(KafkaBroker.WAN_LISTENER + "://" + broker + ":9094");
+        assertThat(environment.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"))
+                .contains(KafkaBroker.WAN_LISTENER + ":SASL_SSL");
+        assertThat(wan)
+                .containsEntry("config.providers", "file")
+                .containsEntry(
+                        "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
+                .containsEntry("listener.name.wan.sasl.enabled.mechanisms", KafkaBroker.SCRAM_MECHANISM)
+                .containsEntry(
+                        "listener.name.wan.scram-sha-512.sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;")
+                .containsEntry("listener.name.wan.ssl.keystore.type", "PKCS12")
+                .containsEntry("listener.name.wan.ssl.keystore.location", COMPOSE_WAN_SECRETS + "/" + broker + ".p12")
+                .as("passwords only by reference to the wan-certs volume")
+                .containsEntry("listener.name.wan.ssl.keystore.password", storePassword)
+                .containsEntry("listener.name.wan.ssl.key.password", storePassword);
+        assertThat(compose())
+                .as("wan-certs makes this broker's key")
+                .containsPattern("command: \\[\"bash\", \"/usr/local/bin/wan-certs.sh\"[^\\]]*\"" + broker + "\"");
+    }
+
+    @Test
+    void wanCertsMakesKeysThatChainToItsCaForEachBrokerHostAndKeepsThemOnItsNextRun() throws Exception {
+        Path secrets = tempDir.resolve("wan");
+        assertThat(wanCerts(secrets, "kafka-cologne", "kafka-observatory")).contains("made the CA");
+        Properties wan = properties(secrets.resolve("wan.properties"));
+        char[] password = wan.getProperty("store.password").toCharArray();
+        assertThat(wan.getProperty("mirror.user")).isEqualTo("mirror");
+        assertThat(wan.getProperty("mirror.password")).hasSizeGreaterThanOrEqualTo(24);
+
+        KeyStore trust = KeyStore.getInstance(secrets.resolve("truststore.p12").toFile(), password);
+        X509Certificate ca = (X509Certificate) trust.getCertificate("ca");
+        KeyStore cologne =
+                KeyStore.getInstance(secrets.resolve("kafka-cologne.p12").toFile(), password);
+        X509Certificate server = (X509Certificate) cologne.getCertificate("kafka-cologne");
+        server.verify(ca.getPublicKey());
+        assertThat(server.getSubjectAlternativeNames())
+                .extracting(name -> (Object) name.get(1))
+                .containsExactlyInAnyOrder((Object) "kafka-cologne", "localhost", "127.0.0.1");
+        assertThat(cologne.getKey("kafka-cologne", password)).isNotNull();
+        assertThat(Files.getPosixFilePermissions(secrets.resolve("ca.p12")))
+                .as("the CA's key")
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+        byte[] before = Files.readAllBytes(secrets.resolve("kafka-cologne.p12"));
+        assertThat(wanCerts(secrets, "kafka-cologne")).contains("keeping the certificates");
+        assertThat(Files.readAllBytes(secrets.resolve("kafka-cologne.p12"))).isEqualTo(before);
+    }
+
+    /** infra/docker/wan-certs.sh into {@code dir}; its output (which must not hold a password). */
+    private static String wanCerts(Path dir, String... hosts) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", "docker/wan-certs.sh"));
+        command.addAll(List.of(hosts));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("WAN_DIR", dir.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        if (Files.exists(dir.resolve("wan.properties"))) {
+            for (String secret : properties(dir.resolve("wan.properties")).stringPropertyNames()) {
+                if (secret.endsWith("password")) {
+                    assertThat(output)
+                            .doesNotContain(
+                                    properties(dir.resolve("wan.properties")).getProperty(secret));
+                }
+            }
+        }
+        return output;
+    }
+
+    /** The apache/kafka image's mapping of a variable to a property: ___ is -, __ is _, _ is . (lower case). */
+    private static String brokerProperty(String variable) {
+        return variable.substring("KAFKA_".length())
+                .toLowerCase(Locale.ROOT)
+                .replace("___", "-")
+                .replace("__", "\u0000")
+                .replace('_', '.')
+                .replace("\u0000", "_");
     }
 
     @Test
@@ -268,7 +378,7 @@ class DockerSettingsTest {
                         + StackPorts.defaults().secondary(1).replicaDb() + "}");
         assertThat(compose.split("profiles: \\[summit]", -1))
                 .as("every summit service is in the profile")
-                .hasSize(7);
+                .hasSize(8);
     }
 
     @Test
@@ -290,7 +400,8 @@ class DockerSettingsTest {
         services()
                 .forEach((name, service) -> assertThat(service.get("restart"))
                         .as(name)
-                        .isEqualTo(name.startsWith("create-topics") ? "no" : "unless-stopped"));
+                        .isEqualTo(
+                                name.startsWith("create-topics") || name.startsWith("wan-") ? "no" : "unless-stopped"));
     }
 
     @Test
@@ -300,7 +411,7 @@ class DockerSettingsTest {
             Map<?, ?> environment = (Map<?, ?>) service(name).get("environment");
             if (environment != null) {
                 environment.forEach((variable, value) -> {
-                    if (((String) variable).endsWith("PASSWORD")) {
+                    if (((String) variable).endsWith("PASSWORD") && !((String) variable).startsWith(WAN_VARIABLES)) {
                         passwords.add(name + " " + variable + "=" + value);
                     }
                 });
