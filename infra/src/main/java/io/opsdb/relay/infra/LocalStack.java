@@ -379,6 +379,14 @@ public final class LocalStack implements AutoCloseable {
                     + workDir.root().relativize(dbPasswordFile(workDir))
                     + ": run 'bin/relay reset --yes' to start afresh");
         }
+        // A stack made before the WAN was encrypted has brokers without a WAN listener or MirrorMaker 2's credential:
+        // resumed, its mirroring would stop without a word.
+        Path wanSecrets = new WanCertificates(workDir).secretsFile();
+        if (!Files.isRegularFile(wanSecrets)) {
+            throw new StackException("the stack in " + workDir.root() + " was made before the WAN between its sites"
+                    + " was encrypted (no " + workDir.root().relativize(wanSecrets) + "): run 'bin/relay reset --yes'"
+                    + " to start afresh");
+        }
         return manifest;
     }
 

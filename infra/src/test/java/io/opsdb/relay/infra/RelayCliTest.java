@@ -7,6 +7,7 @@ import io.opsdb.relay.infra.process.LauncherPidFile;
 import io.opsdb.relay.infra.process.PidFiles;
 import io.opsdb.relay.infra.process.Processes;
 import io.opsdb.relay.infra.process.WorkDirectory;
+import io.opsdb.relay.infra.tls.WanCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -77,6 +78,9 @@ class RelayCliTest {
         WorkDirectory workDir = new WorkDirectory(config().workDir());
         workDir.create();
         Files.writeString(workDir.secrets().resolve("db-password"), "secret");
+        Path wanSecrets = new WanCertificates(workDir).secretsFile();
+        Files.createDirectories(wanSecrets.getParent());
+        Files.writeString(wanSecrets, "store.password=secret\n");
         new StackManifest(Instant.parse("2026-11-29T18:00:00Z"), config().ports(), sites).writeTo(workDir.root());
         return workDir.root();
     }
@@ -368,6 +372,22 @@ class RelayCliTest {
 
         assertThat(exit).isEqualTo(RelayCli.NOT_RUNNING);
         assertThat(out()).contains(line("launcher", "-", String.valueOf(running.pid()), "-", "running"));
+    }
+
+    @Test
+    void upOnAStackMadeBeforeTheWanWasEncryptedSuggestsAResetInOneLine() throws IOException {
+        Path workDir = aStackOnDisk();
+        Files.delete(new WanCertificates(new WorkDirectory(workDir)).secretsFile());
+
+        int exit = relay("up");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err().lines())
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .contains("was made before the WAN between its sites was encrypted")
+                        .contains("run 'bin/relay reset --yes'"));
+        assertThat(workDir.resolve("secrets/db-password")).exists();
     }
 
     @Test
