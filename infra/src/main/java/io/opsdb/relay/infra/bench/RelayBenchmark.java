@@ -160,6 +160,12 @@ public final class RelayBenchmark {
     private final PrintStream out;
     private final ObservatoryClient client;
     private final ExecutorService http = Executors.newFixedThreadPool(16, daemon("bench-http"));
+    /**
+     * The status reads' own threads: each blocks in a send whose response the HTTP client completes on {@link #http},
+     * so on {@code http} itself sixteen of them took every thread and waited for ever.
+     */
+    private final ExecutorService statusReads = Executors.newFixedThreadPool(8, daemon("bench-status"));
+
     private final AtomicInteger sequence = new AtomicInteger();
     private final String runId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private final long began = System.nanoTime();
@@ -193,6 +199,7 @@ public final class RelayBenchmark {
             throw new IllegalStateException("benchmark failed: " + e.getMessage(), e);
         } finally {
             bench.http.shutdownNow();
+            bench.statusReads.shutdownNow();
             stack.stop();
         }
     }
@@ -474,7 +481,7 @@ public final class RelayBenchmark {
         AtomicLong notVisible = new AtomicLong();
         List<Future<?>> reads = new ArrayList<>();
         for (String id : List.copyOf(transactionIds)) {
-            reads.add(http.submit(() -> {
+            reads.add(statusReads.submit(() -> {
                 ObservatoryClient.Status status = client.status(id);
                 if (status.visibleAt() == null || status.acknowledgedAt() == null) {
                     notVisible.incrementAndGet();
