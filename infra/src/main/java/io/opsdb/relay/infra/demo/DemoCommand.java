@@ -95,9 +95,7 @@ public final class DemoCommand {
             LOG.info("Demo {}: {} writes from {} clients at {} ({})", runId, writes, clients, site, stack.api(site));
             ObservatoryWorkload.Result result;
             try (Periodic progress = Periodic.every(
-                    PROGRESS_EVERY,
-                    "demo-progress-" + site,
-                    () -> LOG.info("Demo at {}: {}", site, workload.progress().line()))) {
+                    PROGRESS_EVERY, "demo-progress-" + site, () -> progress(site, workload.progress()))) {
                 result = workload.run(runId, writes, clients, VISIBLE_TIMEOUT, (write, status) -> {});
             }
             LOG.info("Demo at {} done: {}", site, workload.progress().line());
@@ -129,6 +127,13 @@ public final class DemoCommand {
             throw new DemoFailure("cannot count the main database's ledger for " + site + ": " + e.getMessage(), e);
         } finally {
             workload.close();
+        }
+    }
+
+    /** One progress line, once the run has begun (before, its figures are all 0 of 0). */
+    private static void progress(String site, ObservatoryWorkload.Progress progress) {
+        if (progress.writes() > 0) {
+            LOG.info("Demo at {}: {}", site, progress.line());
         }
     }
 
