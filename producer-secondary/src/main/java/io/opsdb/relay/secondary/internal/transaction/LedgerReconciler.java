@@ -1,6 +1,7 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
 import io.opsdb.relay.lsn.Lsn;
+import io.opsdb.relay.role.SiteUnavailableException;
 import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.schema.TransactionOutcome;
@@ -135,6 +136,10 @@ final class LedgerReconciler {
             // Transient (the replica is down or restarting), and ReplicaLsnPoller already reports it: the next pass
             // asks again.
             LOG.debug("Ledger reconciliation skipped: {}", e.getMessage());
+        } catch (SiteUnavailableException e) {
+            // Transient too: the state stores are being restored (reads answer 503 meanwhile); the next pass asks
+            // again.
+            LOG.warn("Ledger reconciliation waits for the state stores: {}", e.getMessage());
         } catch (RuntimeException e) {
             // Must not end the schedule: the transactions it is there for would stay BUFFERED.
             LOG.error("Ledger reconciliation failed; the next pass tries again", e);
