@@ -101,6 +101,17 @@ public class RelayMetrics implements MeterBinder, TransactionEvents {
         status.originSites().forEach(origin -> originSiteFound(origin.site()));
     }
 
+    /** Transactions applied so far, every origin site's together (0 before the meters are bound). */
+    public long appliedTotal() {
+        MeterRegistry bound = registry;
+        if (bound == null) {
+            return 0;
+        }
+        return (long) bound.find(APPLIED).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
     @Override
     public void applied(String originSite) {
         if (registry != null) {

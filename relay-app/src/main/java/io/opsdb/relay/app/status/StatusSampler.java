@@ -1,24 +1,24 @@
 package io.opsdb.relay.app.status;
 
 import io.opsdb.relay.app.site.SiteStatus;
-import io.opsdb.relay.role.TransactionEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Takes a sample of this site's figures ({@link SiteStatus}) every {@link #INTERVAL} into the last hour's
- * {@link StatusHistory}, for the status page's plots. The apply rate comes from the transactions the site's role
- * tells of ({@link TransactionEvents#applied}), counted here as they happen, so it needs no Prometheus server.
+ * {@link StatusHistory}, for the status page's plots. The apply rate comes from the count of applied transactions the
+ * application's metrics keep ({@code relay_transactions_applied_total}), read at each sample, so it needs no
+ * Prometheus server and counts nothing twice.
  */
-final class StatusSampler implements TransactionEvents, SmartLifecycle {
+final class StatusSampler implements SmartLifecycle {
 
     /** How often a sample is taken. */
     static final Duration INTERVAL = Duration.ofSeconds(10);
@@ -31,11 +31,13 @@ final class StatusSampler implements TransactionEvents, SmartLifecycle {
     private final SiteStatus status;
     private final StatusHistory history;
     private final Clock clock;
-    private final LongAdder applied = new LongAdder();
+    private final LongSupplier appliedTotal;
     private volatile ScheduledExecutorService sampling;
 
-    StatusSampler(SiteStatus status, Clock clock) {
+    /** @param appliedTotal transactions applied so far, a count that only grows */
+    StatusSampler(SiteStatus status, LongSupplier appliedTotal, Clock clock) {
         this.status = status;
+        this.appliedTotal = appliedTotal;
         this.clock = clock;
         this.history = new StatusHistory((int) (SPAN.toSeconds() / INTERVAL.toSeconds()));
     }
@@ -58,7 +60,7 @@ final class StatusSampler implements TransactionEvents, SmartLifecycle {
                     status.inFlightCount(),
                     status.oldestInFlightAgeSeconds(),
                     status.replicaLagSeconds(),
-                    applied.sum());
+                    appliedTotal.getAsLong());
         } catch (RuntimeException e) {
             // Transient (the role's figures could not be read just now): the next tick tries again, and the gap
             // shows in the plots. Thrown on, it would cancel the sampling for good.
@@ -90,18 +92,4 @@ final class StatusSampler implements TransactionEvents, SmartLifecycle {
     public boolean isRunning() {
         return sampling != null;
     }
-
-    @Override
-    public void applied(String originSite) {
-        applied.increment();
-    }
-
-    @Override
-    public void failed(String originSite) {}
-
-    @Override
-    public void settledAfter(String originSite, Duration latency) {}
-
-    @Override
-    public void unreadable(Unreadable record, String originSite, boolean failedTransaction) {}
 }

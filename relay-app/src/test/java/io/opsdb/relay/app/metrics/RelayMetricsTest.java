@@ -167,6 +167,20 @@ class RelayMetricsTest {
     }
 
     @Test
+    void theAppliedTotalIsEveryOriginSitesCountTogether() {
+        RelayMetrics unbound = new RelayMetrics(cologne(), status);
+        assertThat(unbound.appliedTotal()).as("before the meters are bound").isZero();
+        RelayMetrics metrics = bound(cologne());
+
+        metrics.applied("observatory");
+        metrics.applied("observatory");
+        metrics.applied("summit");
+        metrics.failed("summit");
+
+        assertThat(metrics.appliedTotal()).isEqualTo(3);
+    }
+
+    @Test
     void countsWhatTheRoleSettlesByOriginSiteWithItsLatency() {
         RelayMetrics metrics = bound(cologne());
 

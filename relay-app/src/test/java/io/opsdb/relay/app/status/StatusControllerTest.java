@@ -12,6 +12,7 @@ import io.opsdb.relay.app.site.SiteStatus;
 import io.opsdb.relay.app.web.ApiJson;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
@@ -25,7 +26,8 @@ class StatusControllerTest {
     private static final Instant T0 = Instant.parse("2026-11-30T04:00:00Z");
 
     private final SiteStatus site = mock(SiteStatus.class);
-    private final StatusSampler sampler = new StatusSampler(site, Clock.systemUTC());
+    private final AtomicLong applied = new AtomicLong();
+    private final StatusSampler sampler = new StatusSampler(site, applied::get, Clock.systemUTC());
     private final MockMvc mvc = MockMvcBuilders.standaloneSetup(new StatusController(sampler))
             .setMessageConverters(new JacksonJsonHttpMessageConverter(
                     ApiJson.configure(JsonMapper.builder()).build()))
@@ -36,9 +38,7 @@ class StatusControllerTest {
         figures(2, 4.25, 0.5);
         sampler.sample(T0);
         figures(40, 14.25, null);
-        for (int i = 0; i < 30; i++) {
-            sampler.applied("observatory");
-        }
+        applied.addAndGet(30);
         sampler.sample(T0.plus(StatusSampler.INTERVAL));
 
         mvc.perform(get("/api/status/history"))
