@@ -62,11 +62,11 @@ public final class ObservatoryWorkload {
 
     private final ObservatoryClient client;
     private final ExecutorService executor;
-    private final AtomicInteger writesOfRun = new AtomicInteger();
-    private final AtomicInteger acknowledgedSoFar = new AtomicInteger();
-    private final AtomicInteger refusedSoFar = new AtomicInteger();
-    private final AtomicInteger visibleSoFar = new AtomicInteger();
-    private final AtomicInteger failedSoFar = new AtomicInteger();
+    /** The run under way (or the last one): what {@link #progress} reads, the very lists its result is made of. */
+    private volatile Run current = new Run(0, List.of(), List.of(), List.of());
+
+    private record Run(
+            int writes, List<Write> acknowledged, List<String> refusals, List<ObservatoryClient.Status> settled) {}
 
     /** @param token an API token that may write, see {@link ObservatoryClient} */
     public ObservatoryWorkload(URI observatoryApi, String token) {
@@ -84,24 +84,32 @@ public final class ObservatoryWorkload {
 
     /** The current run's figures so far (safe to call from any thread while {@link #run} runs). */
     public Progress progress() {
+        Run run = current;
+        int visible = 0;
+        int failed = 0;
+        synchronized (run.settled()) {
+            for (ObservatoryClient.Status status : run.settled()) {
+                if ("VISIBLE".equals(status.state())) {
+                    visible++;
+                } else if ("FAILED".equals(status.state())) {
+                    failed++;
+                }
+            }
+        }
         return new Progress(
-                writesOfRun.get(), acknowledgedSoFar.get(), refusedSoFar.get(), visibleSoFar.get(), failedSoFar.get());
+                run.writes(), run.acknowledged().size(), run.refusals().size(), visible, failed);
     }
 
     public Result run(String runId, int writes, int clients, Duration visibleTimeout, SettledProbe probe)
             throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
-        writesOfRun.set(writes);
-        acknowledgedSoFar.set(0);
-        refusedSoFar.set(0);
-        visibleSoFar.set(0);
-        failedSoFar.set(0);
         List<Write> acknowledged = Collections.synchronizedList(new ArrayList<>());
         List<String> refusals = Collections.synchronizedList(new ArrayList<>());
         List<ObservatoryClient.Status> settled = Collections.synchronizedList(new ArrayList<>());
         List<String> waitFailures = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<?>> waits = Collections.synchronizedList(new ArrayList<>());
         Semaphore waitsInFlight = new Semaphore(MAX_WAITS_IN_FLIGHT);
+        current = new Run(writes, acknowledged, refusals, settled);
 
         ExecutorService writers = Executors.newFixedThreadPool(clients, r -> new Thread(r, "workload-client"));
         for (int c = 0; c < clients; c++) {
@@ -113,22 +121,15 @@ public final class ObservatoryWorkload {
                         long ackNanos = System.nanoTime() - begin;
                         if (!answer.ok()) {
                             refusals.add(answer.status() + " " + answer.body());
-                            refusedSoFar.incrementAndGet();
                             continue;
                         }
                         Write write = new Write(answer.transactionId(), answer.recordId(), ackNanos);
                         acknowledged.add(write);
-                        acknowledgedSoFar.incrementAndGet();
                         waitsInFlight.acquire();
                         waits.add(client.whenVisible(write.transactionId(), visibleTimeout)
                                 .thenAccept(status -> {
                                     probe.settled(write, status);
                                     settled.add(status);
-                                    if ("VISIBLE".equals(status.state())) {
-                                        visibleSoFar.incrementAndGet();
-                                    } else if ("FAILED".equals(status.state())) {
-                                        failedSoFar.incrementAndGet();
-                                    }
                                 })
                                 .whenComplete((ok, error) -> {
                                     waitsInFlight.release();
@@ -141,7 +142,6 @@ public final class ObservatoryWorkload {
                         return;
                     } catch (Exception e) {
                         refusals.add(e.getClass().getSimpleName() + ": " + e.getMessage());
-                        refusedSoFar.incrementAndGet();
                     }
                 }
             });
