@@ -37,6 +37,8 @@ class MirrorLatency {
     private final Clock clock;
     /** Per partition, the next offset not yet measured. */
     private final Map<TopicPartition, Long> measuredUpTo = new ConcurrentHashMap<>();
+    /** Per mirrored topic, its site's timer. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     @Autowired
     MirrorLatency(MeterRegistry registry) {
@@ -51,17 +53,30 @@ class MirrorLatency {
     /** Measures the records of a site's batch ({@code <site>.ops.commands}) that were not measured before. */
     void received(List<ConsumerRecord<String, byte[]>> records) {
         long now = clock.millis();
+        // A batch is one site's, from its topic's one partition: its state is looked up when the partition changes,
+        // not for every record (this is on the applier's path).
+        TopicPartition partition = null;
+        long next = Long.MIN_VALUE;
         Timer timer = null;
         for (ConsumerRecord<String, byte[]> record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            if (record.offset() < measuredUpTo.getOrDefault(partition, Long.MIN_VALUE) || record.timestamp() < 0) {
+            if (partition == null
+                    || record.partition() != partition.partition()
+                    || !record.topic().equals(partition.topic())) {
+                if (partition != null) {
+                    measuredUpTo.put(partition, next);
+                }
+                partition = new TopicPartition(record.topic(), record.partition());
+                next = measuredUpTo.getOrDefault(partition, Long.MIN_VALUE);
+                timer = timers.computeIfAbsent(record.topic(), topic -> timer(originSite(topic)));
+            }
+            if (record.offset() < next || record.timestamp() < 0) {
                 continue;
             }
-            measuredUpTo.put(partition, record.offset() + 1);
-            if (timer == null) {
-                timer = timer(originSite(record.topic()));
-            }
+            next = record.offset() + 1;
             timer.record(Duration.ofMillis(Math.max(0, now - record.timestamp())));
+        }
+        if (partition != null) {
+            measuredUpTo.put(partition, next);
         }
     }
 

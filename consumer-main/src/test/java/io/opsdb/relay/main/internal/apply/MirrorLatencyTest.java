@@ -39,9 +39,34 @@ class MirrorLatencyTest {
         assertThat(timer.max(TimeUnit.SECONDS)).isEqualTo(3.0);
     }
 
+    @Test
+    void aBatchOfSeveralSitesIsMeasuredPerSiteEachRecordOnce() {
+        List<ConsumerRecord<String, byte[]>> batch = List.of(
+                record("observatory.ops.commands", 10, NOW.minusSeconds(2)),
+                record("summit.ops.commands", 10, NOW.minusSeconds(5)),
+                record("observatory.ops.commands", 11, NOW.minusSeconds(1)));
+
+        latency.received(batch);
+        latency.received(batch);
+
+        Timer observatory = registry.get(MirrorLatency.NAME)
+                .tag("origin_site", "observatory")
+                .timer();
+        Timer summit =
+                registry.get(MirrorLatency.NAME).tag("origin_site", "summit").timer();
+        assertThat(observatory.count()).isEqualTo(2);
+        assertThat(observatory.totalTime(TimeUnit.SECONDS)).isEqualTo(3.0);
+        assertThat(summit.count()).isEqualTo(1);
+        assertThat(summit.totalTime(TimeUnit.SECONDS)).isEqualTo(5.0);
+    }
+
     private static ConsumerRecord<String, byte[]> record(long offset, Instant producedAt) {
+        return record("observatory.ops.commands", offset, producedAt);
+    }
+
+    private static ConsumerRecord<String, byte[]> record(String topic, long offset, Instant producedAt) {
         return new ConsumerRecord<>(
-                "observatory.ops.commands",
+                topic,
                 0,
                 offset,
                 producedAt.toEpochMilli(),
