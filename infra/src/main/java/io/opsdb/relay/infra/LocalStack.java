@@ -187,7 +187,8 @@ public final class LocalStack implements AutoCloseable {
         add(kafkaCologne);
         if (config.startApplications()) {
             // One code base at every site: SITE_TYPE in the environment decides the role.
-            relayApp = workDir.snapshot(config.relayHome().resolve(RELAY_APP_JAR));
+            relayApp = java.extractBootJar(
+                    config.relayHome().resolve(RELAY_APP_JAR), workDir.lib().resolve("relay-app"));
             mainEnvironment = applicationEnvironment(Site.COLOGNE, ports.mainApi(), kafkaCologne.cluster(), primary);
             add(new RelayApplicationProcess(
                     COLOGNE_APP, relayApp, mainEnvironment, MAIN_APP_HEAP, ports.mainApi(), workDir, java));

@@ -4,11 +4,13 @@ import io.opsdb.relay.infra.StackException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Command lines for the stack's JVM processes: the java binary of this JVM, and for the infrastructure
@@ -25,6 +27,7 @@ public final class JavaCommand {
     private static final String INITIAL_HEAP = "32m";
     private static final int MAX_CACHED_NIO_BUFFER = 256 * 1024;
     private static final Duration NATIVE_HEAP_TRIM = Duration.ofSeconds(30);
+    private static final Duration EXTRACT_TIMEOUT = Duration.ofMinutes(2);
     private static final String CLASSES = "infra/target/classes";
     private static final String RUNTIME_CLASSPATH = "infra/target/runtime-classpath.txt";
 
@@ -66,6 +69,46 @@ public final class JavaCommand {
         command.add(mainClass);
         command.addAll(args);
         return command;
+    }
+
+    /**
+     * Extracts a Spring Boot jar into {@code destination} as its tools jar mode lays it out for production (the
+     * application's own jar, with its libraries beside it on the manifest's class path), and returns that jar, to run
+     * with {@link #jar}. Run so, every class is on the system class path, which is the only one native code finds
+     * classes on from its own threads: RocksDB's event listeners (see producer-secondary's DeletedSpaceReclaimer)
+     * failed with NoClassDefFoundError from inside the nested jar. Whatever was in {@code destination} goes.
+     *
+     * @return the extracted application jar; {@code bootJar} itself when it does not exist, for the component to report
+     * @throws StackException when the extraction fails
+     */
+    public Path extractBootJar(Path bootJar, Path destination) {
+        if (!Files.isRegularFile(bootJar)) {
+            return bootJar;
+        }
+        WorkDirectory.deleteRecursively(destination);
+        List<String> command = List.of(
+                javaBinary(),
+                "-Djarmode=tools",
+                "-jar",
+                bootJar.toString(),
+                "extract",
+                "--destination",
+                destination.toString());
+        try {
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(EXTRACT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new StackException("cannot extract " + bootJar + ": " + output.strip());
+            }
+        } catch (IOException e) {
+            throw new StackException("cannot extract " + bootJar + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while extracting " + bootJar, e);
+        }
+        return destination.resolve(bootJar.getFileName());
     }
 
     /** {@code java <options> -jar <jar>}: the applications. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -16,9 +17,10 @@ import java.util.stream.Stream;
  *
  * @param heap its heap in use (from its metrics)
  * @param rss its resident set size (from /proc): heap, RocksDB, everything
- * @param stateDir bytes under its Kafka Streams state directory (the RocksDB stores on disk)
+ * @param stateDir bytes under its Kafka Streams state directory (the RocksDB stores on disk, with their logs)
+ * @param tables bytes of the stores' table files ({@code *.sst}): their data, live or deleted but not yet compacted
  */
-record ObservatoryFootprint(long heap, long rss, long stateDir) {
+record ObservatoryFootprint(long heap, long rss, long stateDir, long tables) {
 
     static ObservatoryFootprint read(LocalStack stack, SiteHttp observatory) throws Exception {
         String metrics = observatory.get("/actuator/prometheus").body();
@@ -36,15 +38,20 @@ record ObservatoryFootprint(long heap, long rss, long stateDir) {
                 .orElseThrow();
         // STATE_DIR as the launcher sets it, with the site's own subdirectory (TransactionStateStreams).
         Path stateDir = stack.workDir().resolve("streams").resolve(Site.OBSERVATORY.siteName());
-        return new ObservatoryFootprint(heap, rssKib * 1024, size(stateDir));
+        return new ObservatoryFootprint(
+                heap,
+                rssKib * 1024,
+                size(stateDir, file -> true),
+                size(stateDir, file -> file.toString().endsWith(".sst")));
     }
 
-    private static long size(Path dir) {
+    private static long size(Path dir, Predicate<Path> counted) {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile)
+                    .filter(counted)
                     .mapToLong(file -> {
                         try {
                             return Files.size(file);
@@ -65,6 +72,7 @@ record ObservatoryFootprint(long heap, long rss, long stateDir) {
 
     @Override
     public String toString() {
-        return "heap " + mib(heap) + ", RSS " + mib(rss) + ", state dir " + mib(stateDir);
+        return "heap " + mib(heap) + ", RSS " + mib(rss) + ", state dir " + mib(stateDir) + " (tables " + mib(tables)
+                + ")";
     }
 }

@@ -1,6 +1,7 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
@@ -45,7 +46,7 @@ public final class BoundedRocksDBMemory implements RocksDBConfigSetter {
      * for size amplification above 200%, so a run of tombstones lay on top of the data it deleted until enough later writes came (20,000
      * expired left 23 MiB of 23 MiB). RocksDB's compact-on-deletion collector would do it more precisely, but Kafka
      * Streams' options adapter does not pass {@code setTablePropertiesCollectorFactory} on to the store (it went to an
-     * {@code Options} object nobody opens), so it is not used.
+     * {@code Options} object nobody opens): {@link DeletedSpaceReclaimer} does its work from a flush listener.
      */
     static final CompactionStyle COMPACTION = CompactionStyle.LEVEL;
     /**
@@ -66,6 +67,9 @@ public final class BoundedRocksDBMemory implements RocksDBConfigSetter {
     private static final Cache CACHE = new LRUCache(TOTAL_OFF_HEAP_BYTES, -1, false, INDEX_FILTER_RATIO);
     private static final WriteBufferManager WRITE_BUFFERS = new WriteBufferManager(TOTAL_MEMTABLE_BYTES, CACHE);
 
+    // Kafka Streams makes one setter for each store it opens, and closes it before the store's database.
+    private DeletedSpaceReclaimer reclaimer;
+
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
         BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
@@ -82,11 +86,16 @@ public final class BoundedRocksDBMemory implements RocksDBConfigSetter {
         options.setLevelCompactionDynamicLevelBytes(true);
         options.setLevel0FileNumCompactionTrigger(LEVEL0_COMPACTION_TRIGGER);
         options.setPeriodicCompactionSeconds(PERIODIC_COMPACTION.toSeconds());
+        reclaimer = new DeletedSpaceReclaimer(storeName);
+        options.setListeners(List.of(reclaimer));
     }
 
     @Override
     public void close(String storeName, Options options) {
         // The cache and the write buffer manager are shared by every store: closing them here
         // would break the others.
+        if (reclaimer != null) {
+            reclaimer.stop();
+        }
     }
 }
