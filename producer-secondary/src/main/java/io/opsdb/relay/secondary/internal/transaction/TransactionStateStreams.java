@@ -59,6 +59,9 @@ public class TransactionStateStreams implements SmartLifecycle {
     private final SecondaryKafkaClients clients;
     private volatile Consumer<TrackedTransaction> entered = tx -> {};
     private volatile BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable = (record, fate) -> {};
+    /** How often the stream thread commits its exactly-once transaction. */
+    static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+
     private volatile KafkaStreams streams;
     /** Whether the stores hold all their changelogs hold; replaced with each start. */
     private volatile StoreReadiness readiness = new StoreReadiness();
@@ -225,7 +228,13 @@ public class TransactionStateStreams implements SmartLifecycle {
         // Each broker keeps its transaction log with replication factor 1 and min ISR 1: EOS v2 works on one broker.
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // Streams' exactly-once default is 100 ms. The replay position arrives every 100 ms, so the thread committed a
+        // transaction every 100 ms even when nothing else happened: a transaction marker on each of its ten output
+        // partitions each time, and the observatory's broker busy with them (a quarter of a core at 100 writes/s on
+        // the 2-core machine). Reads of the stores see a state change at once (they read the stores, not the
+        // changelogs), so a longer commit delays nothing a client sees; dead letters reach their topic's
+        // read-committed readers up to this much later, and a crash redoes up to this much work.
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) COMMIT_INTERVAL.toMillis());
         // Streams' exactly-once default is 10 s: on a loaded machine a commit that took longer (a restore, an expiry
         // sweep) had the broker abort it and fence the thread, which then wiped its stores and restored them from
         // the changelogs. The process id in the state directory survives a crash, so the next start aborts an

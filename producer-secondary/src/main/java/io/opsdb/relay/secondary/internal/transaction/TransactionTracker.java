@@ -121,15 +121,19 @@ public class TransactionTracker {
         listeners.add(listener);
     }
 
-    /** A command was acknowledged by the local broker at {@code sequence} (its offset). */
-    public synchronized TrackedTransaction acknowledged(
+    /**
+     * A command was acknowledged by the local broker at {@code sequence} (its offset). Not under the tracker's lock:
+     * every write of the site comes through here, and with the lock each waited for the others' store reads (the
+     * benchmark's HTTP threads spent most of their time blocked on it). The buffered transactions are safe on their
+     * own, and the copy kept until the store has the transaction is in a concurrent map.
+     */
+    public TrackedTransaction acknowledged(
             String transactionId, long sequence, int attempt, List<Operation> operations, Instant acknowledgedAt) {
         TrackedTransaction tx =
                 TrackedTransaction.buffered(transactionId, sequence, attempt, operations, acknowledgedAt);
         pending.put(transactionId, tx);
         buffered.acknowledged(new Buffered(transactionId, sequence, attempt, operations, acknowledgedAt, null));
-        releaseIfApplied(tx);
-        return find(transactionId).orElse(tx);
+        return storedAfter(tx).orElse(tx);
     }
 
     /** The main site's verdict, read from the mirrored outcome stream; repeated deliveries are harmless. */
@@ -189,12 +193,15 @@ public class TransactionTracker {
         return stored;
     }
 
-    /** {@code tx} is readable from the store already (it may have been faster than this thread): let go of the copy. */
-    private void releaseIfApplied(TrackedTransaction tx) {
-        buffered.view()
-                .find(tx.transactionId())
-                .filter(stored -> stored.attempt() >= tx.attempt())
-                .ifPresent(stored -> pending.remove(tx.transactionId(), tx));
+    /**
+     * {@code tx} as the store has it, when it has it already (it may have been faster than this thread): then the copy
+     * is let go of. One read of the store.
+     */
+    private Optional<TrackedTransaction> storedAfter(TrackedTransaction tx) {
+        Optional<TrackedTransaction> stored =
+                buffered.view().find(tx.transactionId()).filter(found -> found.attempt() >= tx.attempt());
+        stored.ifPresent(found -> pending.remove(tx.transactionId(), tx));
+        return stored;
     }
 
     /** A store moved {@code tx} into a state (on the stream thread, or on the caller's for the heap). */
@@ -313,8 +320,7 @@ public class TransactionTracker {
         if (again == null) {
             return find(transactionId).orElse(tx);
         }
-        releaseIfApplied(again);
-        return find(transactionId).orElse(again);
+        return storedAfter(again).orElse(again);
     }
 
     /** Completes when the transaction is VISIBLE, FAILED or DISCARDED (at once if it already is). */
