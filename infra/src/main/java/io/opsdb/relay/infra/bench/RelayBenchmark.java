@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -146,7 +147,8 @@ public final class RelayBenchmark {
             double apply,
             double rawApply,
             double drain,
-            long rssMaxMiB) {}
+            long rssMaxMiB,
+            Map<String, Map<String, Double>> cpu) {}
 
     /** Acknowledgement-to-VISIBLE latencies in milliseconds, and how many were not VISIBLE. */
     record Latencies(Histogram millis, long notVisible) {
@@ -206,10 +208,17 @@ public final class RelayBenchmark {
 
     private Figures measure() throws InterruptedException, IOException, SQLException {
         RssSampler rss = new RssSampler(stack.workDir().resolve("pids").resolve(LocalStack.OBSERVATORY_APP + ".pid"));
+        CpuAccounting accounting = new CpuAccounting(stack.workDir().resolve("pids"));
         try {
             progress("warm-up: 500 writes");
             closedLoop(8, Duration.ofMinutes(5), 500, new ArrayList<>());
             awaitDrained();
+
+            Map<String, Map<String, Double>> cpu = new LinkedHashMap<>();
+            progress("idle: the system running, no writes, %d s", options.seconds / 2);
+            CpuAccounting.Snapshot idleFrom = accounting.snapshot();
+            Thread.sleep(options.phase().toMillis() / 2);
+            cpu.put("idle", CpuAccounting.percentOfOneCore(idleFrom, accounting.snapshot()));
 
             progress(
                     "raw Kafka: %.0f records/s for %d s on the observatory's broker (acks=all, idempotent, flush.messages=1)",
@@ -219,7 +228,11 @@ public final class RelayBenchmark {
 
             progress("acknowledgement: %.0f writes/s for %d s (open loop)", options.rate, options.seconds);
             List<String> ackIds = Collections.synchronizedList(new ArrayList<>());
+            CpuAccounting.Snapshot ackFrom = accounting.snapshot();
             OpenLoop.Result ack = openLoop(options.rate, ackIds);
+            cpu.put(
+                    String.format(Locale.ROOT, "ack %.0f/s", options.rate),
+                    CpuAccounting.percentOfOneCore(ackFrom, accounting.snapshot()));
             progress(
                     "acknowledgement: p50 %.1f ms p99 %.1f ms, %d failed",
                     ack.millis(50), ack.millis(99), ack.failures());
@@ -237,6 +250,7 @@ public final class RelayBenchmark {
             AtomicLong inFlightMax = new AtomicLong(inFlightStart);
             List<String> sustainedIds = Collections.synchronizedList(new ArrayList<>());
             long begin = System.nanoTime();
+            CpuAccounting.Snapshot sustainedFrom = accounting.snapshot();
             try (Periodic sampler = Periodic.every(
                     Duration.ofSeconds(1),
                     "bench-sampler",
@@ -244,6 +258,9 @@ public final class RelayBenchmark {
                 closedLoop(options.clients, options.phase(), Integer.MAX_VALUE, sustainedIds);
             }
             double sustained = sustainedIds.size() / seconds(System.nanoTime() - begin);
+            cpu.put(
+                    String.format(Locale.ROOT, "sustained %.0f/s", sustained),
+                    CpuAccounting.percentOfOneCore(sustainedFrom, accounting.snapshot()));
             long inFlightEnd = inFlight();
             progress(
                     "sustained: %.0f writes/s; in flight %d at the start, %d at the end, %d at most",
@@ -261,11 +278,14 @@ public final class RelayBenchmark {
             List<String> backlogIds = Collections.synchronizedList(new ArrayList<>());
             closedLoop(options.clients, Duration.ofHours(1), options.backlog, backlogIds);
             progress("backlog: %d buffered; MirrorMaker 2 started again, draining", backlogIds.size());
+            CpuAccounting.Snapshot drainFrom = accounting.snapshot();
             stack.component(LocalStack.MM2_COLOGNE).start();
             long drainedAt = awaitDrained();
+            Map<String, Double> drainCpu = CpuAccounting.percentOfOneCore(drainFrom, accounting.snapshot());
             double[] applied = appliedWindow(backlogIds);
             double apply = applied[0] / applied[1];
             double drain = backlogIds.size() / (drainedAt / 1e9 - applied[2]);
+            cpu.put(String.format(Locale.ROOT, "drain %.0f/s", drain), drainCpu);
             progress("backlog: applied at %.0f/s at Cologne, VISIBLE at %.0f/s at the observatory", apply, drain);
 
             progress(
@@ -290,7 +310,8 @@ public final class RelayBenchmark {
                     apply,
                     rawApply,
                     drain,
-                    rss.maxMiB());
+                    rss.maxMiB(),
+                    cpu);
         } finally {
             rss.close();
         }
@@ -666,7 +687,33 @@ public final class RelayBenchmark {
         t.append(String.format(
                 Locale.ROOT, "| observatory application RSS, largest sample | %d MiB | | |%n%n", f.rssMaxMiB));
         t.append("```\n").append(line(f)).append("\n```\n");
+        if (!f.cpu().isEmpty()) {
+            t.append(String.format(
+                    Locale.ROOT,
+                    "%nCPU by component, as a share of one core (this machine has %d), over each phase (from /proc; a"
+                            + " PostgreSQL server with its backends):%n%n",
+                    Runtime.getRuntime().availableProcessors()));
+            t.append(CpuAccounting.table(f.cpu()));
+            t.append(String.format(
+                    Locale.ROOT,
+                    "%nCPU per acknowledged write over idle, whole machine: %.1f ms at %.0f/s.%n",
+                    cpuPerWriteMillis(f),
+                    f.rate));
+        }
         return t.toString();
+    }
+
+    /** The machine's CPU time per write of the acknowledgement phase, beyond what the idle system takes. */
+    static double cpuPerWriteMillis(Figures f) {
+        Map<String, Double> idle = f.cpu().get("idle");
+        Map<String, Double> ack = f.cpu().get(String.format(Locale.ROOT, "ack %.0f/s", f.rate));
+        if (idle == null || ack == null) {
+            return Double.NaN;
+        }
+        double over = ack.values().stream().mapToDouble(Double::doubleValue).sum()
+                - idle.values().stream().mapToDouble(Double::doubleValue).sum();
+        // percent of one core = 10 ms of CPU per second
+        return over * 10 / f.rate;
     }
 
     /** Replaces the latest run's section of the report, keeping everything else (earlier runs, the analysis). */

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +54,29 @@ class RelayBenchmarkTest {
         assertThat(text).contains("baseline table").contains("second table").doesNotContain("first table");
         assertThat(text.indexOf("<!-- bench:latest:begin -->"))
                 .isEqualTo(text.lastIndexOf("<!-- bench:latest:begin -->"));
+    }
+
+    @Test
+    void theCpuPerWriteIsTheMachinesTimeOverIdleDividedByTheRateAndTheTableShowsEveryPhase() {
+        Map<String, Map<String, Double>> cpu = new LinkedHashMap<>();
+        cpu.put("idle", Map.of("observatory-app", 10.0, "kafka-observatory", 10.0));
+        cpu.put("ack 100/s", Map.of("observatory-app", 70.0, "kafka-observatory", 50.0));
+        cpu.put("sustained 300/s", Map.of("observatory-app", 95.0, "kafka-observatory", 60.0));
+        RelayBenchmark.Figures figures = figures(cpu);
+
+        // 100 % of one core over idle is 10 ms of CPU per second, at 100 writes per second.
+        assertThat(RelayBenchmark.cpuPerWriteMillis(figures)).isEqualTo(10.0);
+        assertThat(RelayBenchmark.table(figures, RelayBenchmark.Options.defaults()))
+                .contains("| component | idle | ack 100/s | sustained 300/s |")
+                .contains("| observatory-app | 10 % | 70 % | 95 % |")
+                .contains("| **all** | 20 % | 120 % | 155 % |")
+                .contains("CPU per acknowledged write over idle, whole machine: 10.0 ms at 100/s.");
+    }
+
+    private static RelayBenchmark.Figures figures(Map<String, Map<String, Double>> cpu) {
+        OpenLoop.Result open = new OpenLoop.Result(new Histogram(3), 0, Duration.ofSeconds(20));
+        RelayBenchmark.Latencies latencies = new RelayBenchmark.Latencies(new Histogram(3), 0);
+        return new RelayBenchmark.Figures(
+                open, open, 100, latencies, 20, 300, 64, 0, 0, 0, latencies, 1000, 2000, 40000, 1900, 400, cpu);
     }
 }

@@ -1,0 +1,165 @@
+package io.opsdb.relay.infra.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The CPU time each process of the stack spent, read from {@code /proc}: where a 2-core machine's time goes while the
+ * benchmark drives the system. A component is its process and every process below it (a PostgreSQL server is its
+ * postmaster and the backends it forks); the benchmark's own JVM is counted as {@link #CLIENT}, since it shares the
+ * machine with the system it measures.
+ */
+final class CpuAccounting {
+
+    static final String CLIENT = "bench client";
+    /** Linux's clock ticks per second for /proc's times ({@code getconf CLK_TCK}), the same on every Linux here. */
+    static final long TICKS_PER_SECOND = 100;
+
+    private final Path pids;
+    private final Path proc;
+
+    CpuAccounting(Path pidsDirectory) {
+        this(pidsDirectory, Path.of("/proc"));
+    }
+
+    CpuAccounting(Path pidsDirectory, Path proc) {
+        this.pids = pidsDirectory;
+        this.proc = proc;
+    }
+
+    /** CPU ticks per component at one moment. */
+    record Snapshot(long nanoTime, Map<String, Long> ticks) {}
+
+    /** The share of one core each component used between two snapshots, in percent, the components in name order. */
+    static Map<String, Double> percentOfOneCore(Snapshot from, Snapshot to) {
+        double seconds = (to.nanoTime() - from.nanoTime()) / 1e9;
+        Map<String, Double> percent = new LinkedHashMap<>();
+        to.ticks().keySet().stream().sorted().forEach(component -> {
+            Long before = from.ticks().get(component);
+            if (before != null && seconds > 0) {
+                long ticks = to.ticks().get(component) - before;
+                percent.put(component, 100.0 * ticks / TICKS_PER_SECOND / seconds);
+            }
+        });
+        return percent;
+    }
+
+    Snapshot snapshot() {
+        Map<Long, List<Long>> children = children();
+        Map<String, Long> ticks = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(pids, "*.pid")) {
+            for (Path file : files) {
+                String component = file.getFileName().toString().replaceFirst("\\.pid$", "");
+                readPid(file).ifPresent(pid -> ticks.put(component, treeTicks(pid, children)));
+            }
+        } catch (IOException e) {
+            // No pid directory (the stack is gone): nothing to count.
+        }
+        // Its own time only: the stack's processes were started from it, and are counted as themselves.
+        ticks.put(CLIENT, stat(ProcessHandle.current().pid()).map(Stat::ticks).orElse(0L));
+        return new Snapshot(System.nanoTime(), ticks);
+    }
+
+    private long treeTicks(long pid, Map<Long, List<Long>> children) {
+        long total =
+                stat(pid).map(stat -> stat.ticks() + stat.endedChildrenTicks()).orElse(0L);
+        for (long child : children.getOrDefault(pid, List.of())) {
+            total += treeTicks(child, children);
+        }
+        return total;
+    }
+
+    private Map<Long, List<Long>> children() {
+        Map<Long, List<Long>> children = new HashMap<>();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(proc, "[0-9]*")) {
+            for (Path process : processes) {
+                long pid = Long.parseLong(process.getFileName().toString());
+                stat(pid)
+                        .ifPresent(stat -> children.computeIfAbsent(stat.parent(), p -> new ArrayList<>())
+                                .add(pid));
+            }
+        } catch (IOException e) {
+            // No /proc: every component counts as its own process only.
+        }
+        return children;
+    }
+
+    private Optional<Stat> stat(long pid) {
+        try {
+            return Optional.of(
+                    Stat.parse(Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"))));
+        } catch (IOException | RuntimeException e) {
+            // Gone since the listing (a backend that ended): its time is no longer counted anywhere.
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Long> readPid(Path file) {
+        try {
+            return Optional.of(Long.parseLong(
+                    Files.readString(file, StandardCharsets.UTF_8).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What the benchmark needs of {@code /proc/<pid>/stat}: the parent, user plus system time in ticks, and that of its
+     * children that have ended (a PostgreSQL backend that served one connection).
+     */
+    record Stat(long parent, long ticks, long endedChildrenTicks) {
+
+        /**
+         * Parses the line; the command name, in parentheses, may hold spaces and parentheses itself, so the fields are
+         * counted from after its last ')'.
+         */
+        static Stat parse(String line) {
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
+            // After the name: state(3) ppid(4) ... utime(14) stime(15) cutime(16) cstime(17), numbered from 1 as
+            // proc(5) numbers them.
+            return new Stat(
+                    Long.parseLong(fields[1]),
+                    Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
+                    Long.parseLong(fields[13]) + Long.parseLong(fields[14]));
+        }
+    }
+
+    /** One row per component, one column per phase: the share of one core, and the machine's total. */
+    static String table(Map<String, Map<String, Double>> phases) {
+        List<String> components = phases.values().stream()
+                .flatMap(phase -> phase.keySet().stream())
+                .distinct()
+                .sorted()
+                .toList();
+        StringBuilder t = new StringBuilder("| component |");
+        phases.keySet().forEach(phase -> t.append(' ').append(phase).append(" |"));
+        t.append("\n|---|").append("---|".repeat(phases.size())).append('\n');
+        for (String component : components) {
+            t.append("| ").append(component).append(" |");
+            phases.values()
+                    .forEach(phase -> t.append(format(phase.get(component))).append(" |"));
+            t.append('\n');
+        }
+        t.append("| **all** |");
+        phases.values()
+                .forEach(phase -> t.append(format(phase.values().stream()
+                                .mapToDouble(Double::doubleValue)
+                                .sum()))
+                        .append(" |"));
+        return t.append('\n').toString();
+    }
+
+    private static String format(Double percent) {
+        return percent == null ? " " : String.format(Locale.ROOT, " %.0f %%", percent);
+    }
+}
