@@ -1,5 +1,6 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
+import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.lsn.Lsn;
@@ -59,6 +60,9 @@ public class TransactionStateStreams implements SmartLifecycle {
     private final SecondaryKafkaClients clients;
     private volatile Consumer<TrackedTransaction> entered = tx -> {};
     private volatile BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable = (record, fate) -> {};
+    /** Avro's message encoders are thread-safe; building one parses every released schema (a reconciler's hot spot). */
+    private static final MessageCodec<TransactionOutcome> OUTCOMES = RelayCodecs.transactionOutcomes();
+
     /** How often the stream thread commits its exactly-once transaction. */
     static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
@@ -171,7 +175,7 @@ public class TransactionStateStreams implements SmartLifecycle {
         positions.send(new ProducerRecord<>(
                 TransactionStateTopology.replayTopic(settings.siteName()),
                 TransactionStateProcessor.LEDGER_OUTCOME_PREFIX + outcome.getTransactionId(),
-                RelayCodecs.transactionOutcomes().encode(outcome)));
+                OUTCOMES.encode(outcome)));
     }
 
     /** The Idempotency-Key entry of a transaction written under one; empty when there is none (yet). */
