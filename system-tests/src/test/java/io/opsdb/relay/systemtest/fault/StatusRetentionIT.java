@@ -34,15 +34,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Settled history leaves (I11): many transactions go through the observatory and become VISIBLE; once
  * TRANSACTION_STATUS_RETENTION has passed, none of them is left in its state stores, each has a tombstone in the
- * changelog a restore would read, their statuses answer 404, and the footprint of producer-secondary (RSS, and the
- * RocksDB stores on disk) is recorded before and after.
+ * changelog a restore would read, their statuses answer 404, the stores' table files shrink back to their idle size,
+ * and the footprint of producer-secondary (RSS, and the RocksDB stores on disk) is recorded before and after.
  *
  * <p>It needs a stack whose applications have a short retention, so it runs only where
  * {@value LocalStack#TRANSACTION_STATUS_RETENTION_PROPERTY} is set: system-tests' pom gives it a stack of its own with
  * PT30S and 20,000 transactions in every {@code ./mvnw verify}. At full size ({@code relay.faults=full}) it takes a
  * million, with a retention longer than their drain so that the first figures are those of a million settled:
  * <pre>
- * ./mvnw -pl system-tests -am verify -Dit.test=StatusRetentionIT -Drelay.faults=full -Drelay.transaction-status-retention=PT12M
+ * ./mvnw -pl system-tests -am verify -Dit.test=StatusRetentionIT -Drelay.faults=full -Drelay.transaction-status-retention=PT20M
  * </pre>
  */
 @ExtendWith(TwoSiteStack.class)
