@@ -73,7 +73,8 @@ public enum SiteSetting {
             "true", "Poll the replica's replay LSN to report transactions VISIBLE.", SettingParsers.bool()),
     LSN_CHECK_INTERVAL(
             "0.1",
-            "Seconds between polls of the replica's replay LSN.",
+            "Seconds between polls of the replica's replay LSN; it is also polled 5 ms after a transaction becomes"
+                    + " APPLIED (one such poll at a time).",
             SettingParsers.seconds(Duration.ofMillis(1), Duration.ofMinutes(1))),
     LSN_TIMEOUT(
             "30",

@@ -185,7 +185,9 @@ class SiteConfigurationTest {
             assertThat(table).contains("| `" + setting.variable() + "` |");
         }
         assertThat(table)
-                .contains("| `LSN_CHECK_INTERVAL` | Seconds between polls of the replica's replay LSN. | `0.1` |");
+                .contains(
+                        "| `LSN_CHECK_INTERVAL` | Seconds between polls of the replica's replay LSN; it is also polled 5 ms"
+                                + " after a transaction becomes APPLIED (one such poll at a time). | `0.1` |");
         assertThat(table).contains("| `MAIN_DB_PASSWORD` | Password at the primary (secret: never logged). | none |");
     }
 }
