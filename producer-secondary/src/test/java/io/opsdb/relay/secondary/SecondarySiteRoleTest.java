@@ -1,5 +1,6 @@
 package io.opsdb.relay.secondary;
 
+import static io.opsdb.relay.secondary.internal.transaction.TrackerFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -27,7 +28,6 @@ import io.opsdb.relay.role.WriteResult;
 import io.opsdb.relay.schema.ClientRequest;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
-import io.opsdb.relay.schema.OperationType;
 import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.schema.TransactionOutcome;
 import io.opsdb.relay.secondary.internal.transaction.OperatorAction;
@@ -87,15 +87,6 @@ class SecondarySiteRoleTest {
                 mock(JdbcTemplate.class));
     }
 
-    private static Operation create(String id) {
-        return Operation.newBuilder()
-                .setType(OperationType.CREATE)
-                .setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId(id)
-                .setValues(Map.of("status", "running"))
-                .build();
-    }
-
     private static ClientRequest clientRequest() {
         return ClientRequest.newBuilder()
                 .setPrincipal("observer")
@@ -119,7 +110,7 @@ class SecondarySiteRoleTest {
 
     @Test
     void aCriticalWriteIsBufferedAndAnsweredAsTheBrokerAcknowledgedIt() {
-        WriteRequest request = new WriteRequest(TX, List.of(create("r1")), WriteKind.CRITICAL, null);
+        WriteRequest request = new WriteRequest(TX, List.of(start("r1")), WriteKind.CRITICAL, null);
         when(publisher.publish(request)).thenReturn(tracker.acknowledged(TX, 7, 1, request.operations(), NOW));
 
         WriteResult result = role().write(request);
@@ -133,7 +124,7 @@ class SecondarySiteRoleTest {
         tracker.replayedUpTo(Lsn.valueOf("0/200"));
         when(primary.write(any(), any())).thenReturn(Lsn.valueOf("0/100"));
 
-        WriteResult result = role().write(new WriteRequest(TX, List.of(create("r1")), WriteKind.NON_CRITICAL, null));
+        WriteResult result = role().write(new WriteRequest(TX, List.of(start("r1")), WriteKind.NON_CRITICAL, null));
 
         assertThat(result).isEqualTo(new WriteResult(TX, TransactionState.VISIBLE, Lsn.valueOf("0/100")));
         assertThat(tracker.find(TX))
@@ -148,7 +139,7 @@ class SecondarySiteRoleTest {
     void aDirectWriteTheReplicaDoesNotShowWithinLsnTimeoutIsAnsweredApplied() {
         when(primary.write(any(), any())).thenReturn(Lsn.valueOf("0/100"));
 
-        WriteResult result = role().write(new WriteRequest(TX, List.of(create("r1")), WriteKind.NON_CRITICAL, null));
+        WriteResult result = role().write(new WriteRequest(TX, List.of(start("r1")), WriteKind.NON_CRITICAL, null));
 
         assertThat(result.state()).isEqualTo(TransactionState.APPLIED);
     }
@@ -159,7 +150,7 @@ class SecondarySiteRoleTest {
         when(primary.write(any(), any())).thenReturn(Lsn.valueOf("0/100"));
 
         WriteResult result = role("CRITICAL_OPERATIONS_BUFFER", "false")
-                .write(new WriteRequest(TX, List.of(create("r1")), WriteKind.CRITICAL, null));
+                .write(new WriteRequest(TX, List.of(start("r1")), WriteKind.CRITICAL, null));
 
         assertThat(result.state()).isEqualTo(TransactionState.VISIBLE);
         verifyNoInteractions(publisher);
@@ -167,10 +158,10 @@ class SecondarySiteRoleTest {
 
     @Test
     void aRetriedWriteWithAnIdempotencyKeyIsAnsweredFromItsTransactionNotWrittenAgain() {
-        tracker.acknowledged(TX, 7, 1, List.of(create("r1")), NOW);
+        tracker.acknowledged(TX, 7, 1, List.of(start("r1")), NOW);
 
         WriteResult result =
-                role().write(new WriteRequest(TX, List.of(create("r1")), WriteKind.CRITICAL, clientRequest()));
+                role().write(new WriteRequest(TX, List.of(start("r1")), WriteKind.CRITICAL, clientRequest()));
 
         assertThat(result).isEqualTo(new WriteResult(TX, TransactionState.BUFFERED, null));
         verifyNoInteractions(publisher, primary);
@@ -178,7 +169,7 @@ class SecondarySiteRoleTest {
 
     @Test
     void aNewWriteWithAnIdempotencyKeyClaimsTheKeyBeforeItIsBuffered() {
-        WriteRequest request = new WriteRequest(TX, List.of(create("r1")), WriteKind.CRITICAL, clientRequest());
+        WriteRequest request = new WriteRequest(TX, List.of(start("r1")), WriteKind.CRITICAL, clientRequest());
         when(publisher.publish(request)).thenAnswer(call -> {
             assertThat(keys.find(TX)).as("claimed first").contains(new KeyRecord("ab".repeat(32), null));
             return tracker.acknowledged(TX, 7, 1, request.operations(), NOW);
@@ -253,7 +244,7 @@ class SecondarySiteRoleTest {
     @Test
     void itReportsTransactionsBeforeTheySettleAndWaitsForThem() {
         SecondarySiteRole role = role();
-        tracker.acknowledged(TX, 7, 1, List.of(create("r1")), NOW);
+        tracker.acknowledged(TX, 7, 1, List.of(start("r1")), NOW);
         var settled = role.whenSettled(TX);
 
         assertThat(role.reportsUnsettled()).isTrue();

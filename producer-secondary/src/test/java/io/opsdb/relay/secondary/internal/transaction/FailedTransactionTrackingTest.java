@@ -1,20 +1,17 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
+import static io.opsdb.relay.secondary.internal.transaction.TrackerFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.TransactionState;
-import io.opsdb.relay.schema.EntityType;
-import io.opsdb.relay.schema.Operation;
-import io.opsdb.relay.schema.OperationType;
 import io.opsdb.relay.schema.OutcomeStatus;
 import io.opsdb.relay.schema.TransactionOutcome;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The tracker's index by state and what operators may do with a FAILED transaction. */
@@ -22,15 +19,6 @@ class FailedTransactionTrackingTest {
 
     private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
     private final TransactionTracker tracker = new TransactionTracker(Clock.fixed(NOW, ZoneOffset.UTC));
-
-    private static Operation start(String recordId) {
-        return Operation.newBuilder()
-                .setType(OperationType.CREATE)
-                .setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId(recordId)
-                .setValues(Map.of("status", "running"))
-                .build();
-    }
 
     private static TransactionOutcome outcome(String tx, OutcomeStatus status, int attempt, String lsn) {
         return TransactionOutcome.newBuilder()

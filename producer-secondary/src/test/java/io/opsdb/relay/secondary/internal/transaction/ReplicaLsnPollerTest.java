@@ -1,5 +1,7 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
+import static io.opsdb.relay.secondary.internal.transaction.TrackerFixtures.applied;
+import static io.opsdb.relay.secondary.internal.transaction.TrackerFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -8,11 +10,6 @@ import static org.mockito.Mockito.when;
 
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.TransactionState;
-import io.opsdb.relay.schema.EntityType;
-import io.opsdb.relay.schema.Operation;
-import io.opsdb.relay.schema.OperationType;
-import io.opsdb.relay.schema.OutcomeStatus;
-import io.opsdb.relay.schema.TransactionOutcome;
 import io.opsdb.relay.site.SiteConfiguration;
 import java.time.Instant;
 import java.util.List;
@@ -47,7 +44,7 @@ class ReplicaLsnPollerTest {
             CompletableFuture<TrackedTransaction> settled = tracker.whenSettled("t1");
             replayed.set("0/200");
 
-            tracker.outcome(applied("t1", "0/150"));
+            tracker.outcome(applied("t1", "0/150", NOW));
 
             TrackedTransaction visible = settled.get(3, TimeUnit.SECONDS);
             assertThat(visible.state()).isEqualTo(TransactionState.VISIBLE);
@@ -55,24 +52,5 @@ class ReplicaLsnPollerTest {
         } finally {
             poller.stop();
         }
-    }
-
-    private static Operation start(String recordId) {
-        return Operation.newBuilder()
-                .setType(OperationType.CREATE)
-                .setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId(recordId)
-                .setValues(Map.of("status", "running"))
-                .build();
-    }
-
-    private static TransactionOutcome applied(String tx, String lsn) {
-        return TransactionOutcome.newBuilder()
-                .setTransactionId(tx)
-                .setSite("observatory")
-                .setStatus(OutcomeStatus.APPLIED)
-                .setCommitLsn(Lsn.valueOf(lsn).asLong())
-                .setCommittedAt(NOW)
-                .build();
     }
 }

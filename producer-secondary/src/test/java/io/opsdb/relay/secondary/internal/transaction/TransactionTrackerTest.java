@@ -1,5 +1,7 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
+import static io.opsdb.relay.secondary.internal.transaction.TrackerFixtures.applied;
+import static io.opsdb.relay.secondary.internal.transaction.TrackerFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsdb.relay.kafka.RelayTopics;
@@ -26,15 +28,6 @@ class TransactionTrackerTest {
     private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
     private final TransactionTracker tracker = new TransactionTracker(Clock.fixed(NOW, ZoneOffset.UTC));
 
-    private static Operation start(String recordId) {
-        return Operation.newBuilder()
-                .setType(OperationType.CREATE)
-                .setEntity(EntityType.EXECUTED_OBS_UNIT)
-                .setRecordId(recordId)
-                .setValues(Map.of("status", "running"))
-                .build();
-    }
-
     private static Operation finish(String recordId) {
         return Operation.newBuilder()
                 .setType(OperationType.UPDATE)
@@ -44,23 +37,13 @@ class TransactionTrackerTest {
                 .build();
     }
 
-    private static TransactionOutcome applied(String tx, String lsn) {
-        return TransactionOutcome.newBuilder()
-                .setTransactionId(tx)
-                .setSite("observatory")
-                .setStatus(OutcomeStatus.APPLIED)
-                .setCommitLsn(Lsn.valueOf(lsn).asLong())
-                .setCommittedAt(NOW)
-                .build();
-    }
-
     @Test
     void appliedIsNotVisibleUntilTheReplicaReplaysTheCommit() {
         tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
         CompletableFuture<TrackedTransaction> settled = tracker.whenSettled("t1");
         tracker.replayedUpTo(Lsn.valueOf("0/FFFFFFF0"));
 
-        tracker.outcome(applied("t1", "1/10"));
+        tracker.outcome(applied("t1", "1/10", NOW));
         assertThat(tracker.find("t1"))
                 .get()
                 .extracting(TrackedTransaction::state)
@@ -82,7 +65,7 @@ class TransactionTrackerTest {
     void aCommitTheReplicaAlreadyPassedIsVisibleAtOnce() {
         tracker.replayedUpTo(Lsn.valueOf("5/0"));
         tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
-        tracker.outcome(applied("t1", "4/FFFFFFFF"));
+        tracker.outcome(applied("t1", "4/FFFFFFFF", NOW));
         assertThat(tracker.find("t1"))
                 .get()
                 .extracting(TrackedTransaction::state)
@@ -97,7 +80,7 @@ class TransactionTrackerTest {
                 .extracting(Operation::getType)
                 .containsExactly(OperationType.CREATE, OperationType.UPDATE);
 
-        tracker.outcome(TransactionOutcome.newBuilder(applied("t2", "0/1"))
+        tracker.outcome(TransactionOutcome.newBuilder(applied("t2", "0/1", NOW))
                 .setStatus(OutcomeStatus.FAILED)
                 .setError("no such record")
                 .build());
@@ -114,7 +97,7 @@ class TransactionTrackerTest {
     @Test
     void anOutcomeThatOutrunsItsAcknowledgementIsKept() {
         tracker.replayedUpTo(Lsn.valueOf("0/100"));
-        tracker.outcome(applied("t1", "0/50"));
+        tracker.outcome(applied("t1", "0/50", NOW));
         tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
         assertThat(tracker.find("t1"))
                 .get()
@@ -125,11 +108,11 @@ class TransactionTrackerTest {
     @Test
     void repeatedOutcomesChangeNothing() {
         tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
-        tracker.outcome(applied("t1", "0/50"));
+        tracker.outcome(applied("t1", "0/50", NOW));
         tracker.replayedUpTo(Lsn.valueOf("0/60"));
         TrackedTransaction visible = tracker.find("t1").orElseThrow();
 
-        tracker.outcome(applied("t1", "0/50"));
+        tracker.outcome(applied("t1", "0/50", NOW));
 
         assertThat(tracker.find("t1")).get().isEqualTo(visible);
     }
@@ -141,9 +124,9 @@ class TransactionTrackerTest {
 
         tracker.acknowledged("t1", 0, 1, List.of(start("r1")), NOW);
         tracker.acknowledged("t2", 1, 1, List.of(finish("r1")), NOW);
-        tracker.outcome(applied("t1", "0/50"));
-        tracker.outcome(applied("t1", "0/50"));
-        tracker.outcome(TransactionOutcome.newBuilder(applied("t2", "0/60"))
+        tracker.outcome(applied("t1", "0/50", NOW));
+        tracker.outcome(applied("t1", "0/50", NOW));
+        tracker.outcome(TransactionOutcome.newBuilder(applied("t2", "0/60", NOW))
                 .setStatus(OutcomeStatus.FAILED)
                 .setError("no such record")
                 .build());
@@ -200,7 +183,7 @@ class TransactionTrackerTest {
     @Test
     void aDirectWriteIsVisibleOnceReplayedAndIsNeitherInFlightNorTakenForABufferedOne() {
         tracker.appliedDirectly("d1", List.of(start("r9")), Lsn.valueOf("0/40"), NOW);
-        tracker.outcome(applied("d1", "0/38"));
+        tracker.outcome(applied("d1", "0/38", NOW));
 
         assertThat(tracker.find("d1"))
                 .get()
