@@ -78,6 +78,7 @@ public final class RelayBenchmark {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(15);
     private static final String BEGIN_MARKER = "<!-- bench:latest:begin -->";
     private static final String END_MARKER = "<!-- bench:latest:end -->";
+    private static final String IDLE_PHASE = "idle";
 
     /**
      * What to run.
@@ -218,7 +219,7 @@ public final class RelayBenchmark {
             progress("idle: the system running, no writes, %d s", options.seconds / 2);
             CpuAccounting.Snapshot idleFrom = accounting.snapshot();
             Thread.sleep(options.phase().toMillis() / 2);
-            cpu.put("idle", CpuAccounting.percentOfOneCore(idleFrom, accounting.snapshot()));
+            cpu.put(IDLE_PHASE, CpuAccounting.percentOfOneCore(idleFrom, accounting.snapshot()));
 
             progress(
                     "raw Kafka: %.0f records/s for %d s on the observatory's broker (acks=all, idempotent, flush.messages=1)",
@@ -230,9 +231,7 @@ public final class RelayBenchmark {
             List<String> ackIds = Collections.synchronizedList(new ArrayList<>());
             CpuAccounting.Snapshot ackFrom = accounting.snapshot();
             OpenLoop.Result ack = openLoop(options.rate, ackIds);
-            cpu.put(
-                    String.format(Locale.ROOT, "ack %.0f/s", options.rate),
-                    CpuAccounting.percentOfOneCore(ackFrom, accounting.snapshot()));
+            cpu.put(ackPhase(options.rate), CpuAccounting.percentOfOneCore(ackFrom, accounting.snapshot()));
             progress(
                     "acknowledgement: p50 %.1f ms p99 %.1f ms, %d failed",
                     ack.millis(50), ack.millis(99), ack.failures());
@@ -703,10 +702,15 @@ public final class RelayBenchmark {
         return t.toString();
     }
 
+    /** The CPU table's column of the acknowledgement phase, by which the CPU per write finds it. */
+    private static String ackPhase(double rate) {
+        return String.format(Locale.ROOT, "ack %.0f/s", rate);
+    }
+
     /** The machine's CPU time per write of the acknowledgement phase, beyond what the idle system takes. */
     static double cpuPerWriteMillis(Figures f) {
-        Map<String, Double> idle = f.cpu().get("idle");
-        Map<String, Double> ack = f.cpu().get(String.format(Locale.ROOT, "ack %.0f/s", f.rate));
+        Map<String, Double> idle = f.cpu().get(IDLE_PHASE);
+        Map<String, Double> ack = f.cpu().get(ackPhase(f.rate));
         if (idle == null || ack == null) {
             return Double.NaN;
         }

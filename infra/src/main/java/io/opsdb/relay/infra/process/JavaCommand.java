@@ -94,13 +94,21 @@ public final class JavaCommand {
                 "extract",
                 "--destination",
                 destination.toString());
+        // To a file, not a pipe read before the wait: a hung extraction must not hang the launcher past the timeout.
+        Path output = destination.resolveSibling(destination.getFileName() + "-extract.log");
         try {
-            Process process =
-                    new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(EXTRACT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
+            Files.createDirectories(destination.getParent());
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            if (!process.waitFor(EXTRACT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new StackException("cannot extract " + bootJar + ": " + output.strip());
+                throw new StackException("cannot extract " + bootJar + ": no end after " + EXTRACT_TIMEOUT);
+            }
+            if (process.exitValue() != 0) {
+                throw new StackException("cannot extract " + bootJar + ": "
+                        + Files.readString(output, StandardCharsets.UTF_8).strip());
             }
         } catch (IOException e) {
             throw new StackException("cannot extract " + bootJar + ": " + e.getMessage(), e);

@@ -8,8 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -38,31 +38,36 @@ record ObservatoryFootprint(long heap, long rss, long stateDir, long tables) {
                 .orElseThrow();
         // STATE_DIR as the launcher sets it, with the site's own subdirectory (TransactionStateStreams).
         Path stateDir = stack.workDir().resolve("streams").resolve(Site.OBSERVATORY.siteName());
-        return new ObservatoryFootprint(
-                heap,
-                rssKib * 1024,
-                size(stateDir, file -> true),
-                size(stateDir, file -> file.toString().endsWith(".sst")));
+        // One walk for both sums, so that a compaction between two walks cannot make the tables outweigh the whole.
+        long all = 0;
+        long tables = 0;
+        for (Path file : files(stateDir)) {
+            long size = size(file);
+            all += size;
+            if (file.toString().endsWith(".sst")) {
+                tables += size;
+            }
+        }
+        return new ObservatoryFootprint(heap, rssKib * 1024, all, tables);
     }
 
-    private static long size(Path dir, Predicate<Path> counted) {
+    private static List<Path> files(Path dir) {
         if (!Files.isDirectory(dir)) {
-            return 0;
+            return List.of();
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(counted)
-                    .mapToLong(file -> {
-                        try {
-                            return Files.size(file);
-                        } catch (IOException e) {
-                            // RocksDB removed it (a compaction) between the listing and this look.
-                            return 0;
-                        }
-                    })
-                    .sum();
+            return files.filter(Files::isRegularFile).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            // RocksDB removed it (a compaction) between the listing and this look.
+            return 0;
         }
     }
 
