@@ -54,6 +54,58 @@ final class CpuAccounting {
         return percent;
     }
 
+    /** The JIT compilers' CPU ticks, summed over the stack's JVMs and the client's, at one moment. */
+    record Compilers(long nanoTime, long ticks) {
+
+        /** Their share of one core since {@code from}, in percent. */
+        double percentOfOneCoreSince(Compilers from) {
+            double seconds = (nanoTime - from.nanoTime) / 1e9;
+            return seconds <= 0 ? 0 : 100.0 * (ticks - from.ticks) / TICKS_PER_SECOND / seconds;
+        }
+    }
+
+    /**
+     * The compiler threads' time ({@code C1 CompilerThread}, {@code C2 CompilerThread}; Linux keeps a thread's first 15
+     * characters as its name) in each component's own process and in the client. A JVM compiles its hot code while it
+     * warms up: on this machine, a fresh stack's compilers took about half of observatory-app's CPU in its first
+     * minute of writes, so the benchmark measures once they have gone quiet.
+     */
+    Compilers compilers() {
+        long ticks = 0;
+        List<Long> processes = new ArrayList<>();
+        processes.add(ProcessHandle.current().pid());
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(pids, "*.pid")) {
+            for (Path file : files) {
+                readPid(file).ifPresent(processes::add);
+            }
+        } catch (IOException e) {
+            // No pid directory (the stack is gone): the client's compilers only.
+        }
+        for (long pid : processes) {
+            try (DirectoryStream<Path> threads =
+                    Files.newDirectoryStream(proc.resolve(Long.toString(pid)).resolve("task"))) {
+                for (Path thread : threads) {
+                    ticks += compilerThreadTicks(thread);
+                }
+            } catch (IOException e) {
+                // Ended since its pid was read: its compilers no longer count.
+            }
+        }
+        return new Compilers(System.nanoTime(), ticks);
+    }
+
+    private static long compilerThreadTicks(Path thread) {
+        try {
+            String name = Files.readString(thread.resolve("comm"), StandardCharsets.UTF_8);
+            if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+                return 0;
+            }
+            return Stat.parse(Files.readString(thread.resolve("stat"))).ticks();
+        } catch (IOException | RuntimeException e) {
+            return 0; // the thread ended since the listing
+        }
+    }
+
     Snapshot snapshot() {
         Map<Long, List<Long>> children = children();
         Map<String, Long> ticks = new HashMap<>();

@@ -79,6 +79,8 @@ public final class RelayBenchmark {
     private static final String BEGIN_MARKER = "<!-- bench:latest:begin -->";
     private static final String END_MARKER = "<!-- bench:latest:end -->";
     private static final String IDLE_PHASE = "idle";
+    private static final Duration WARM_UP_ROUND = Duration.ofSeconds(15);
+    private static final int COMPILERS_QUIET_PERCENT = 10;
 
     /**
      * What to run.
@@ -88,14 +90,15 @@ public final class RelayBenchmark {
      * @param visibleRate open-loop rate of the acknowledgement-to-VISIBLE phase
      * @param clients     closed-loop clients of the sustained and backlog phases
      * @param backlog     writes buffered while MirrorMaker 2 into Cologne is stopped
+     * @param warmup      longest warm-up, in seconds, before anything is measured
      */
-    public record Options(int seconds, double rate, double visibleRate, int clients, int backlog) {
+    public record Options(int seconds, double rate, double visibleRate, int clients, int backlog, int warmup) {
 
         public static final String USAGE =
-                "relay bench [--seconds S] [--rate R] [--visible-rate V] [--clients C] [--backlog N]";
+                "relay bench [--seconds S] [--rate R] [--visible-rate V] [--clients C] [--backlog N] [--warmup W]";
 
         public static Options defaults() {
-            return new Options(20, 100, 20, 64, 20_000);
+            return new Options(20, 100, 20, 64, 20_000, 240);
         }
 
         /** Parses {@code --name value} pairs over the defaults. */
@@ -115,11 +118,12 @@ public final class RelayBenchmark {
                     throw new IllegalArgumentException(args[i] + " needs a positive number, not '" + args[i + 1] + "'");
                 }
                 o = switch (args[i]) {
-                    case "--seconds" -> new Options((int) value, o.rate, o.visibleRate, o.clients, o.backlog);
-                    case "--rate" -> new Options(o.seconds, value, o.visibleRate, o.clients, o.backlog);
-                    case "--visible-rate" -> new Options(o.seconds, o.rate, value, o.clients, o.backlog);
-                    case "--clients" -> new Options(o.seconds, o.rate, o.visibleRate, (int) value, o.backlog);
-                    case "--backlog" -> new Options(o.seconds, o.rate, o.visibleRate, o.clients, (int) value);
+                    case "--seconds" -> new Options((int) value, o.rate, o.visibleRate, o.clients, o.backlog, o.warmup);
+                    case "--rate" -> new Options(o.seconds, value, o.visibleRate, o.clients, o.backlog, o.warmup);
+                    case "--visible-rate" -> new Options(o.seconds, o.rate, value, o.clients, o.backlog, o.warmup);
+                    case "--clients" -> new Options(o.seconds, o.rate, o.visibleRate, (int) value, o.backlog, o.warmup);
+                    case "--backlog" -> new Options(o.seconds, o.rate, o.visibleRate, o.clients, (int) value, o.warmup);
+                    case "--warmup" -> new Options(o.seconds, o.rate, o.visibleRate, o.clients, o.backlog, (int) value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; usage: " + USAGE);
                 };
             }
@@ -131,8 +135,15 @@ public final class RelayBenchmark {
         }
     }
 
+    /**
+     * The warm-up before the measured phases: how many writes it took, how long, and the JIT compilers' share of one
+     * core (all of the system's JVMs and the client's) in its first and its last round.
+     */
+    record Warmup(int writes, double seconds, double compilersFirst, double compilersLast) {}
+
     /** Every figure of one run. */
     record Figures(
+            Warmup warmup,
             OpenLoop.Result ack,
             OpenLoop.Result rawAck,
             double rate,
@@ -211,9 +222,7 @@ public final class RelayBenchmark {
         RssSampler rss = new RssSampler(stack.workDir().resolve("pids").resolve(LocalStack.OBSERVATORY_APP + ".pid"));
         CpuAccounting accounting = new CpuAccounting(stack.workDir().resolve("pids"));
         try {
-            progress("warm-up: 500 writes");
-            closedLoop(8, Duration.ofMinutes(5), 500, new ArrayList<>());
-            awaitDrained();
+            Warmup warmup = warmUp(accounting);
 
             Map<String, Map<String, Double>> cpu = new LinkedHashMap<>();
             progress("idle: the system running, no writes, %d s", options.seconds / 2);
@@ -294,6 +303,7 @@ public final class RelayBenchmark {
             progress("raw apply: %.0f rows/s", rawApply);
 
             return new Figures(
+                    warmup,
                     ack,
                     rawAck,
                     options.rate,
@@ -314,6 +324,34 @@ public final class RelayBenchmark {
         } finally {
             rss.close();
         }
+    }
+
+    /**
+     * Writes in rounds of {@link #WARM_UP_ROUND}, closed loop, until the JIT compilers go quiet (under
+     * {@link #COMPILERS_QUIET_PERCENT} of a core over a round) or {@code --warmup} seconds have passed, then waits for
+     * everything written to be VISIBLE. Every JVM of the system compiles its hot paths while it warms up, and on two
+     * cores that compilation competes with the work measured: a benchmark of a fresh stack would measure its JIT.
+     */
+    private Warmup warmUp(CpuAccounting accounting) throws InterruptedException {
+        progress(
+                "warm-up: %d clients in rounds of %d s until the JIT compilers take under %d %% of a core (at most %d s)",
+                options.clients, WARM_UP_ROUND.toSeconds(), COMPILERS_QUIET_PERCENT, options.warmup);
+        long begin = System.nanoTime();
+        long deadline = begin + TimeUnit.SECONDS.toNanos(options.warmup);
+        List<String> ids = Collections.synchronizedList(new ArrayList<>());
+        double first = Double.NaN;
+        double last;
+        do {
+            CpuAccounting.Compilers from = accounting.compilers();
+            closedLoop(options.clients, WARM_UP_ROUND, Integer.MAX_VALUE, ids);
+            last = accounting.compilers().percentOfOneCoreSince(from);
+            first = Double.isNaN(first) ? last : first;
+            progress(
+                    "warm-up: %d writes so far; the JIT compilers took %.0f %% of a core this round", ids.size(), last);
+        } while (last >= COMPILERS_QUIET_PERCENT && System.nanoTime() < deadline);
+        double seconds = seconds(System.nanoTime() - begin);
+        awaitDrained();
+        return new Warmup(ids.size(), seconds, first, last);
     }
 
     private OpenLoop.Result openLoop(double rate, List<String> ids) throws InterruptedException {
@@ -623,13 +661,23 @@ public final class RelayBenchmark {
         StringBuilder t = new StringBuilder();
         t.append(String.format(
                 Locale.ROOT,
-                "Run of %s, `bin/relay bench --seconds %d --rate %.0f --visible-rate %.0f --clients %d --backlog %d`:%n%n",
+                "Run of %s, `bin/relay bench --seconds %d --rate %.0f --visible-rate %.0f --clients %d --backlog %d --warmup %d`."
+                        + " Measured after a warm-up of %d writes in %.0f s (%d clients, closed loop), in which the JIT"
+                        + " compilers of all the JVMs went from %.0f %% of a core (first %d s) to %.0f %% (last %d s):%n%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 o.seconds,
                 o.rate,
                 o.visibleRate,
                 o.clients,
-                o.backlog));
+                o.backlog,
+                o.warmup,
+                f.warmup.writes(),
+                f.warmup.seconds(),
+                o.clients,
+                f.warmup.compilersFirst(),
+                WARM_UP_ROUND.toSeconds(),
+                f.warmup.compilersLast(),
+                WARM_UP_ROUND.toSeconds()));
         t.append("| path | ops-db-relay | raw, same run, same machine | ratio |\n|---|---|---|---|\n");
         t.append(String.format(
                 Locale.ROOT,

@@ -87,6 +87,39 @@ class CpuAccountingTest {
                 .isGreaterThan(before.ticks().get(CpuAccounting.CLIENT));
     }
 
+    @Test
+    void theCompilersAreTheJitThreadsOfEveryComponentAndOfTheClient() throws Exception {
+        Path proc = dir.resolve("proc");
+        Path pids = dir.resolve("pids");
+        Files.createDirectories(pids);
+        long self = ProcessHandle.current().pid();
+        thread(proc, self, 1, "C2 CompilerThre", 30);
+        thread(proc, self, 2, "main", 500);
+        thread(proc, 200, 201, "C2 CompilerThre", 70);
+        thread(proc, 200, 202, "C1 CompilerThre", 5);
+        thread(proc, 200, 203, "data-plane-kafk", 900);
+        thread(proc, 300, 301, "postgres", 40);
+        Files.writeString(pids.resolve("kafka-observatory.pid"), "200\n");
+        Files.writeString(pids.resolve("primary.pid"), "300\n");
+        Files.writeString(pids.resolve("gone.pid"), "999\n");
+
+        CpuAccounting.Compilers compilers = new CpuAccounting(pids, proc).compilers();
+
+        assertThat(compilers.ticks()).isEqualTo(30 + 70 + 5);
+        // 100 ticks are a second of CPU: over two seconds, half a core.
+        assertThat(new CpuAccounting.Compilers(compilers.nanoTime() + 2_000_000_000L, compilers.ticks() + 100)
+                        .percentOfOneCoreSince(compilers))
+                .isEqualTo(50.0);
+    }
+
+    private static void thread(Path proc, long pid, long tid, String name, long ticks) throws Exception {
+        Path dir = proc.resolve(Long.toString(pid)).resolve("task").resolve(Long.toString(tid));
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("comm"), name + "\n");
+        Files.writeString(
+                dir.resolve("stat"), tid + " (" + name + ") S 1 1 1 0 -1 0 0 0 0 0 " + ticks + " 0 0 0 20 0 1 0\n");
+    }
+
     private static void stat(Path proc, long pid, long parent, long ticks, long endedChildren) throws Exception {
         Path dir = proc.resolve(Long.toString(pid));
         Files.createDirectories(dir);
