@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -304,9 +305,11 @@ class RelayCliTest {
                             .findFirst()
                             .orElseThrow();
                     String id = request.getFileName().toString().replace(".request", "");
+                    // Written aside and moved into place, as the launcher answers: never seen half written.
+                    Path answer = requests.resolve(id + ".added.tmp");
                     Files.writeString(
-                            requests.resolve(id + ".added"),
-                            "asked for " + Files.readString(request).strip());
+                            answer, "asked for " + Files.readString(request).strip());
+                    Files.move(answer, requests.resolve(id + ".added"), StandardCopyOption.ATOMIC_MOVE);
                 }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -324,7 +327,9 @@ class RelayCliTest {
                 .containsPattern(
                         "summit +secondary +http://127.0.0.1:12011 +33102 \\(33103\\) +29442 \\(replica-summit\\)");
         try (var left = Files.list(requests)) {
-            assertThat(left).as("request and answer are removed").isEmpty();
+            assertThat(left.map(file -> file.getFileName().toString()))
+                    .as("request and answer are removed")
+                    .isEmpty();
         }
     }
 
