@@ -51,6 +51,45 @@ class RelayCodecsTest {
                 .containsEntry("notes", null);
     }
 
+    /**
+     * Avro's own {@code encode(message)} writes into a buffer it keeps per thread at its largest size; a secondary's
+     * request threads, each of which had once encoded an 8 MiB command, held most of its heap that way. Read from
+     * Avro's thread-local by reflection: what the codec leaves behind in the encoding thread.
+     */
+    @Test
+    void encodingTheLargestCommandLeavesNoBufferOfItsSizeInTheThread() throws Exception {
+        String path = "x".repeat(1_000);
+        List<Operation> files = new java.util.ArrayList<>();
+        for (int i = 0; i < 8_000; i++) {
+            files.add(Operation.newBuilder()
+                    .setType(OperationType.CREATE)
+                    .setEntity(EntityType.RAW_DATA_FILE)
+                    .setRecordId("file-" + i)
+                    .setValues(Map.of("path", path))
+                    .build());
+        }
+        WriteCommand large = WriteCommand.newBuilder()
+                .setTransactionId("t")
+                .setSite("observatory")
+                .setAcceptedAt(Instant.ofEpochMilli(5))
+                .setOperations(files)
+                .build();
+
+        byte[] encoded = commands.encode(large);
+
+        assertThat(encoded.length).isGreaterThan(8_000_000);
+        assertThat(commands.decode(encoded).getOperations()).hasSize(8_000);
+        java.lang.reflect.Field temp = org.apache.avro.message.RawMessageEncoder.class.getDeclaredField("TEMP");
+        temp.setAccessible(true);
+        Object kept = ((ThreadLocal<?>) temp.get(null)).get();
+        // Its buffer, wrapped as it is: the capacity is the buffer's length.
+        java.lang.reflect.Method wrapped = kept.getClass().getDeclaredMethod("toBufferWithoutCopy");
+        wrapped.setAccessible(true);
+        assertThat(((ByteBuffer) wrapped.invoke(kept)).capacity())
+                .as("bytes Avro keeps in this thread after the encoding")
+                .isLessThan(1024 * 1024);
+    }
+
     @Test
     void encodingIsSingleObjectWithTheSchemaFingerprint() {
         TransactionOutcome outcome = TransactionOutcome.newBuilder()

@@ -2,12 +2,14 @@ package io.opsdb.relay.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,6 +65,13 @@ public final class SiteHttp {
 
     public Answer postRaw(String path, String body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(api.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** As {@link #postRaw}, but streamed without a Content-Length (chunked), as a client that does not know it. */
+    public Answer postChunked(String path, String body) throws IOException, InterruptedException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return send(HttpRequest.newBuilder(api.resolve(path))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))));
     }
 
     /** Waits until the transaction is VISIBLE or FAILED and returns its status. */

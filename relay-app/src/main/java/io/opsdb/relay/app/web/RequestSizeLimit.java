@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -16,7 +17,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses request bodies larger than {@link #MAX_BODY_BYTES} with 413 before they are read: the largest
  * legitimate request (a bulk of 10,000 files) is a few megabytes. A body within it is checked once more as the
- * command it becomes ({@code TransactionTooLargeException}), against the same limit.
+ * command it becomes ({@code TransactionTooLargeException}), against the same limit. A body sent without a length
+ * (chunked) is refused with 411: its size would be known only once it had been read into memory, and
+ * {@link LargeBodyBudget} admits a large body by its declared length.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -34,6 +37,16 @@ class RequestSizeLimit extends OncePerRequestFilter {
             response.getWriter()
                     .write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
                             + "\"detail\":\"The request body is larger than " + MAX_BODY_BYTES + " bytes.\"}");
+            return;
+        }
+        if (length < 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+            response.setStatus(HttpStatus.LENGTH_REQUIRED.value());
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.getWriter()
+                    .write("{\"type\":\"about:blank\",\"title\":\"Length Required\",\"status\":411,"
+                            + "\"detail\":\"A request body must be sent with its Content-Length (at most "
+                            + MAX_BODY_BYTES
+                            + " bytes), not chunked.\"}");
             return;
         }
         chain.doFilter(request, response);

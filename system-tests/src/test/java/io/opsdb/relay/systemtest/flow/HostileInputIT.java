@@ -374,6 +374,20 @@ class HostileInputIT {
                                 "{\"files\": \"" + "x".repeat(RelayLimits.MAX_COMMAND_BYTES) + "\"}",
                                 413,
                                 "larger than"),
+                        c(
+                                "oversized body without a length (chunked)",
+                                "CHUNKED",
+                                "/raw_data_files/bulk",
+                                "{\"files\": \"" + "x".repeat(RelayLimits.MAX_COMMAND_BYTES) + "\"}",
+                                411,
+                                "Content-Length"),
+                        c(
+                                "small write without a length (chunked)",
+                                "CHUNKED",
+                                "/executed_obs_units/start",
+                                map("obs_unit_id", "uid://chunked"),
+                                411,
+                                "Content-Length"),
                         new Case(
                                 "no token",
                                 "POST",
@@ -425,6 +439,7 @@ class HostileInputIT {
         SiteHttp.Answer answer = switch (hostile.method()) {
             case "GET" -> client.get(path);
             case "PUT" -> client.put(path, body);
+            case "CHUNKED" -> client.postChunked(path, body instanceof String s ? s : SiteHttp.json(body));
             default -> client.postRaw(path, body instanceof String s ? s : SiteHttp.json(body));
         };
 

@@ -13,6 +13,9 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
@@ -50,6 +53,13 @@ class MaximalWriteIT {
     @BeforeAll
     static void aPackage() throws Exception {
         observatory = new SiteHttp(TwoSiteStack.stack().observatoryApi(), TwoSiteStack.token());
+        String[] ids = unitAndPackage("maximal");
+        unitId = ids[0];
+        packageId = ids[1];
+    }
+
+    /** A new obs unit and a package of it, VISIBLE: their ids. */
+    private static String[] unitAndPackage(String name) throws Exception {
         SiteHttp.Answer created = observatory.post(
                 "/api/transactions",
                 SiteHttp.map(
@@ -63,7 +73,7 @@ class MaximalWriteIT {
                                         "ref",
                                         "unit",
                                         "values",
-                                        SiteHttp.map("obs_unit_id", "uid://maximal")),
+                                        SiteHttp.map("obs_unit_id", "uid://" + name)),
                                 SiteHttp.map(
                                         "op",
                                         "create",
@@ -72,20 +82,20 @@ class MaximalWriteIT {
                                         "ref",
                                         "pkg",
                                         "values",
-                                        SiteHttp.map("executed_obs_unit_id", "$unit", "name", "maximal")))));
+                                        SiteHttp.map("executed_obs_unit_id", "$unit", "name", name)))));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(observatory.whenSettled(created.text("transaction_id")).text("state"))
                 .isEqualTo("VISIBLE");
-        unitId = created.json().get("ids").get("unit").asText();
-        packageId = created.json().get("ids").get("pkg").asText();
+        return new String[] {
+            created.json().get("ids").get("unit").asText(),
+            created.json().get("ids").get("pkg").asText()
+        };
     }
 
     @Test
     void theLargestBulkTheApiAcceptsBecomesVisibleAndTheSiteKeepsSettling() throws Exception {
-        // 10,000 files, each path as long as the body limit lets it be (within 1,024 characters).
-        int pathBytes = 16 + (RelayLimits.MAX_COMMAND_BYTES - 1024 - utf8(bulk(MAX_FILES, 16))) / MAX_FILES;
-        String accepted =
-                acceptedAtTheLimit(bytes -> bulk(MAX_FILES, bytes), pathBytes, MAX_FILES, "/raw_data_files/bulk");
+        String accepted = acceptedAtTheLimit(
+                bytes -> bulk(packageId, MAX_FILES, bytes), largestPathBytes(), MAX_FILES, "/raw_data_files/bulk");
 
         try (Connection primary = TwoSiteStack.primary();
                 PreparedStatement files = primary.prepareStatement(
@@ -103,6 +113,77 @@ class MaximalWriteIT {
             }
         }
         theSiteStillSettlesASmallWrite(accepted);
+    }
+
+    /**
+     * Several clients posting near-maximal bulks at once: each takes several times its 8 MiB on the heap until it is
+     * acknowledged, and four at once ended observatory-app (192 MiB of heap) with an OutOfMemoryError, after which
+     * every write of the site was refused. Now they are handled in turn ({@code LargeBodyBudget}): each is
+     * acknowledged, or answered 503 with Retry-After and then acknowledged when sent again, and all become VISIBLE.
+     */
+    @Test
+    void fourClientsPostingNearlyTheLargestBulkAtOnceAreAllAcknowledgedAndTheSiteStaysUp() throws Exception {
+        String concurrentPackage = unitAndPackage("maximal-concurrent")[1];
+        // A twenty-fifth below the first guess at the limit, which the command's own overhead puts above it.
+        int pathBytes = largestPathBytes() * 24 / 25;
+        String json = bulk(concurrentPackage, MAX_FILES, pathBytes);
+        int clients = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<List<SiteHttp.Answer>>> posted = new ArrayList<>();
+        try {
+            for (int c = 0; c < clients; c++) {
+                posted.add(pool.submit(() -> {
+                    List<SiteHttp.Answer> answers = new ArrayList<>();
+                    for (int attempt = 0; attempt < 30; attempt++) {
+                        SiteHttp.Answer answer = observatory.postRaw("/raw_data_files/bulk", json);
+                        answers.add(answer);
+                        if (answer.status() != 503) {
+                            break;
+                        }
+                        Thread.sleep(1_000); // the Retry-After it was given
+                    }
+                    return answers;
+                }));
+            }
+            List<String> accepted = new ArrayList<>();
+            int refusedFirst = 0;
+            for (Future<List<SiteHttp.Answer>> future : posted) {
+                List<SiteHttp.Answer> answers = future.get(8, TimeUnit.MINUTES);
+                for (SiteHttp.Answer refused : answers.subList(0, answers.size() - 1)) {
+                    assertThat(refused.status()).as(abbreviated(refused.body())).isEqualTo(503);
+                    assertThat(refused.body()).contains("Nothing was read or accepted");
+                    refusedFirst++;
+                }
+                SiteHttp.Answer last = answers.get(answers.size() - 1);
+                assertThat(last.status())
+                        .as("a near-maximal bulk of " + utf8(json) + " bytes, one of " + clients
+                                + " at once, is acknowledged: " + abbreviated(last.body()))
+                        .isEqualTo(201);
+                accepted.add(last.text("transaction_id"));
+            }
+            LOG.info(
+                    "{} bulks of {} bytes at once: {} answers 503 before they were acknowledged",
+                    clients,
+                    utf8(json),
+                    refusedFirst);
+            for (String transactionId : accepted) {
+                assertThat(settled(transactionId)).as("bulk " + transactionId).isEqualTo("VISIBLE");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection primary = TwoSiteStack.primary();
+                PreparedStatement files = primary.prepareStatement(
+                        "SELECT count(*) FROM raw_data_file WHERE raw_data_package_id = CAST(? AS uuid)")) {
+            files.setString(1, concurrentPackage);
+            try (ResultSet row = files.executeQuery()) {
+                row.next();
+                assertThat(row.getLong(1))
+                        .as("files of the concurrent bulks at the primary")
+                        .isEqualTo(clients * MAX_FILES);
+            }
+        }
+        theSiteStillSettlesASmallWrite("concurrent");
     }
 
     @Test
@@ -179,11 +260,16 @@ class MaximalWriteIT {
                 .isEqualTo("VISIBLE");
     }
 
+    /** 10,000 files, each path as long as the body limit lets it be (within 1,024 characters): a first guess. */
+    private static int largestPathBytes() {
+        return 16 + (RelayLimits.MAX_COMMAND_BYTES - 1024 - utf8(bulk(packageId, MAX_FILES, 16))) / MAX_FILES;
+    }
+
     /** A bulk of {@code files} files whose paths are {@code pathBytes} bytes of UTF-8, at most 1,024 characters. */
-    private static String bulk(int files, int pathBytes) {
+    private static String bulk(String pkg, int files, int pathBytes) {
         List<String> entries = new ArrayList<>(files);
         for (int i = 0; i < files; i++) {
-            entries.add("{\"raw_data_package_id\":\"" + packageId + "\",\"path\":\"" + path(i, pathBytes)
+            entries.add("{\"raw_data_package_id\":\"" + pkg + "\",\"path\":\"" + path(i, pathBytes)
                     + "\",\"size_bytes\":9223372036854775807,\"checksum\":\"" + CHECKSUM + "\"}");
         }
         return "{\"files\":[" + String.join(",", entries) + "]}";

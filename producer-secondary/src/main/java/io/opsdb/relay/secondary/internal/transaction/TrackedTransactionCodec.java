@@ -32,7 +32,8 @@ final class TrackedTransactionCodec {
     static byte[] encode(TrackedTransaction tx) {
         Attempt latest = tx.latest();
         Progress progress = tx.progress();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        int operationBytes = latest.operations() instanceof EncodedOperations encoded ? encoded.encodedLength() : 0;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + operationBytes);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             // Layout 1 interleaves the parts (it is older than them): the stores written with it must still decode.
             out.writeByte(VERSION);
@@ -50,9 +51,13 @@ final class TrackedTransactionCodec {
             writeText(out, progress.error());
             writeAction(out, tx.retried());
             writeAction(out, progress.discarded());
-            byte[] operations = operations(tx.transactionId(), latest.operations());
-            out.writeInt(operations.length);
-            out.write(operations);
+            if (latest.operations() instanceof EncodedOperations encoded) {
+                encoded.writeTo(out);
+            } else {
+                byte[] operations = operations(tx.transactionId(), latest.operations());
+                out.writeInt(operations.length);
+                out.write(operations);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -76,12 +81,16 @@ final class TrackedTransactionCodec {
             String error = readText(in);
             OperatorAction retried = readAction(in);
             OperatorAction discarded = readAction(in);
-            byte[] operations = new byte[in.readInt()];
-            in.readFully(operations);
+            // The operations are the layout's last part: they stay in the stored bytes until one is read.
+            int length = in.readInt();
+            if (in.available() != length) {
+                throw new IllegalStateException("tracked transaction " + id + ": " + length
+                        + " bytes of operations announced, " + in.available() + " left");
+            }
             return new TrackedTransaction(
                     id,
                     acknowledgedAt,
-                    new Attempt(sequence, attempt, operations(operations)),
+                    new Attempt(sequence, attempt, EncodedOperations.of(bytes, bytes.length - length, length)),
                     new Progress(state, commitLsn, appliedAt, visibleAt, error, discarded),
                     retried);
         } catch (IOException e) {

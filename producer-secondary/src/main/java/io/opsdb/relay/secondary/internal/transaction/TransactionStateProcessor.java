@@ -11,7 +11,6 @@ import io.opsdb.relay.secondary.internal.transaction.TransactionEvent.Buffered;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.LongDeserializer;
@@ -132,7 +131,11 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
         if (metadata.topic().equals(RelayTopics.COMMANDS)) {
             WriteCommand command = read(commands, UnreadableRecord.Source.COMMAND, site, record, metadata);
             if (command != null) {
-                command(command, metadata.offset(), RelayTopics.header(record.headers(), HEADER_RETRIED_BY));
+                command(
+                        command,
+                        record.value(),
+                        metadata.offset(),
+                        RelayTopics.header(record.headers(), HEADER_RETRIED_BY));
             }
         } else if (metadata.topic().equals(replayTopic) && key != null && key.startsWith(LEDGER_OUTCOME_PREFIX)) {
             outcome(record, metadata);
@@ -147,7 +150,8 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
         }
     }
 
-    private void command(WriteCommand command, long sequence, String retriedBy) {
+    /** @param encoded the command as it came: the stores keep its operations in these bytes, not encoded again */
+    private void command(WriteCommand command, byte[] encoded, long sequence, String retriedBy) {
         if (!store.isOurs(command.getSite())) {
             return;
         }
@@ -156,7 +160,7 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
                         command.getTransactionId(),
                         sequence,
                         command.getAttempt(),
-                        List.copyOf(command.getOperations()),
+                        EncodedOperations.of(encoded, command.getOperations()),
                         command.getAcceptedAt(),
                         retriedBy),
                 command.getClientRequest() == null

@@ -2,7 +2,6 @@ package io.opsdb.relay.secondary.internal.write;
 
 import io.opsdb.relay.codec.MessageCodec;
 import io.opsdb.relay.codec.RelayCodecs;
-import io.opsdb.relay.kafka.CodecSerializer;
 import io.opsdb.relay.kafka.RelayLimits;
 import io.opsdb.relay.kafka.RelayTopics;
 import io.opsdb.relay.role.SiteUnavailableException;
@@ -11,6 +10,7 @@ import io.opsdb.relay.role.WriteRequest;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.WriteCommand;
 import io.opsdb.relay.secondary.internal.kafka.SecondaryKafkaClients;
+import io.opsdb.relay.secondary.internal.transaction.EncodedOperations;
 import io.opsdb.relay.secondary.internal.transaction.TrackedTransaction;
 import io.opsdb.relay.secondary.internal.transaction.TransactionActionRefusedException;
 import io.opsdb.relay.secondary.internal.transaction.TransactionEvent;
@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -53,7 +54,9 @@ public class CommandPublisher implements DisposableBean {
 
     private static final MessageCodec<WriteCommand> COMMANDS = RelayCodecs.writeCommands();
 
-    private final KafkaProducer<String, WriteCommand> producer;
+    /** Sends commands already encoded: each is encoded once, to check its size and to send those same bytes. */
+    private final KafkaProducer<String, byte[]> producer;
+
     private final TransactionTracker tracker;
     private final SiteConfiguration settings;
     private final Object retries = new Object();
@@ -78,7 +81,7 @@ public class CommandPublisher implements DisposableBean {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) PRODUCE_TIMEOUT.toMillis());
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(PRODUCE_TIMEOUT.toMillis(), 10_000));
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "relay-" + settings.siteName() + "-commands");
-        this.producer = clients.producer(config, new StringSerializer(), new CodecSerializer<>(COMMANDS));
+        this.producer = clients.producer(config, new StringSerializer(), new ByteArraySerializer());
         this.tracker = tracker;
         this.settings = settings;
     }
@@ -95,12 +98,12 @@ public class CommandPublisher implements DisposableBean {
     public TrackedTransaction publish(WriteRequest request) {
         Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         WriteCommand command = request.command(settings.siteName(), acceptedAt);
-        int size = COMMANDS.encode(command).length;
-        if (size > RelayLimits.MAX_COMMAND_BYTES) {
-            throw new TransactionTooLargeException(size, RelayLimits.MAX_COMMAND_BYTES);
+        byte[] encoded = COMMANDS.encode(command);
+        if (encoded.length > RelayLimits.MAX_COMMAND_BYTES) {
+            throw new TransactionTooLargeException(encoded.length, RelayLimits.MAX_COMMAND_BYTES);
         }
-        long offset = send(command, null);
-        return tracker.acknowledged(request.transactionId(), offset, 1, request.operations(), acceptedAt);
+        long offset = send(command, encoded, null);
+        return tracker.acknowledged(request.transactionId(), offset, 1, EncodedOperations.of(encoded), acceptedAt);
     }
 
     /**
@@ -128,7 +131,8 @@ public class CommandPublisher implements DisposableBean {
                 throw new TransactionActionRefusedException(failed, "retried", decision.refusal());
             }
             TrackedTransaction.Attempt next = decision.transaction().latest();
-            long offset = send(command(transactionId, failed.acknowledgedAt(), next.number(), next.operations()), by);
+            WriteCommand command = command(transactionId, failed.acknowledgedAt(), next.number(), next.operations());
+            long offset = send(command, COMMANDS.encode(command), by);
             return Optional.of(tracker.retried(transactionId, offset, next.number(), by));
         }
     }
@@ -146,12 +150,12 @@ public class CommandPublisher implements DisposableBean {
     /**
      * Produces {@code command} and returns its offset once the local broker has acknowledged it.
      *
+     * @param encoded   the command as {@link RelayCodecs#writeCommands()} encodes it
      * @param retriedBy who retried it, or null for a first attempt (the transaction state stores record it)
      */
-    private long send(WriteCommand command, String retriedBy) {
+    private long send(WriteCommand command, byte[] encoded, String retriedBy) {
         String transactionId = command.getTransactionId();
-        ProducerRecord<String, WriteCommand> record =
-                new ProducerRecord<>(RelayTopics.COMMANDS, transactionId, command);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(RelayTopics.COMMANDS, transactionId, encoded);
         record.headers()
                 .add(RelayTopics.HEADER_TRANSACTION_ID, bytes(transactionId))
                 .add(RelayTopics.HEADER_SITE, bytes(settings.siteName()))

@@ -1,12 +1,15 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opsdb.relay.codec.RelayCodecs;
 import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.role.TransactionState;
 import io.opsdb.relay.schema.EntityType;
 import io.opsdb.relay.schema.Operation;
 import io.opsdb.relay.schema.OperationType;
+import io.opsdb.relay.schema.WriteCommand;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -93,6 +96,49 @@ class TrackedTransactionCodecTest {
         assertThat(reached)
                 .allSatisfy(tx -> assertThat(TrackedTransactionCodec.decode(TrackedTransactionCodec.encode(tx)))
                         .isEqualTo(tx));
+    }
+
+    @Test
+    void operationsKeptEncodedAreStoredAsTheyCameAndAStateChangeDecodesNone() {
+        byte[] command = RelayCodecs.writeCommands()
+                .encode(WriteCommand.newBuilder()
+                        .setTransactionId("t1")
+                        .setSite("observatory")
+                        .setAcceptedAt(ACKNOWLEDGED)
+                        .setAttempt(1)
+                        .setOperations(OPERATIONS)
+                        .build());
+        TrackedTransaction buffered =
+                TrackedTransaction.buffered("t1", 7, 1, EncodedOperations.of(command, OPERATIONS), ACKNOWLEDGED);
+
+        byte[] stored = TrackedTransactionCodec.encode(buffered);
+        assertThat(Arrays.copyOfRange(stored, stored.length - command.length, stored.length))
+                .as("the command's bytes, as they came")
+                .isEqualTo(command);
+
+        TrackedTransaction read = TrackedTransactionCodec.decode(stored);
+        EncodedOperations kept = (EncodedOperations) read.latest().operations();
+        byte[] applied = TrackedTransactionCodec.encode(read.applied(Lsn.valueOf("0/70"), DECIDED));
+        byte[] visible = TrackedTransactionCodec.encode(
+                TrackedTransactionCodec.decode(applied).visible(REPLAYED));
+        assertThat(kept.isDecoded())
+                .as("read, then APPLIED, stored again: nothing decoded")
+                .isFalse();
+        assertThat(Arrays.copyOfRange(visible, visible.length - command.length, visible.length))
+                .isEqualTo(command);
+
+        assertThat(TrackedTransactionCodec.decode(visible).latest().operations())
+                .isEqualTo(OPERATIONS);
+        assertThat(read.latest().operations()).isEqualTo(OPERATIONS);
+        assertThat(kept.isDecoded()).isTrue();
+    }
+
+    @Test
+    void storedBytesWhoseOperationsAreCutShortAreRefused() {
+        byte[] stored = TrackedTransactionCodec.encode(EVERY_FIELD);
+
+        assertThatThrownBy(() -> TrackedTransactionCodec.decode(Arrays.copyOf(stored, stored.length - 1)))
+                .hasMessageContaining("bytes of operations announced");
     }
 
     @Test
