@@ -72,15 +72,8 @@ final class CpuAccounting {
      */
     Compilers compilers() {
         long ticks = 0;
-        List<Long> processes = new ArrayList<>();
+        List<Long> processes = new ArrayList<>(componentPids().values());
         processes.add(ProcessHandle.current().pid());
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(pids, "*.pid")) {
-            for (Path file : files) {
-                readPid(file).ifPresent(processes::add);
-            }
-        } catch (IOException e) {
-            // No pid directory (the stack is gone): the client's compilers only.
-        }
         for (long pid : processes) {
             try (DirectoryStream<Path> threads =
                     Files.newDirectoryStream(proc.resolve(Long.toString(pid)).resolve("task"))) {
@@ -109,17 +102,24 @@ final class CpuAccounting {
     Snapshot snapshot() {
         Map<Long, List<Long>> children = children();
         Map<String, Long> ticks = new HashMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(pids, "*.pid")) {
-            for (Path file : files) {
-                String component = file.getFileName().toString().replaceFirst("\\.pid$", "");
-                readPid(file).ifPresent(pid -> ticks.put(component, treeTicks(pid, children)));
-            }
-        } catch (IOException e) {
-            // No pid directory (the stack is gone): nothing to count.
-        }
+        componentPids().forEach((component, pid) -> ticks.put(component, treeTicks(pid, children)));
         // Its own time only: the stack's processes were started from it, and are counted as themselves.
         ticks.put(CLIENT, stat(ProcessHandle.current().pid()).map(Stat::ticks).orElse(0L));
         return new Snapshot(System.nanoTime(), ticks);
+    }
+
+    /** Each component's pid, from its pid file; none when the stack is gone. */
+    private Map<String, Long> componentPids() {
+        Map<String, Long> components = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(pids, "*.pid")) {
+            for (Path file : files) {
+                String component = file.getFileName().toString().replaceFirst("\\.pid$", "");
+                readPid(file).ifPresent(pid -> components.put(component, pid));
+            }
+        } catch (IOException e) {
+            // No pid directory (the stack is gone): no components.
+        }
+        return components;
     }
 
     private long treeTicks(long pid, Map<Long, List<Long>> children) {
