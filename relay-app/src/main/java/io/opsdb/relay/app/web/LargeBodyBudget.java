@@ -13,7 +13,6 @@ import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilte
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -78,14 +77,12 @@ class LargeBodyBudget extends OncePerRequestFilter {
             admitted = false;
         }
         if (!admitted) {
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter()
-                    .write("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
-                            + "\"detail\":\"Other large requests are being handled; this one of " + length
-                            + " bytes waited " + wait.toMillis() + " ms for its turn. Nothing was read or accepted;"
-                            + " send it again.\"}");
+            FilterProblems.write(
+                    response,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "Other large requests are being handled; this one of " + length + " bytes waited " + wait.toMillis()
+                            + " ms for its turn. Nothing was read or accepted; send it again.");
             return;
         }
         try {

@@ -10,7 +10,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -32,21 +31,18 @@ class RequestSizeLimit extends OncePerRequestFilter {
             throws ServletException, IOException {
         long length = request.getContentLengthLong();
         if (length > MAX_BODY_BYTES) {
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter()
-                    .write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
-                            + "\"detail\":\"The request body is larger than " + MAX_BODY_BYTES + " bytes.\"}");
+            FilterProblems.write(
+                    response,
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
             return;
         }
         if (length < 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
-            response.setStatus(HttpStatus.LENGTH_REQUIRED.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter()
-                    .write("{\"type\":\"about:blank\",\"title\":\"Length Required\",\"status\":411,"
-                            + "\"detail\":\"A request body must be sent with its Content-Length (at most "
-                            + MAX_BODY_BYTES
-                            + " bytes), not chunked.\"}");
+            FilterProblems.write(
+                    response,
+                    HttpStatus.LENGTH_REQUIRED,
+                    "A request body must be sent with its Content-Length (at most " + MAX_BODY_BYTES
+                            + " bytes), not chunked.");
             return;
         }
         chain.doFilter(request, response);
