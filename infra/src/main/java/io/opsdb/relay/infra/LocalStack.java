@@ -224,6 +224,7 @@ public final class LocalStack implements AutoCloseable {
             add(new MirrorMakerProcess(
                     site.mirrorToMain(),
                     mirrorProperties,
+                    cluster,
                     cologne,
                     cluster.alias() + "." + RelayTopics.COMMANDS,
                     workDir,
@@ -231,6 +232,7 @@ public final class LocalStack implements AutoCloseable {
             add(new MirrorMakerProcess(
                     site.mirrorFromMain(),
                     mirrorProperties,
+                    cologne,
                     cluster,
                     cologne.alias() + "." + RelayTopics.outcomes(site.name()),
                     workDir,

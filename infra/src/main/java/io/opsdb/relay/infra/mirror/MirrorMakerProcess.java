@@ -6,12 +6,18 @@ import io.opsdb.relay.infra.process.JvmProcessComponent;
 import io.opsdb.relay.infra.process.WorkDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * MirrorMaker 2 in dedicated mode for one target cluster ({@code --clusters <target>}): it consumes the remote
  * cluster and produces locally, as MirrorMaker 2 is meant to be deployed. Ready once the mirrored topic exists on
- * the target.
+ * the target and this process's replication task has reported itself running ({@link MirrorTaskStatus}); a process
+ * that merely started, or one left from before a restart, is not ready.
+ *
+ * <p>MirrorMaker 2 exits when it cannot describe a cluster while it starts (an unreachable or overloaded WAN), so an
+ * exit while starting is retried within the start timeout, and the stack's supervision starts it again when it exits
+ * later.
  */
 public final class MirrorMakerProcess extends JvmProcessComponent {
 
@@ -24,6 +30,7 @@ public final class MirrorMakerProcess extends JvmProcessComponent {
     public static final String MAX_HEAP = "256m";
 
     private final Path propertiesFile;
+    private final KafkaCluster source;
     private final KafkaCluster target;
     private final String mirroredTopic;
 
@@ -34,12 +41,14 @@ public final class MirrorMakerProcess extends JvmProcessComponent {
     public MirrorMakerProcess(
             String name,
             Path propertiesFile,
+            KafkaCluster source,
             KafkaCluster target,
             String mirroredTopic,
             WorkDirectory workDir,
             JavaCommand java) {
         super(name, START_TIMEOUT, workDir, java);
         this.propertiesFile = propertiesFile;
+        this.source = source;
         this.target = target;
         this.mirroredTopic = mirroredTopic;
     }
@@ -50,12 +59,19 @@ public final class MirrorMakerProcess extends JvmProcessComponent {
     }
 
     @Override
+    protected boolean retriesExitWhileStarting() {
+        return true;
+    }
+
+    @Override
     protected boolean isReady() throws Exception {
-        return target.topicExists(mirroredTopic);
+        Instant launched = launchedAt();
+        return target.topicExists(mirroredTopic) && MirrorTaskStatus.runningSince(source.alias(), target, launched);
     }
 
     @Override
     protected String readiness() {
-        return name() + " created " + mirroredTopic + " on " + target.alias();
+        return name() + " created " + mirroredTopic + " on " + target.alias() + " and its "
+                + MirrorTaskStatus.SOURCE_TASK + " reported RUNNING";
     }
 }

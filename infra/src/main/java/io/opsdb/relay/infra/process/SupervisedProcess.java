@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,11 +25,13 @@ public final class SupervisedProcess {
     private final String name;
     private final Process process;
     private final Path logFile;
+    private final Instant launchedAt;
 
-    private SupervisedProcess(String name, Process process, Path logFile) {
+    private SupervisedProcess(String name, Process process, Path logFile, Instant launchedAt) {
         this.name = name;
         this.process = process;
         this.logFile = logFile;
+        this.launchedAt = launchedAt;
     }
 
     /**
@@ -38,9 +42,10 @@ public final class SupervisedProcess {
         Path logFile = workDir.logFile(name);
         ProcessBuilder builder = builder(command, environment, logFile);
         try {
+            Instant launchedAt = Instant.now();
             Process process = builder.start();
             PidFiles.write(workDir.pidFile(name), process.pid());
-            return new SupervisedProcess(name, process, logFile);
+            return new SupervisedProcess(name, process, logFile, launchedAt);
         } catch (IOException e) {
             throw new StackException("cannot start " + name + ": " + e.getMessage(), e);
         }
@@ -106,6 +111,21 @@ public final class SupervisedProcess {
 
     public Path logFile() {
         return logFile;
+    }
+
+    /** When it was launched (just before, so that anything it did carries a later time). */
+    public Instant launchedAt() {
+        return launchedAt;
+    }
+
+    /** Its exit code; only once it has exited. */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
+    /** Runs {@code action} on {@code executor} once the process has exited, however it ended. */
+    public void onExit(Runnable action, Executor executor) {
+        process.onExit().thenRunAsync(action, executor);
     }
 
     // A child is awaited through its Process, not its ProcessHandle: only the former sees its exit status.
