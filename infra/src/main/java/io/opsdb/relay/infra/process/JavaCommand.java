@@ -27,6 +27,8 @@ public final class JavaCommand {
     private static final String INITIAL_HEAP = "32m";
     private static final int MAX_CACHED_NIO_BUFFER = 256 * 1024;
     private static final Duration NATIVE_HEAP_TRIM = Duration.ofSeconds(30);
+    private static final int MAX_HEAP_FREE_PERCENT = 40;
+    private static final int MIN_HEAP_FREE_PERCENT = 20;
     private static final Duration EXTRACT_TIMEOUT = Duration.ofMinutes(2);
     private static final String CLASSES = "infra/target/classes";
     private static final String RUNTIME_CLASSPATH = "infra/target/runtime-classpath.txt";
@@ -156,7 +158,13 @@ public final class JavaCommand {
                 // glibc keeps what RocksDB and the JDK freed in its arenas rather than giving it back: at a million
                 // settled transactions one trim took the observatory's RSS from 501 to 434 MiB. The JVM trims every
                 // so often itself (JDK 17.0.9 and later).
-                "-XX:TrimNativeHeapInterval=" + NATIVE_HEAP_TRIM.toMillis());
+                "-XX:TrimNativeHeapInterval=" + NATIVE_HEAP_TRIM.toMillis(),
+                // The serial collector gives heap back to the system only where more than MaxHeapFreeRatio of it is
+                // free after a full collection (70 % by default): in the benchmark the observatory's old generation
+                // stayed at 117 MiB committed with 63 MiB live, and its young generation is sized after it. At 40 %
+                // a burst's heap is given back, and it grows again only when less than 20 % is free.
+                "-XX:MaxHeapFreeRatio=" + MAX_HEAP_FREE_PERCENT,
+                "-XX:MinHeapFreeRatio=" + MIN_HEAP_FREE_PERCENT);
     }
 
     private List<String> jvm(String maxHeap) {
