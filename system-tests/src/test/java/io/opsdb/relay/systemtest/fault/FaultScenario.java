@@ -7,6 +7,7 @@ import io.opsdb.relay.testsupport.Conditions;
 import io.opsdb.relay.testsupport.SiteHttp;
 import io.opsdb.relay.testsupport.TwoSiteStack;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -218,24 +219,26 @@ final class FaultScenario {
      * Reads back a spread of the units started among {@code acked} at the observatory; returns how many did not
      * show the write (running, or completed when their finish is among them too).
      */
-    int readBack(List<FaultWorkload.Ack> acked) throws Exception {
+    List<String> readBack(List<FaultWorkload.Ack> acked) throws Exception {
         Map<String, String> expected = new HashMap<>();
         for (FaultWorkload.Ack ack : acked) {
+            // A note leaves its unit running: only an acknowledged finish completes it.
             if (ack.isStart()) {
                 expected.put(ack.recordId(), "running");
-            } else if (expected.containsKey(ack.recordId())) {
+            } else if (ack.isFinish() && expected.containsKey(ack.recordId())) {
                 expected.put(ack.recordId(), "completed");
             }
         }
         List<String> units = new ArrayList<>(expected.keySet());
         Collections.shuffle(units, new Random(7));
-        int unreadable = 0;
+        List<String> unreadable = new ArrayList<>();
         for (String unit : units.subList(0, Math.min(READ_BACK_COUNT, units.size()))) {
             SiteHttp.Answer read = observatory.get("/executed_obs_units/" + unit);
             // A unit finished after this snapshot of the acknowledgements may already read completed.
             if (read.status() != 200
                     || !(expected.get(unit).equals(read.text("status")) || "completed".equals(read.text("status")))) {
-                unreadable++;
+                unreadable.add(unit + " (expected " + expected.get(unit) + ", read " + read.status() + " " + read.body()
+                        + " at " + Instant.now() + ")");
             }
         }
         return unreadable;
