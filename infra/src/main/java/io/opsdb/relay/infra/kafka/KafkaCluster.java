@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** One of the stack's Kafka clusters as a client sees it: a single broker on 127.0.0.1. */
 public record KafkaCluster(String alias, int port) {
@@ -46,6 +49,29 @@ public record KafkaCluster(String alias, int port) {
                 REQUEST_TIMEOUT_MS,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 REQUEST_TIMEOUT_MS));
+    }
+
+    /**
+     * A consumer of byte arrays that gives up quickly, as {@link #admin()} does; it commits nothing and creates no
+     * topic, for reading a topic by assignment.
+     */
+    public KafkaConsumer<byte[], byte[]> consumer(String clientId) {
+        return new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers(),
+                        ConsumerConfig.CLIENT_ID_CONFIG,
+                        clientId,
+                        ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        REQUEST_TIMEOUT_MS,
+                        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        REQUEST_TIMEOUT_MS,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                        false),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     /**

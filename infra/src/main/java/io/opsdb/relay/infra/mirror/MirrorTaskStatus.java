@@ -6,16 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What a MirrorMaker 2 flow's replication task last reported of itself. Each flow's Connect worker writes its
@@ -31,7 +28,6 @@ public final class MirrorTaskStatus {
     private static final String KEY = "status-task-" + SOURCE_TASK;
     private static final String RUNNING = "\"state\":\"RUNNING\"";
     private static final Duration POLL = Duration.ofMillis(500);
-    private static final int REQUEST_TIMEOUT_MS = 5_000;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     private MirrorTaskStatus() {}
@@ -43,37 +39,12 @@ public final class MirrorTaskStatus {
 
     /**
      * Whether the flow from {@code sourceAlias} into {@code target} has reported its replication task RUNNING at or
-     * after {@code since}, and nothing else since that report.
+     * after {@code since}, and nothing else since that report. The task's records share one key, so they are in one
+     * partition, in the order written.
      */
     public static boolean runningSince(String sourceAlias, KafkaCluster target, Instant since) {
-        return lastSince(sourceAlias, target, since)
-                .filter(MirrorTaskStatus::isRunning)
-                .isPresent();
-    }
-
-    static boolean isRunning(String status) {
-        return status.replace(" ", "").contains(RUNNING);
-    }
-
-    /** The last state the replication task wrote at or after {@code since}, if it wrote one. */
-    static Optional<String> lastSince(String sourceAlias, KafkaCluster target, Instant since) {
         String topic = topic(sourceAlias);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        target.bootstrapServers(),
-                        ConsumerConfig.CLIENT_ID_CONFIG,
-                        "localstack-mirror-status-" + sourceAlias,
-                        ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                        REQUEST_TIMEOUT_MS,
-                        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                        REQUEST_TIMEOUT_MS,
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false,
-                        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                        false),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = target.consumer("localstack-mirror-status-" + sourceAlias)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition()))
                     .toList();
@@ -82,7 +53,6 @@ public final class MirrorTaskStatus {
             Map<TopicPartition, OffsetAndTimestamp> firsts = consumer.offsetsForTimes(
                     partitions.stream().collect(Collectors.toMap(Function.identity(), p -> since.toEpochMilli())));
             String last = null;
-            long lastTimestamp = Long.MIN_VALUE;
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
             for (TopicPartition partition : partitions) {
                 OffsetAndTimestamp first = firsts.get(partition);
@@ -100,15 +70,13 @@ public final class MirrorTaskStatus {
                             consumer.poll(POLL).records(partition)) {
                         if (record.key() != null
                                 && record.value() != null
-                                && KEY.equals(new String(record.key(), StandardCharsets.UTF_8))
-                                && record.timestamp() >= lastTimestamp) {
+                                && KEY.equals(new String(record.key(), StandardCharsets.UTF_8))) {
                             last = new String(record.value(), StandardCharsets.UTF_8);
-                            lastTimestamp = record.timestamp();
                         }
                     }
                 }
             }
-            return Optional.ofNullable(last);
+            return last != null && last.contains(RUNNING);
         }
     }
 }

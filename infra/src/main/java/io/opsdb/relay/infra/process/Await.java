@@ -47,9 +47,10 @@ public final class Await {
         }
     }
 
-    private static void sleep(Duration poll) {
+    /** Sleeps {@code wait}; an interrupt ends it with a {@link StackException}, the interrupt flag kept. */
+    static void sleep(Duration wait) {
         try {
-            Thread.sleep(poll.toMillis());
+            Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted while waiting", e);

@@ -128,7 +128,7 @@ public abstract class JvmProcessComponent implements StackComponent {
                         retryAfter.toSeconds(),
                         starting.logFile(),
                         LogTail.of(starting.logFile(), 5));
-                pause(retryAfter);
+                Await.sleep(retryAfter);
                 retryAfter = doubled(retryAfter);
             }
         }
@@ -209,15 +209,6 @@ public abstract class JvmProcessComponent implements StackComponent {
     private static Duration doubled(Duration wait) {
         Duration twice = wait.multipliedBy(2);
         return twice.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : twice;
-    }
-
-    private static void pause(Duration wait) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackException("interrupted while waiting to start again", e);
-        }
     }
 
     @Override

@@ -216,8 +216,8 @@ final class FaultScenario {
     }
 
     /**
-     * Reads back a spread of the units started among {@code acked} at the observatory; returns how many did not
-     * show the write (running, or completed when their finish is among them too).
+     * Reads back a spread of the units started among {@code acked} at the observatory; returns those that did not
+     * show the write (running, or completed when their finish is among them too), each with the answer it got.
      */
     List<String> readBack(List<FaultWorkload.Ack> acked) throws Exception {
         Map<String, String> expected = new HashMap<>();
