@@ -90,11 +90,20 @@ public final class EncodedOperations extends AbstractList<Operation> implements 
     private List<Operation> operations() {
         List<Operation> operations = decoded;
         if (operations == null) {
-            byte[] command =
-                    offset == 0 && length == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
-            operations = List.copyOf(COMMANDS.decode(command).getOperations());
+            operations = decodeOnce();
             decoded = operations;
         }
         return operations;
+    }
+
+    /** The operations, decoded for this caller only if they were not yet: the list is not kept. */
+    List<Operation> decodeOnce() {
+        List<Operation> operations = decoded;
+        if (operations != null) {
+            return operations;
+        }
+        byte[] command =
+                offset == 0 && length == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
+        return List.copyOf(COMMANDS.decode(command).getOperations());
     }
 }

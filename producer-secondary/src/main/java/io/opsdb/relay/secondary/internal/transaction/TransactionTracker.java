@@ -69,7 +69,7 @@ public class TransactionTracker {
     /** The writes this site made straight to the primary: only their visibility is tracked. */
     private final HeapTransactions direct;
     /** Acknowledged (or retried) here, not yet in the store: read-your-writes until it catches up. */
-    private final Map<String, TrackedTransaction> pending = new ConcurrentHashMap<>();
+    private final PendingTransactions pending = new PendingTransactions();
 
     private final Map<String, CompletableFuture<TrackedTransaction>> settledWaiters = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<TrackedTransaction>> discardWaiters = new ConcurrentHashMap<>();
@@ -131,7 +131,7 @@ public class TransactionTracker {
             String transactionId, long sequence, int attempt, List<Operation> operations, Instant acknowledgedAt) {
         TrackedTransaction tx =
                 TrackedTransaction.buffered(transactionId, sequence, attempt, operations, acknowledgedAt);
-        pending.put(transactionId, tx);
+        pending.put(tx);
         buffered.acknowledged(new Buffered(transactionId, sequence, attempt, operations, acknowledgedAt, null));
         return storedAfter(tx).orElse(tx);
     }
@@ -200,14 +200,13 @@ public class TransactionTracker {
     private Optional<TrackedTransaction> storedAfter(TrackedTransaction tx) {
         Optional<TrackedTransaction> stored =
                 buffered.view().find(tx.transactionId()).filter(found -> found.attempt() >= tx.attempt());
-        stored.ifPresent(found -> pending.remove(tx.transactionId(), tx));
+        stored.ifPresent(found -> pending.removeIf(tx.transactionId(), waiting -> waiting == tx));
         return stored;
     }
 
     /** A store moved {@code tx} into a state (on the stream thread, or on the caller's for the heap). */
     private void processed(TrackedTransaction tx) {
-        pending.computeIfPresent(
-                tx.transactionId(), (id, waiting) -> waiting.attempt() <= tx.attempt() ? null : waiting);
+        pending.removeIf(tx.transactionId(), waiting -> waiting.attempt() <= tx.attempt());
         if (tx.state() == TransactionState.FAILED) {
             failed.incrementAndGet();
         }
@@ -243,7 +242,7 @@ public class TransactionTracker {
     public List<TrackedTransaction> list(TransactionState state, String afterTransactionId, int limit) {
         // The direct writes, the not yet applied and the stored ones: each in id order, merged. The not yet applied
         // ones are read first: one the store takes in between is then in the store.
-        List<TrackedTransaction> waitingNow = List.copyOf(pending.values());
+        List<TrackedTransaction> waitingNow = pending.all();
         NavigableMap<String, TrackedTransaction> merged = new TreeMap<>();
         direct.view().list(state, afterTransactionId, limit).forEach(tx -> merged.put(tx.transactionId(), tx));
         buffered.view()
@@ -253,6 +252,10 @@ public class TransactionTracker {
             if (waiting.state() == state
                     && (afterTransactionId == null || waiting.transactionId().compareTo(afterTransactionId) > 0)) {
                 merged.put(waiting.transactionId(), waiting);
+                // Only the page's first ids are wanted: with a backlog in front of the processor, thousands wait.
+                if (merged.size() > limit) {
+                    merged.pollLastEntry();
+                }
             }
         }
         return merged.values().stream()
@@ -310,7 +313,7 @@ public class TransactionTracker {
         TrackedTransaction again = null;
         if (tx.attempt() < attempt) {
             again = tx.retryAs(sequence, attempt, tx.latest().operations(), new OperatorAction(by, clock.instant()));
-            pending.put(transactionId, again);
+            pending.put(again);
         }
         // Otherwise the store has this attempt already: the processor read the retry's command before this thread got
         // here, or the attempt's outcome outran its acknowledgement (the store then notes who retried it). The store
@@ -340,7 +343,7 @@ public class TransactionTracker {
         // The not yet applied ones first: one the store takes in between is then read from the store, not missed in
         // both. One it also settles in between is in the replica already, where replaying it changes nothing.
         NavigableMap<OverlayKey, Operation> merged = new TreeMap<>();
-        for (TrackedTransaction waiting : List.copyOf(pending.values())) {
+        for (TrackedTransaction waiting : pending.touching(recordId)) {
             List<Operation> operations = waiting.latest().operations();
             for (int i = 0; i < operations.size(); i++) {
                 if (operations.get(i).getRecordId().equals(recordId)) {
@@ -358,7 +361,7 @@ public class TransactionTracker {
     public Set<String> inFlightRecordIds(EntityType entity) {
         Set<String> ids = new HashSet<>();
         // The not yet applied ones first, as in inFlightOperations.
-        List.copyOf(pending.values())
+        pending.all()
                 .forEach(waiting -> waiting.latest().operations().stream()
                         .filter(op -> op.getEntity() == entity)
                         .forEach(op -> ids.add(op.getRecordId())));
@@ -418,7 +421,7 @@ public class TransactionTracker {
                 }
             }
         }
-        for (TrackedTransaction tx : pending.values()) {
+        for (TrackedTransaction tx : pending.all()) {
             if (oldest == null || tx.acknowledgedAt().isBefore(oldest)) {
                 oldest = tx.acknowledgedAt();
             }
