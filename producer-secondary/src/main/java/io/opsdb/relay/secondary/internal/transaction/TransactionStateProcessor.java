@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -59,6 +60,14 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
      */
     static final int DEFAULT_EXPIRY_CHUNK = 500;
 
+    /**
+     * The most APPLIED transactions one replay record (or one run of the punctuator) makes VISIBLE; the punctuator
+     * settles the rest, this many every {@link #EXPIRY_INTERVAL}. Each is a few reads and writes, and the broker
+     * aborts an exactly-once transaction after a minute: a replica far behind left hundreds of thousands for one
+     * replay record.
+     */
+    static final int SETTLE_CHUNK = 5_000;
+
     /** Key prefix, on the replay topic, of the first answer to an Idempotency-Key's write (value: {@link IdempotencyEntry}). */
     static final String ANSWER_PREFIX = "answer:";
 
@@ -71,6 +80,7 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
     private final Duration retention;
     private final int expiryChunk;
     private final TaskServingListener serving;
+    private final Supplier<Lsn> replayedSeen;
     private final MessageCodec<WriteCommand> commands = RelayCodecs.writeCommands();
     private final MessageCodec<TransactionOutcome> outcomes = RelayCodecs.transactionOutcomes();
     private final LongDeserializer longs = new LongDeserializer();
@@ -83,6 +93,9 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
      * @param expiryChunk the most transactions one sweep forgets
      * @param unreadable told of each record set aside, after its dead letter is forwarded
      * @param serving told when this processor starts in its task (the task's stores restored) and stops
+     * @param replayedSeen the replica's replay position as last polled, ahead of the replay records when they queue
+     *        behind other input (see {@link TransactionStore#TransactionStore(String, TransactionStore.Stores,
+     *        Supplier, Supplier, Consumer)})
      */
     TransactionStateProcessor(
             String site,
@@ -91,7 +104,8 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
             int expiryChunk,
             Consumer<TrackedTransaction> entered,
             BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable,
-            TaskServingListener serving) {
+            TaskServingListener serving,
+            Supplier<Lsn> replayedSeen) {
         this.site = site;
         this.replayTopic = replayTopic;
         this.retention = retention;
@@ -99,17 +113,18 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
         this.entered = entered;
         this.unreadable = unreadable;
         this.serving = serving;
+        this.replayedSeen = replayedSeen;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        store = new TransactionStore(site, context::getStateStore, this::now, entered);
+        store = new TransactionStore(site, context::getStateStore, this::now, replayedSeen, entered);
         // Wall-clock time: settled transactions must leave even when no input arrives at all.
-        context.schedule(
-                EXPIRY_INTERVAL,
-                PunctuationType.WALL_CLOCK_TIME,
-                wallClockMs -> store.expireSettled(wallClockMs, retention, expiryChunk));
+        context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, wallClockMs -> {
+            store.settleReplayed(SETTLE_CHUNK);
+            store.expireSettled(wallClockMs, retention, expiryChunk);
+        });
         serving.started(context.taskId());
     }
 
@@ -144,7 +159,7 @@ final class TransactionStateProcessor implements Processor<String, byte[], Strin
         } else if (metadata.topic().equals(replayTopic) && key != null && key.startsWith(ANSWER_PREFIX)) {
             store.answered(key.substring(ANSWER_PREFIX.length()), record.value());
         } else if (metadata.topic().equals(replayTopic)) {
-            store.replayedUpTo(Lsn.valueOf(longs.deserialize(replayTopic, record.value())));
+            store.replayedUpTo(Lsn.valueOf(longs.deserialize(replayTopic, record.value())), SETTLE_CHUNK);
         } else {
             outcome(record, metadata);
         }

@@ -71,6 +71,9 @@ public class TransactionStateStreams implements SmartLifecycle {
     private volatile StoreReadiness readiness = new StoreReadiness();
 
     private volatile KafkaProducer<String, byte[]> positions;
+    /** The replica's replay position as the poller last saw it (written by its one thread). */
+    private volatile Lsn replayedSeen = Lsn.INVALID;
+
     private final TransactionStateView view = new TransactionStateView(new TransactionStateView.Stores() {
         @Override
         public <K, V> ReadOnlyKeyValueStore<K, V> get(String name) {
@@ -162,8 +165,14 @@ public class TransactionStateStreams implements SmartLifecycle {
         }
     }
 
-    /** Hands the replica's replay position to the processor (the single writer of the stores). */
+    /**
+     * Hands the replica's replay position to the processor (the single writer of the stores), and lets it see the
+     * position at once, for the outcomes it takes in before the record.
+     */
     void replayedUpTo(Lsn position) {
+        if (position.compareTo(replayedSeen) > 0) {
+            replayedSeen = position;
+        }
         positions.send(new ProducerRecord<>(
                 TransactionStateTopology.replayTopic(settings.siteName()),
                 settings.siteName(),
@@ -267,7 +276,8 @@ public class TransactionStateStreams implements SmartLifecycle {
                         TransactionStateProcessor.DEFAULT_EXPIRY_CHUNK,
                         tx -> entered.accept(tx),
                         (record, fate) -> unreadable.accept(record, fate),
-                        startedReadiness),
+                        startedReadiness,
+                        () -> replayedSeen),
                 config);
         started.setGlobalStateRestoreListener(startedReadiness);
         started.setUncaughtExceptionHandler(e -> {

@@ -1,10 +1,12 @@
 package io.opsdb.relay.secondary.internal.transaction;
 
 import io.opsdb.relay.kafka.RelayTopics;
+import io.opsdb.relay.lsn.Lsn;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -106,17 +108,22 @@ public final class TransactionStateTopology {
             int expiryChunk,
             Consumer<TrackedTransaction> entered,
             BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable) {
-        return build(site, retention, expiryChunk, entered, unreadable, TaskServingListener.NONE);
+        return build(site, retention, expiryChunk, entered, unreadable, TaskServingListener.NONE, () -> Lsn.INVALID);
     }
 
-    /** The same, telling {@code serving} when the processor starts in a task (its stores restored) and stops. */
+    /**
+     * The same, telling {@code serving} when the processor starts in a task (its stores restored) and stops, and
+     * giving it the replica's replay position as last polled ({@code replayedSeen}, see {@link
+     * TransactionStateProcessor}).
+     */
     static Topology build(
             String site,
             Duration retention,
             int expiryChunk,
             Consumer<TrackedTransaction> entered,
             BiConsumer<UnreadableRecord, UnreadableRecord.Fate> unreadable,
-            TaskServingListener serving) {
+            TaskServingListener serving,
+            Supplier<Lsn> replayedSeen) {
         Topology topology = new Topology();
         StringDeserializer keys = new StringDeserializer();
         ByteArrayDeserializer values = new ByteArrayDeserializer();
@@ -126,7 +133,7 @@ public final class TransactionStateTopology {
         topology.addProcessor(
                 "transaction-state",
                 () -> new TransactionStateProcessor(
-                        site, replayTopic(site), retention, expiryChunk, entered, unreadable, serving),
+                        site, replayTopic(site), retention, expiryChunk, entered, unreadable, serving, replayedSeen),
                 "commands",
                 "outcomes",
                 "replay-positions");

@@ -51,6 +51,7 @@ final class TransactionStore {
 
     private final String site;
     private final Supplier<Instant> clock;
+    private final Supplier<Lsn> replayedSeen;
     private final Consumer<TrackedTransaction> entered;
     private final MessageCodec<TransactionOutcome> outcomes = RelayCodecs.transactionOutcomes();
 
@@ -72,14 +73,37 @@ final class TransactionStore {
     private Bytes expiredBelow;
 
     /**
+     * No key of the LSN index below this is due (null: not known, as after the store's opening): settling starts here.
+     * A key enters the index only with a commit above what the replica is known to have replayed (see {@code
+     * applied}), so everything below this has left; and a range from the index's first key walks every tombstone the
+     * settled ones left: with a million settled, every replay position walked up to a million of them.
+     */
+    private Bytes passedBelow;
+
+    /**
      * @param site this site's name: only its own transactions are kept; null keeps every site's (a heap tracker made
      *        without a site, in tests)
      * @param clock the time transitions are stamped with
      * @param entered told of every state a transaction enters, after the stores hold it
      */
     TransactionStore(String site, Stores stores, Supplier<Instant> clock, Consumer<TrackedTransaction> entered) {
+        this(site, stores, clock, () -> Lsn.INVALID, entered);
+    }
+
+    /**
+     * @param replayedSeen the replica's replay position as last seen by whoever polls it, which may be ahead of the
+     *        replay records this store has been handed ({@link #replayedUpTo}): a transaction whose commit it has
+     *        passed is VISIBLE as soon as it is APPLIED
+     */
+    TransactionStore(
+            String site,
+            Stores stores,
+            Supplier<Instant> clock,
+            Supplier<Lsn> replayedSeen,
+            Consumer<TrackedTransaction> entered) {
         this.site = site;
         this.clock = clock;
+        this.replayedSeen = replayedSeen;
         this.entered = entered;
         transactions = stores.get(TransactionStateTopology.TRANSACTIONS);
         overlay = stores.get(TransactionStateTopology.OVERLAY);
@@ -108,9 +132,10 @@ final class TransactionStore {
             // The key belongs to its first request, from this command on.
             idempotencyKeys.put(id, new IdempotencyEntry(requestHash, null).encode());
         }
-        Transition transition = next(find(id), command);
+        TrackedTransaction current = find(id);
+        Transition transition = next(current, command);
         if (transition.kind() == Transition.Kind.NOTES) {
-            store(transition.transaction());
+            store(current, transition.transaction());
             return;
         }
         if (!transition.enters()) {
@@ -120,10 +145,13 @@ final class TransactionStore {
         // The overlay first: whoever sees the transaction stored (the tracker, to let go of its copy) finds its
         // operations there too.
         addToOverlay(tx);
-        store(tx);
+        store(current, tx);
         entered.accept(tx);
-        byte[] early = earlyOutcomes.delete(id);
+        // Read first, deleted only if there: a delete of what is not there still writes a tombstone, to RocksDB and
+        // to the changelog, for every command.
+        byte[] early = earlyOutcomes.get(id);
         if (early != null) {
+            earlyOutcomes.delete(id);
             outcome(outcomes.decode(early));
         }
     }
@@ -138,7 +166,7 @@ final class TransactionStore {
         if (transition.refusal() == Refusal.UNKNOWN) {
             early(outcome);
         } else if (transition.enters()) {
-            enter(current, transition.transaction());
+            enter(current, current, transition.transaction());
         }
     }
 
@@ -159,44 +187,68 @@ final class TransactionStore {
 
     /** A transaction this site wrote straight to the primary: APPLIED, VISIBLE once the replica has its commit. */
     void appliedDirectly(AppliedDirectly write) {
-        Transition transition = next(find(write.transactionId()), write);
+        TrackedTransaction current = find(write.transactionId());
+        Transition transition = next(current, write);
         if (transition.enters()) {
-            enter(null, transition.transaction());
+            enter(current, null, transition.transaction());
         }
     }
 
     /** The replica has replayed up to {@code position}: every APPLIED transaction at or below it is VISIBLE. */
     void replayedUpTo(Lsn position) {
+        replayedUpTo(position, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The same, settling at most {@code chunk} of them now; {@link #settleReplayed} settles the rest. A replica that
+     * was stopped or far behind leaves many APPLIED, and settling them all on one replay record kept the stream thread
+     * in one exactly-once transaction for as long as that took.
+     */
+    void replayedUpTo(Lsn position, int chunk) {
         if (position.compareTo(position(REPLAYED)) <= 0) {
             return;
         }
-        // From above the position replayed before: every key at or below it has left (a transaction enters the index
-        // only with a commit above the replayed position, see applied). A deleted key stays in RocksDB as a tombstone
-        // until a compaction drops it, and a range from the store's first key walks each one: with a million settled,
-        // every poll of the replay position walked up to a million of them.
-        Bytes alreadyPassed = lsnUpTo(position(REPLAYED));
         positions.put(REPLAYED, position.asLong());
-        List<Bytes> passed = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> due = appliedByLsn.range(alreadyPassed, lsnUpTo(position))) {
-            while (due.hasNext()) {
-                passed.add(due.next().key);
+        settleReplayed(chunk);
+    }
+
+    /**
+     * Settles, in commit order, up to {@code chunk} of the APPLIED transactions whose commit the replica has replayed
+     * (the replay records taken in so far). Cheap when none is due: nothing is read.
+     *
+     * @return true when some may be left for the next call
+     */
+    boolean settleReplayed(int chunk) {
+        Lsn position = position(REPLAYED);
+        Bytes upTo = lsnUpTo(position);
+        if (passedBelow != null && passedBelow.compareTo(upTo) >= 0) {
+            return false;
+        }
+        List<Bytes> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> passed = appliedByLsn.range(passedBelow, upTo)) {
+            while (passed.hasNext() && due.size() < chunk) {
+                due.add(passed.next().key);
             }
         }
-        for (Bytes key : passed) {
-            appliedByLsn.delete(key);
+        // A full chunk may have left some due: the next call starts at the last one taken (deleted by then).
+        passedBelow = due.size() < chunk ? upTo : due.get(due.size() - 1);
+        for (Bytes key : due) {
+            appliedByLsn.put(key, null);
             TrackedTransaction tx = find(idAfter(key));
             Transition transition = next(tx, new Replayed(position));
             if (transition.enters()) {
-                settle(tx, transition.transaction());
+                settle(tx, tx, transition.transaction());
             }
         }
+        return due.size() == chunk;
     }
 
     /** An operator sets a FAILED transaction aside; anything else is left as it is. */
     void discard(String transactionId, String by) {
-        Transition transition = next(find(transactionId), new Discarded(by));
+        TrackedTransaction current = find(transactionId);
+        Transition transition = next(current, new Discarded(by));
         if (transition.enters()) {
-            enter(null, transition.transaction());
+            enter(current, null, transition.transaction());
         }
     }
 
@@ -221,7 +273,7 @@ final class TransactionStore {
         if (!transition.enters()) {
             return UnreadableRecord.Fate.UNATTRIBUTED;
         }
-        settle(current, transition.transaction());
+        settle(current, current, transition.transaction());
         return UnreadableRecord.Fate.TRANSACTION_FAILED;
     }
 
@@ -242,14 +294,14 @@ final class TransactionStore {
         expiredBelow = due.size() < chunk ? upTo : due.get(due.size() - 1);
         Expiry expiry = new Expiry(Instant.ofEpochMilli(settledBefore));
         for (Bytes key : due) {
-            settledByTime.delete(key);
+            settledByTime.put(key, null);
             // An entry whose transaction has moved on since (a later attempt) only leaves the index; were it settled
             // again, its newer entry would count from then.
             String id = idAfter(key);
             TrackedTransaction tx = find(id);
             if (tx == null) {
                 // An early outcome's entry: its command never came.
-                earlyOutcomes.delete(id);
+                earlyOutcomes.put(id, null);
                 continue;
             }
             Transition transition = next(tx, expiry);
@@ -280,42 +332,66 @@ final class TransactionStore {
         return TransactionStateMachine.next(current, event, clock.get());
     }
 
-    /** Stores {@code tx} in the state it enters, coming from {@code before} (null when it was not in flight). */
-    private void enter(TrackedTransaction before, TrackedTransaction tx) {
+    /**
+     * Stores {@code tx} in the state it enters.
+     *
+     * @param stored what the stores hold for it now (null: nothing)
+     * @param before the transaction whose operations are in the overlay (null: none are, it was not in flight)
+     */
+    private void enter(TrackedTransaction stored, TrackedTransaction before, TrackedTransaction tx) {
         switch (tx.state()) {
-            case APPLIED -> applied(tx);
-            case VISIBLE, FAILED -> settle(before, tx);
+            case APPLIED -> applied(stored, tx);
+            case VISIBLE, FAILED -> settle(stored, before, tx);
             default -> {
-                store(tx);
+                store(stored, tx);
                 entered.accept(tx);
             }
         }
     }
 
-    private void applied(TrackedTransaction applied) {
+    private void applied(TrackedTransaction stored, TrackedTransaction applied) {
         Lsn commitLsn = applied.progress().commitLsn();
         if (commitLsn.compareTo(position(NEWEST_COMMIT)) > 0) {
             positions.put(NEWEST_COMMIT, commitLsn.asLong());
         }
-        store(applied);
-        Transition visible = next(applied, new Replayed(position(REPLAYED)));
+        store(stored, applied);
+        Transition visible = next(applied, new Replayed(replayedKnown()));
         if (visible.enters()) {
             entered.accept(applied);
-            settle(applied, visible.transaction());
+            settle(applied, applied, visible.transaction());
         } else {
             appliedByLsn.put(lsnKey(commitLsn, applied.transactionId()), NOTHING);
             entered.accept(applied);
         }
     }
 
-    /** {@code tx} leaves flight as {@code settled}: its operations leave the overlay. */
-    private void settle(TrackedTransaction tx, TrackedTransaction settled) {
-        store(settled);
-        if (tx != null && tx.latest().sequence() >= 0) {
-            List<Operation> operations = tx.latest().operations();
+    /**
+     * The furthest the replica is known to have replayed: the replay records taken in, or the position last seen by
+     * whoever polls the replica, if that is further. The replay records come through Kafka behind everything that
+     * arrived before them: with a backlog of outcomes in front of them, every outcome would wait for a replay record
+     * to make it VISIBLE, where the replica has its commit already.
+     */
+    private Lsn replayedKnown() {
+        Lsn taken = position(REPLAYED);
+        Lsn seen = replayedSeen.get();
+        return seen.compareTo(taken) > 0 ? seen : taken;
+    }
+
+    /**
+     * {@code tx} leaves flight as {@code settled}: its operations leave the overlay.
+     *
+     * @param stored what the stores hold for it now
+     * @param before the transaction whose operations are in the overlay (null: none are)
+     */
+    private void settle(TrackedTransaction stored, TrackedTransaction before, TrackedTransaction settled) {
+        store(stored, settled);
+        if (before != null && before.latest().sequence() >= 0) {
+            List<Operation> operations = before.latest().operations();
             for (int i = 0; i < operations.size(); i++) {
-                overlay.delete(
-                        overlayKey(operations.get(i).getRecordId(), tx.latest().sequence(), i));
+                overlay.put(
+                        overlayKey(
+                                operations.get(i).getRecordId(), before.latest().sequence(), i),
+                        null);
             }
         }
         entered.accept(settled);
@@ -325,14 +401,15 @@ final class TransactionStore {
      * Deletes everything stored for {@code tx} (a tombstone in each changelog): after this its id is unknown here. A
      * settled transaction has nothing left in the overlay or the LSN index (settling took it out of both).
      * Another component that keeps something per transaction in these stores deletes it here.
+     *
+     * @param tx the transaction as the stores hold it
      */
     private void forget(TrackedTransaction tx) {
-        transactions.delete(tx.transactionId());
+        transactions.put(tx.transactionId(), null);
         // Its Idempotency-Key is kept exactly as long as its status (a retry after that is deduplicated at Cologne).
-        idempotencyKeys.delete(tx.transactionId());
-        if (byState.delete(stateKey(tx.state(), tx.transactionId())) != null) {
-            count(tx.state(), -1);
-        }
+        idempotencyKeys.put(tx.transactionId(), null);
+        byState.put(stateKey(tx.state(), tx.transactionId()), null);
+        count(tx.state(), -1);
     }
 
     private Lsn position(String name) {
@@ -340,24 +417,28 @@ final class TransactionStore {
         return value == null ? Lsn.INVALID : Lsn.valueOf(value);
     }
 
-    /** Every change goes through here, so the state index and counts stay in step with the transactions. */
-    private void store(TrackedTransaction tx) {
-        byte[] previousBytes = transactions.get(tx.transactionId());
-        if (previousBytes != null) {
-            TrackedTransaction previous = TrackedTransactionCodec.decode(previousBytes);
-            if (byState.delete(stateKey(previous.state(), previous.transactionId())) != null) {
-                count(previous.state(), -1);
-            }
-        }
+    /**
+     * Every change goes through here, so the state index and counts stay in step with the transactions: the index has
+     * one key for each stored transaction, in its stored state, and so it is written without being read. Each read
+     * of a store of a million keys is a search of its files (most of them not in the cache), and a delete reads
+     * before it writes: at a million in flight these reads took most of the stream thread's time.
+     *
+     * @param stored what the stores hold for it now (null: nothing), as read by the caller
+     */
+    private void store(TrackedTransaction stored, TrackedTransaction tx) {
         transactions.put(tx.transactionId(), TrackedTransactionCodec.encode(tx));
         if (tx.state().isExpirable()) {
             indexSettled(settledKey(TransactionStateMachine.settledAt(tx).toEpochMilli(), tx.transactionId()));
         }
-        Bytes stateKey = stateKey(tx.state(), tx.transactionId());
-        if (byState.get(stateKey) == null) {
-            byState.put(stateKey, NOTHING);
-            count(tx.state(), 1);
+        if (stored != null && stored.state() == tx.state()) {
+            return;
         }
+        if (stored != null) {
+            byState.put(stateKey(stored.state(), stored.transactionId()), null);
+            count(stored.state(), -1);
+        }
+        byState.put(stateKey(tx.state(), tx.transactionId()), NOTHING);
+        count(tx.state(), 1);
     }
 
     private void count(TransactionState state, long delta) {

@@ -3,6 +3,7 @@ package io.opsdb.relay.secondary.internal.transaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opsdb.relay.lsn.Lsn;
 import io.opsdb.relay.secondary.internal.transaction.StoreReadiness.Readiness;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -161,7 +162,8 @@ class StoreReadinessTest {
                 TransactionStateProcessor.DEFAULT_EXPIRY_CHUNK,
                 tx -> {},
                 (record, fate) -> {},
-                listener);
+                listener,
+                () -> Lsn.INVALID);
 
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, properties)) {
             assertThat(driver.getKeyValueStore(TransactionStateTopology.TRANSACTIONS))

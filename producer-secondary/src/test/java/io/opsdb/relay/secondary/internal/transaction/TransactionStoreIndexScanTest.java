@@ -70,11 +70,45 @@ class TransactionStoreIndexScanTest {
 
         assertThat(appliedScansFrom)
                 .containsExactly(
-                        TransactionStore.lsnUpTo(Lsn.INVALID),
+                        null,
                         TransactionStore.lsnUpTo(Lsn.valueOf("1/15")),
                         TransactionStore.lsnUpTo(Lsn.valueOf("1/25")));
         assertThat(List.of("t1", "t2", "t3"))
                 .allSatisfy(id -> assertThat(store.find(id).state()).isEqualTo(TransactionState.VISIBLE));
+        assertThat(store.settleReplayed(100)).as("nothing due").isFalse();
+        assertThat(appliedScansFrom).as("and nothing read for it").hasSize(3);
+    }
+
+    /** A replica far behind leaves many APPLIED: one replay record settles a chunk, later calls the rest, in order. */
+    @Test
+    void aReplayedPositionSettlesAChunkAndTheNextCallsTheRest() {
+        for (int i = 0; i < 5; i++) {
+            appliedDirectly("t" + i, "1/" + (10 + i));
+        }
+        appliedDirectly("later", "2/0");
+
+        store.replayedUpTo(Lsn.valueOf("1/20"), 2);
+        assertThat(states("t0", "t1", "t2", "t3", "t4", "later"))
+                .containsExactly("VISIBLE", "VISIBLE", "APPLIED", "APPLIED", "APPLIED", "APPLIED");
+        assertThat(store.settleReplayed(2)).as("a full chunk: more may be due").isTrue();
+        assertThat(store.settleReplayed(2)).as("the last one due").isFalse();
+        assertThat(states("t0", "t1", "t2", "t3", "t4", "later"))
+                .containsExactly("VISIBLE", "VISIBLE", "VISIBLE", "VISIBLE", "VISIBLE", "APPLIED");
+        assertThat(appliedScansFrom.get(1))
+                .as("the second chunk from the first one's last key")
+                .isEqualTo(TransactionStore.lsnKey(Lsn.valueOf("1/11"), "t1"));
+
+        store.replayedUpTo(Lsn.valueOf("2/0"), 2);
+        assertThat(store.find("later").state()).isEqualTo(TransactionState.VISIBLE);
+        assertThat(store.settleReplayed(2)).isFalse();
+    }
+
+    private List<String> states(String... ids) {
+        List<String> states = new ArrayList<>();
+        for (String id : ids) {
+            states.add(store.find(id).state().name());
+        }
+        return states;
     }
 
     @Test
