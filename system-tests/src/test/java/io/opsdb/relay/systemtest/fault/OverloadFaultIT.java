@@ -113,7 +113,7 @@ class OverloadFaultIT {
             String notes = String.format(
                     Locale.ROOT,
                     "%,d in flight at the peak (%,d produced to the buffer topic, %d HTTP clients on top); observatory-app"
-                            + " (-Xmx512m) heap used %s idle, %s at the peak, %s after; RSS %s, %s, %s; HTTP ack p50/p99 %s/%s before,"
+                            + " heap used %s idle, %s at the peak, %s after; RSS %s, %s, %s; HTTP ack p50/p99 %s/%s before,"
                             + " %s/%s at the peak, p99 %s while draining; drained in %s; statuses asked: every HTTP write and %,d"
                             + " of the bulk",
                     peakInFlight,
