@@ -252,6 +252,17 @@ final class FaultWorkload implements AutoCloseable {
         }
     }
 
+    /**
+     * The acknowledgements from the {@code from}-th on, as one snapshot. Taking {@link #acked()} and then
+     * {@link #ackedCount()} for its end raced with the clients: a write acknowledged in between made the end larger
+     * than the snapshot (an IndexOutOfBoundsException in WanOutageFaultIT).
+     */
+    List<Ack> ackedFrom(int from) {
+        synchronized (acked) {
+            return List.copyOf(acked.subList(from, acked.size()));
+        }
+    }
+
     int ackedCount() {
         return acked.size();
     }

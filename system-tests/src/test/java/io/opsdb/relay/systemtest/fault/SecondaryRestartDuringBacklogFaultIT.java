@@ -48,7 +48,7 @@ class SecondaryRestartDuringBacklogFaultIT {
                 int from = workload.ackedCount();
                 workload.awaitMoreAcked(BACKLOG, Duration.ofMinutes(15));
                 workload.stop();
-                backlog = workload.acked().subList(from, workload.ackedCount());
+                backlog = workload.ackedFrom(from);
                 List<String> ids =
                         backlog.stream().map(FaultWorkload.Ack::transactionId).toList();
                 before = RelayAudit.observatoryStates(workload.client(), ids);
