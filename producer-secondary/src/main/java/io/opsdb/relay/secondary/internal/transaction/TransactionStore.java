@@ -148,10 +148,10 @@ final class TransactionStore {
         store(current, tx);
         entered.accept(tx);
         // Read first, deleted only if there: a delete of what is not there still writes a tombstone, to RocksDB and
-        // to the changelog, for every command.
+        // to the changelog, for every command. Deleted as the others are, without reading it a second time.
         byte[] early = earlyOutcomes.get(id);
         if (early != null) {
-            earlyOutcomes.delete(id);
+            earlyOutcomes.put(id, null);
             outcome(outcomes.decode(early));
         }
     }
