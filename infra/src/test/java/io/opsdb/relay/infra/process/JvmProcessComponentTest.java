@@ -108,6 +108,7 @@ class JvmProcessComponentTest {
         private final String failingLaunches;
         private final boolean retries;
         private final boolean failsBeforeReady;
+        private volatile int launching;
 
         Script(String name, String failingLaunches, boolean retries) {
             this(name, failingLaunches, retries, false);
@@ -124,6 +125,8 @@ class JvmProcessComponentTest {
 
         @Override
         protected List<String> command() {
+            // Read before the launch: the previous launch's number in the ready file must not count for this one.
+            launching = launches() + 1;
             String script = "echo x >> '" + launches + "'; n=$(wc -l < '" + launches + "'); echo \"launch $n\"; "
                     + "case ' " + failingLaunches + " ' in *\" $n \"*) "
                     + (failsBeforeReady ? "" : "echo $n >> '" + ready + "'; sleep 1; ")
@@ -138,8 +141,8 @@ class JvmProcessComponentTest {
 
         @Override
         protected boolean isReady() {
-            // The current launch has written its number.
-            return launches() > 0 && readLines(ready).contains(String.valueOf(launches()));
+            // This launch has written its number.
+            return readLines(ready).contains(String.valueOf(launching));
         }
 
         @Override
